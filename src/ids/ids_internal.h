@@ -34,6 +34,33 @@ xmlNode *ids_next_element(const xmlNode *node);
 /* First element child in the IDS namespace named name, or NULL. */
 xmlNode *ids_child(const xmlNode *node, const char *name);
 
+/* ---- navigation (model.c); all tolerate broken documents ---- */
+
+/* The n-th <specification> (0-based) or NULL. */
+xmlNode *ids_spec_node(const ids_doc *doc, size_t index);
+/* <specifications>, or NULL. */
+xmlNode *ids_specs_node(const ids_doc *doc);
+/* <applicability> / <requirements> of a specification, or NULL. */
+xmlNode *ids_location_node(const xmlNode *spec, ids_location loc);
+/* The n-th facet element (0-based, any kind) of a location, or NULL. */
+xmlNode *ids_facet_node(const xmlNode *location, size_t index);
+/* Kind of a facet element, or -1 when it is not one. */
+int ids_facet_kind_of(const xmlNode *node);
+/* The element holding a parameter (for partOf, inside its <entity>). */
+xmlNode *ids_param_node(const xmlNode *facet, ids_facet_kind kind, ids_param param);
+
+/* Reads an idsValue element (<name>, <value>, ...) into out, which the
+ * caller frees with ids_value_clear. An element holding neither
+ * simpleValue nor xs:restriction reads as ABSENT. */
+ids_status ids_value_read(const xmlNode *param, ids_value *out, ids_error *err);
+void ids_value_clear(ids_value *value);
+/* Reads a facet element into out (freed with ids_facet_clear). */
+ids_status ids_facet_read(const xmlNode *facet, ids_facet *out, ids_error *err);
+void ids_facet_clear(ids_facet *facet);
+/* malloc'd copy of an attribute / element text, NULL when absent. */
+char *ids_attr_dup(const xmlNode *node, const char *name);
+char *ids_text_dup(const xmlNode *node);
+
 /* ---- the standard's tables (model.c) ---- */
 
 /* Order of facet kinds inside applicability and (canonically) requirements. */

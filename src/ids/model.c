@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- errors ---- */
@@ -443,4 +444,196 @@ bool ids_base_allows(const char *base, ids_xs_facet facet)
                       base) >= 0)
         allowed = ordered;
     return (unsigned)facet < IDS_XS_FACET_COUNT && (allowed & P(facet)) != 0;
+}
+
+/* ---- navigation ---- */
+
+static xmlNode *nth_child(const xmlNode *parent, const char *name, size_t index)
+{
+    size_t i = 0;
+    for (xmlNode *c = ids_first_element(parent); c != NULL; c = ids_next_element(c)) {
+        if (!ids_node_is(c, name))
+            continue;
+        if (i++ == index)
+            return c;
+    }
+    return NULL;
+}
+
+xmlNode *ids_specs_node(const ids_doc *doc)
+{
+    if (doc == NULL || doc->xml == NULL)
+        return NULL;
+    xmlNode *root = xmlDocGetRootElement(doc->xml);
+    return ids_node_is(root, "ids") ? ids_child(root, "specifications") : NULL;
+}
+
+xmlNode *ids_spec_node(const ids_doc *doc, size_t index)
+{
+    return nth_child(ids_specs_node(doc), "specification", index);
+}
+
+xmlNode *ids_location_node(const xmlNode *spec, ids_location loc)
+{
+    const char *name = ids_location_name(loc);
+    return name != NULL ? ids_child(spec, name) : NULL;
+}
+
+int ids_facet_kind_of(const xmlNode *node)
+{
+    if (!ids_node_is(node, NULL))
+        return -1;
+    return index_of(facet_kind_names, IDS_FACET_KIND_COUNT, (const char *)node->name);
+}
+
+xmlNode *ids_facet_node(const xmlNode *location, size_t index)
+{
+    size_t i = 0;
+    for (xmlNode *c = ids_first_element(location); c != NULL; c = ids_next_element(c)) {
+        if (ids_facet_kind_of(c) < 0)
+            continue;
+        if (i++ == index)
+            return c;
+    }
+    return NULL;
+}
+
+xmlNode *ids_param_node(const xmlNode *facet, ids_facet_kind kind, ids_param param)
+{
+    const char *element = ids_param_element(kind, param);
+    if (element == NULL)
+        return NULL;
+    if (kind == IDS_FACET_PARTOF)
+        facet = ids_child(facet, "entity");
+    return ids_child(facet, element);
+}
+
+char *ids_attr_dup(const xmlNode *node, const char *name)
+{
+    if (node == NULL)
+        return NULL;
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
+    if (v == NULL)
+        return NULL;
+    char *copy = strdup((const char *)v);
+    xmlFree(v);
+    return copy;
+}
+
+char *ids_text_dup(const xmlNode *node)
+{
+    if (node == NULL)
+        return NULL;
+    xmlChar *v = xmlNodeGetContent(node);
+    if (v == NULL)
+        return strdup("");
+    char *copy = strdup((const char *)v);
+    xmlFree(v);
+    return copy;
+}
+
+void ids_value_clear(ids_value *value)
+{
+    if (value == NULL)
+        return;
+    free(value->simple);
+    free(value->base);
+    for (size_t i = 0; i < value->n_items; i++)
+        free(value->items[i].value);
+    free(value->items);
+    memset(value, 0, sizeof(*value));
+}
+
+ids_status ids_value_read(const xmlNode *param, ids_value *out, ids_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (param == NULL)
+        return IDS_OK;
+    xmlNode *simple = ids_child(param, "simpleValue");
+    if (simple != NULL) {
+        out->kind = IDS_VALUE_SIMPLE;
+        out->simple = ids_text_dup(simple);
+        if (out->simple == NULL)
+            goto nomem;
+        return IDS_OK;
+    }
+    xmlNode *restriction = NULL;
+    for (xmlNode *c = ids_first_element(param); c != NULL; c = ids_next_element(c))
+        if (ids_node_is_xs(c, "restriction")) {
+            restriction = c;
+            break;
+        }
+    if (restriction == NULL)
+        return IDS_OK;
+    out->kind = IDS_VALUE_RESTRICTION;
+    out->base = ids_attr_dup(restriction, "base");
+    size_t n = 0;
+    for (xmlNode *c = ids_first_element(restriction); c != NULL; c = ids_next_element(c))
+        if (ids_node_is_xs(c, NULL) && ids_xs_facet_from_name((const char *)c->name) >= 0)
+            n++;
+    if (n == 0)
+        return IDS_OK;
+    out->items = calloc(n, sizeof(*out->items));
+    if (out->items == NULL)
+        goto nomem;
+    for (xmlNode *c = ids_first_element(restriction); c != NULL; c = ids_next_element(c)) {
+        int facet = ids_node_is_xs(c, NULL) ? ids_xs_facet_from_name((const char *)c->name) : -1;
+        if (facet < 0)
+            continue;
+        char *v = ids_attr_dup(c, "value");
+        if (v == NULL)
+            v = strdup("");
+        if (v == NULL)
+            goto nomem;
+        out->items[out->n_items].facet = (ids_xs_facet)facet;
+        out->items[out->n_items].value = v;
+        out->n_items++;
+    }
+    return IDS_OK;
+nomem:
+    ids_value_clear(out);
+    return ids_err(err, IDS_ERR_NOMEM, param, "out of memory reading a value");
+}
+
+void ids_facet_clear(ids_facet *facet)
+{
+    if (facet == NULL)
+        return;
+    for (int p = 0; p < IDS_PARAM_COUNT; p++)
+        ids_value_clear(&facet->params[p]);
+    for (int a = 0; a < IDS_FATTR_COUNT; a++)
+        free(facet->fattrs[a]);
+    memset(facet, 0, sizeof(*facet));
+}
+
+ids_status ids_facet_read(const xmlNode *node, ids_facet *out, ids_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    int kind = ids_facet_kind_of(node);
+    if (kind < 0)
+        return ids_err(err, IDS_ERR_NOT_FOUND, node, "element is not an IDS facet");
+    out->kind = (ids_facet_kind)kind;
+    long line = xmlGetLineNo(node);
+    out->line = line > 0 && line < 0x7fffffff ? (int)line : 0;
+    for (int p = 0; p < IDS_PARAM_COUNT; p++) {
+        if (!ids_facet_has_param(out->kind, (ids_param)p))
+            continue;
+        ids_status st = ids_value_read(ids_param_node(node, out->kind, (ids_param)p),
+                                       &out->params[p], err);
+        if (st != IDS_OK) {
+            ids_facet_clear(out);
+            return st;
+        }
+    }
+    for (int a = 0; a < IDS_FATTR_COUNT; a++) {
+        const char *name = fattr_names[a];
+        if (!xmlHasProp(node, (const xmlChar *)name))
+            continue;
+        out->fattrs[a] = ids_attr_dup(node, name);
+        if (out->fattrs[a] == NULL) {
+            ids_facet_clear(out);
+            return ids_err(err, IDS_ERR_NOMEM, node, "out of memory reading a facet");
+        }
+    }
+    return IDS_OK;
 }

@@ -1,0 +1,116 @@
+/*
+ * tools.h - the MCP tool catalogue of idsd.
+ *
+ * One table entry per tool (name, title, description, JSON input and
+ * output schemas, annotations, handler). The catalogue maps JSON arguments
+ * onto src/ids calls and results back to JSON; it knows the session store
+ * (a session's payload is a tool_session) but nothing of JSON-RPC, eras or
+ * transports, which are src/mcp's.
+ *
+ * Session resolution for every document tool (DESIGN "Sessions across the
+ * two eras"):
+ *   1. the `session_id` argument, when given;
+ *   2. else tool_env.transport_session_id (legacy HTTP Mcp-Session-Id, or
+ *      on stdio the process's own session once it exists);
+ *   3. else create_ids / load_ids mint a new session and report it in
+ *      tool_env.minted_session_id; other tools answer with an error that
+ *      says to call create_ids or load_ids first.
+ */
+#ifndef TOOLS_H
+#define TOOLS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ids/ids.h"
+#include "session/session.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tool_config {
+    /* Folders that load_ids / export_ids may touch, absolute and resolved
+     * (realpath); a path outside all of them is refused. */
+    const char *const *roots;
+    size_t n_roots;
+    /* The official XSD, compiled once; NULL when not configured. */
+    const ids_schema *schema;
+    /* Largest document a session may hold or load, in bytes. */
+    size_t max_doc_bytes;
+} tool_config;
+
+/* Per-call context, filled by the transport. */
+typedef struct tool_env {
+    session_store *store;
+    const tool_config *config;
+    /* The session the transport has in scope, or NULL. */
+    const char *transport_session_id;
+    /* Out: set (non-empty) when this call minted a new session. */
+    char minted_session_id[SESSION_ID_SIZE];
+    /* Out: the session the call used (empty when none). */
+    char used_session_id[SESSION_ID_SIZE];
+    /* Out: true when the call changed the session's document, so that
+     * subscribers of its resource can be told. */
+    bool document_changed;
+} tool_env;
+
+typedef struct tool_result {
+    json_t *structured;  /* the structuredContent object; owned */
+    char *text;          /* text rendering for content[0]; owned (malloc) */
+    bool is_error;
+} tool_result;
+
+typedef void (*tool_handler)(json_t *args, tool_env *env, tool_result *out);
+
+typedef struct tool_def {
+    const char *name;
+    const char *title;
+    const char *description;
+    const char *input_schema;   /* JSON text */
+    const char *output_schema;  /* JSON text; NULL when none */
+    bool read_only;
+    bool destructive;
+    bool idempotent;
+    bool open_world;
+    tool_handler handler;
+} tool_def;
+
+/* Parses every schema once; call before serving. Returns false (and leaves
+ * a message in *why when not NULL) when a built-in schema is broken, which
+ * is a bug caught by the tests. */
+bool tool_catalogue_init(const char **why);
+void tool_catalogue_cleanup(void);
+
+/* The tools in their stable listing order. */
+const tool_def *tool_catalogue(size_t *count);
+const tool_def *tool_find(const char *name);
+/* The tools/list "tools" array (new reference; the caller owns it). */
+json_t *tool_list_json(void);
+
+/* Validates args (may be NULL = {}) against the tool's input schema, then
+ * resolves the session and runs the handler. Never fails as a protocol
+ * error: invalid arguments and tool failures come back as is_error results
+ * with a message a model can act on. out is always filled. */
+void tool_call(const tool_def *tool, json_t *args, tool_env *env,
+               tool_result *out);
+void tool_result_clear(tool_result *result);
+
+/* The payload the store holds for each session. */
+typedef struct tool_session tool_session;
+/* payload_free for session_config. */
+void tool_session_free(void *payload);
+
+/* The document of a session as XML, for the MCP resource
+ * ids://session/{id}. Returns SESSION_NOT_FOUND for an unknown session;
+ * *xml is NULL (and SESSION_OK returned) when the session has no document
+ * yet. */
+session_status tool_session_document_xml(session_store *store, const char *id,
+                                         char **xml, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TOOLS_H */
