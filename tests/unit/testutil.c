@@ -1,3 +1,6 @@
+/* nftw() is an X/Open extension, beyond the project-wide POSIX level. */
+#define _XOPEN_SOURCE 700
+
 #include "testutil.h"
 
 #include <dirent.h>
