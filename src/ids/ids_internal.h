@@ -85,4 +85,47 @@ extern const char *const ids_base_types[];
 /* True when the base (with "xs:" prefix) accepts that restriction facet. */
 bool ids_base_allows(const char *base, ids_xs_facet facet);
 
+/* ---- editing helpers (value.c, edit.c, edit_facet.c) ---- */
+
+/* Longest pattern accepted, in bytes; bounds the regex compile time. */
+#define IDS_MAX_PATTERN_BYTES 4096
+
+/* Checks that text is valid UTF-8 made only of characters XML 1.0 can
+ * carry; what names the text in the message. NULL text is an error. */
+ids_status ids_text_check(const char *what, const char *text, ids_error *err);
+/* As ids_text_check, and refuses "". */
+ids_status ids_text_check_nonempty(const char *what, const char *text, ids_error *err);
+/* ids_value_check with what ("entity name", ...) leading the message. */
+ids_status ids_value_check_as(const ids_value *value, const char *what, ids_error *err);
+/* The order in which restriction items are written: enumeration, pattern,
+ * minInclusive, minExclusive, maxInclusive, maxExclusive, length,
+ * minLength, maxLength (then the digit facets); stable within a kind. */
+extern const ids_xs_facet ids_xs_item_order[IDS_XS_FACET_COUNT];
+/* Joins a NULL-terminated list with ", " into buf (truncated to fit). */
+void ids_list_join(const char *const *names, char *buf, size_t size);
+
+/* ---- edit.c: shared by the editing files ---- */
+
+/* IDS_OK when doc holds a tree whose root is IDS <ids>. */
+ids_status ids_edit_doc_check(const ids_doc *doc, ids_error *err);
+/* The index-th specification, or IDS_ERR_NOT_FOUND saying which exist. */
+ids_status ids_edit_spec(const ids_doc *doc, size_t index, xmlNode **out, ids_error *err);
+/* Facet elements in a location (0 for NULL). */
+size_t ids_location_facet_count(const xmlNode *location);
+/* True when the spec's applicability has maxOccurs="0". */
+bool ids_spec_is_prohibited(const xmlNode *spec);
+/* Creates attribute name=value (raw text, no entity parsing) on a detached
+ * carrier element, to be moved later with ids_attr_place; NULL when out of
+ * memory. */
+xmlAttr *ids_carrier_prop(xmlNode *carrier, const char *name, const char *value);
+/* Moves attr from its carrier onto node without allocating: replaces a
+ * same-named attribute in place, or inserts it by its rank in order (a
+ * NULL-terminated list of names; NULL appends). */
+void ids_attr_place(xmlNode *node, xmlAttr *attr, const char *const *order);
+/* Removes attribute name (no namespace) from node, if there. */
+void ids_attr_remove(xmlNode *node, const char *name);
+/* Removes the spec's <requirements> when it has no element children and
+ * no attributes left. */
+void ids_cleanup_requirements(xmlNode *spec);
+
 #endif /* IDS_INTERNAL_H */
