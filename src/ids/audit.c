@@ -1,0 +1,464 @@
+/*
+ * audit.c - the semantic rules of the IDS reference (section 9) that need
+ * no IFC schema data.
+ *
+ * The XSD accepts many documents that can never be satisfied or that the
+ * buildingSMART audit tool rejects: an empty ifcVersion, an applicability
+ * without facets, cardinalities other than required/optional/prohibited,
+ * a property value in the wrong lexical form for its dataType, a
+ * restriction with an unsupported base or facet. Each finding names the
+ * rule of IDS-REFERENCE.md it enforces (S1-S5, P1, P2, P4, P5, C1, F3-F5,
+ * X1-X4), plus V1, our own warning for an empty simpleValue.
+ *
+ * Rules that need IFC data (entity, predefinedType and attribute names,
+ * attribute value types, standard property sets, partOf relation ends and
+ * the applicability/requirements intersection) are not checked here.
+ *
+ * The walk tolerates structurally broken documents: where an element a
+ * rule reads is missing, the rule is skipped, since the structural check
+ * reports the missing element already.
+ */
+#include "ids/validate_internal.h"
+
+#include <libxml/xmlerror.h>
+#include <libxml/xmlregexp.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AUDIT_ERR(out, rule, node, ...) \
+    ids_findings_add((out), IDS_SEVERITY_ERROR, (rule), (node), __VA_ARGS__)
+#define AUDIT_WARN(out, rule, node, ...) \
+    ids_findings_add((out), IDS_SEVERITY_WARNING, (rule), (node), __VA_ARGS__)
+
+/* ---- small helpers ---- */
+
+static bool blank_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Copies value with surrounding XML whitespace removed into buf. */
+static void trim_into(const char *value, char *buf, size_t size)
+{
+    while (blank_char(*value))
+        value++;
+    size_t n = strlen(value);
+    while (n > 0 && blank_char(value[n - 1]))
+        n--;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, value, n);
+    buf[n] = '\0';
+}
+
+/* An xs:occurs value: -1 = unbounded, -2 = not a number, else the count.
+ * A missing attribute reads as the XSD default, 1. */
+static long occurs_value(const xmlNode *node, const char *name)
+{
+    char *raw = ids_attr_dup(node, name);
+    if (raw == NULL)
+        return 1;
+    char v[64];
+    trim_into(raw, v, sizeof(v));
+    free(raw);
+    if (strcmp(v, "unbounded") == 0)
+        return -1;
+    const char *p = v[0] == '+' ? v + 1 : v;
+    if (*p == '\0')
+        return -2;
+    long n = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -2;
+        if (n < 1000000)
+            n = n * 10 + (*p - '0');
+    }
+    return n;
+}
+
+static size_t count_facets(const xmlNode *location)
+{
+    size_t n = 0;
+    for (const xmlNode *c = ids_first_element(location); c != NULL; c = ids_next_element(c))
+        if (ids_facet_kind_of(c) >= 0)
+            n++;
+    return n;
+}
+
+static void swallow_error(void *ctx, xmlErrorPtr error)
+{
+    (void)ctx;
+    (void)error;
+}
+
+/* Compiles an XSD pattern with libxml2's engine. libxml2 reports a bad
+ * pattern through the calling thread's error handler, which by default
+ * prints; the handler is swapped for this thread only and restored. */
+static bool pattern_compiles(const char *pattern)
+{
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(NULL, swallow_error);
+    xmlRegexpPtr re = xmlRegexpCompile((const xmlChar *)pattern);
+    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    if (re == NULL)
+        return false;
+    xmlRegFreeRegexp(re);
+    return true;
+}
+
+/* ---- values and restrictions ---- */
+
+static const xmlNode *restriction_of(const xmlNode *param)
+{
+    for (const xmlNode *c = ids_first_element(param); c != NULL; c = ids_next_element(c))
+        if (ids_node_is_xs(c, "restriction"))
+            return c;
+    return NULL;
+}
+
+static const xmlNode *simple_of(const xmlNode *param)
+{
+    return ids_child(param, "simpleValue");
+}
+
+static bool base_supported(const char *base)
+{
+    for (size_t i = 0; ids_base_types[i] != NULL; i++)
+        if (strcmp(ids_base_types[i], base) == 0)
+            return true;
+    return false;
+}
+
+/* X1-X4 on one xs:restriction. */
+static void audit_restriction(const xmlNode *r, ids_findings *out)
+{
+    char *raw_base = ids_attr_dup(r, "base");
+    char base[128] = "";
+    if (raw_base != NULL)
+        trim_into(raw_base, base, sizeof(base));
+    free(raw_base);
+
+    size_t n_children = 0;
+    for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c))
+        if (!ids_node_is_xs(c, "annotation"))
+            n_children++;
+    if (n_children == 0)
+        AUDIT_ERR(out, "X1", r, "xs:restriction has no enumeration, pattern, bound or "
+                  "length; give at least one, or use a simpleValue");
+
+    bool base_ok = base[0] != '\0' && base_supported(base);
+    if (base[0] == '\0')
+        AUDIT_ERR(out, "X2", r, "xs:restriction has no base; write base=\"xs:string\" (or "
+                  "the base type of the value: xs:double, xs:integer, xs:boolean, ...)");
+    else if (!base_ok)
+        AUDIT_ERR(out, "X2", r, "xs:restriction has base '%s'; supported are xs:string, "
+                  "xs:boolean, xs:integer, xs:double, xs:float, xs:decimal, xs:date, "
+                  "xs:dateTime, xs:time, xs:duration and xs:anyURI (with the prefix xs)",
+                  base);
+
+    for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
+        if (ids_node_is_xs(c, "annotation"))
+            continue;
+        const char *name = (const char *)c->name;
+        int facet = ids_node_is_xs(c, NULL) ? ids_xs_facet_from_name(name) : -1;
+        bool unsupported = facet < 0 || facet == IDS_XS_TOTAL_DIGITS ||
+                           facet == IDS_XS_FRACTION_DIGITS;
+        if (unsupported)
+            AUDIT_ERR(out, "X3", c, "xs:%s is not supported inside an IDS restriction; "
+                      "use enumeration, pattern, bounds (min/maxInclusive, "
+                      "min/maxExclusive) or lengths (length, minLength, maxLength)", name);
+        else if (base_ok && !ids_base_allows(base, (ids_xs_facet)facet))
+            AUDIT_ERR(out, "X3", c, "xs:%s is not allowed for base %s; %s", name, base,
+                      strcmp(base, "xs:boolean") == 0 ? "a boolean takes only a pattern"
+                      : strcmp(base, "xs:string") == 0 || strcmp(base, "xs:anyURI") == 0
+                          ? "text takes enumeration, pattern and the length facets"
+                          : "this type takes enumeration, pattern and the bounds");
+        if (facet == IDS_XS_PATTERN) {
+            char *pattern = ids_attr_dup(c, "value");
+            if (pattern != NULL && !pattern_compiles(pattern))
+                AUDIT_ERR(out, "X4", c, "pattern '%s' is not a valid XML Schema regular "
+                          "expression", pattern);
+            free(pattern);
+        }
+    }
+}
+
+/* V1 on a simpleValue, and X1-X4 on a restriction, for one parameter. */
+static void audit_param(const xmlNode *param, ids_findings *out)
+{
+    if (param == NULL)
+        return;
+    const xmlNode *simple = simple_of(param);
+    if (simple != NULL) {
+        char *text = ids_text_dup(simple);
+        if (text != NULL && text[0] == '\0')
+            AUDIT_WARN(out, "V1", simple, "<%s> has an empty simpleValue, which only an "
+                       "empty value matches; give a value or leave the parameter out",
+                       (const char *)param->name);
+        free(text);
+        return;
+    }
+    const xmlNode *r = restriction_of(param);
+    if (r != NULL)
+        audit_restriction(r, out);
+}
+
+/* True when a parameter element is there and holds a value. */
+static bool param_given(const xmlNode *param)
+{
+    return param != NULL && (simple_of(param) != NULL || restriction_of(param) != NULL);
+}
+
+/* ---- facets ---- */
+
+static const char *cardinality_of(const xmlNode *facet, ids_location loc, char *buf,
+                                  size_t size)
+{
+    char *raw = loc == IDS_REQUIREMENTS ? ids_attr_dup(facet, "cardinality") : NULL;
+    if (raw == NULL) {
+        snprintf(buf, size, "required");
+        return buf;
+    }
+    snprintf(buf, size, "%s", raw);
+    free(raw);
+    return buf;
+}
+
+/* P5 on the value of a property that names a dataType. */
+static void audit_property_value(const xmlNode *facet, const char *data_type,
+                                 const xmlNode *value, ids_findings *out)
+{
+    const char *base = ids_datatype_base(data_type);
+    if (base == NULL) {
+        AUDIT_ERR(out, "P5", facet, "dataType '%s' is not an IFC data type; use a "
+                  "defined type or measure such as IFCLABEL, IFCREAL, IFCINTEGER, "
+                  "IFCBOOLEAN or IFCLENGTHMEASURE", data_type);
+        return;
+    }
+    if (value == NULL)
+        return;
+    const xmlNode *simple = simple_of(value);
+    if (simple != NULL) {
+        char *text = ids_text_dup(simple);
+        if (text != NULL && !ids_lexical_valid(base, text))
+            AUDIT_ERR(out, "P5", simple, "value '%s' is not a valid %s, the base type of "
+                      "%s%s", text, base, data_type,
+                      strcmp(base, "xs:boolean") == 0
+                          ? " (write true, false, 1 or 0 in lower case)"
+                      : strcmp(base, "xs:integer") == 0
+                          ? " (whole numbers only, without a decimal point)"
+                      : strcmp(base, "xs:double") == 0
+                          ? " (a dot as the decimal separator, no thousands separator)"
+                          : "");
+        free(text);
+        return;
+    }
+    const xmlNode *r = restriction_of(value);
+    if (r == NULL)
+        return;
+    char *raw_base = ids_attr_dup(r, "base");
+    if (raw_base != NULL) {
+        char rb[128];
+        trim_into(raw_base, rb, sizeof(rb));
+        if (strcmp(rb, base) != 0)
+            AUDIT_ERR(out, "P5", r, "restriction base is %s, but dataType %s needs base %s",
+                      rb, data_type, base);
+        free(raw_base);
+    }
+    for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
+        if (!ids_node_is_xs(c, NULL))
+            continue;
+        int xf = ids_xs_facet_from_name((const char *)c->name);
+        if (xf != IDS_XS_ENUMERATION && xf != IDS_XS_MIN_INCLUSIVE &&
+            xf != IDS_XS_MAX_INCLUSIVE && xf != IDS_XS_MIN_EXCLUSIVE &&
+            xf != IDS_XS_MAX_EXCLUSIVE)
+            continue;
+        char *v = ids_attr_dup(c, "value");
+        if (v != NULL && !ids_lexical_valid(base, v))
+            AUDIT_ERR(out, "P5", c, "xs:%s value '%s' is not a valid %s, the base type of %s",
+                      (const char *)c->name, v, base, data_type);
+        free(v);
+    }
+}
+
+/* P4: we carry no list of the standard property sets, so only the shape
+ * of a reserved name is judged: standard names are the prefix followed by
+ * letters and digits (Pset_WallCommon, Qto_SlabBaseQuantities). Anything
+ * else with the prefix cannot be a standard set and is flagged as a
+ * warning, since whether a well-shaped name is standard is unknown here. */
+static void audit_pset_name(const xmlNode *pset, ids_findings *out)
+{
+    const xmlNode *simple = simple_of(pset);
+    if (simple == NULL)
+        return;
+    char *text = ids_text_dup(simple);
+    if (text == NULL)
+        return;
+    const char *rest = NULL;
+    if (strncmp(text, "Pset_", 5) == 0)
+        rest = text + 5;
+    else if (strncmp(text, "Qto_", 4) == 0)
+        rest = text + 4;
+    if (rest != NULL) {
+        bool shaped = *rest != '\0';
+        for (const char *p = rest; *p; p++)
+            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                  (*p >= '0' && *p <= '9')))
+                shaped = false;
+        if (!shaped)
+            AUDIT_WARN(out, "P4", simple, "property set '%s' uses a prefix reserved for "
+                       "the standard sets (Pset_, Qto_) but is not a standard set name; "
+                       "choose a name without that prefix for a custom set", text);
+    }
+    free(text);
+}
+
+static void audit_property(const xmlNode *facet, ids_location loc, ids_findings *out)
+{
+    const xmlNode *pset = ids_param_node(facet, IDS_FACET_PROPERTY, IDS_PARAM_PROPERTY_SET);
+    const xmlNode *base_name = ids_param_node(facet, IDS_FACET_PROPERTY, IDS_PARAM_BASE_NAME);
+    const xmlNode *value = ids_param_node(facet, IDS_FACET_PROPERTY, IDS_PARAM_VALUE);
+    if (!param_given(pset))
+        AUDIT_ERR(out, "P1", facet, "property facet lacks its propertySet");
+    if (!param_given(base_name))
+        AUDIT_ERR(out, "P1", facet, "property facet lacks its baseName");
+    if (pset != NULL)
+        audit_pset_name(pset, out);
+
+    char *data_type = ids_attr_dup(facet, "dataType");
+    char card[32];
+    cardinality_of(facet, loc, card, sizeof(card));
+    bool has_value = param_given(value);
+    if (has_value && data_type == NULL)
+        AUDIT_ERR(out, "P2", facet, "property facet has a value but no dataType; add "
+                  "dataType (e.g. IFCLABEL, IFCREAL, IFCINTEGER) so the value can be "
+                  "compared");
+    if (strcmp(card, "optional") == 0 && data_type == NULL)
+        AUDIT_ERR(out, "P2", facet, "optional property facet needs a dataType");
+    if (strcmp(card, "prohibited") == 0 && data_type != NULL)
+        AUDIT_ERR(out, "P2", facet, "prohibited property facet must not name a dataType "
+                  "(it forbids the property whatever its type); remove dataType");
+    if (data_type != NULL)
+        audit_property_value(facet, data_type, has_value ? value : NULL, out);
+    free(data_type);
+}
+
+static void audit_optional_value(const xmlNode *facet, ids_facet_kind kind,
+                                 ids_location loc, const char *rule, ids_findings *out)
+{
+    char card[32];
+    cardinality_of(facet, loc, card, sizeof(card));
+    if (strcmp(card, "optional") != 0)
+        return;
+    if (!param_given(ids_param_node(facet, kind, IDS_PARAM_VALUE)))
+        AUDIT_ERR(out, rule, facet, "optional %s facet needs a value: without one it "
+                  "can never fail; give a value or make it required",
+                  ids_facet_kind_name(kind));
+}
+
+static void audit_facet(const xmlNode *facet, ids_location loc, ids_findings *out)
+{
+    int kind = ids_facet_kind_of(facet);
+    if (kind < 0)
+        return;
+    switch ((ids_facet_kind)kind) {
+    case IDS_FACET_PROPERTY:
+        audit_property(facet, loc, out);
+        break;
+    case IDS_FACET_CLASSIFICATION: {
+        const xmlNode *system =
+            ids_param_node(facet, IDS_FACET_CLASSIFICATION, IDS_PARAM_SYSTEM);
+        const xmlNode *simple = system != NULL ? simple_of(system) : NULL;
+        char *text = simple != NULL ? ids_text_dup(simple) : NULL;
+        char trimmed[8] = "";
+        if (text != NULL)
+            trim_into(text, trimmed, sizeof(trimmed));
+        if (!param_given(system) || (text != NULL && trimmed[0] == '\0'))
+            AUDIT_ERR(out, "C1", facet, "classification facet has no system; name the "
+                      "classification system (e.g. Uniclass 2015)");
+        free(text);
+        audit_optional_value(facet, IDS_FACET_CLASSIFICATION, loc, "F3", out);
+        break;
+    }
+    case IDS_FACET_MATERIAL:
+        audit_optional_value(facet, IDS_FACET_MATERIAL, loc, "F4", out);
+        break;
+    case IDS_FACET_ATTRIBUTE:
+        audit_optional_value(facet, IDS_FACET_ATTRIBUTE, loc, "F5", out);
+        break;
+    case IDS_FACET_ENTITY:
+    case IDS_FACET_PARTOF:
+    case IDS_FACET_KIND_COUNT:
+        break;
+    }
+    ids_param order[IDS_PARAM_COUNT];
+    size_t n = ids_param_order((ids_facet_kind)kind, order);
+    for (size_t i = 0; i < n; i++)
+        audit_param(ids_param_node(facet, (ids_facet_kind)kind, order[i]), out);
+}
+
+/* ---- specifications ---- */
+
+static void audit_ifc_version(const xmlNode *spec, ids_findings *out)
+{
+    char *raw = ids_attr_dup(spec, "ifcVersion");
+    if (raw == NULL)
+        return; /* the structural check reports the missing attribute */
+    size_t valid = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(raw, " \t\r\n", &save); tok != NULL;
+         tok = strtok_r(NULL, " \t\r\n", &save))
+        for (size_t i = 0; ids_ifc_versions[i] != NULL; i++)
+            if (strcmp(tok, ids_ifc_versions[i]) == 0)
+                valid++;
+    free(raw);
+    if (valid == 0)
+        AUDIT_ERR(out, "S1", spec, "ifcVersion names no IFC version; give at least one "
+                  "of IFC2X3, IFC4, IFC4X3_ADD2");
+}
+
+static void audit_spec(const xmlNode *spec, ids_findings *out)
+{
+    audit_ifc_version(spec, out);
+    const xmlNode *app = ids_location_node(spec, IDS_APPLICABILITY);
+    const xmlNode *req = ids_location_node(spec, IDS_REQUIREMENTS);
+    size_t n_req = req != NULL ? count_facets(req) : 0;
+    if (app != NULL) {
+        if (count_facets(app) == 0)
+            AUDIT_ERR(out, "S2", app, "applicability has no facet, so it selects nothing "
+                      "useful; add at least one (usually an entity)");
+        long min = occurs_value(app, "minOccurs");
+        long max = occurs_value(app, "maxOccurs");
+        bool required = min == 1 && max == -1;
+        bool optional = min == 0 && max == -1;
+        bool prohibited = min == 0 && max == 0;
+        if (!required && !optional && !prohibited)
+            AUDIT_ERR(out, "S3", app, "applicability minOccurs/maxOccurs must be 1/unbounded "
+                      "(required), 0/unbounded (optional) or 0/0 (prohibited)%s",
+                      xmlHasProp(app, (const xmlChar *)"maxOccurs") == NULL
+                          ? "; without maxOccurs the XSD default 1 applies"
+                          : "");
+        if (prohibited && n_req > 0)
+            AUDIT_ERR(out, "S4", req, "a prohibited specification (maxOccurs 0) must not "
+                      "have requirement facets; remove them or change the usage");
+        if (optional && n_req == 0)
+            AUDIT_ERR(out, "S5", app, "an optional specification (minOccurs 0) needs at "
+                      "least one requirement facet, or it can never fail");
+        for (const xmlNode *c = ids_first_element(app); c != NULL; c = ids_next_element(c))
+            audit_facet(c, IDS_APPLICABILITY, out);
+    }
+    if (req != NULL)
+        for (const xmlNode *c = ids_first_element(req); c != NULL; c = ids_next_element(c))
+            audit_facet(c, IDS_REQUIREMENTS, out);
+}
+
+void ids_audit_check(const ids_doc *doc, ids_findings *out)
+{
+    const xmlNode *specs = ids_specs_node(doc);
+    for (const xmlNode *c = ids_first_element(specs); c != NULL; c = ids_next_element(c))
+        if (ids_node_is(c, "specification"))
+            audit_spec(c, out);
+}

@@ -1,0 +1,323 @@
+/*
+ * xsd.c - the official ids.xsd through libxml2's XML Schema engine.
+ *
+ * ids.xsd imports three schemas by absolute URL: W3C's XMLSchema.xsd (it
+ * defines xs:restriction and the xs:occurs group the IDS schema uses, so it
+ * is required), xml.xsd (imported again by XMLSchema.xsd) and the XSI
+ * namespace. The server never uses the network, so compilation installs,
+ * for its duration only, an external entity loader that serves exactly
+ * those URLs: the two W3C ones from local files, the XSI one from an empty
+ * in-memory stub (libxml2 refuses a real schema for that namespace), and
+ * refuses every other URL, including the DTD that XMLSchema.xsd names.
+ *
+ * libxml2's entity loader is process-global, so the swap is done under a
+ * mutex and the previous loader (normally the refuse-everything loader of
+ * ids_library_init) is restored before the mutex is released. While the
+ * swap lasts, a document parsed by another thread would see our loader;
+ * that is harmless, since it serves only the fixed schema files and refuses
+ * the rest. Compilation happens once at start-up in practice.
+ *
+ * The compiled xmlSchema is never written after ids_schema_load returns;
+ * each validation makes its own xmlSchemaValidCtxt (which has its own
+ * dictionary), so any number of threads may validate with one schema.
+ */
+#include "ids/validate_internal.h"
+
+#include <libxml/parserInternals.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlschemastypes.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct ids_schema {
+    xmlSchemaPtr xs;
+};
+
+#define W3C_XMLSCHEMA_URL "http://www.w3.org/2001/XMLSchema.xsd"
+#define W3C_XML_URL "http://www.w3.org/2001/xml.xsd"
+
+/* Where Debian's python3-xmlschema package installs its copies of the W3C
+ * schemas; a distribution path, used only when nothing else is configured. */
+#define DEBIAN_W3C_DIR "/usr/lib/python3/dist-packages/xmlschema/schemas"
+
+/* An empty schema for the XSI namespace: it satisfies the import without
+ * declaring anything, which libxml2 would refuse for that namespace. */
+static const char xsi_stub[] =
+    "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\""
+    " targetNamespace=\"http://www.w3.org/2001/XMLSchema-instance\"/>";
+
+/* ---- the temporary entity loader ---- */
+
+static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Read by schema_loader while loader_lock is held by ids_schema_load. */
+static const char *loader_xmlschema_path;
+static const char *loader_xml_path;
+static char loader_refused[IDS_ERROR_PATH_LEN];
+
+static xmlParserInputPtr schema_loader(const char *url, const char *id,
+                                       xmlParserCtxtPtr ctxt)
+{
+    (void)id;
+    if (url == NULL)
+        return NULL;
+    if (strcmp(url, W3C_XMLSCHEMA_URL) == 0)
+        return xmlNewInputFromFile(ctxt, loader_xmlschema_path);
+    if (strcmp(url, W3C_XML_URL) == 0)
+        return xmlNewInputFromFile(ctxt, loader_xml_path);
+    if (strcmp(url, IDS_XSI_NAMESPACE) == 0)
+        return xmlNewStringInputStream(ctxt, (const xmlChar *)xsi_stub);
+    /* Remember the first refusal: if compilation then fails, it is the
+     * likeliest cause and worth naming. The DTD named by XMLSchema.xsd is
+     * refused on every run and is not needed. */
+    if (loader_refused[0] == '\0' && strstr(url, ".dtd") == NULL)
+        snprintf(loader_refused, sizeof(loader_refused), "%s", url);
+    return NULL;
+}
+
+/* ---- locating the W3C copies ---- */
+
+static bool readable(const char *path)
+{
+    return access(path, R_OK) == 0;
+}
+
+/* Accepts a folder holding XMLSchema.xsd and xml.xsd (or xml_minimal.xsd),
+ * or the python3-xmlschema layout (XSD_1.0/XMLSchema.xsd, XML/...). */
+static bool find_w3c(const char *dir, char *xs_out, char *xml_out, size_t size)
+{
+    static const char *const xs_names[] = {"XMLSchema.xsd", "XSD_1.0/XMLSchema.xsd"};
+    static const char *const xml_names[] = {"xml.xsd", "xml_minimal.xsd",
+                                            "XML/xml_minimal.xsd", "XML/xml.xsd"};
+    bool have_xs = false, have_xml = false;
+    for (size_t i = 0; i < sizeof(xs_names) / sizeof(xs_names[0]) && !have_xs; i++) {
+        snprintf(xs_out, size, "%s/%s", dir, xs_names[i]);
+        have_xs = readable(xs_out);
+    }
+    for (size_t i = 0; i < sizeof(xml_names) / sizeof(xml_names[0]) && !have_xml; i++) {
+        snprintf(xml_out, size, "%s/%s", dir, xml_names[i]);
+        have_xml = readable(xml_out);
+    }
+    return have_xs && have_xml;
+}
+
+/* ---- compile ---- */
+
+typedef struct compile_log {
+    char first[IDS_ERROR_TEXT_LEN];
+    int line;
+} compile_log;
+
+static void trim_newlines(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+        s[--n] = '\0';
+}
+
+static void on_compile_error(void *data, xmlErrorPtr e)
+{
+    compile_log *log = data;
+    if (e == NULL || e->level < XML_ERR_ERROR || log->first[0] != '\0')
+        return;
+    snprintf(log->first, sizeof(log->first), "%s",
+             e->message != NULL ? e->message : "unknown error");
+    trim_newlines(log->first);
+    log->line = e->line;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t size = 0, cap = 0;
+    for (;;) {
+        if (cap - size < 4096) {
+            size_t grown_cap = cap == 0 ? 65536 : cap * 2;
+            char *grown = realloc(buf, grown_cap);
+            if (grown == NULL) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = grown;
+            cap = grown_cap;
+        }
+        size_t n = fread(buf + size, 1, cap - size - 1, f);
+        size += n;
+        if (n == 0)
+            break;
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    buf[size] = '\0';
+    *len = size;
+    return buf;
+}
+
+ids_status ids_schema_load(const char *xsd_path, const char *w3c_dir,
+                           ids_schema **out, ids_error *err)
+{
+    if (out == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the schema");
+    *out = NULL;
+    if (xsd_path == NULL || xsd_path[0] == '\0')
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                       "no path to the official ids.xsd was given");
+    ids_xsd_types_init();
+
+    const char *dir = w3c_dir;
+    if (dir == NULL || dir[0] == '\0')
+        dir = getenv("IDSD_W3C_SCHEMAS");
+    if (dir == NULL || dir[0] == '\0')
+        dir = DEBIAN_W3C_DIR;
+    char xs_path[PATH_MAX], xml_path[PATH_MAX];
+    if (!find_w3c(dir, xs_path, xml_path, sizeof(xs_path)))
+        return ids_err(err, IDS_ERR_SCHEMA, NULL,
+                       "the W3C schemas XMLSchema.xsd and xml.xsd were not found in %s; "
+                       "point IDSD_W3C_SCHEMAS (or the w3c folder option) at a folder "
+                       "holding both, e.g. the one of Debian's python3-xmlschema", dir);
+
+    size_t len = 0;
+    char *text = read_all(xsd_path, &len);
+    if (text == NULL)
+        return ids_err(err, errno == ENOMEM ? IDS_ERR_NOMEM : IDS_ERR_SCHEMA, NULL,
+                       "cannot read the official schema %s: %s", xsd_path,
+                       strerror(errno));
+    if (len > INT_MAX) {
+        free(text);
+        return ids_err(err, IDS_ERR_SCHEMA, NULL, "the schema %s is too large", xsd_path);
+    }
+
+    compile_log log = {{0}, 0};
+    xmlSchemaPtr xs = NULL;
+    char refused[IDS_ERROR_PATH_LEN];
+    pthread_mutex_lock(&loader_lock);
+    loader_xmlschema_path = xs_path;
+    loader_xml_path = xml_path;
+    loader_refused[0] = '\0';
+    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(schema_loader);
+    xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewMemParserCtxt(text, (int)len);
+    if (pctxt != NULL) {
+        xmlSchemaSetParserStructuredErrors(pctxt, on_compile_error, &log);
+        xs = xmlSchemaParse(pctxt);
+        xmlSchemaFreeParserCtxt(pctxt);
+    }
+    xmlSetExternalEntityLoader(previous);
+    loader_xmlschema_path = NULL;
+    loader_xml_path = NULL;
+    memcpy(refused, loader_refused, sizeof(refused));
+    pthread_mutex_unlock(&loader_lock);
+    free(text);
+
+    if (pctxt == NULL)
+        return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory compiling the schema");
+    if (xs == NULL) {
+        if (refused[0] != '\0')
+            return ids_err(err, IDS_ERR_SCHEMA, NULL,
+                           "the schema %s did not compile (%s, line %d); it asked for %s, "
+                           "which is not served offline",
+                           xsd_path, log.first[0] ? log.first : "no message", log.line,
+                           refused);
+        return ids_err(err, IDS_ERR_SCHEMA, NULL, "the schema %s did not compile: %s (line %d)",
+                       xsd_path, log.first[0] ? log.first : "no message", log.line);
+    }
+    ids_schema *schema = calloc(1, sizeof(*schema));
+    if (schema == NULL) {
+        xmlSchemaFree(xs);
+        return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory compiling the schema");
+    }
+    schema->xs = xs;
+    *out = schema;
+    return IDS_OK;
+}
+
+void ids_schema_free(ids_schema *schema)
+{
+    if (schema == NULL)
+        return;
+    xmlSchemaFree(schema->xs);
+    free(schema);
+}
+
+/* ---- built-in types ---- */
+
+static pthread_once_t types_once = PTHREAD_ONCE_INIT;
+
+static void types_init(void)
+{
+    xmlSchemaInitTypes();
+}
+
+void ids_xsd_types_init(void)
+{
+    pthread_once(&types_once, types_init);
+}
+
+/* ---- validate ---- */
+
+typedef struct validate_log {
+    ids_findings *out;
+} validate_log;
+
+static void on_validate_error(void *data, xmlErrorPtr e)
+{
+    validate_log *log = data;
+    if (e == NULL)
+        return;
+    char message[IDS_ERROR_TEXT_LEN];
+    snprintf(message, sizeof(message), "%s", e->message != NULL ? e->message : "error");
+    trim_newlines(message);
+    char path[IDS_ERROR_PATH_LEN] = "";
+    const xmlNode *node = e->node;
+    if (node != NULL && node->type == XML_ATTRIBUTE_NODE)
+        node = node->parent;
+    if (node != NULL && node->type == XML_ELEMENT_NODE)
+        ids_node_path(node, path, sizeof(path));
+    ids_findings_add_at(log->out,
+                        e->level >= XML_ERR_ERROR ? IDS_SEVERITY_ERROR : IDS_SEVERITY_WARNING,
+                        "XSD", path, e->line > 0 ? e->line : 0, message);
+}
+
+ids_status ids_xsd_validate(const ids_schema *schema, const xmlDoc *doc,
+                            ids_findings *out, bool *valid, ids_error *err)
+{
+    *valid = false;
+    if (schema == NULL || schema->xs == NULL || doc == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no schema or no document");
+    /* The validator marks xs:ID attributes and registers their values in
+     * the document it checks, which would both modify the caller's tree
+     * and make a second validation see a different document. */
+    xmlDocPtr copy = xmlCopyDoc((xmlDocPtr)doc, 1);
+    if (copy == NULL)
+        return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory copying the document");
+    xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema->xs);
+    if (vctxt == NULL) {
+        xmlFreeDoc(copy);
+        return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory validating");
+    }
+    validate_log log = {out};
+    xmlSchemaSetValidStructuredErrors(vctxt, on_validate_error, &log);
+    int rc = xmlSchemaValidateDoc(vctxt, copy);
+    xmlSchemaFreeValidCtxt(vctxt);
+    xmlFreeDoc(copy);
+    if (rc < 0)
+        return ids_err(err, IDS_ERR_INTERNAL, NULL,
+                       "libxml2's schema validator failed internally (%d)", rc);
+    *valid = rc == 0;
+    return IDS_OK;
+}
