@@ -1,15 +1,471 @@
 /*
- * main.c - the idsd command line.
+ * main.c - the idsd command line: `idsd serve --stdio`, configuration from
+ * flags and IDSD_* environment variables (flags win), and an orderly
+ * start and shutdown of the engine, the session store and the transport.
+ *
+ * A bad flag or value is one line on stderr and exit status 2, before
+ * anything is started.
  */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ids/ids.h"
+#include "mcp/mcp.h"
+#include "session/session.h"
+#include "tools/tools.h"
+
+#define EXIT_USAGE 2
+#define MAX_ROOTS 64
+
+typedef struct config {
+    bool stdio;
+    uint64_t idle_ttl_ms;
+    uint64_t reap_interval_ms;
+    size_t max_sessions;
+    size_t max_doc_bytes;
+    size_t max_body_bytes;      /* 0 = derived from max_doc_bytes */
+    char *roots[MAX_ROOTS];     /* realpath'd, malloc'd */
+    size_t n_roots;
+    bool roots_from_flags;      /* the first --root drops IDSD_ROOTS */
+    const char *xsd;
+    mcp_log_level log_level;
+} config;
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    stop_requested = sig;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: idsd serve --stdio [options]\n"
+        "       idsd --help | --version\n"
+        "\n"
+        "idsd is an MCP server for authoring buildingSMART IDS 1.0 documents.\n"
+        "\n"
+        "commands:\n"
+        "  serve --stdio           serve one MCP client over stdin/stdout\n"
+        "                          (newline-delimited JSON-RPC; logs on stderr)\n"
+        "\n"
+        "options (each also read from the environment variable shown; flags win):\n"
+        "  --idle-ttl DURATION     evict a session idle this long (IDSD_IDLE_TTL;\n"
+        "                          default 24h)\n"
+        "  --reap-interval DURATION\n"
+        "                          how often the reaper looks for idle sessions\n"
+        "                          (IDSD_REAP_INTERVAL; default 60s)\n"
+        "  --max-sessions N        most sessions held at once (IDSD_MAX_SESSIONS;\n"
+        "                          default %u)\n"
+        "  --max-doc-bytes SIZE    largest IDS document a session may load or hold\n"
+        "                          (IDSD_MAX_DOC_BYTES; default 16M)\n"
+        "  --max-body-bytes SIZE   largest JSON-RPC message accepted\n"
+        "                          (IDSD_MAX_BODY_BYTES; default 2 x max-doc-bytes\n"
+        "                          + 1M, at least 4M)\n"
+        "  --root DIR              folder load_ids/export_ids may touch; repeat for\n"
+        "                          more (IDSD_ROOTS, colon-separated; default the\n"
+        "                          working directory)\n"
+        "  --xsd PATH              the official IDS 1.0 XSD, to validate against it\n"
+        "                          as well (IDSD_XSD; default none)\n"
+        "  --log-level LEVEL       stderr log threshold: debug, info, notice,\n"
+        "                          warning, error, critical, alert, emergency\n"
+        "                          (IDSD_LOG_LEVEL; default info)\n"
+        "  -h, --help              this text\n"
+        "  -V, --version           the version\n"
+        "\n"
+        "DURATION is a number with a unit: ms, s, m, h or d (90s, 15m, 24h, 2d);\n"
+        "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n",
+        SESSION_DEFAULT_MAX_SESSIONS);
+}
+
+static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void bad(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("idsd: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (see idsd --help)\n", stderr);
+    exit(EXIT_USAGE);
+}
+
+/* Digits only, no sign, no overflow. */
+static bool parse_u64(const char *s, const char **end, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p = s;
+
+    if (*p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *end = p;
+    *out = v;
+    return true;
+}
+
+/* "90s", "15m", "24h", "2d", "500ms" -> milliseconds; 0 and garbage fail. */
+static bool parse_duration_ms(const char *s, uint64_t *ms)
+{
+    static const struct { const char *unit; uint64_t ms; } units[] = {
+        {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000},
+    };
+    const char *unit;
+    uint64_t v;
+
+    if (!parse_u64(s, &unit, &v) || v == 0)
+        return false;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(unit, units[i].unit) == 0) {
+            if (v > UINT64_MAX / units[i].ms)
+                return false;
+            *ms = v * units[i].ms;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "512k", "16M", "1G", "4096" -> bytes (binary multiples); 0 fails. */
+static bool parse_size(const char *s, size_t *bytes)
+{
+    const char *unit;
+    uint64_t v, mult = 1;
+
+    if (!parse_u64(s, &unit, &v) || v == 0)
+        return false;
+    switch (*unit) {
+    case '\0': break;
+    case 'k': case 'K': mult = 1024u; unit++; break;
+    case 'm': case 'M': mult = 1024u * 1024u; unit++; break;
+    case 'g': case 'G': mult = 1024u * 1024u * 1024u; unit++; break;
+    default: return false;
+    }
+    if (mult > 1 && strcmp(unit, "iB") == 0)
+        unit += 2;
+    else if (strcmp(unit, "B") == 0)
+        unit++;
+    if (*unit || v > SIZE_MAX / mult)
+        return false;
+    *bytes = (size_t)(v * mult);
+    return true;
+}
+
+static void add_root(config *cfg, const char *dir, const char *from)
+{
+    char *real;
+    struct stat st;
+
+    if (!dir[0])
+        bad("%s: empty folder name", from);
+    if (cfg->n_roots == MAX_ROOTS)
+        bad("%s: more than %d roots", from, MAX_ROOTS);
+    real = realpath(dir, NULL);
+    if (!real)
+        bad("%s: %s: %s", from, dir, strerror(errno));
+    if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        free(real);
+        bad("%s: %s is not a folder", from, dir);
+    }
+    cfg->roots[cfg->n_roots++] = real;
+}
+
+static void clear_roots(config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_roots; i++)
+        free(cfg->roots[i]);
+    cfg->n_roots = 0;
+}
+
+/* Applies one setting; from names the flag or variable for messages. */
+static void apply(config *cfg, const char *key, const char *value,
+                  const char *from, bool is_flag)
+{
+    uint64_t u;
+    size_t z;
+    int level;
+
+    if (strcmp(key, "idle-ttl") == 0) {
+        if (!parse_duration_ms(value, &cfg->idle_ttl_ms))
+            bad("invalid %s '%s': expected a duration such as 90s, 15m, 24h or 2d",
+                from, value);
+    } else if (strcmp(key, "reap-interval") == 0) {
+        if (!parse_duration_ms(value, &cfg->reap_interval_ms))
+            bad("invalid %s '%s': expected a duration such as 500ms, 60s or 5m",
+                from, value);
+    } else if (strcmp(key, "max-sessions") == 0) {
+        const char *end;
+
+        if (!parse_u64(value, &end, &u) || *end || u == 0 || u > SIZE_MAX)
+            bad("invalid %s '%s': expected a positive whole number", from, value);
+        cfg->max_sessions = (size_t)u;
+    } else if (strcmp(key, "max-doc-bytes") == 0) {
+        if (!parse_size(value, &z))
+            bad("invalid %s '%s': expected a size such as 512k or 16M", from, value);
+        cfg->max_doc_bytes = z;
+    } else if (strcmp(key, "max-body-bytes") == 0) {
+        if (!parse_size(value, &z))
+            bad("invalid %s '%s': expected a size such as 4M or 64M", from, value);
+        cfg->max_body_bytes = z;
+    } else if (strcmp(key, "root") == 0) {
+        if (is_flag && !cfg->roots_from_flags) {
+            clear_roots(cfg);
+            cfg->roots_from_flags = true;
+        }
+        if (is_flag) {
+            add_root(cfg, value, from);
+        } else {
+            char *copy = strdup(value), *save = NULL, *dir;
+
+            if (!copy)
+                bad("out of memory");
+            for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+                add_root(cfg, dir, from);
+            free(copy);
+        }
+    } else if (strcmp(key, "xsd") == 0) {
+        if (!value[0])
+            bad("invalid %s: empty path", from);
+        cfg->xsd = value;
+    } else if (strcmp(key, "log-level") == 0) {
+        level = mcp_log_level_from_name(value);
+        if (level < 0)
+            bad("invalid %s '%s': expected debug, info, notice, warning, error, "
+                "critical, alert or emergency", from, value);
+        cfg->log_level = (mcp_log_level)level;
+    } else {
+        bad("unknown option --%s", key);
+    }
+}
+
+static const struct { const char *key; const char *env; } settings[] = {
+    {"idle-ttl", "IDSD_IDLE_TTL"},
+    {"reap-interval", "IDSD_REAP_INTERVAL"},
+    {"max-sessions", "IDSD_MAX_SESSIONS"},
+    {"max-doc-bytes", "IDSD_MAX_DOC_BYTES"},
+    {"max-body-bytes", "IDSD_MAX_BODY_BYTES"},
+    {"root", "IDSD_ROOTS"},
+    {"xsd", "IDSD_XSD"},
+    {"log-level", "IDSD_LOG_LEVEL"},
+};
+
+static void parse_serve_args(config *cfg, int argc, char **argv)
+{
+    char from[80];
+
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const char *v = getenv(settings[i].env);
+
+        if (v && v[0])
+            apply(cfg, settings[i].key, v, settings[i].env, false);
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i], *eq, *value;
+        char key[40];
+        size_t klen;
+
+        if (strcmp(arg, "--stdio") == 0) {
+            cfg->stdio = true;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        }
+        if (strncmp(arg, "--", 2) != 0)
+            bad("unexpected argument '%s'", arg);
+        arg += 2;
+        eq = strchr(arg, '=');
+        klen = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (klen == 0 || klen >= sizeof key)
+            bad("unknown option '%s'", argv[i]);
+        memcpy(key, arg, klen);
+        key[klen] = '\0';
+        if (strcmp(key, "listen") == 0)
+            bad("--listen: the HTTP transport is not available yet; use --stdio");
+        {
+            bool known = false;
+
+            for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++)
+                known = known || strcmp(settings[k].key, key) == 0;
+            if (!known)
+                bad("unknown option '--%s'", key);
+        }
+        if (eq) {
+            value = eq + 1;
+        } else {
+            if (i + 1 >= argc)
+                bad("--%s needs a value", key);
+            value = argv[++i];
+        }
+        snprintf(from, sizeof from, "--%s", key);
+        apply(cfg, key, value, from, true);
+    }
+}
+
+static int serve(config *cfg)
+{
+    session_config scfg;
+    session_store *store = NULL;
+    ids_schema *schema = NULL;
+    tool_config tcfg;
+    mcp_server *server = NULL;
+    mcp_server_config mcfg;
+    struct sigaction sa;
+    sigset_t block, old;
+    ids_error ierr;
+    const char *why = NULL;
+    session_status st;
+    int rc = 1;
+
+    ids_library_init();
+    if (cfg->xsd) {
+        ids_error_clear(&ierr);
+        if (ids_schema_load(cfg->xsd, NULL, &schema, &ierr) != IDS_OK) {
+            fprintf(stderr, "idsd: --xsd %s: %s\n", cfg->xsd,
+                    ierr.message[0] ? ierr.message : ids_status_name(ierr.code));
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (!tool_catalogue_init(&why)) {
+        mcp_logf(MCP_LOG_CRITICAL, "tool catalogue: %s", why ? why : "broken");
+        goto out;
+    }
+
+    /* Threads inherit the signal mask: the reaper starts with SIGINT and
+     * SIGTERM blocked, so they always reach the thread reading stdin and
+     * interrupt its read. */
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+
+    memset(&scfg, 0, sizeof scfg);
+    scfg.max_sessions = cfg->max_sessions;
+    scfg.idle_ttl_ms = cfg->idle_ttl_ms;
+    scfg.reap_interval_ms = cfg->reap_interval_ms;
+    scfg.payload_free = tool_session_free;
+    st = session_store_new(&scfg, &store);
+    if (st == SESSION_OK)
+        st = session_reaper_start(store);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (st != SESSION_OK) {
+        mcp_logf(MCP_LOG_CRITICAL, "session store: %s", session_status_name(st));
+        goto out;
+    }
+
+    memset(&tcfg, 0, sizeof tcfg);
+    tcfg.roots = (const char *const *)cfg->roots;
+    tcfg.n_roots = cfg->n_roots;
+    tcfg.schema = schema;
+    tcfg.max_doc_bytes = cfg->max_doc_bytes;
+
+    memset(&mcfg, 0, sizeof mcfg);
+    mcfg.store = store;
+    mcfg.tools = &tcfg;
+    mcfg.max_message_bytes = cfg->max_body_bytes;
+    server = mcp_server_new(&mcfg);
+    if (!server) {
+        mcp_logf(MCP_LOG_CRITICAL, "out of memory");
+        goto out;
+    }
+
+    /* No SA_RESTART: a signal must interrupt the blocking read of stdin. A
+     * client gone away must not kill us with SIGPIPE mid-write either. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    for (size_t i = 0; i < cfg->n_roots; i++)
+        mcp_logf(MCP_LOG_INFO, "root %s", cfg->roots[i]);
+    rc = mcp_stdio_run(server, STDIN_FILENO, STDOUT_FILENO, &stop_requested) == 0 ? 0 : 1;
+    if (stop_requested)
+        mcp_logf(MCP_LOG_NOTICE, "signal %d: shutting down", (int)stop_requested);
+out:
+    mcp_server_free(server);
+    session_store_free(store);
+    tool_catalogue_cleanup();
+    ids_schema_free(schema);
+    ids_library_cleanup();
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+    config cfg;
+    int rc;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("idsd %s\n", IDSD_VERSION);
         return 0;
     }
-    fprintf(stderr, "usage: idsd --version\n");
-    return 2;
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "serve") != 0)
+        bad("unknown command '%s'", argv[1]);
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.idle_ttl_ms = SESSION_DEFAULT_IDLE_TTL_MS;
+    cfg.reap_interval_ms = SESSION_DEFAULT_REAP_INTERVAL_MS;
+    cfg.max_sessions = SESSION_DEFAULT_MAX_SESSIONS;
+    cfg.max_doc_bytes = IDS_DEFAULT_MAX_BYTES;
+    cfg.log_level = MCP_LOG_INFO;
+    parse_serve_args(&cfg, argc, argv);
+    if (!cfg.stdio) {
+        clear_roots(&cfg);
+        bad("serve: the HTTP transport is not available yet; use --stdio");
+    }
+    if (cfg.n_roots == 0) {
+        char *cwd = getcwd(NULL, 0);
+
+        if (!cwd)
+            bad("cannot read the working directory: %s", strerror(errno));
+        add_root(&cfg, cwd, "working directory");
+        free(cwd);
+    }
+    if (cfg.max_body_bytes == 0) {
+        /* A document travels JSON-escaped inside load_ids arguments, so a
+         * body needs room for about twice the largest document. */
+        size_t derived = cfg.max_doc_bytes <= (SIZE_MAX - (1u << 20)) / 2
+                             ? cfg.max_doc_bytes * 2 + (1u << 20)
+                             : SIZE_MAX;
+
+        cfg.max_body_bytes = derived < MCP_DEFAULT_MAX_MESSAGE_BYTES
+                                 ? MCP_DEFAULT_MAX_MESSAGE_BYTES
+                                 : derived;
+    }
+    mcp_log_set_threshold(cfg.log_level);
+    rc = serve(&cfg);
+    clear_roots(&cfg);
+    return rc;
 }

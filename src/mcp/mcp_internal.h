@@ -1,0 +1,103 @@
+/*
+ * mcp_internal.h - what the files of src/mcp share; not for other modules.
+ */
+#ifndef MCP_INTERNAL_H
+#define MCP_INTERNAL_H
+
+#include "mcp/mcp.h"
+
+struct mcp_server {
+    session_store *store;
+    const tool_config *tools;
+    char *name;
+    char *version;
+    size_t max_message_bytes;
+};
+
+struct mcp_conn {
+    mcp_server *server;
+    mcp_transport_kind kind;
+    mcp_emit_fn emit;
+    void *emit_ctx;
+    /* Legacy state, set by initialize; modern requests never touch it. */
+    char legacy_version[16];      /* "" until initialize */
+    bool initialized_notified;    /* notifications/initialized seen */
+    mcp_log_level legacy_log_level;  /* logging/setLevel; OFF until set */
+    /* Transport state shared by both eras (DESIGN "Sessions"). */
+    char session_id[SESSION_ID_SIZE];
+};
+
+typedef enum mcp_era {
+    MCP_ERA_LEGACY = 0,
+    MCP_ERA_MODERN
+} mcp_era;
+
+/* One request being handled. */
+typedef struct mcp_request {
+    mcp_conn *conn;
+    mcp_era era;
+    /* The revision the request is served under: the negotiated legacy one,
+     * or the one its _meta names. */
+    const char *version;
+    json_t *id;          /* borrowed */
+    const char *method;
+    json_t *params;      /* borrowed; an object, or NULL when absent */
+    /* Client-bound log messages for this request go out at or above this
+     * level (modern: the _meta logLevel; legacy: logging/setLevel). */
+    mcp_log_level log_level;
+} mcp_request;
+
+/* Outcome of a method handler: a result object (owned) or an error. */
+typedef struct mcp_outcome {
+    json_t *result;
+    int code;            /* 0 when result is set */
+    char message[256];
+    json_t *data;        /* owned; error data or NULL */
+} mcp_outcome;
+
+void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- jsonrpc.c ----------------------------------------------------------- */
+
+typedef enum mcp_msg_kind {
+    MCP_MSG_REQUEST = 0,
+    MCP_MSG_NOTIFICATION,
+    MCP_MSG_RESPONSE,
+    MCP_MSG_INVALID
+} mcp_msg_kind;
+
+/* Classifies one message object. For MCP_MSG_INVALID, *error_reply holds
+ * the -32600 reply to send (a new reference). */
+mcp_msg_kind mcp_jsonrpc_classify(json_t *msg, json_t **error_reply);
+json_t *mcp_result_reply(json_t *id, json_t *result);
+/* Serializes one message on a single line (no newline); malloc'd. */
+char *mcp_jsonrpc_dump(json_t *msg);
+
+/* ---- protocol.c ---------------------------------------------------------- */
+
+/* Sends notifications/message to the client when level passes the
+ * request's threshold. */
+void mcp_request_log(mcp_request *req, mcp_log_level level,
+                     const char *logger, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The serverInfo object (new reference). */
+json_t *mcp_server_info_json(const mcp_server *server, const char *version);
+
+/* ---- resources.c --------------------------------------------------------- */
+
+#define MCP_RESOURCE_SCHEME "ids://session/"
+#define MCP_RESOURCE_TEMPLATE "ids://session/{session_id}"
+#define MCP_RESOURCE_MIME "application/xml"
+
+void mcp_resources_list(mcp_request *req, mcp_outcome *out);
+void mcp_resources_templates_list(mcp_request *req, mcp_outcome *out);
+void mcp_resources_read(mcp_request *req, mcp_outcome *out);
+
+/* ---- prompts.c ----------------------------------------------------------- */
+
+void mcp_prompts_list(mcp_request *req, mcp_outcome *out);
+void mcp_prompts_get(mcp_request *req, mcp_outcome *out);
+
+#endif /* MCP_INTERNAL_H */

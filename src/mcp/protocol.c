@@ -1,0 +1,712 @@
+/*
+ * protocol.c - MCP dispatch over both eras.
+ *
+ * Which era a request belongs to is decided per request, from the request
+ * alone (specs/protocol.md "Era detection"):
+ *
+ *   initialize                                -> legacy handshake
+ *   params._meta carries the protocolVersion key -> modern (2026-07-28),
+ *                                                served statelessly
+ *   anything else                              -> legacy, which needs a
+ *                                                prior initialize on this
+ *                                                connection (ping excepted)
+ *
+ * A modern request reads nothing from the connection's legacy state and
+ * writes nothing to it, so one stdio process or HTTP endpoint can serve a
+ * legacy client and modern requests side by side, as the versioning page
+ * allows a dual-era server to do.
+ */
+#include "mcp/mcp_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef IDSD_VERSION
+#define IDSD_VERSION "0.0.0"
+#endif
+
+/* Newest first; the first legacy entry is MCP_LEGACY_LATEST. */
+static const char *const modern_versions[] = {MCP_VERSION_2026_07_28};
+static const char *const legacy_versions[] = {
+    MCP_VERSION_2025_11_25, MCP_VERSION_2025_06_18, MCP_VERSION_2025_03_26};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Lists whose content is the same for every client and changes only with
+ * the binary: an hour of freshness is safe (ms). */
+#define STATIC_LIST_TTL_MS 3600000
+
+static const char *const server_instructions =
+    "idsd authors buildingSMART IDS 1.0 documents (Information Delivery "
+    "Specifications for IFC models). Start a document with create_ids, or "
+    "load one with load_ids; add specifications, then facets to their "
+    "applicability and requirements; validate; export with export_ids. "
+    "Every tool result carries session_id: pass it back as the session_id "
+    "argument to keep working on the same document. The document itself is "
+    "readable as the resource ids://session/{session_id} (application/xml). "
+    "The prompt author_ids walks through turning a plain-language "
+    "requirement into an IDS.";
+
+/* ---- versions ------------------------------------------------------------ */
+
+static const char *find_version(const char *const *list, size_t n,
+                                const char *version)
+{
+    if (!version)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], version) == 0)
+            return list[i];
+    }
+    return NULL;
+}
+
+bool mcp_version_is_legacy(const char *version)
+{
+    return find_version(legacy_versions, N_ELEMS(legacy_versions), version) != NULL;
+}
+
+bool mcp_version_is_modern(const char *version)
+{
+    return find_version(modern_versions, N_ELEMS(modern_versions), version) != NULL;
+}
+
+json_t *mcp_supported_versions_json(void)
+{
+    json_t *list = json_array();
+
+    if (!list)
+        return NULL;
+    for (size_t i = 0; i < N_ELEMS(modern_versions); i++)
+        json_array_append_new(list, json_string(modern_versions[i]));
+    for (size_t i = 0; i < N_ELEMS(legacy_versions); i++)
+        json_array_append_new(list, json_string(legacy_versions[i]));
+    return list;
+}
+
+/* ---- server and connection ----------------------------------------------- */
+
+mcp_server *mcp_server_new(const mcp_server_config *config)
+{
+    mcp_server *server = calloc(1, sizeof *server);
+
+    if (!server)
+        return NULL;
+    server->store = config->store;
+    server->tools = config->tools;
+    server->name = strdup(config->name ? config->name : "idsd");
+    server->version = strdup(config->version ? config->version : IDSD_VERSION);
+    server->max_message_bytes = config->max_message_bytes
+                                    ? config->max_message_bytes
+                                    : MCP_DEFAULT_MAX_MESSAGE_BYTES;
+    if (!server->name || !server->version) {
+        mcp_server_free(server);
+        return NULL;
+    }
+    return server;
+}
+
+void mcp_server_free(mcp_server *server)
+{
+    if (!server)
+        return;
+    free(server->name);
+    free(server->version);
+    free(server);
+}
+
+size_t mcp_server_max_message_bytes(const mcp_server *server)
+{
+    return server->max_message_bytes;
+}
+
+mcp_conn *mcp_conn_new(mcp_server *server, mcp_transport_kind kind,
+                       mcp_emit_fn emit, void *emit_ctx)
+{
+    mcp_conn *conn = calloc(1, sizeof *conn);
+
+    if (!conn)
+        return NULL;
+    conn->server = server;
+    conn->kind = kind;
+    conn->emit = emit;
+    conn->emit_ctx = emit_ctx;
+    conn->legacy_log_level = MCP_LOG_OFF;
+    return conn;
+}
+
+void mcp_conn_free(mcp_conn *conn)
+{
+    free(conn);
+}
+
+void mcp_conn_set_session_id(mcp_conn *conn, const char *id)
+{
+    conn->session_id[0] = '\0';
+    if (id && strlen(id) < sizeof conn->session_id)
+        strcpy(conn->session_id, id);
+}
+
+const char *mcp_conn_session_id(const mcp_conn *conn)
+{
+    return conn->session_id;
+}
+
+const char *mcp_conn_legacy_version(const mcp_conn *conn)
+{
+    return conn->legacy_version[0] ? conn->legacy_version : NULL;
+}
+
+json_t *mcp_server_info_json(const mcp_server *server, const char *version)
+{
+    json_t *info = json_pack("{s:s, s:s}", "name", server->name, "version",
+                             server->version);
+
+    /* Implementation.title arrived with 2025-06-18; dates compare as text. */
+    if (info && version && strcmp(version, MCP_VERSION_2025_06_18) >= 0)
+        json_object_set_new(info, "title", json_string("idsd - IDS authoring"));
+    return info;
+}
+
+/* ---- client-bound logging ------------------------------------------------ */
+
+void mcp_request_log(mcp_request *req, mcp_log_level level,
+                     const char *logger, const char *fmt, ...)
+{
+    char text[512];
+    json_t *note;
+    va_list ap;
+
+    /* The modern era deprecates logging and idsd does not offer it there
+     * (no `logging` capability in server/discover). */
+    if (req->era != MCP_ERA_LEGACY || !req->conn->emit ||
+        req->log_level == MCP_LOG_OFF || level < req->log_level)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    note = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "jsonrpc", "2.0",
+                     "method", "notifications/message", "params", "level",
+                     mcp_log_level_name(level), "logger", logger, "data", text);
+    if (note)
+        req->conn->emit(req->conn->emit_ctx, note);
+    json_decref(note);
+}
+
+/* ---- methods ------------------------------------------------------------- */
+
+static json_t *server_capabilities(mcp_era era)
+{
+    json_t *caps = json_pack("{s:{s:b}, s:{s:b, s:b}, s:{s:b}}",
+                             "tools", "listChanged", 0,
+                             "resources", "subscribe", 0, "listChanged", 0,
+                             "prompts", "listChanged", 0);
+
+    if (caps && era == MCP_ERA_LEGACY)
+        json_object_set_new(caps, "logging", json_object());
+    return caps;
+}
+
+static void method_ping(mcp_request *req, mcp_outcome *out)
+{
+    out->result = json_object();
+}
+
+static void method_discover(mcp_request *req, mcp_outcome *out)
+{
+    out->result = json_pack("{s:o, s:o, s:s}",
+                            "supportedVersions", mcp_supported_versions_json(),
+                            "capabilities", server_capabilities(MCP_ERA_MODERN),
+                            "instructions", server_instructions);
+}
+
+static void method_set_level(mcp_request *req, mcp_outcome *out)
+{
+    json_t *level = req->params ? json_object_get(req->params, "level") : NULL;
+    int value = json_is_string(level) ? mcp_log_level_from_name(json_string_value(level)) : -1;
+
+    if (value < 0) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: \"level\" must be one of debug, info, "
+                          "notice, warning, error, critical, alert, emergency");
+        return;
+    }
+    req->conn->legacy_log_level = (mcp_log_level)value;
+    out->result = json_object();
+}
+
+/* We answer every list in one page, so no cursor we could have issued
+ * exists; a client that sends one gets the error pagination prescribes. */
+static bool refuse_cursor(mcp_request *req, mcp_outcome *out)
+{
+    json_t *cursor = req->params ? json_object_get(req->params, "cursor") : NULL;
+
+    if (!cursor || json_is_null(cursor))
+        return false;
+    mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                      "Invalid params: unknown cursor (every list is returned "
+                      "in one page; call again without a cursor)");
+    return true;
+}
+
+static void method_tools_list(mcp_request *req, mcp_outcome *out)
+{
+    json_t *tools;
+    size_t i;
+    json_t *tool;
+
+    if (refuse_cursor(req, out))
+        return;
+    tools = tool_list_json();
+    if (!tools) {
+        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        return;
+    }
+    /* 2025-03-26 knows neither tool titles nor output schemas; leave them
+     * out rather than send fields its clients cannot interpret. */
+    if (strcmp(req->version, MCP_VERSION_2025_03_26) == 0) {
+        json_t *copy = json_deep_copy(tools);
+
+        json_decref(tools);
+        tools = copy;
+        json_array_foreach(tools, i, tool) {
+            json_object_del(tool, "title");
+            json_object_del(tool, "outputSchema");
+        }
+    }
+    out->result = json_pack("{s:o}", "tools", tools);
+}
+
+static void method_tools_call(mcp_request *req, mcp_outcome *out)
+{
+    mcp_conn *conn = req->conn;
+    json_t *name = req->params ? json_object_get(req->params, "name") : NULL;
+    json_t *args = req->params ? json_object_get(req->params, "arguments") : NULL;
+    const tool_def *tool;
+    tool_env env;
+    tool_result res = {0};
+    json_t *content = NULL, *result = NULL;
+    char *text = NULL;
+
+    if (!json_is_string(name)) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: tools/call needs \"name\" (a string)");
+        return;
+    }
+    tool = tool_find(json_string_value(name));
+    if (!tool) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS,
+                          json_pack("{s:O}", "name", name),
+                          "Unknown tool: %.200s (tools/list names the tools)",
+                          json_string_value(name));
+        return;
+    }
+    if (args && !json_is_null(args) && !json_is_object(args)) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: \"arguments\" must be an object");
+        return;
+    }
+    if (json_is_null(args))
+        args = NULL;
+
+    memset(&env, 0, sizeof env);
+    env.store = conn->server->store;
+    env.config = conn->server->tools;
+    env.transport_session_id = conn->session_id[0] ? conn->session_id : NULL;
+    tool_call(tool, args, &env, &res);
+
+    /* On stdio the process has one session of its own; the first tool that
+     * mints a session makes it so (DESIGN "Sessions across the two eras"). */
+    if (conn->kind == MCP_TRANSPORT_STDIO && env.minted_session_id[0] &&
+        strcmp(env.minted_session_id, conn->session_id) != 0) {
+        mcp_conn_set_session_id(conn, env.minted_session_id);
+        mcp_logf(MCP_LOG_INFO, "session %.8s... is now this process's session",
+                 env.minted_session_id);
+        mcp_request_log(req, MCP_LOG_NOTICE, "session",
+                        "new session %s", env.minted_session_id);
+    }
+
+    if (res.text)
+        text = strdup(res.text);
+    else if (res.structured)
+        text = json_dumps(res.structured, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    else
+        text = strdup(res.is_error ? "error" : "ok");
+    content = json_pack("[{s:s, s:s}]", "type", "text", "text", text ? text : "");
+    result = json_pack("{s:o, s:b}", "content", content, "isError", res.is_error);
+    content = NULL;
+    if (!result) {
+        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        goto out;
+    }
+    /* structuredContent is 2025-06-18 and later. */
+    if (res.structured && strcmp(req->version, MCP_VERSION_2025_03_26) != 0)
+        json_object_set(result, "structuredContent", res.structured);
+    mcp_request_log(req, res.is_error ? MCP_LOG_WARNING : MCP_LOG_INFO, "tools",
+                    "%s: %s", tool->name, res.is_error ? "failed" : "done");
+    out->result = result;
+    result = NULL;
+out:
+    free(text);
+    json_decref(result);
+    tool_result_clear(&res);
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+typedef void (*method_fn)(mcp_request *req, mcp_outcome *out);
+
+typedef struct method_def {
+    const char *name;
+    method_fn fn;
+    bool legacy;
+    bool modern;
+    /* Modern cacheable results (caching page): ttlMs and cacheScope;
+     * scope NULL when the result is not cacheable. */
+    long long ttl_ms;
+    const char *scope;
+} method_def;
+
+static const method_def methods[] = {
+    {"ping", method_ping, true, false, 0, NULL},
+    {"logging/setLevel", method_set_level, true, false, 0, NULL},
+    {"server/discover", method_discover, false, true, STATIC_LIST_TTL_MS, "public"},
+    {"tools/list", method_tools_list, true, true, STATIC_LIST_TTL_MS, "public"},
+    {"tools/call", method_tools_call, true, true, 0, NULL},
+    /* The resource list names the caller's own session: private, and it
+     * changes as soon as a tool mints one. */
+    {"resources/list", mcp_resources_list, true, true, 0, "private"},
+    {"resources/templates/list", mcp_resources_templates_list, true, true,
+     STATIC_LIST_TTL_MS, "public"},
+    /* A document changes with every edit. */
+    {"resources/read", mcp_resources_read, true, true, 0, "private"},
+    {"prompts/list", mcp_prompts_list, true, true, STATIC_LIST_TTL_MS, "public"},
+    {"prompts/get", mcp_prompts_get, true, true, 0, NULL},
+};
+
+static const method_def *find_method(const char *name)
+{
+    for (size_t i = 0; i < N_ELEMS(methods); i++) {
+        if (strcmp(methods[i].name, name) == 0)
+            return &methods[i];
+    }
+    return NULL;
+}
+
+static void dispatch(mcp_request *req, mcp_outcome *out)
+{
+    const method_def *m = find_method(req->method);
+    bool modern = req->era == MCP_ERA_MODERN;
+
+    if (!m) {
+        mcp_outcome_error(out, MCP_METHOD_NOT_FOUND,
+                          json_pack("{s:s}", "method", req->method),
+                          "Method not found: %.200s", req->method);
+        return;
+    }
+    if (modern && !m->modern) {
+        mcp_outcome_error(out, MCP_METHOD_NOT_FOUND,
+                          json_pack("{s:s}", "method", req->method),
+                          "Method not found: %s is not part of MCP %s",
+                          req->method, req->version);
+        return;
+    }
+    if (!modern && !m->legacy) {
+        mcp_outcome_error(out, MCP_METHOD_NOT_FOUND,
+                          json_pack("{s:s}", "method", req->method),
+                          "Method not found: %s belongs to MCP %s and needs "
+                          "params._meta[\"" MCP_META_PROTOCOL_VERSION "\"]",
+                          req->method, MCP_VERSION_2026_07_28);
+        return;
+    }
+    m->fn(req, out);
+    if (!out->result || !modern)
+        return;
+    /* Every modern result names its type and the server; the cacheable
+     * ones carry their caching hints. */
+    {
+        json_t *meta = json_object_get(out->result, "_meta");
+
+        if (!json_is_object(meta)) {
+            meta = json_object();
+            json_object_set_new(out->result, "_meta", meta);
+        }
+        json_object_set_new(meta, MCP_META_SERVER_INFO,
+                            mcp_server_info_json(req->conn->server, req->version));
+        json_object_set_new(out->result, "resultType", json_string("complete"));
+        if (m->scope) {
+            json_object_set_new(out->result, "ttlMs", json_integer(m->ttl_ms));
+            json_object_set_new(out->result, "cacheScope", json_string(m->scope));
+        }
+    }
+}
+
+static void method_initialize(mcp_request *req, mcp_outcome *out)
+{
+    mcp_conn *conn = req->conn;
+    json_t *asked = req->params ? json_object_get(req->params, "protocolVersion") : NULL;
+    const char *version;
+
+    if (!json_is_string(asked)) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: initialize needs \"protocolVersion\" "
+                          "(a string such as \"%s\")", MCP_LEGACY_LATEST);
+        return;
+    }
+    if (conn->legacy_version[0]) {
+        mcp_outcome_error(out, MCP_INVALID_REQUEST, NULL,
+                          "Invalid Request: this connection is already initialized "
+                          "(protocol version %s)", conn->legacy_version);
+        return;
+    }
+    /* Lifecycle: answer the client's version when we speak it, otherwise
+     * the newest legacy version we do; the client then decides. A modern
+     * version asked for here also gets the legacy answer, since initialize
+     * itself is a legacy method. */
+    version = find_version(legacy_versions, N_ELEMS(legacy_versions),
+                           json_string_value(asked));
+    if (!version)
+        version = MCP_LEGACY_LATEST;
+    out->result = json_pack("{s:s, s:o, s:o, s:s}",
+                            "protocolVersion", version,
+                            "capabilities", server_capabilities(MCP_ERA_LEGACY),
+                            "serverInfo", mcp_server_info_json(conn->server, version),
+                            "instructions", server_instructions);
+    if (!out->result) {
+        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        return;
+    }
+    strcpy(conn->legacy_version, version);
+    mcp_logf(MCP_LOG_INFO, "legacy client initialized with protocol %s "
+             "(asked for %.40s)", version, json_string_value(asked));
+}
+
+/* Reads the modern envelope out of _meta. Returns false (out filled) when
+ * the request must be refused. */
+static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
+                             mcp_outcome *out)
+{
+    json_t *caps = json_object_get(meta, MCP_META_CLIENT_CAPABILITIES);
+    json_t *level = json_object_get(meta, MCP_META_LOG_LEVEL);
+    const char *version;
+
+    if (!json_is_string(pv)) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: _meta[\"" MCP_META_PROTOCOL_VERSION
+                          "\"] must be a string");
+        return false;
+    }
+    version = find_version(modern_versions, N_ELEMS(modern_versions),
+                           json_string_value(pv));
+    if (!version) {
+        mcp_outcome_error(out, MCP_UNSUPPORTED_PROTOCOL_VERSION,
+                          json_pack("{s:o, s:O}", "supported",
+                                    mcp_supported_versions_json(), "requested", pv),
+                          "Unsupported protocol version: %.40s", json_string_value(pv));
+        return false;
+    }
+    if (!json_is_object(caps)) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: _meta[\"" MCP_META_CLIENT_CAPABILITIES
+                          "\"] is required (an object; {} declares none)");
+        return false;
+    }
+    req->log_level = MCP_LOG_OFF;
+    if (level) {
+        int value = json_is_string(level) ? mcp_log_level_from_name(json_string_value(level)) : -1;
+
+        if (value < 0) {
+            mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                              "Invalid params: _meta[\"" MCP_META_LOG_LEVEL
+                              "\"] must be one of debug, info, notice, warning, "
+                              "error, critical, alert, emergency");
+            return false;
+        }
+        req->log_level = (mcp_log_level)value;
+    }
+    req->era = MCP_ERA_MODERN;
+    req->version = version;
+    return true;
+}
+
+static json_t *handle_request(mcp_conn *conn, json_t *msg, bool in_batch)
+{
+    mcp_request req;
+    mcp_outcome out = {0};
+    json_t *params = json_object_get(msg, "params");
+    json_t *meta = NULL, *pv = NULL, *reply;
+
+    memset(&req, 0, sizeof req);
+    req.conn = conn;
+    req.id = json_object_get(msg, "id");
+    req.method = json_string_value(json_object_get(msg, "method"));
+    req.log_level = MCP_LOG_OFF;
+
+    if (params && !json_is_object(params)) {
+        mcp_outcome_error(&out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: MCP params must be an object");
+        goto reply;
+    }
+    req.params = params;
+    if (params) {
+        meta = json_object_get(params, "_meta");
+        if (meta && !json_is_object(meta)) {
+            mcp_outcome_error(&out, MCP_INVALID_PARAMS, NULL,
+                              "Invalid params: \"_meta\" must be an object");
+            goto reply;
+        }
+        pv = meta ? json_object_get(meta, MCP_META_PROTOCOL_VERSION) : NULL;
+    }
+
+    if (strcmp(req.method, "initialize") == 0) {
+        req.era = MCP_ERA_LEGACY;
+        if (in_batch)
+            mcp_outcome_error(&out, MCP_INVALID_REQUEST, NULL,
+                              "Invalid Request: initialize must not be part of a batch");
+        else
+            method_initialize(&req, &out);
+        goto reply;
+    }
+    if (pv) {
+        if (read_modern_meta(&req, meta, pv, &out))
+            dispatch(&req, &out);
+        goto reply;
+    }
+
+    req.era = MCP_ERA_LEGACY;
+    if (!conn->legacy_version[0]) {
+        /* The legacy lifecycle allows ping before initialize. */
+        if (strcmp(req.method, "ping") == 0) {
+            req.version = MCP_LEGACY_LATEST;
+            method_ping(&req, &out);
+            goto reply;
+        }
+        /* Neither era applies: no handshake yet, and no modern envelope,
+         * which the 2026-07-28 base protocol calls invalid params. */
+        mcp_outcome_error(&out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: %.100s needs params._meta[\""
+                          MCP_META_PROTOCOL_VERSION "\"] (MCP %s), or an "
+                          "initialize handshake first (MCP %s and earlier)",
+                          req.method, MCP_VERSION_2026_07_28, MCP_LEGACY_LATEST);
+        goto reply;
+    }
+    req.version = conn->legacy_version;
+    req.log_level = conn->legacy_log_level;
+    dispatch(&req, &out);
+
+reply:
+    if (out.result) {
+        reply = mcp_result_reply(req.id, out.result);
+        out.result = NULL;
+    } else {
+        reply = mcp_error_reply(req.id, out.code ? out.code : MCP_INTERNAL_ERROR,
+                                out.message[0] ? out.message : "Internal error",
+                                out.data);
+        out.data = NULL;
+        if (out.code == MCP_INTERNAL_ERROR)
+            mcp_logf(MCP_LOG_ERROR, "%s: %s", req.method, out.message);
+    }
+    return reply;
+}
+
+static void handle_notification(mcp_conn *conn, json_t *msg)
+{
+    const char *method = json_string_value(json_object_get(msg, "method"));
+
+    if (strcmp(method, "notifications/initialized") == 0) {
+        if (conn->legacy_version[0])
+            conn->initialized_notified = true;
+        return;
+    }
+    /* Requests are answered one at a time, before the next message is
+     * read, so by the time a cancellation arrives its request is done;
+     * the spec lets the server ignore it then. */
+    if (strcmp(method, "notifications/cancelled") == 0)
+        return;
+    mcp_logf(MCP_LOG_DEBUG, "ignored notification %.100s", method);
+}
+
+static json_t *handle_single(mcp_conn *conn, json_t *msg, bool in_batch)
+{
+    json_t *reply = NULL;
+
+    switch (mcp_jsonrpc_classify(msg, &reply)) {
+    case MCP_MSG_REQUEST:
+        return handle_request(conn, msg, in_batch);
+    case MCP_MSG_NOTIFICATION:
+        handle_notification(conn, msg);
+        return NULL;
+    case MCP_MSG_RESPONSE:
+        return NULL;
+    case MCP_MSG_INVALID:
+        return reply;
+    }
+    return reply;
+}
+
+json_t *mcp_handle_message(mcp_conn *conn, json_t *message)
+{
+    json_t *replies, *elem, *reply;
+    size_t i;
+
+    if (!json_is_array(message))
+        return handle_single(conn, message, false);
+    /* JSON-RPC batches exist in MCP 2025-03-26 only (added there, removed
+     * in 2025-06-18), so a batch needs that revision negotiated. */
+    if (strcmp(conn->legacy_version, MCP_VERSION_2025_03_26) != 0)
+        return mcp_error_reply(NULL, MCP_INVALID_REQUEST,
+                               "Invalid Request: JSON-RPC batches are only "
+                               "allowed after initialize negotiated 2025-03-26",
+                               NULL);
+    if (json_array_size(message) == 0)
+        return mcp_error_reply(NULL, MCP_INVALID_REQUEST,
+                               "Invalid Request: empty batch", NULL);
+    replies = json_array();
+    if (!replies)
+        return NULL;
+    json_array_foreach(message, i, elem) {
+        reply = handle_single(conn, elem, true);
+        if (reply)
+            json_array_append_new(replies, reply);
+    }
+    if (json_array_size(replies) == 0) {
+        json_decref(replies);
+        return NULL;
+    }
+    return replies;
+}
+
+char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
+{
+    json_error_t err;
+    json_t *msg = NULL, *reply = NULL;
+    char *line = NULL;
+    char why[256];
+
+    if (len > conn->server->max_message_bytes) {
+        snprintf(why, sizeof why,
+                 "Invalid Request: message of %zu bytes exceeds the limit of %zu bytes",
+                 len, conn->server->max_message_bytes);
+        reply = mcp_error_reply(NULL, MCP_INVALID_REQUEST, why, NULL);
+        goto out;
+    }
+    /* Scalars are decoded too, so that `1` is an invalid request rather
+     * than a parse error, as JSON-RPC's own examples have it. Duplicate
+     * keys are refused: which one wins would be a guess. */
+    msg = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    if (!msg) {
+        snprintf(why, sizeof why, "Parse error: %s (line %d, column %d)",
+                 err.text, err.line, err.column);
+        reply = mcp_error_reply(NULL, MCP_PARSE_ERROR, why, NULL);
+        goto out;
+    }
+    reply = mcp_handle_message(conn, msg);
+out:
+    if (reply)
+        line = mcp_jsonrpc_dump(reply);
+    json_decref(reply);
+    json_decref(msg);
+    return line;
+}
