@@ -439,8 +439,10 @@ static void check_attrs(sctx *ctx, const xmlNode *node, const aspec *specs,
 static void check_no_text(sctx *ctx, const xmlNode *node)
 {
     for (const xmlNode *c = node->children; c != NULL; c = c->next) {
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            !is_blank(c->content)) {
+        /* libxml2 counts a CDATA section as character content even when it
+         * holds only whitespace. */
+        if ((c->type == XML_TEXT_NODE && !is_blank(c->content)) ||
+            c->type == XML_CDATA_SECTION_NODE) {
             XSD_ERR(ctx, node, "<%s> holds text, but only child elements are allowed "
                     "there", node_name(node));
             return;
@@ -565,7 +567,10 @@ static void check_date(sctx *ctx, const xmlNode *node, const void *arg)
     xmlChar *text = simple_text(ctx, node);
     if (text == NULL)
         return;
-    if (!builtin_valid(XML_SCHEMAS_DATE, (const char *)text))
+    /* libxml2 checks element content as it stands, without the whitespace
+     * collapse it applies to attribute values, so " 2024-01-01 " fails. */
+    xmlSchemaTypePtr date = xmlSchemaGetBuiltInType(XML_SCHEMAS_DATE);
+    if (date != NULL && xmlSchemaValPredefTypeNodeNoNorm(date, text, NULL, NULL) != 0)
         XSD_ERR(ctx, node, "date is '%s'; it must be an xs:date such as 2024-05-31 "
                 "(optionally with a time zone: Z or +02:00)", (const char *)text);
     xmlFree(text);
