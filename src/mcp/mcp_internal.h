@@ -82,6 +82,9 @@ char *mcp_jsonrpc_dump(json_t *msg);
 void mcp_request_log(mcp_request *req, mcp_log_level level,
                      const char *logger, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Every list is answered in one page: a cursor gets -32602 (true, out
+ * filled); no cursor returns false. */
+bool mcp_refuse_cursor(mcp_request *req, mcp_outcome *out);
 /* The serverInfo object (new reference). */
 json_t *mcp_server_info_json(const mcp_server *server, const char *version);
 

@@ -57,6 +57,10 @@ void mcp_prompts_list(mcp_request *req, mcp_outcome *out)
         "Title of the IDS document; default derived from the requirement",
         "required", 0);
 
+    if (mcp_refuse_cursor(req, out)) {
+        json_decref(prompt);
+        return;
+    }
     if (!prompt) {
         mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;

@@ -239,7 +239,7 @@ static void method_set_level(mcp_request *req, mcp_outcome *out)
 
 /* We answer every list in one page, so no cursor we could have issued
  * exists; a client that sends one gets the error pagination prescribes. */
-static bool refuse_cursor(mcp_request *req, mcp_outcome *out)
+bool mcp_refuse_cursor(mcp_request *req, mcp_outcome *out)
 {
     json_t *cursor = req->params ? json_object_get(req->params, "cursor") : NULL;
 
@@ -257,7 +257,7 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
     size_t i;
     json_t *tool;
 
-    if (refuse_cursor(req, out))
+    if (mcp_refuse_cursor(req, out))
         return;
     tools = tool_list_json();
     if (!tools) {

@@ -32,11 +32,14 @@ static bool is_session_id(const char *s)
 void mcp_resources_list(mcp_request *req, mcp_outcome *out)
 {
     mcp_conn *conn = req->conn;
-    json_t *list = json_array();
+    json_t *list;
     json_t *item;
     session_info info;
     char uri[sizeof MCP_RESOURCE_SCHEME + SESSION_ID_SIZE];
 
+    if (mcp_refuse_cursor(req, out))
+        return;
+    list = json_array();
     if (!list)
         goto nomem;
     if (conn->session_id[0] && conn->server->store &&
@@ -72,6 +75,10 @@ void mcp_resources_templates_list(mcp_request *req, mcp_outcome *out)
         "every idsd tool result reports.",
         "mimeType", MCP_RESOURCE_MIME);
 
+    if (mcp_refuse_cursor(req, out)) {
+        json_decref(tmpl);
+        return;
+    }
     if (!tmpl) {
         mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;
