@@ -1,15 +1,241 @@
-/* Placeholder: replaced by the tool catalogue. */
-#include "tools/tools.h"
+/*
+ * catalogue.c - the tool table, tools/list and tools/call.
+ *
+ * The table is the concatenation of the group files' arrays in a fixed
+ * order (document, specification, facets, restrictions, session), so the
+ * listing is stable across runs and builds. tool_catalogue_init parses
+ * every schema once, before any thread serves; afterwards the table and
+ * the parsed schemas are read-only and shared by all threads.
+ */
+#include "tools/tools_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-bool tool_catalogue_init(const char **why) { return true; }
-void tool_catalogue_cleanup(void) {}
-const tool_def *tool_catalogue(size_t *count) { *count = 0; return NULL; }
-const tool_def *tool_find(const char *name) { return NULL; }
-json_t *tool_list_json(void) { return json_array(); }
-void tool_call(const tool_def *tool, json_t *args, tool_env *env, tool_result *out)
-{ out->structured = json_object(); out->text = NULL; out->is_error = true; }
-void tool_result_clear(tool_result *result) { json_decref(result->structured); free(result->text); }
-void tool_session_free(void *payload) {}
-session_status tool_session_document_xml(session_store *store, const char *id, char **xml, size_t *len) { *xml = NULL; return SESSION_NOT_FOUND; }
+#define TOOL_MAX 64 /* tools in the table */
+
+static tool_def table[TOOL_MAX];
+static json_t *inputs[TOOL_MAX];
+static json_t *outputs[TOOL_MAX];
+static size_t n_tools;
+
+static bool add_group(const tool_def *group, size_t count)
+{
+    if (n_tools + count > TOOL_MAX)
+        return false;
+    memcpy(&table[n_tools], group, count * sizeof(*group));
+    n_tools += count;
+    return true;
+}
+
+static json_t *parse_schema(const tool_def *t, const char *text, const char *kind,
+                            const char **why)
+{
+    static char message[512];
+    json_error_t jerr;
+    json_t *schema = json_loads(text, 0, &jerr);
+    char wf[256];
+    if (schema == NULL) {
+        snprintf(message, sizeof(message), "%s: %s schema is not JSON: %s (column %d)",
+                 t->name, kind, jerr.text, jerr.column);
+        goto fail;
+    }
+    if (!tool_schema_well_formed(schema, wf, sizeof(wf))) {
+        snprintf(message, sizeof(message), "%s: %s %s", t->name, kind, wf);
+        goto fail;
+    }
+    if (!json_is_object(schema) ||
+        strcmp(json_string_value(json_object_get(schema, "type")) != NULL
+                   ? json_string_value(json_object_get(schema, "type")) : "",
+               "object") != 0) {
+        snprintf(message, sizeof(message), "%s: %s schema must be of type object",
+                 t->name, kind);
+        goto fail;
+    }
+    return schema;
+fail:
+    json_decref(schema);
+    if (why != NULL)
+        *why = message;
+    return NULL;
+}
+
+bool tool_catalogue_init(const char **why)
+{
+    tool_catalogue_cleanup();
+    if (!add_group(tool_group_document, tool_group_document_count) ||
+        !add_group(tool_group_specification, tool_group_specification_count) ||
+        !add_group(tool_group_facets, tool_group_facets_count) ||
+        !add_group(tool_group_restrictions, tool_group_restrictions_count) ||
+        !add_group(tool_group_session, tool_group_session_count)) {
+        if (why != NULL)
+            *why = "more tools than TOOL_MAX";
+        tool_catalogue_cleanup();
+        return false;
+    }
+    for (size_t i = 0; i < n_tools; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(table[i].name, table[j].name) == 0) {
+                if (why != NULL)
+                    *why = "two tools share a name";
+                tool_catalogue_cleanup();
+                return false;
+            }
+        }
+        inputs[i] = parse_schema(&table[i], table[i].input_schema, "input", why);
+        if (inputs[i] == NULL)
+            goto fail;
+        if (table[i].output_schema != NULL) {
+            outputs[i] = parse_schema(&table[i], table[i].output_schema, "output", why);
+            if (outputs[i] == NULL)
+                goto fail;
+        }
+    }
+    return true;
+fail:
+    tool_catalogue_cleanup();
+    return false;
+}
+
+void tool_catalogue_cleanup(void)
+{
+    for (size_t i = 0; i < TOOL_MAX; i++) {
+        json_decref(inputs[i]);
+        json_decref(outputs[i]);
+        inputs[i] = NULL;
+        outputs[i] = NULL;
+    }
+    n_tools = 0;
+}
+
+const tool_def *tool_catalogue(size_t *count)
+{
+    *count = n_tools;
+    return n_tools > 0 ? table : NULL;
+}
+
+const tool_def *tool_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < n_tools; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+
+static size_t index_of(const tool_def *tool)
+{
+    if (tool < table || tool >= table + n_tools)
+        return TOOL_MAX;
+    return (size_t)(tool - table);
+}
+
+const json_t *tool_input_schema(const tool_def *tool)
+{
+    size_t i = index_of(tool);
+    return i < TOOL_MAX ? inputs[i] : NULL;
+}
+
+const json_t *tool_output_schema(const tool_def *tool)
+{
+    size_t i = index_of(tool);
+    return i < TOOL_MAX ? outputs[i] : NULL;
+}
+
+json_t *tool_list_json(void)
+{
+    json_t *list = json_array();
+    if (list == NULL)
+        return NULL;
+    for (size_t i = 0; i < n_tools; i++) {
+        const tool_def *t = &table[i];
+        json_t *entry = json_object();
+        json_t *ann = json_object();
+        if (entry == NULL || ann == NULL) {
+            json_decref(entry);
+            json_decref(ann);
+            json_decref(list);
+            return NULL;
+        }
+        json_object_set_new(ann, "title", json_string(t->title));
+        json_object_set_new(ann, "readOnlyHint", json_boolean(t->read_only));
+        json_object_set_new(ann, "destructiveHint", json_boolean(t->destructive));
+        json_object_set_new(ann, "idempotentHint", json_boolean(t->idempotent));
+        json_object_set_new(ann, "openWorldHint", json_boolean(t->open_world));
+        json_object_set_new(entry, "name", json_string(t->name));
+        json_object_set_new(entry, "title", json_string(t->title));
+        json_object_set_new(entry, "description", json_string(t->description));
+        json_object_set(entry, "inputSchema", inputs[i]);
+        if (outputs[i] != NULL)
+            json_object_set(entry, "outputSchema", outputs[i]);
+        json_object_set_new(entry, "annotations", ann);
+        json_array_append_new(list, entry);
+    }
+    return list;
+}
+
+static void error_result(tool_result *out, const char *message)
+{
+    json_t *error = json_pack("{s:s}", "message", message);
+    out->structured = json_object();
+    json_object_set_new(out->structured, "error", error);
+    out->text = strdup(message);
+    out->is_error = true;
+}
+
+void tool_call(const tool_def *tool, json_t *args, tool_env *env,
+               tool_result *out)
+{
+    out->structured = NULL;
+    out->text = NULL;
+    out->is_error = false;
+    env->minted_session_id[0] = '\0';
+    env->used_session_id[0] = '\0';
+    env->document_changed = false;
+
+    if (tool == NULL) {
+        error_result(out, "Unknown tool. Call tools/list for the tools this server has.");
+        return;
+    }
+    if (args != NULL && !json_is_object(args)) {
+        char message[256];
+        snprintf(message, sizeof(message),
+                 "Invalid arguments for %s: the arguments must be a JSON object of "
+                 "named arguments.", tool->name);
+        error_result(out, message);
+        return;
+    }
+    const json_t *schema = tool_input_schema(tool);
+    if (schema != NULL) {
+        json_t *empty = json_object();
+        char why[1024];
+        bool ok = tool_schema_validate(schema, args != NULL ? args : empty, why, sizeof(why));
+        json_decref(empty);
+        if (!ok) {
+            char message[1400];
+            snprintf(message, sizeof(message),
+                     "Invalid arguments for %s: %s. Fix the argument and call %s again.",
+                     tool->name, why, tool->name);
+            error_result(out, message);
+            return;
+        }
+    }
+    tool->handler(args, env, out);
+    if (out->structured == NULL || out->text == NULL) {
+        tool_result_clear(out);
+        error_result(out, "Out of memory while building the result. Try again.");
+    }
+}
+
+void tool_result_clear(tool_result *result)
+{
+    if (result == NULL)
+        return;
+    json_decref(result->structured);
+    free(result->text);
+    result->structured = NULL;
+    result->text = NULL;
+    result->is_error = false;
+}

@@ -1,0 +1,686 @@
+/*
+ * document.c - tools on the document as a whole: create_ids, load_ids,
+ * export_ids, get_ids_info, update_ids_info, validate_ids.
+ *
+ * A loaded document may break the standard (the engine loads any
+ * well-formed IDS); load_ids therefore always validates and reports the
+ * first findings, so the agent knows before it starts editing.
+ */
+#include "tools/tools_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOAD_FINDINGS_SHOWN 10 /* findings listed by load_ids / export_ids */
+
+/* ---- JSON views ---- */
+
+static json_t *finding_json(const ids_finding *f)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "severity",
+                        json_string(f->severity == IDS_SEVERITY_ERROR ? "error" : "warning"));
+    json_object_set_new(o, "rule", json_string(f->rule != NULL ? f->rule : ""));
+    json_object_set_new(o, "message", json_string(f->message != NULL ? f->message : ""));
+    if (f->path != NULL && f->path[0] != '\0')
+        json_object_set_new(o, "path", json_string(f->path));
+    if (f->line > 0)
+        json_object_set_new(o, "line", json_integer(f->line));
+    return o;
+}
+
+static void add_findings(json_t *errors, json_t *warnings, size_t *n_err,
+                         size_t *n_warn, const ids_finding *list, size_t n,
+                         size_t limit, bool *truncated)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool is_error = list[i].severity == IDS_SEVERITY_ERROR;
+        json_t *target = is_error ? errors : warnings;
+        size_t *count = is_error ? n_err : n_warn;
+        (*count)++;
+        if (limit != 0 && json_array_size(target) >= limit) {
+            *truncated = true;
+            continue;
+        }
+        json_array_append_new(target, finding_json(&list[i]));
+    }
+}
+
+/* limit 0 = every finding. */
+static json_t *report_json(const ids_report *r, size_t limit)
+{
+    json_t *o = json_object();
+    json_t *errors = json_array();
+    json_t *warnings = json_array();
+    size_t n_err = 0, n_warn = 0;
+    bool truncated = false;
+    add_findings(errors, warnings, &n_err, &n_warn, r->findings, r->n_findings, limit,
+                 &truncated);
+    add_findings(errors, warnings, &n_err, &n_warn, r->xsd_findings, r->n_xsd_findings,
+                 limit, &truncated);
+    json_object_set_new(o, "valid", json_boolean(ids_report_valid(r)));
+    json_object_set_new(o, "structure_valid", json_boolean(r->structure_valid));
+    json_object_set_new(o, "audit_valid", json_boolean(r->audit_valid));
+    json_object_set_new(o, "xsd_checked", json_boolean(r->xsd_checked));
+    if (r->xsd_checked)
+        json_object_set_new(o, "xsd_valid", json_boolean(r->xsd_valid));
+    json_object_set_new(o, "error_count", json_integer((json_int_t)n_err));
+    json_object_set_new(o, "warning_count", json_integer((json_int_t)n_warn));
+    json_object_set_new(o, "errors", errors);
+    json_object_set_new(o, "warnings", warnings);
+    if (truncated)
+        json_object_set_new(o, "truncated", json_true());
+    return o;
+}
+
+static const char *usage_of(const char *min, const char *max)
+{
+    const char *mn = min != NULL ? min : "1";
+    const char *mx = max != NULL ? max : "1";
+    if (strcmp(mn, "1") == 0 && strcmp(mx, "unbounded") == 0)
+        return "required";
+    if (strcmp(mn, "0") == 0 && strcmp(mx, "unbounded") == 0)
+        return "optional";
+    if (strcmp(mn, "0") == 0 && strcmp(mx, "0") == 0)
+        return "prohibited";
+    return "nonstandard";
+}
+
+static json_t *versions_json(const char *list)
+{
+    json_t *arr = json_array();
+    if (list == NULL)
+        return arr;
+    const char *p = list;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        const char *start = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            p++;
+        if (p > start)
+            json_array_append_new(arr, json_stringn(start, (size_t)(p - start)));
+    }
+    return arr;
+}
+
+static json_t *spec_summary_json(const ids_spec_summary *s, size_t index)
+{
+    json_t *o = json_object();
+    const char *name = s->fields[IDS_SPEC_NAME];
+    const char *ident = s->fields[IDS_SPEC_IDENTIFIER];
+    char pos[32];
+    snprintf(pos, sizeof(pos), "%zu", index + 1);
+    json_object_set_new(o, "spec_index", json_integer((json_int_t)index + 1));
+    json_object_set_new(o, "spec_id", json_string(ident != NULL && ident[0] != '\0' ? ident : pos));
+    json_object_set_new(o, "name", json_string(name != NULL ? name : ""));
+    if (ident != NULL)
+        json_object_set_new(o, "identifier", json_string(ident));
+    json_object_set_new(o, "ifc_versions", versions_json(s->fields[IDS_SPEC_IFC_VERSION]));
+    json_object_set_new(o, "usage", json_string(usage_of(s->fields[IDS_SPEC_MIN_OCCURS],
+                                                          s->fields[IDS_SPEC_MAX_OCCURS])));
+    json_object_set_new(o, "applicability_facets", json_integer((json_int_t)s->n_applicability));
+    json_object_set_new(o, "requirement_facets", json_integer((json_int_t)s->n_requirements));
+    return o;
+}
+
+static json_t *info_json(char *const info[IDS_INFO_FIELD_COUNT])
+{
+    json_t *o = json_object();
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
+        if (info[f] != NULL)
+            json_object_set_new(o, ids_info_field_name((ids_info_field)f), json_string(info[f]));
+    return o;
+}
+
+/* Output schema fragments. */
+#define FINDING_SCHEMA                                                          \
+    "{\"type\":\"object\",\"properties\":{\"severity\":{\"enum\":[\"error\","  \
+    "\"warning\"]},\"rule\":{\"type\":\"string\"},\"message\":{\"type\":"      \
+    "\"string\"},\"path\":{\"type\":\"string\"},\"line\":{\"type\":"            \
+    "\"integer\"}},\"required\":[\"severity\",\"rule\",\"message\"]}"
+#define VALIDATION_SCHEMA                                                       \
+    "{\"type\":\"object\",\"properties\":{\"valid\":{\"type\":\"boolean\"},"    \
+    "\"structure_valid\":{\"type\":\"boolean\"},\"audit_valid\":{\"type\":"     \
+    "\"boolean\"},\"xsd_checked\":{\"type\":\"boolean\"},\"xsd_valid\":{"       \
+    "\"type\":\"boolean\"},\"error_count\":{\"type\":\"integer\"},"            \
+    "\"warning_count\":{\"type\":\"integer\"},\"errors\":{\"type\":\"array\","  \
+    "\"items\":" FINDING_SCHEMA "},\"warnings\":{\"type\":\"array\",\"items\":" \
+    FINDING_SCHEMA "},\"truncated\":{\"type\":\"boolean\"}},\"required\":["    \
+    "\"valid\",\"structure_valid\",\"audit_valid\",\"xsd_checked\","           \
+    "\"error_count\",\"warning_count\",\"errors\",\"warnings\"]}"
+#define SPEC_SUMMARY_SCHEMA                                                     \
+    "{\"type\":\"object\",\"properties\":{\"spec_index\":{\"type\":"           \
+    "\"integer\"},\"spec_id\":{\"type\":\"string\"},\"name\":{\"type\":"        \
+    "\"string\"},\"identifier\":{\"type\":\"string\"},\"ifc_versions\":{"       \
+    "\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"usage\":{\"enum\":"  \
+    "[\"required\",\"optional\",\"prohibited\",\"nonstandard\"]},"            \
+    "\"applicability_facets\":{\"type\":\"integer\"},\"requirement_facets\":{" \
+    "\"type\":\"integer\"}},\"required\":[\"spec_index\",\"spec_id\",\"name\"," \
+    "\"ifc_versions\",\"usage\",\"applicability_facets\",\"requirement_facets\"]}"
+#define INFO_SCHEMA                                                             \
+    "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},"     \
+    "\"copyright\":{\"type\":\"string\"},\"version\":{\"type\":\"string\"},"    \
+    "\"description\":{\"type\":\"string\"},\"author\":{\"type\":\"string\"},"   \
+    "\"date\":{\"type\":\"string\"},\"purpose\":{\"type\":\"string\"},"         \
+    "\"milestone\":{\"type\":\"string\"}},\"required\":[\"title\"]}"
+
+#define INFO_PROPS(nullable)                                                    \
+    "\"title\":{\"type\":\"string\",\"minLength\":1,\"description\":"          \
+    "\"Title of the IDS document.\"},"                                          \
+    "\"copyright\":{\"type\":" nullable ",\"description\":\"Copyright holder.\"}," \
+    "\"version\":{\"type\":" nullable ",\"description\":\"Version of this "    \
+    "document, free text such as 1.0.\"},"                                      \
+    "\"description\":{\"type\":" nullable ",\"description\":\"What the "       \
+    "document is for.\"},"                                                      \
+    "\"author\":{\"type\":" nullable ",\"description\":\"Author's e-mail "     \
+    "address (IDS requires an address such as name@example.com).\"},"           \
+    "\"date\":{\"type\":" nullable ",\"description\":\"Date as YYYY-MM-DD "    \
+    "(xs:date; an optional Z or +hh:mm zone is allowed, no time).\"},"          \
+    "\"purpose\":{\"type\":" nullable ",\"description\":\"Purpose of the "     \
+    "exchange.\"},"                                                             \
+    "\"milestone\":{\"type\":" nullable ",\"description\":\"Project "          \
+    "milestone the requirements apply to.\"}"
+
+/* ---- create_ids ---- */
+
+static void create_impl(tool_ctx *c)
+{
+    ids_info info;
+    ids_error err;
+    ids_doc *doc = NULL;
+    bool replaced = false;
+    memset(&info, 0, sizeof(info));
+    ids_error_clear(&err);
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
+        info.fields[f] = tool_arg_str(c, ids_info_field_name((ids_info_field)f));
+    if (ids_doc_new(&info, &doc, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not create the IDS document");
+        return;
+    }
+    if (!tool_install_doc(c, doc, &replaced))
+        return;
+    json_t *r = json_pack("{s:s, s:s, s:s, s:b}", "status", "created", "session_id",
+                          c->env->used_session_id, "title", info.fields[IDS_INFO_TITLE],
+                          "replaced_document", replaced);
+    tool_ok(c, r, "Created IDS document '%s'%s. Next: add_specification.",
+            info.fields[IDS_INFO_TITLE],
+            replaced ? " (it replaces this session's previous document)" : "");
+}
+
+static void h_create_ids(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_MAY_MINT, create_impl);
+}
+
+/* ---- load_ids ---- */
+
+static void load_impl(tool_ctx *c)
+{
+    const char *source = tool_arg_str(c, "source");
+    const char *type = tool_arg_str(c, "source_type");
+    ids_limits limits = {0, 0};
+    ids_error err;
+    ids_doc *doc = NULL;
+    ids_report *report = NULL;
+    ids_summary *sum = NULL;
+    char *path = NULL;
+    bool replaced = false;
+    ids_error_clear(&err);
+    if (c->env->config != NULL)
+        limits.max_bytes = c->env->config->max_doc_bytes;
+
+    if (type == NULL) {
+        /* A document starts with '<' (possibly after a BOM or blanks);
+         * a path never does. */
+        const unsigned char *p = (const unsigned char *)source;
+        if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+            p += 3;
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        type = *p == '<' ? "string" : "file";
+    }
+    ids_status st;
+    if (strcmp(type, "file") == 0) {
+        if (!tool_path_for_read(c, source, &path))
+            goto out;
+        st = ids_doc_load_file(path, &limits, &doc, &err);
+    } else {
+        st = ids_doc_load_string(source, strlen(source), &limits, &doc, &err);
+    }
+    if (st != IDS_OK) {
+        if (st == IDS_ERR_LIMIT)
+            tool_fail_ids(c, &err, "The document is too large or too deeply nested for "
+                                   "this server");
+        else if (st == IDS_ERR_IO)
+            tool_fail_ids(c, &err, "Could not read the file");
+        else
+            tool_fail_ids(c, &err, "Could not load the IDS document");
+        goto out;
+    }
+    const ids_schema *schema = c->env->config != NULL ? c->env->config->schema : NULL;
+    ids_error_clear(&err);
+    if (ids_validate(doc, schema, &report, &err) != IDS_OK) {
+        ids_doc_free(doc);
+        tool_fail_ids(c, &err, "The document loaded but could not be validated");
+        goto out;
+    }
+    ids_error_clear(&err);
+    if (ids_doc_summary(doc, &sum, &err) != IDS_OK) {
+        ids_doc_free(doc);
+        tool_fail_ids(c, &err, "The document loaded but could not be read");
+        goto out;
+    }
+    if (!tool_install_doc(c, doc, &replaced))
+        goto out;
+    json_t *specs = json_array();
+    for (size_t i = 0; i < sum->n_specs; i++)
+        json_array_append_new(specs, spec_summary_json(&sum->specs[i], i));
+    json_t *r = json_object();
+    json_object_set_new(r, "status", json_string("loaded"));
+    json_object_set_new(r, "session_id", json_string(c->env->used_session_id));
+    json_object_set_new(r, "source_type", json_string(type));
+    if (path != NULL)
+        json_object_set_new(r, "file_path", json_string(path));
+    json_object_set_new(r, "title", json_string(sum->info[IDS_INFO_TITLE] != NULL
+                                                    ? sum->info[IDS_INFO_TITLE] : ""));
+    if (sum->info[IDS_INFO_AUTHOR] != NULL)
+        json_object_set_new(r, "author", json_string(sum->info[IDS_INFO_AUTHOR]));
+    json_object_set_new(r, "info", info_json(sum->info));
+    json_object_set_new(r, "specification_count", json_integer((json_int_t)sum->n_specs));
+    json_object_set_new(r, "specifications", specs);
+    json_object_set_new(r, "validation", report_json(report, LOAD_FINDINGS_SHOWN));
+    json_object_set_new(r, "replaced_document", json_boolean(replaced));
+    bool valid = ids_report_valid(report);
+    tool_ok(c, r, "Loaded '%s' with %zu specification%s; %s%s.",
+            sum->info[IDS_INFO_TITLE] != NULL ? sum->info[IDS_INFO_TITLE] : "",
+            sum->n_specs, sum->n_specs == 1 ? "" : "s",
+            valid ? "it is valid" : "it is NOT valid (see validation.errors; "
+                                    "validate_ids lists every finding)",
+            replaced ? "; it replaces this session's previous document" : "");
+out:
+    ids_report_free(report);
+    ids_summary_free(sum);
+    free(path);
+}
+
+static void h_load_ids(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_MAY_MINT, load_impl);
+}
+
+/* ---- export_ids ---- */
+
+static void export_impl(tool_ctx *c)
+{
+    const char *output = tool_arg_str(c, "output_path");
+    json_t *vflag = tool_arg(c, "validate");
+    bool validate = vflag == NULL || json_is_true(vflag);
+    ids_doc *doc = c->ts->doc;
+    ids_report *report = NULL;
+    ids_error err;
+    char *path = NULL;
+    char *xml = NULL;
+    size_t len = 0;
+    ids_error_clear(&err);
+
+    json_t *r = json_object();
+    json_object_set_new(r, "status", json_string("exported"));
+    if (validate) {
+        const ids_schema *schema = c->env->config != NULL ? c->env->config->schema : NULL;
+        if (ids_validate(doc, schema, &report, &err) != IDS_OK) {
+            tool_fail_ids(c, &err, "Could not validate the document before export");
+            goto out;
+        }
+        json_object_set_new(r, "validation", report_json(report, LOAD_FINDINGS_SHOWN));
+    }
+    const char *verdict = !validate ? "not validated"
+                          : ids_report_valid(report)
+                              ? "valid"
+                              : "NOT valid (see validation.errors; validate_ids lists every "
+                                "finding)";
+    if (output != NULL) {
+        if (!tool_path_for_write(c, output, &path))
+            goto out;
+        ids_error_clear(&err);
+        if (ids_doc_write_file(doc, path, &err) != IDS_OK) {
+            tool_fail_ids(c, &err, "Could not write the file");
+            goto out;
+        }
+        json_object_set_new(r, "file_path", json_string(path));
+        tool_ok(c, r, "Wrote the IDS document to %s; it is %s.", path, verdict);
+        r = NULL;
+        goto out;
+    }
+    ids_error_clear(&err);
+    if (ids_doc_to_string(doc, &xml, &len, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not serialize the document");
+        goto out;
+    }
+    json_object_set_new(r, "xml", json_stringn(xml, len));
+    json_object_set_new(r, "bytes", json_integer((json_int_t)len));
+    char head[512];
+    snprintf(head, sizeof(head), "IDS document, %zu bytes; it is %s.\n\n", len, verdict);
+    size_t head_len = strlen(head);
+    char *text = malloc(head_len + len + 1);
+    if (text != NULL) {
+        memcpy(text, head, head_len);
+        memcpy(text + head_len, xml, len + 1);
+    }
+    tool_ok_text(c, r, text);
+    r = NULL;
+out:
+    json_decref(r);
+    ids_report_free(report);
+    free(path);
+    free(xml);
+}
+
+static void h_export_ids(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, export_impl);
+}
+
+/* ---- get_ids_info ---- */
+
+static void info_impl(tool_ctx *c)
+{
+    ids_summary *sum = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    if (ids_doc_summary(c->ts->doc, &sum, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not read the document");
+        return;
+    }
+    json_t *specs = json_array();
+    for (size_t i = 0; i < sum->n_specs; i++)
+        json_array_append_new(specs, spec_summary_json(&sum->specs[i], i));
+    json_t *r = json_object();
+    json_object_set_new(r, "info", info_json(sum->info));
+    json_object_set_new(r, "specification_count", json_integer((json_int_t)sum->n_specs));
+    json_object_set_new(r, "specifications", specs);
+    if (c->ts->has_last_spec && c->ts->last_spec < sum->n_specs) {
+        char *key = tool_spec_key(c->ts->doc, c->ts->last_spec, NULL);
+        json_object_set_new(r, "current_spec_id", json_string(key != NULL ? key : ""));
+        free(key);
+    }
+    tool_ok(c, r, "IDS document '%s' with %zu specification%s.",
+            sum->info[IDS_INFO_TITLE] != NULL ? sum->info[IDS_INFO_TITLE] : "",
+            sum->n_specs, sum->n_specs == 1 ? "" : "s");
+    ids_summary_free(sum);
+}
+
+static void h_get_ids_info(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, info_impl);
+}
+
+/* ---- update_ids_info ---- */
+
+static void update_info_impl(tool_ctx *c)
+{
+    ids_doc *doc = c->ts->doc;
+    char *old[IDS_INFO_FIELD_COUNT] = {0};
+    bool applied[IDS_INFO_FIELD_COUNT] = {0};
+    json_t *updated = json_array();
+    json_t *cleared = json_array();
+    ids_error err;
+    ids_error_clear(&err);
+
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++) {
+        const char *name = ids_info_field_name((ids_info_field)f);
+        json_t *v = tool_arg(c, name);
+        if (v == NULL)
+            continue;
+        if (f == IDS_INFO_TITLE && json_is_null(v)) {
+            tool_fail(c, "The title cannot be cleared: IDS requires one. Give a new title "
+                         "instead.");
+            goto rollback;
+        }
+        old[f] = ids_info_get_dup(doc, (ids_info_field)f);
+        const char *value = json_string_value(v);
+        if (ids_info_set(doc, (ids_info_field)f, value, &err) != IDS_OK) {
+            char prefix[64];
+            snprintf(prefix, sizeof(prefix), "Could not set %s (nothing was changed)", name);
+            tool_fail_ids(c, &err, prefix);
+            goto rollback;
+        }
+        applied[f] = true;
+        json_array_append_new(value != NULL ? updated : cleared, json_string(name));
+    }
+    if (json_array_size(updated) + json_array_size(cleared) == 0) {
+        tool_fail(c, "Nothing to update: give at least one of title, copyright, version, "
+                     "description, author, date, purpose, milestone (null clears a field).");
+        goto out;
+    }
+    tool_mark_changed(c);
+    char *info[IDS_INFO_FIELD_COUNT];
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
+        info[f] = ids_info_get_dup(doc, (ids_info_field)f);
+    json_t *r = json_object();
+    json_object_set_new(r, "status", json_string("updated"));
+    json_object_set_new(r, "updated", updated);
+    json_object_set_new(r, "cleared", cleared);
+    json_object_set_new(r, "info", info_json(info));
+    updated = cleared = NULL;
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
+        free(info[f]);
+    tool_ok(c, r, "Updated the document's info.");
+    goto out;
+rollback:
+    /* Put back what this call already changed, so a refused field leaves
+     * the whole info block as it was. */
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
+        if (applied[f])
+            ids_info_set(doc, (ids_info_field)f, old[f], NULL);
+out:
+    for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
+        free(old[f]);
+    json_decref(updated);
+    json_decref(cleared);
+}
+
+static void h_update_ids_info(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, update_info_impl);
+}
+
+/* ---- validate_ids ---- */
+
+static void validate_impl(tool_ctx *c)
+{
+    json_t *xflag = tool_arg(c, "use_xsd");
+    bool use_xsd = xflag == NULL || json_is_true(xflag);
+    const ids_schema *schema = c->env->config != NULL ? c->env->config->schema : NULL;
+    ids_report *report = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    if (ids_validate(c->ts->doc, use_xsd ? schema : NULL, &report, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not validate the document");
+        return;
+    }
+    json_t *r = report_json(report, 0);
+    json_object_set_new(r, "xsd_configured", json_boolean(schema != NULL));
+    bool valid = ids_report_valid(report);
+    size_t n = (size_t)json_integer_value(json_object_get(r, "error_count"));
+    tool_ok(c, r, valid ? "The document is valid%s."
+                        : "The document is NOT valid%s: %zu error(s); fix them with the "
+                          "editing tools and validate again.",
+            report->xsd_checked ? " (built-in rules and the official XSD)"
+                                : " (built-in rules)",
+            n);
+    ids_report_free(report);
+}
+
+static void h_validate_ids(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, validate_impl);
+}
+
+/* ---- table ---- */
+
+const tool_def tool_group_document[] = {
+    {
+        .name = "create_ids",
+        .title = "Create an IDS document",
+        .description =
+            "Starts a new IDS 1.0 document with its info block and no specifications. "
+            "Without a session in scope it starts a new session and returns its "
+            "session_id; pass that to the other tools. In a session that already holds a "
+            "document, the new one replaces it (replaced_document: true). Next step: "
+            "add_specification.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{" INFO_PROPS("\"string\"") ","
+            TOOL_SESSION_PROP "},\"required\":[\"title\"],\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"created\"},"
+            TOOL_OUT_SESSION ",\"title\":{\"type\":\"string\"},\"replaced_document\":{"
+            "\"type\":\"boolean\"}},\"required\":[\"status\",\"session_id\",\"title\","
+            "\"replaced_document\"]}",
+        .read_only = false,
+        .destructive = true,
+        .idempotent = false,
+        .open_world = false,
+        .handler = h_create_ids,
+    },
+    {
+        .name = "load_ids",
+        .title = "Load an IDS document",
+        .description =
+            "Loads an existing IDS document from a file (inside the server's allowed "
+            "folders; relative paths start at the first one) or from XML text, into the "
+            "session (starting a new one when none is in scope; an existing document is "
+            "replaced). The result summarizes the document and its validation, because a "
+            "loaded document may break the standard.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{"
+            "\"source\":{\"type\":\"string\",\"minLength\":1,\"description\":\"A file "
+            "path, or the IDS XML itself.\"},"
+            "\"source_type\":{\"enum\":[\"file\",\"string\"],\"description\":\"file: "
+            "source is a path; string: source is the XML. Optional: guessed from source "
+            "(XML starts with '<').\"}," TOOL_SESSION_PROP
+            "},\"required\":[\"source\"],\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"loaded\"},"
+            TOOL_OUT_SESSION ",\"source_type\":{\"enum\":[\"file\",\"string\"]},"
+            "\"file_path\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
+            "\"author\":{\"type\":\"string\"},\"info\":" INFO_SCHEMA ","
+            "\"specification_count\":{\"type\":\"integer\"},\"specifications\":{\"type\":"
+            "\"array\",\"items\":" SPEC_SUMMARY_SCHEMA "},\"validation\":" VALIDATION_SCHEMA
+            ",\"replaced_document\":{\"type\":\"boolean\"}},\"required\":[\"status\","
+            "\"session_id\",\"title\",\"specification_count\",\"specifications\","
+            "\"validation\",\"replaced_document\"]}",
+        .read_only = false,
+        .destructive = true,
+        .idempotent = false,
+        .open_world = false,
+        .handler = h_load_ids,
+    },
+    {
+        .name = "export_ids",
+        .title = "Export the IDS document",
+        .description =
+            "Returns the document as IDS XML (in xml, when output_path is not given) or "
+            "writes it to output_path (inside the server's allowed folders; relative "
+            "paths start at the first one; an existing file is replaced). By default it "
+            "validates first and reports the verdict; an invalid document is still "
+            "exported.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{"
+            "\"output_path\":{\"type\":\"string\",\"minLength\":1,\"description\":\"File "
+            "to write, such as walls.ids. Optional: without it the XML is returned.\"},"
+            "\"validate\":{\"type\":\"boolean\",\"default\":true,\"description\":"
+            "\"Validate before exporting (default true).\"}," TOOL_SESSION_PROP
+            "},\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"exported\"},"
+            TOOL_OUT_SESSION ",\"xml\":{\"type\":\"string\"},\"bytes\":{\"type\":"
+            "\"integer\"},\"file_path\":{\"type\":\"string\"},\"validation\":"
+            VALIDATION_SCHEMA "},\"required\":[\"status\",\"session_id\"]}",
+        .read_only = false,
+        .destructive = true, /* an existing file at output_path is replaced */
+        .idempotent = true,
+        .open_world = false,
+        .handler = h_export_ids,
+    },
+    {
+        .name = "get_ids_info",
+        .title = "Describe the IDS document",
+        .description =
+            "Returns the document's info block and a summary of every specification "
+            "(position, spec_id, name, IFC versions, usage, facet counts), plus "
+            "current_spec_id: the specification facet tools use when spec_id is left "
+            "out. Use get_specification for one specification in full.",
+        .input_schema = "{\"type\":\"object\",\"properties\":{" TOOL_SESSION_PROP
+                        "},\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION ",\"info\":"
+            INFO_SCHEMA ",\"specification_count\":{\"type\":\"integer\"},"
+            "\"specifications\":{\"type\":\"array\",\"items\":" SPEC_SUMMARY_SCHEMA "},"
+            "\"current_spec_id\":{\"type\":\"string\"}},\"required\":[\"session_id\","
+            "\"info\",\"specification_count\",\"specifications\"]}",
+        .read_only = true,
+        .destructive = false,
+        .idempotent = true,
+        .open_world = false,
+        .handler = h_get_ids_info,
+    },
+    {
+        .name = "update_ids_info",
+        .title = "Update the document info",
+        .description =
+            "Sets or clears fields of the document's info block. Give only the fields "
+            "to change; null clears an optional field (the title cannot be cleared). "
+            "When one field is refused (for example an author that is not an e-mail "
+            "address), nothing is changed.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{" INFO_PROPS("[\"string\",\"null\"]") ","
+            TOOL_SESSION_PROP "},\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"updated\"},"
+            TOOL_OUT_SESSION ",\"updated\":{\"type\":\"array\",\"items\":{\"type\":"
+            "\"string\"}},\"cleared\":{\"type\":\"array\",\"items\":{\"type\":"
+            "\"string\"}},\"info\":" INFO_SCHEMA "},\"required\":[\"status\","
+            "\"session_id\",\"updated\",\"cleared\",\"info\"]}",
+        .read_only = false,
+        .destructive = false,
+        .idempotent = true,
+        .open_world = false,
+        .handler = h_update_ids_info,
+    },
+    {
+        .name = "validate_ids",
+        .title = "Validate the IDS document",
+        .description =
+            "Checks the document against IDS 1.0: the structural rules of the official "
+            "XSD, the audit rules of the IDS reference (ifcVersion present, "
+            "applicability not empty, cardinalities, restriction bases, patterns), and "
+            "the official XSD itself when the server has it. Every finding has a rule, "
+            "a message, an element path and a line. valid is true only when nothing of "
+            "severity error was found.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{\"use_xsd\":{\"type\":\"boolean\","
+            "\"default\":true,\"description\":\"Also validate with the official XSD "
+            "when the server has it (default true).\"}," TOOL_SESSION_PROP
+            "},\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION ","
+            "\"valid\":{\"type\":\"boolean\"},\"structure_valid\":{\"type\":\"boolean\"},"
+            "\"audit_valid\":{\"type\":\"boolean\"},\"xsd_checked\":{\"type\":\"boolean\"},"
+            "\"xsd_valid\":{\"type\":\"boolean\"},\"xsd_configured\":{\"type\":\"boolean\"},"
+            "\"error_count\":{\"type\":\"integer\"},\"warning_count\":{\"type\":"
+            "\"integer\"},\"errors\":{\"type\":\"array\",\"items\":" FINDING_SCHEMA "},"
+            "\"warnings\":{\"type\":\"array\",\"items\":" FINDING_SCHEMA "}},"
+            "\"required\":[\"session_id\",\"valid\",\"structure_valid\",\"audit_valid\","
+            "\"xsd_checked\",\"xsd_configured\",\"error_count\",\"warning_count\","
+            "\"errors\",\"warnings\"]}",
+        .read_only = true,
+        .destructive = false,
+        .idempotent = true,
+        .open_world = false,
+        .handler = h_validate_ids,
+    },
+};
+const size_t tool_group_document_count =
+    sizeof(tool_group_document) / sizeof(tool_group_document[0]);

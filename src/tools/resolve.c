@@ -1,0 +1,409 @@
+/*
+ * resolve.c - turning arguments into engine inputs and engine views back
+ * into JSON: specification lookup with the session's defaults, facet
+ * parameter values (plain or restriction), facets as JSON.
+ */
+#include "tools/tools_internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- arguments ---- */
+
+json_t *tool_arg(const tool_ctx *c, const char *name)
+{
+    return json_object_get(c->args, name);
+}
+
+const char *tool_arg_str(const tool_ctx *c, const char *name)
+{
+    return json_string_value(json_object_get(c->args, name));
+}
+
+bool tool_arg_given(const tool_ctx *c, const char *name)
+{
+    json_t *v = json_object_get(c->args, name);
+    return v != NULL && !json_is_null(v);
+}
+
+char *tool_scalar_dup(const json_t *value)
+{
+    char buf[64];
+    if (json_is_string(value))
+        return strdup(json_string_value(value));
+    if (json_is_integer(value)) {
+        snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        return strdup(buf);
+    }
+    if (json_is_real(value)) {
+        double d = json_real_value(value);
+        /* The shortest form that reads back as the same double, so 0.1
+         * stays "0.1" rather than "0.10000000000000001". */
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(buf, sizeof(buf), "%.*g", prec, d);
+            if (strtod(buf, NULL) == d)
+                break;
+        }
+        return strdup(buf);
+    }
+    if (json_is_boolean(value))
+        return strdup(json_is_true(value) ? "true" : "false");
+    return NULL;
+}
+
+/* ---- specifications ---- */
+
+char *tool_spec_key(const ids_doc *doc, size_t index, char **name_out)
+{
+    ids_spec_view *view = NULL;
+    ids_error err;
+    char *key = NULL;
+    char pos[32];
+    ids_error_clear(&err);
+    if (name_out != NULL)
+        *name_out = NULL;
+    snprintf(pos, sizeof(pos), "%zu", index + 1);
+    if (ids_spec_get(doc, index, &view, &err) != IDS_OK || view == NULL)
+        return strdup(pos);
+    const char *ident = view->fields[IDS_SPEC_IDENTIFIER];
+    key = strdup(ident != NULL && ident[0] != '\0' ? ident : pos);
+    if (name_out != NULL)
+        *name_out = strdup(view->fields[IDS_SPEC_NAME] != NULL ? view->fields[IDS_SPEC_NAME] : "");
+    ids_spec_view_free(view);
+    return key;
+}
+
+char *tool_spec_list_text(const ids_doc *doc)
+{
+    ids_summary *sum = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    if (ids_doc_summary(doc, &sum, &err) != IDS_OK || sum == NULL)
+        return strdup("");
+    size_t cap = 1024, used = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        goto out;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sum->n_specs && i < 30; i++) {
+        const char *name = sum->specs[i].fields[IDS_SPEC_NAME];
+        const char *ident = sum->specs[i].fields[IDS_SPEC_IDENTIFIER];
+        char one[320];
+        if (ident != NULL && ident[0] != '\0')
+            snprintf(one, sizeof(one), "%s%zu '%.120s' (identifier %.120s)",
+                     i == 0 ? "" : ", ", i + 1, name != NULL ? name : "", ident);
+        else
+            snprintf(one, sizeof(one), "%s%zu '%.120s'", i == 0 ? "" : ", ", i + 1,
+                     name != NULL ? name : "");
+        size_t n = strlen(one);
+        if (used + n + 8 > cap)
+            break;
+        memcpy(buf + used, one, n + 1);
+        used += n;
+    }
+    if (sum->n_specs > 30 && used + 8 < cap)
+        memcpy(buf + used, ", ...", 6);
+out:
+    ids_summary_free(sum);
+    return buf;
+}
+
+bool tool_resolve_spec(tool_ctx *c, json_t *result, size_t *index)
+{
+    ids_doc *doc = c->ts->doc;
+    size_t count = ids_spec_count(doc);
+    json_t *arg = tool_arg(c, "spec_id");
+    bool defaulted = false;
+    size_t idx = 0;
+    char *list = NULL;
+    bool ok = false;
+
+    if (count == 0) {
+        tool_fail(c, "The document has no specification yet. Call add_specification first.");
+        return false;
+    }
+    if (arg != NULL && !json_is_null(arg)) {
+        ids_spec_ref ref;
+        ids_error err;
+        char key[64];
+        memset(&ref, 0, sizeof(ref));
+        ids_error_clear(&err);
+        if (json_is_integer(arg) || json_is_real(arg)) {
+            double pos = json_number_value(arg);
+            if (pos < 1 || pos > (double)count) {
+                list = tool_spec_list_text(doc);
+                tool_fail(c, "spec_id %.0f is out of range: the document has %zu "
+                             "specification%s (1-based): %s.",
+                          pos, count, count == 1 ? "" : "s", list != NULL ? list : "");
+                goto out;
+            }
+            idx = (size_t)pos - 1;
+        } else {
+            ref.by = IDS_SPEC_BY_ANY;
+            ref.key = json_string_value(arg);
+            if (ids_spec_find(doc, &ref, &idx, &err) != IDS_OK) {
+                list = tool_spec_list_text(doc);
+                if (err.code == IDS_ERR_NOT_FOUND || err.code == IDS_OK) {
+                    tool_fail(c, "spec_id '%s' not found; specifications: %s. Pass an "
+                                 "identifier, a name or a 1-based position.",
+                              ref.key, list != NULL ? list : "");
+                } else {
+                    snprintf(key, sizeof(key), "spec_id '%.40s'", ref.key);
+                    tool_fail_ids(c, &err, key);
+                }
+                goto out;
+            }
+        }
+    } else if (c->ts->has_last_spec && c->ts->last_spec < count) {
+        idx = c->ts->last_spec;
+        defaulted = true;
+    } else if (count == 1) {
+        idx = 0;
+        defaulted = true;
+    } else {
+        list = tool_spec_list_text(doc);
+        tool_fail(c, "spec_id is needed: no specification was added or edited in this "
+                     "session yet, and the document has %zu: %s. Pass spec_id (an "
+                     "identifier, a name or a 1-based position).",
+                  count, list != NULL ? list : "");
+        goto out;
+    }
+    char *name = NULL;
+    char *key = tool_spec_key(doc, idx, &name);
+    json_object_set_new(result, "spec_id", json_string(key != NULL ? key : ""));
+    json_object_set_new(result, "spec_index", json_integer((json_int_t)idx + 1));
+    json_object_set_new(result, "spec_name", json_string(name != NULL ? name : ""));
+    json_object_set_new(result, "spec_id_defaulted", json_boolean(defaulted));
+    free(key);
+    free(name);
+    tool_memory_set_spec(c->ts, idx);
+    *index = idx;
+    ok = true;
+out:
+    free(list);
+    return ok;
+}
+
+/* ---- values ---- */
+
+static const char *const base_types[] = {
+    "xs:string", "xs:boolean", "xs:integer", "xs:double", "xs:float",
+    "xs:decimal", "xs:date", "xs:dateTime", "xs:time", "xs:duration",
+    "xs:anyURI", NULL,
+};
+
+const char *tool_base_type(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    const char *bare = strncmp(name, "xs:", 3) == 0 ? name + 3 : name;
+    for (size_t i = 0; base_types[i] != NULL; i++)
+        if (strcmp(base_types[i] + 3, bare) == 0)
+            return base_types[i];
+    /* Models write "xs:datetime" or "anyuri" as often as the exact case. */
+    for (size_t i = 0; base_types[i] != NULL; i++)
+        if (strcasecmp(base_types[i] + 3, bare) == 0)
+            return base_types[i];
+    return NULL;
+}
+
+const char *tool_base_type_list(void)
+{
+    return "xs:string, xs:boolean, xs:integer, xs:double, xs:float, xs:decimal, "
+           "xs:date, xs:dateTime, xs:time, xs:duration, xs:anyURI";
+}
+
+/* JSON keys of a restriction object, in the order items are written. */
+static const struct {
+    const char *key;
+    ids_xs_facet facet;
+} restriction_keys[] = {
+    {"enumeration", IDS_XS_ENUMERATION},
+    {"pattern", IDS_XS_PATTERN},
+    {"min_inclusive", IDS_XS_MIN_INCLUSIVE},
+    {"max_inclusive", IDS_XS_MAX_INCLUSIVE},
+    {"min_exclusive", IDS_XS_MIN_EXCLUSIVE},
+    {"max_exclusive", IDS_XS_MAX_EXCLUSIVE},
+    {"length", IDS_XS_LENGTH},
+    {"min_length", IDS_XS_MIN_LENGTH},
+    {"max_length", IDS_XS_MAX_LENGTH},
+    {"total_digits", IDS_XS_TOTAL_DIGITS},
+    {"fraction_digits", IDS_XS_FRACTION_DIGITS},
+};
+#define N_RESTRICTION_KEYS (sizeof(restriction_keys) / sizeof(restriction_keys[0]))
+
+void tool_value_clear(ids_value *value)
+{
+    free(value->simple);
+    free(value->base);
+    for (size_t i = 0; i < value->n_items; i++)
+        free(value->items[i].value);
+    free(value->items);
+    memset(value, 0, sizeof(*value));
+}
+
+static bool push_item(ids_value *v, ids_xs_facet facet, const json_t *json)
+{
+    char *text = tool_scalar_dup(json);
+    if (text == NULL)
+        return false;
+    ids_xs_item *grown = realloc(v->items, (v->n_items + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        free(text);
+        return false;
+    }
+    v->items = grown;
+    v->items[v->n_items].facet = facet;
+    v->items[v->n_items].value = text;
+    v->n_items++;
+    return true;
+}
+
+bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
+                          ids_value *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!json_is_object(json)) {
+        out->kind = IDS_VALUE_SIMPLE;
+        out->simple = tool_scalar_dup(json);
+        if (out->simple == NULL) {
+            tool_fail(c, "argument '%s' must be a string or a restriction object", arg_name);
+            return false;
+        }
+        if (out->simple[0] == '\0') {
+            tool_value_clear(out);
+            tool_fail(c, "argument '%s' must not be empty; leave it out when the "
+                         "parameter should not be checked", arg_name);
+            return false;
+        }
+        return true;
+    }
+    out->kind = IDS_VALUE_RESTRICTION;
+    bool has_bounds = false;
+    for (size_t k = 2; k <= 5; k++)
+        if (json_object_get(json, restriction_keys[k].key) != NULL)
+            has_bounds = true;
+    const char *base_arg = json_string_value(json_object_get(json, "base"));
+    const char *base = base_arg != NULL ? tool_base_type(base_arg)
+                                        : (has_bounds ? "xs:double" : "xs:string");
+    if (base == NULL) {
+        tool_fail(c, "argument '%s.base' must be one of: %s (got '%s')", arg_name,
+                  tool_base_type_list(), base_arg);
+        goto fail;
+    }
+    out->base = strdup(base);
+    if (out->base == NULL)
+        goto nomem;
+    for (size_t k = 0; k < N_RESTRICTION_KEYS; k++) {
+        const json_t *v = json_object_get(json, restriction_keys[k].key);
+        if (v == NULL || json_is_null(v))
+            continue;
+        if (json_is_array(v)) {
+            size_t i;
+            const json_t *item;
+            json_array_foreach(v, i, item)
+                if (!push_item(out, restriction_keys[k].facet, item))
+                    goto nomem;
+        } else if (!push_item(out, restriction_keys[k].facet, v)) {
+            goto nomem;
+        }
+    }
+    if (out->n_items == 0) {
+        tool_fail(c, "the restriction in argument '%s' is empty: give at least one of "
+                     "enumeration, pattern, min_inclusive, max_inclusive, min_exclusive, "
+                     "max_exclusive, length, min_length, max_length", arg_name);
+        goto fail;
+    }
+    ids_error err;
+    ids_error_clear(&err);
+    if (ids_value_check(out, &err) != IDS_OK) {
+        char prefix[128];
+        snprintf(prefix, sizeof(prefix), "argument '%s' is not a valid restriction", arg_name);
+        tool_fail_ids(c, &err, prefix);
+        goto fail;
+    }
+    return true;
+nomem:
+    tool_fail(c, "Out of memory while reading argument '%s'. Try again.", arg_name);
+fail:
+    tool_value_clear(out);
+    return false;
+}
+
+static json_t *item_json(const ids_xs_item *item)
+{
+    switch (item->facet) {
+    case IDS_XS_LENGTH:
+    case IDS_XS_MIN_LENGTH:
+    case IDS_XS_MAX_LENGTH:
+    case IDS_XS_TOTAL_DIGITS:
+    case IDS_XS_FRACTION_DIGITS: {
+        char *end = NULL;
+        long long n = strtoll(item->value, &end, 10);
+        if (end != item->value && *end == '\0')
+            return json_integer(n);
+        return json_string(item->value);
+    }
+    default:
+        return json_string(item->value);
+    }
+}
+
+json_t *tool_value_to_json(const ids_value *value)
+{
+    if (value->kind == IDS_VALUE_SIMPLE)
+        return json_string(value->simple != NULL ? value->simple : "");
+    if (value->kind != IDS_VALUE_RESTRICTION)
+        return json_null();
+    json_t *obj = json_object();
+    if (value->base != NULL)
+        json_object_set_new(obj, "base", json_string(value->base));
+    for (size_t k = 0; k < N_RESTRICTION_KEYS; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < value->n_items; i++)
+            if (value->items[i].facet == restriction_keys[k].facet)
+                n++;
+        if (n == 0)
+            continue;
+        /* Enumerations are always lists; anything else is a single value
+         * unless the document repeats it. */
+        bool list = restriction_keys[k].facet == IDS_XS_ENUMERATION || n > 1;
+        json_t *slot = list ? json_array() : NULL;
+        for (size_t i = 0; i < value->n_items; i++) {
+            if (value->items[i].facet != restriction_keys[k].facet)
+                continue;
+            if (list)
+                json_array_append_new(slot, item_json(&value->items[i]));
+            else
+                slot = item_json(&value->items[i]);
+        }
+        json_object_set_new(obj, restriction_keys[k].key, slot);
+    }
+    return obj;
+}
+
+json_t *tool_facet_to_json(const ids_facet *facet, size_t index)
+{
+    json_t *obj = json_object();
+    json_t *params = json_object();
+    json_t *attrs = json_object();
+    json_object_set_new(obj, "facet_index", json_integer((json_int_t)index));
+    json_object_set_new(obj, "kind", json_string(ids_facet_kind_name(facet->kind)));
+    for (int p = 0; p < IDS_PARAM_COUNT; p++)
+        if (facet->params[p].kind != IDS_VALUE_ABSENT)
+            json_object_set_new(params, ids_param_name((ids_param)p),
+                                tool_value_to_json(&facet->params[p]));
+    for (int a = 0; a < IDS_FATTR_COUNT; a++)
+        if (facet->fattrs[a] != NULL)
+            json_object_set_new(attrs, ids_fattr_name((ids_fattr)a),
+                                json_string(facet->fattrs[a]));
+    json_object_set_new(obj, "parameters", params);
+    json_object_set_new(obj, "attributes", attrs);
+    if (facet->line > 0)
+        json_object_set_new(obj, "line", json_integer(facet->line));
+    return obj;
+}

@@ -1,0 +1,408 @@
+/*
+ * schema.c - the subset of JSON Schema the tool catalogue uses.
+ *
+ * tools/call must refuse bad arguments before any handler runs, with a
+ * message a model can act on: which argument, what was expected, what is
+ * allowed. A general validator would report schema paths ("#/properties/
+ * location/enum"); this one reports argument paths ("argument
+ * 'location'") and lists the allowed names when a model misspells one.
+ * The first error wins; messages are bounded by the caller's buffer.
+ */
+#include "tools/tools_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PATH_MAX_LEN 256 /* bytes of an argument path such as values[3] */
+
+static const char *type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "a value";
+}
+
+static bool is_type(const json_t *v, const char *type)
+{
+    if (strcmp(type, "string") == 0)
+        return json_is_string(v);
+    if (strcmp(type, "integer") == 0) {
+        if (json_is_integer(v))
+            return true;
+        if (json_is_real(v)) {
+            double d = json_real_value(v);
+            /* Integral reals (1.0) are integers in JSON Schema; no libm. */
+            return isfinite(d) && d > -9.2e18 && d < 9.2e18 && (double)(long long)d == d;
+        }
+        return false;
+    }
+    if (strcmp(type, "number") == 0)
+        return json_is_number(v);
+    if (strcmp(type, "boolean") == 0)
+        return json_is_boolean(v);
+    if (strcmp(type, "array") == 0)
+        return json_is_array(v);
+    if (strcmp(type, "object") == 0)
+        return json_is_object(v);
+    if (strcmp(type, "null") == 0)
+        return json_is_null(v);
+    return false;
+}
+
+static void describe_path(const char *path, char *buf, size_t size)
+{
+    if (path[0] == '\0')
+        snprintf(buf, size, "the arguments");
+    else
+        snprintf(buf, size, "argument '%s'", path);
+}
+
+/* "a string or an integer" from a type keyword. */
+static void type_words(const json_t *type, char *buf, size_t size)
+{
+    static const struct { const char *t, *w; } words[] = {
+        {"string", "a string"}, {"integer", "an integer"}, {"number", "a number"},
+        {"boolean", "a boolean"}, {"array", "an array"}, {"object", "an object"},
+        {"null", "null"},
+    };
+    buf[0] = '\0';
+    size_t used = 0;
+    size_t n = json_is_array(type) ? json_array_size(type) : 1;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *t = json_is_array(type) ? json_array_get(type, i) : type;
+        const char *name = json_string_value(t);
+        const char *word = name != NULL ? name : "?";
+        for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+            if (name != NULL && strcmp(words[k].t, name) == 0)
+                word = words[k].w;
+        int w = snprintf(buf + used, size - used, "%s%s",
+                         i == 0 ? "" : (i + 1 == n ? " or " : ", "), word);
+        if (w < 0 || (size_t)w >= size - used)
+            return;
+        used += (size_t)w;
+    }
+}
+
+static void value_text(const json_t *v, char *buf, size_t size)
+{
+    char *dump = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (dump == NULL) {
+        snprintf(buf, size, "?");
+        return;
+    }
+    if (strlen(dump) > 60)
+        snprintf(buf, size, "%.57s...", dump);
+    else
+        snprintf(buf, size, "%s", dump);
+    free(dump);
+}
+
+static void join_keys(const json_t *props, char *buf, size_t size)
+{
+    const char *key;
+    const json_t *sub;
+    size_t used = 0;
+    buf[0] = '\0';
+    json_object_foreach((json_t *)props, key, sub) {
+        (void)sub;
+        int w = snprintf(buf + used, size - used, "%s%s", used == 0 ? "" : ", ", key);
+        if (w < 0 || (size_t)w >= size - used)
+            return;
+        used += (size_t)w;
+    }
+}
+
+static void child_path(char *out, const char *path, const char *key)
+{
+    if (path[0] == '\0')
+        snprintf(out, PATH_MAX_LEN, "%s", key);
+    else
+        snprintf(out, PATH_MAX_LEN, "%s.%s", path, key);
+}
+
+static bool check(const json_t *schema, const json_t *v, const char *path,
+                  char *msg, size_t size);
+
+static bool check_object(const json_t *schema, const json_t *v, const char *path,
+                         char *msg, size_t size)
+{
+    char where[PATH_MAX_LEN + 16];
+    char sub[PATH_MAX_LEN];
+    const json_t *props = json_object_get(schema, "properties");
+    const json_t *additional = json_object_get(schema, "additionalProperties");
+    const json_t *required = json_object_get(schema, "required");
+    size_t i;
+    const json_t *name;
+
+    json_array_foreach(required, i, name) {
+        const char *key = json_string_value(name);
+        if (key != NULL && json_object_get(v, key) == NULL) {
+            child_path(sub, path, key);
+            const json_t *ps = json_object_get(props, key);
+            const json_t *desc = json_object_get(ps, "description");
+            if (json_is_string(desc))
+                snprintf(msg, size, "missing required argument '%s' (%s)", sub,
+                         json_string_value(desc));
+            else
+                snprintf(msg, size, "missing required argument '%s'", sub);
+            return false;
+        }
+    }
+    const char *key;
+    const json_t *val;
+    json_object_foreach((json_t *)v, key, val) {
+        child_path(sub, path, key);
+        const json_t *ps = json_object_get(props, key);
+        if (ps == NULL && json_is_false(additional)) {
+            char allowed[768];
+            join_keys(props, allowed, sizeof(allowed));
+            describe_path(path, where, sizeof(where));
+            snprintf(msg, size, "unknown argument '%s'; %s may only contain: %s",
+                     sub, where, allowed);
+            return false;
+        }
+        if (ps == NULL && json_is_object(additional))
+            ps = additional;
+        if (ps != NULL && !check(ps, val, sub, msg, size))
+            return false;
+    }
+    return true;
+}
+
+static bool check_alternatives(const json_t *alts, bool exactly_one,
+                               const json_t *v, const char *path, char *msg,
+                               size_t size)
+{
+    size_t i, matches = 0;
+    const json_t *alt;
+    char first[512] = "";
+    json_array_foreach(alts, i, alt) {
+        char tmp[512];
+        if (check(alt, v, path, tmp, sizeof(tmp)))
+            matches++;
+        else if (first[0] == '\0')
+            snprintf(first, sizeof(first), "%s", tmp);
+    }
+    if (matches == 0) {
+        snprintf(msg, size, "%s", first[0] != '\0' ? first : "no alternative matched");
+        return false;
+    }
+    if (exactly_one && matches > 1) {
+        char where[PATH_MAX_LEN + 16];
+        describe_path(path, where, sizeof(where));
+        snprintf(msg, size, "%s is ambiguous: it matches more than one form", where);
+        return false;
+    }
+    return true;
+}
+
+static bool check(const json_t *schema, const json_t *v, const char *path,
+                  char *msg, size_t size)
+{
+    char where[PATH_MAX_LEN + 16];
+    describe_path(path, where, sizeof(where));
+
+    const json_t *type = json_object_get(schema, "type");
+    if (type != NULL) {
+        bool ok = false;
+        if (json_is_string(type)) {
+            ok = is_type(v, json_string_value(type));
+        } else {
+            size_t i;
+            const json_t *t;
+            json_array_foreach(type, i, t)
+                if (json_is_string(t) && is_type(v, json_string_value(t)))
+                    ok = true;
+        }
+        if (!ok) {
+            char words[128];
+            type_words(type, words, sizeof(words));
+            snprintf(msg, size, "%s must be %s, got %s", where, words, type_name(v));
+            return false;
+        }
+    }
+
+    const json_t *en = json_object_get(schema, "enum");
+    if (en != NULL) {
+        size_t i;
+        const json_t *e;
+        bool found = false;
+        json_array_foreach(en, i, e)
+            if (json_equal((json_t *)e, (json_t *)v))
+                found = true;
+        if (!found) {
+            char list[512] = "", got[80];
+            size_t used = 0;
+            json_array_foreach(en, i, e) {
+                char one[80];
+                if (json_is_string(e))
+                    snprintf(one, sizeof(one), "%s", json_string_value(e));
+                else
+                    value_text(e, one, sizeof(one));
+                int w = snprintf(list + used, sizeof(list) - used, "%s%s",
+                                 i == 0 ? "" : ", ", one);
+                if (w < 0 || (size_t)w >= sizeof(list) - used)
+                    break;
+                used += (size_t)w;
+            }
+            value_text(v, got, sizeof(got));
+            snprintf(msg, size, "%s must be one of: %s (got %s)", where, list, got);
+            return false;
+        }
+    }
+    const json_t *cn = json_object_get(schema, "const");
+    if (cn != NULL && !json_equal((json_t *)cn, (json_t *)v)) {
+        char want[80];
+        value_text(cn, want, sizeof(want));
+        snprintf(msg, size, "%s must be %s", where, want);
+        return false;
+    }
+
+    if (json_is_string(v)) {
+        const json_t *mn = json_object_get(schema, "minLength");
+        const json_t *mx = json_object_get(schema, "maxLength");
+        size_t len = 0;
+        /* Characters, not bytes: count UTF-8 lead bytes. */
+        for (const unsigned char *p = (const unsigned char *)json_string_value(v); *p; p++)
+            if ((*p & 0xC0) != 0x80)
+                len++;
+        if (json_is_integer(mn) && (json_int_t)len < json_integer_value(mn)) {
+            if (json_integer_value(mn) == 1)
+                snprintf(msg, size, "%s must not be empty", where);
+            else
+                snprintf(msg, size, "%s must be at least %lld characters long", where,
+                         (long long)json_integer_value(mn));
+            return false;
+        }
+        if (json_is_integer(mx) && (json_int_t)len > json_integer_value(mx)) {
+            snprintf(msg, size, "%s must be at most %lld characters long", where,
+                     (long long)json_integer_value(mx));
+            return false;
+        }
+    }
+    if (json_is_number(v)) {
+        const json_t *mn = json_object_get(schema, "minimum");
+        const json_t *mx = json_object_get(schema, "maximum");
+        double d = json_number_value(v);
+        if (json_is_number(mn) && d < json_number_value(mn)) {
+            snprintf(msg, size, "%s must be at least %g", where, json_number_value(mn));
+            return false;
+        }
+        if (json_is_number(mx) && d > json_number_value(mx)) {
+            snprintf(msg, size, "%s must be at most %g", where, json_number_value(mx));
+            return false;
+        }
+    }
+    if (json_is_array(v)) {
+        const json_t *mn = json_object_get(schema, "minItems");
+        const json_t *mx = json_object_get(schema, "maxItems");
+        size_t n = json_array_size(v);
+        if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
+            snprintf(msg, size, "%s must have at least %lld item%s", where,
+                     (long long)json_integer_value(mn),
+                     json_integer_value(mn) == 1 ? "" : "s");
+            return false;
+        }
+        if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
+            snprintf(msg, size, "%s must have at most %lld items", where,
+                     (long long)json_integer_value(mx));
+            return false;
+        }
+        const json_t *items = json_object_get(schema, "items");
+        if (json_is_object(items)) {
+            size_t i;
+            const json_t *item;
+            json_array_foreach(v, i, item) {
+                char sub[PATH_MAX_LEN];
+                snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+                if (!check(items, item, sub, msg, size))
+                    return false;
+            }
+        }
+    }
+    if (json_is_object(v) && !check_object(schema, v, path, msg, size))
+        return false;
+
+    const json_t *any = json_object_get(schema, "anyOf");
+    if (json_is_array(any) && !check_alternatives(any, false, v, path, msg, size))
+        return false;
+    const json_t *one = json_object_get(schema, "oneOf");
+    if (json_is_array(one) && !check_alternatives(one, true, v, path, msg, size))
+        return false;
+    return true;
+}
+
+bool tool_schema_validate(const json_t *schema, const json_t *value,
+                          char *msg, size_t msg_size)
+{
+    if (msg_size > 0)
+        msg[0] = '\0';
+    if (schema == NULL)
+        return true;
+    return check(schema, value, "", msg, msg_size);
+}
+
+static const char *const known_keywords[] = {
+    "type", "enum", "const", "required", "properties", "additionalProperties",
+    "items", "minItems", "maxItems", "minLength", "maxLength", "minimum",
+    "maximum", "anyOf", "oneOf", "description", "title", "default",
+    "examples", "x-mcp-header", "$schema", "format", NULL,
+};
+
+static bool well_formed(const json_t *schema, const char *where, char *msg,
+                        size_t size)
+{
+    if (!json_is_object(schema)) {
+        snprintf(msg, size, "%s: schema is not an object", where);
+        return false;
+    }
+    const char *key;
+    const json_t *val;
+    json_object_foreach((json_t *)schema, key, val) {
+        bool known = false;
+        for (size_t i = 0; known_keywords[i] != NULL; i++)
+            if (strcmp(known_keywords[i], key) == 0)
+                known = true;
+        if (!known) {
+            snprintf(msg, size, "%s: unknown keyword '%s'", where, key);
+            return false;
+        }
+    }
+    char sub[PATH_MAX_LEN];
+    const json_t *props = json_object_get(schema, "properties");
+    json_object_foreach((json_t *)props, key, val) {
+        snprintf(sub, sizeof(sub), "%s.%s", where, key);
+        if (!well_formed(val, sub, msg, size))
+            return false;
+    }
+    const json_t *items = json_object_get(schema, "items");
+    if (items != NULL && !well_formed(items, where, msg, size))
+        return false;
+    const json_t *add = json_object_get(schema, "additionalProperties");
+    if (json_is_object(add) && !well_formed(add, where, msg, size))
+        return false;
+    const char *alts[] = {"anyOf", "oneOf"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t i;
+        const json_t *alt;
+        json_array_foreach(json_object_get(schema, alts[k]), i, alt)
+            if (!well_formed(alt, where, msg, size))
+                return false;
+    }
+    return true;
+}
+
+bool tool_schema_well_formed(const json_t *schema, char *msg, size_t msg_size)
+{
+    return well_formed(schema, "schema", msg, msg_size);
+}

@@ -1,0 +1,430 @@
+/*
+ * session_tools.c - running a tool inside its session: resolution,
+ * acquire/release on one exit path, result rendering, the session payload
+ * (document plus what the session remembers for the agent), close_session
+ * and the document resource.
+ *
+ * Resolution order (tools.h): the session_id argument, then the transport's
+ * session, then - for create_ids / load_ids only - a new session. An
+ * explicit session_id that is unknown is an error, never a silent new
+ * session: the agent would otherwise carry on editing a document nobody
+ * else can see. A mint tool does not create its session until its document
+ * exists, so a failed create_ids leaves no empty session behind.
+ */
+#include "tools/tools_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- what the session remembers ---- */
+
+void tool_memory_reset(tool_session *ts)
+{
+    ts->has_last_spec = false;
+    ts->last_spec = 0;
+    ts->n_facets = 0;
+}
+
+void tool_memory_set_spec(tool_session *ts, size_t spec)
+{
+    ts->has_last_spec = true;
+    ts->last_spec = spec;
+}
+
+bool tool_memory_set_facet(tool_session *ts, size_t spec, ids_location loc,
+                           size_t facet)
+{
+    for (size_t i = 0; i < ts->n_facets; i++) {
+        if (ts->facets[i].spec == spec) {
+            ts->facets[i].loc = loc;
+            ts->facets[i].facet = facet;
+            return true;
+        }
+    }
+    if (ts->n_facets == ts->cap_facets) {
+        size_t cap = ts->cap_facets == 0 ? 8 : ts->cap_facets * 2;
+        tool_facet_memory *grown = realloc(ts->facets, cap * sizeof(*grown));
+        if (grown == NULL)
+            return false;
+        ts->facets = grown;
+        ts->cap_facets = cap;
+    }
+    ts->facets[ts->n_facets].spec = spec;
+    ts->facets[ts->n_facets].loc = loc;
+    ts->facets[ts->n_facets].facet = facet;
+    ts->n_facets++;
+    return true;
+}
+
+const tool_facet_memory *tool_memory_facet(const tool_session *ts, size_t spec)
+{
+    for (size_t i = 0; i < ts->n_facets; i++)
+        if (ts->facets[i].spec == spec)
+            return &ts->facets[i];
+    return NULL;
+}
+
+void tool_memory_spec_removed(tool_session *ts, size_t spec)
+{
+    if (ts->has_last_spec) {
+        if (ts->last_spec == spec)
+            ts->has_last_spec = false;
+        else if (ts->last_spec > spec)
+            ts->last_spec--;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < ts->n_facets; i++) {
+        if (ts->facets[i].spec == spec)
+            continue;
+        ts->facets[kept] = ts->facets[i];
+        if (ts->facets[kept].spec > spec)
+            ts->facets[kept].spec--;
+        kept++;
+    }
+    ts->n_facets = kept;
+}
+
+void tool_memory_facet_removed(tool_session *ts, size_t spec, ids_location loc,
+                               size_t facet)
+{
+    for (size_t i = 0; i < ts->n_facets; i++) {
+        tool_facet_memory *m = &ts->facets[i];
+        if (m->spec != spec || m->loc != loc)
+            continue;
+        if (m->facet == facet) {
+            ts->facets[i] = ts->facets[ts->n_facets - 1];
+            ts->n_facets--;
+            return;
+        }
+        if (m->facet > facet)
+            m->facet--;
+    }
+}
+
+void tool_session_free(void *payload)
+{
+    tool_session *ts = payload;
+    if (ts == NULL)
+        return;
+    ids_doc_free(ts->doc);
+    free(ts->facets);
+    free(ts);
+}
+
+/* ---- results ---- */
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return NULL;
+    char *buf = malloc((size_t)n + 1);
+    if (buf != NULL)
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    return buf;
+}
+
+void tool_ok(tool_ctx *c, json_t *result, const char *fmt, ...)
+{
+    if (c->out->structured != NULL) {
+        json_decref(result);
+        return;
+    }
+    c->out->structured = result;
+    c->out->is_error = false;
+    va_list ap;
+    va_start(ap, fmt);
+    free(c->summary);
+    c->summary = vformat(fmt, ap);
+    va_end(ap);
+}
+
+void tool_ok_text(tool_ctx *c, json_t *result, char *text)
+{
+    if (c->out->structured != NULL) {
+        json_decref(result);
+        free(text);
+        return;
+    }
+    c->out->structured = result;
+    c->out->is_error = false;
+    c->out->text = text;
+}
+
+static void fail_with(tool_ctx *c, char *message, const ids_error *err)
+{
+    if (c->out->structured != NULL) {
+        free(message);
+        return;
+    }
+    json_t *error = json_object();
+    json_t *result = json_object();
+    const char *text = message != NULL ? message : "out of memory while reporting an error";
+    json_object_set_new(error, "message", json_string(text));
+    if (err != NULL) {
+        json_object_set_new(error, "code", json_string(ids_status_name(err->code)));
+        if (err->path[0] != '\0')
+            json_object_set_new(error, "path", json_string(err->path));
+        if (err->line > 0)
+            json_object_set_new(error, "line", json_integer(err->line));
+    }
+    json_object_set_new(result, "error", error);
+    c->out->structured = result;
+    c->out->is_error = true;
+    free(c->out->text);
+    c->out->text = strdup(text);
+    free(message);
+}
+
+void tool_fail(tool_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = vformat(fmt, ap);
+    va_end(ap);
+    fail_with(c, message, NULL);
+}
+
+void tool_fail_ids(tool_ctx *c, const ids_error *err, const char *prefix)
+{
+    char where[IDS_ERROR_PATH_LEN + 32] = "";
+    if (err->path[0] != '\0' && err->line > 0)
+        snprintf(where, sizeof(where), " (at %s, line %d)", err->path, err->line);
+    else if (err->path[0] != '\0')
+        snprintf(where, sizeof(where), " (at %s)", err->path);
+    else if (err->line > 0)
+        snprintf(where, sizeof(where), " (line %d)", err->line);
+    const char *message = err->message[0] != '\0' ? err->message
+                                                   : ids_status_name(err->code);
+    size_t n = strlen(prefix) + strlen(message) + strlen(where) + 4;
+    char *text = malloc(n);
+    if (text != NULL)
+        snprintf(text, n, "%s%s%s%s", prefix, prefix[0] != '\0' ? ": " : "",
+                 message, where);
+    fail_with(c, text, err);
+}
+
+void tool_mark_changed(tool_ctx *c)
+{
+    c->changed = true;
+}
+
+bool tool_check_room(tool_ctx *c)
+{
+    size_t limit = c->env->config != NULL ? c->env->config->max_doc_bytes : 0;
+    if (limit == 0 || c->ts == NULL || c->ts->doc == NULL)
+        return true;
+    size_t used = ids_doc_memory_estimate(c->ts->doc);
+    if (used <= limit)
+        return true;
+    tool_fail(c, "The document has reached the size limit of this server (%zu bytes held, "
+                 "limit %zu). Remove specifications or facets (remove_specification, "
+                 "remove_facet), or export it and start another document.",
+              used, limit);
+    return false;
+}
+
+bool tool_install_doc(tool_ctx *c, ids_doc *doc, bool *replaced)
+{
+    *replaced = false;
+    if (c->s == NULL) {
+        session *s = NULL;
+        char id[SESSION_ID_SIZE];
+        session_status st = session_create(c->env->store, &s, id);
+        if (st != SESSION_OK) {
+            ids_doc_free(doc);
+            if (st == SESSION_CAPACITY)
+                tool_fail(c, "The server already holds its maximum number of sessions. "
+                             "Close sessions you no longer need with close_session, "
+                             "or try again later.");
+            else
+                tool_fail(c, "Could not start a new session (%s). Try again.",
+                          session_status_name(st));
+            return false;
+        }
+        c->s = s;
+        snprintf(c->env->minted_session_id, sizeof(c->env->minted_session_id), "%s", id);
+        snprintf(c->env->used_session_id, sizeof(c->env->used_session_id), "%s", id);
+    }
+    if (c->ts == NULL) {
+        tool_session *ts = calloc(1, sizeof(*ts));
+        if (ts == NULL) {
+            ids_doc_free(doc);
+            tool_fail(c, "Out of memory while starting the session's document. Try again.");
+            return false;
+        }
+        session_set_payload(c->s, ts);
+        c->ts = ts;
+    }
+    *replaced = c->ts->doc != NULL;
+    ids_doc_free(c->ts->doc);
+    c->ts->doc = doc;
+    tool_memory_reset(c->ts);
+    tool_mark_changed(c);
+    return true;
+}
+
+/* ---- running ---- */
+
+static void render_text(tool_ctx *c)
+{
+    tool_result *out = c->out;
+    if (out->text != NULL)
+        return;
+    char *json = json_dumps(out->structured, JSON_COMPACT);
+    const char *summary = c->summary != NULL ? c->summary : "Done.";
+    size_t n = strlen(summary) + (json != NULL ? strlen(json) : 0) + 2;
+    out->text = malloc(n);
+    if (out->text != NULL)
+        snprintf(out->text, n, "%s\n%s", summary, json != NULL ? json : "");
+    free(json);
+}
+
+void tool_run(json_t *args, tool_env *env, tool_result *out, unsigned flags,
+              tool_impl impl)
+{
+    tool_ctx c;
+    memset(&c, 0, sizeof(c));
+    json_t *empty = NULL;
+    if (args == NULL) {
+        empty = json_object();
+        args = empty;
+    }
+    c.args = args;
+    c.env = env;
+    c.out = out;
+
+    if (flags & TOOL_USES_SESSION) {
+        const char *sid = tool_arg_str(&c, "session_id");
+        const char *tsid = env->transport_session_id;
+        session_status st = SESSION_NOT_FOUND;
+        if (sid != NULL) {
+            st = session_acquire(env->store, sid, &c.s);
+            if (st != SESSION_OK) {
+                c.s = NULL;
+                tool_fail(&c, "session_id '%s' is unknown or has expired (sessions end when "
+                              "closed or after a long idle time). Start a new session by "
+                              "calling create_ids or load_ids without session_id; its "
+                              "result gives the new session_id.",
+                          sid);
+                goto out;
+            }
+        } else if (tsid != NULL && tsid[0] != '\0') {
+            st = session_acquire(env->store, tsid, &c.s);
+            if (st != SESSION_OK)
+                c.s = NULL;
+        }
+        if (c.s == NULL && !(flags & TOOL_MAY_MINT)) {
+            tool_fail(&c, "No IDS document in this session. Call create_ids or load_ids "
+                          "first; pass the session_id they return to the other tools.");
+            goto out;
+        }
+        if (c.s != NULL) {
+            c.ts = session_payload(c.s);
+            snprintf(env->used_session_id, sizeof(env->used_session_id), "%s",
+                     session_id(c.s));
+        }
+        if ((flags & TOOL_NEEDS_DOC) && (c.ts == NULL || c.ts->doc == NULL)) {
+            tool_fail(&c, "No IDS document in this session. Call create_ids or load_ids "
+                          "first.");
+            goto out;
+        }
+    }
+    impl(&c);
+    if (out->structured == NULL)
+        tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
+                      "Call get_ids_info to see the document's state.");
+
+out:
+    if (env->used_session_id[0] != '\0' && json_is_object(out->structured) &&
+        json_object_get(out->structured, "session_id") == NULL)
+        json_object_set_new(out->structured, "session_id",
+                            json_string(env->used_session_id));
+    if (!out->is_error)
+        render_text(&c);
+    if (c.s != NULL) {
+        session_count_call(c.s, out->is_error);
+        if (c.changed && c.ts != NULL) {
+            session_set_bytes(c.s, c.ts->doc != NULL ? ids_doc_memory_estimate(c.ts->doc) : 0);
+            env->document_changed = true;
+        }
+        session_release(c.s);
+    }
+    free(c.summary);
+    json_decref(empty);
+}
+
+/* ---- close_session ---- */
+
+static void close_impl(tool_ctx *c)
+{
+    if (c->s == NULL) {
+        tool_fail(c, "There is no session to close.");
+        return;
+    }
+    bool had_doc = c->ts != NULL && c->ts->doc != NULL;
+    json_t *r = json_pack("{s:s, s:s, s:b}", "status", "closed", "session_id",
+                          session_id(c->s), "had_document", had_doc);
+    session_remove_held(c->s);
+    tool_ok(c, r, "Session %s closed; its document is gone.", c->env->used_session_id);
+}
+
+static void h_close_session(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION, close_impl);
+}
+
+const tool_def tool_group_session[] = {
+    {
+        .name = "close_session",
+        .title = "Close the session",
+        .description =
+            "Ends the session and frees its IDS document. Export the document first "
+            "(export_ids) if you still need it. Afterwards the session_id is invalid; "
+            "create_ids or load_ids start a new session.",
+        .input_schema = "{\"type\":\"object\",\"properties\":{" TOOL_SESSION_PROP
+                        "},\"additionalProperties\":false}",
+        .output_schema = "{\"type\":\"object\",\"properties\":{"
+                         "\"status\":{\"const\":\"closed\"}," TOOL_OUT_SESSION ","
+                         "\"had_document\":{\"type\":\"boolean\"}},"
+                         "\"required\":[\"status\",\"session_id\",\"had_document\"]}",
+        .read_only = false,
+        .destructive = true,
+        .idempotent = false,
+        .open_world = false,
+        .handler = h_close_session,
+    },
+};
+const size_t tool_group_session_count = sizeof(tool_group_session) / sizeof(tool_group_session[0]);
+
+/* ---- the document resource ---- */
+
+session_status tool_session_document_xml(session_store *store, const char *id,
+                                         char **xml, size_t *len)
+{
+    *xml = NULL;
+    if (len != NULL)
+        *len = 0;
+    session *s = NULL;
+    session_status st = session_acquire(store, id, &s);
+    if (st != SESSION_OK)
+        return st;
+    tool_session *ts = session_payload(s);
+    if (ts != NULL && ts->doc != NULL) {
+        size_t n = 0;
+        ids_error err;
+        ids_error_clear(&err);
+        if (ids_doc_to_string(ts->doc, xml, &n, &err) != IDS_OK) {
+            *xml = NULL;
+            st = SESSION_NOMEM;
+        } else if (len != NULL) {
+            *len = n;
+        }
+    }
+    session_release(s);
+    return st;
+}

@@ -1,0 +1,534 @@
+/*
+ * specification.c - add_specification, get_specification,
+ * update_specification, remove_specification.
+ *
+ * Usage (required / optional / prohibited) is what people mean; IDS
+ * writes it as applicability minOccurs/maxOccurs. The tools take either,
+ * refuse combinations the standard does not have, and always write both
+ * attributes (the IDS reference: omitted attributes mean 1/1, which the
+ * audit tool rejects). A new specification is "required" unless told
+ * otherwise, as in the engine; the Python server defaulted to optional,
+ * which with no requirement facets is an audit error (S5).
+ */
+#include "tools/tools_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- ifc_versions ---- */
+
+static const char *const ifc_versions[] = {"IFC2X3", "IFC4", "IFC4X3_ADD2", NULL};
+
+/* Appends one token, normalized, to buf; false and a failure when unknown. */
+static bool add_version(tool_ctx *c, const char *token, size_t len, char *buf,
+                        size_t size, unsigned *seen)
+{
+    char up[32];
+    if (len >= sizeof(up))
+        len = sizeof(up) - 1;
+    for (size_t i = 0; i < len; i++)
+        up[i] = (char)toupper((unsigned char)token[i]);
+    up[len] = '\0';
+    /* IFC4X3 is the name people use; IDS 1.0 only has IFC4X3_ADD2. */
+    const char *name = strcmp(up, "IFC4X3") == 0 ? "IFC4X3_ADD2" : up;
+    for (size_t i = 0; ifc_versions[i] != NULL; i++) {
+        if (strcmp(ifc_versions[i], name) != 0)
+            continue;
+        if (!(*seen & (1u << i))) {
+            *seen |= 1u << i;
+            size_t used = strlen(buf);
+            snprintf(buf + used, size - used, "%s%s", used == 0 ? "" : " ", name);
+        }
+        return true;
+    }
+    tool_fail(c, "argument 'ifc_versions' has an unknown IFC version '%s'; IDS 1.0 allows: "
+                 "IFC2X3, IFC4, IFC4X3_ADD2",
+              up);
+    return false;
+}
+
+static bool add_versions_text(tool_ctx *c, const char *text, char *buf, size_t size,
+                              unsigned *seen)
+{
+    const char *p = text;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        const char *start = p;
+        while (*p != '\0' && *p != ' ' && *p != ',' && *p != '\t')
+            p++;
+        if (p > start && !add_version(c, start, (size_t)(p - start), buf, size, seen))
+            return false;
+    }
+    return true;
+}
+
+/* Normalizes the ifc_versions argument into "IFC4 IFC4X3_ADD2". */
+static bool versions_arg(tool_ctx *c, char *buf, size_t size)
+{
+    json_t *v = tool_arg(c, "ifc_versions");
+    unsigned seen = 0;
+    buf[0] = '\0';
+    if (json_is_string(v)) {
+        if (!add_versions_text(c, json_string_value(v), buf, size, &seen))
+            return false;
+    } else {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+            if (!add_versions_text(c, json_string_value(item), buf, size, &seen))
+                return false;
+    }
+    if (buf[0] == '\0') {
+        tool_fail(c, "argument 'ifc_versions' must name at least one IFC version: IFC2X3, "
+                     "IFC4, IFC4X3_ADD2");
+        return false;
+    }
+    return true;
+}
+
+static json_t *versions_json(const char *list)
+{
+    json_t *arr = json_array();
+    char *copy = strdup(list != NULL ? list : "");
+    char *save = NULL;
+    for (char *tok = copy != NULL ? strtok_r(copy, " \t\r\n", &save) : NULL; tok != NULL;
+         tok = strtok_r(NULL, " \t\r\n", &save))
+        json_array_append_new(arr, json_string(tok));
+    free(copy);
+    return arr;
+}
+
+/* ---- usage ---- */
+
+static const char *usage_of(const char *min, const char *max)
+{
+    const char *mn = min != NULL ? min : "1";
+    const char *mx = max != NULL ? max : "1";
+    if (strcmp(mn, "1") == 0 && strcmp(mx, "unbounded") == 0)
+        return "required";
+    if (strcmp(mn, "0") == 0 && strcmp(mx, "unbounded") == 0)
+        return "optional";
+    if (strcmp(mn, "0") == 0 && strcmp(mx, "0") == 0)
+        return "prohibited";
+    return "nonstandard";
+}
+
+/* Reads usage / min_occurs / max_occurs. *given is false when none was
+ * passed (min and max then stay untouched). */
+static bool occurs_args(tool_ctx *c, const char **min, const char **max, bool *given)
+{
+    const char *usage = tool_arg_str(c, "usage");
+    json_t *jmin = tool_arg(c, "min_occurs");
+    json_t *jmax = tool_arg(c, "max_occurs");
+    const char *mn = NULL, *mx = NULL;
+    *given = usage != NULL || jmin != NULL || jmax != NULL;
+    if (!*given)
+        return true;
+    if (jmin != NULL)
+        mn = json_number_value(jmin) == 0 ? "0" : "1";
+    if (jmax != NULL) {
+        const char *s = json_string_value(jmax);
+        mx = (s != NULL && strcmp(s, "unbounded") == 0) ? "unbounded" : "0";
+    }
+    if (usage != NULL) {
+        const char *umin = strcmp(usage, "required") == 0 ? "1" : "0";
+        const char *umax = strcmp(usage, "prohibited") == 0 ? "0" : "unbounded";
+        if ((mn != NULL && strcmp(mn, umin) != 0) || (mx != NULL && strcmp(mx, umax) != 0)) {
+            tool_fail(c, "usage '%s' means min_occurs %s and max_occurs %s, which "
+                         "contradicts the min_occurs/max_occurs given. Pass usage alone.",
+                      usage, umin, umax);
+            return false;
+        }
+        mn = umin;
+        mx = umax;
+    }
+    if (mn == NULL)
+        mn = strcmp(mx, "0") == 0 ? "0" : "1";
+    if (mx == NULL)
+        mx = "unbounded";
+    if (strcmp(mn, "1") == 0 && strcmp(mx, "0") == 0) {
+        tool_fail(c, "min_occurs 1 with max_occurs 0 is not a usage IDS has. Use "
+                     "usage required (1/unbounded), optional (0/unbounded) or prohibited "
+                     "(0/0).");
+        return false;
+    }
+    *min = mn;
+    *max = mx;
+    return true;
+}
+
+/* ---- add_specification ---- */
+
+static void add_impl(tool_ctx *c)
+{
+    ids_spec_fields fields;
+    ids_error err;
+    char versions[64];
+    const char *min = "1", *max = "unbounded";
+    bool given;
+    size_t index = 0;
+    memset(&fields, 0, sizeof(fields));
+    ids_error_clear(&err);
+    if (!tool_check_room(c) || !versions_arg(c, versions, sizeof(versions)) ||
+        !occurs_args(c, &min, &max, &given))
+        return;
+    fields.values[IDS_SPEC_NAME] = tool_arg_str(c, "name");
+    fields.values[IDS_SPEC_IFC_VERSION] = versions;
+    fields.values[IDS_SPEC_IDENTIFIER] = tool_arg_str(c, "identifier");
+    fields.values[IDS_SPEC_DESCRIPTION] = tool_arg_str(c, "description");
+    fields.values[IDS_SPEC_INSTRUCTIONS] = tool_arg_str(c, "instructions");
+    fields.values[IDS_SPEC_MIN_OCCURS] = min;
+    fields.values[IDS_SPEC_MAX_OCCURS] = max;
+    fields.values[IDS_SPEC_REQUIREMENTS_DESCRIPTION] = tool_arg_str(c, "requirements_description");
+    for (int f = 0; f < IDS_SPEC_FIELD_COUNT; f++)
+        if (fields.values[f] != NULL)
+            fields.set_mask |= 1u << f;
+    if (ids_spec_add(c->ts->doc, &fields, &index, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not add the specification");
+        return;
+    }
+    tool_mark_changed(c);
+    tool_memory_set_spec(c->ts, index);
+    char *name = NULL;
+    char *key = tool_spec_key(c->ts->doc, index, &name);
+    json_t *r = json_object();
+    json_object_set_new(r, "status", json_string("added"));
+    json_object_set_new(r, "spec_id", json_string(key != NULL ? key : ""));
+    json_object_set_new(r, "spec_index", json_integer((json_int_t)index + 1));
+    json_object_set_new(r, "spec_name", json_string(fields.values[IDS_SPEC_NAME]));
+    json_object_set_new(r, "ifc_versions", versions_json(versions));
+    json_object_set_new(r, "usage", json_string(usage_of(min, max)));
+    json_object_set_new(r, "min_occurs", json_string(min));
+    json_object_set_new(r, "max_occurs", json_string(max));
+    tool_ok(c, r, "Added specification %zu '%s' (spec_id %s, %s). Next: add facets; they "
+                  "go to this specification when spec_id is left out.",
+            index + 1, fields.values[IDS_SPEC_NAME], key != NULL ? key : "",
+            usage_of(min, max));
+    free(key);
+    free(name);
+}
+
+static void h_add_specification(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, add_impl);
+}
+
+/* ---- get_specification ---- */
+
+static void get_impl(tool_ctx *c)
+{
+    json_t *r = json_object();
+    size_t index;
+    ids_spec_view *view = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    if (!tool_resolve_spec(c, r, &index))
+        goto out;
+    if (ids_spec_get(c->ts->doc, index, &view, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not read the specification");
+        goto out;
+    }
+    json_t *spec = json_object();
+    static const struct { ids_spec_field f; const char *key; } names[] = {
+        {IDS_SPEC_NAME, "name"},
+        {IDS_SPEC_IDENTIFIER, "identifier"},
+        {IDS_SPEC_DESCRIPTION, "description"},
+        {IDS_SPEC_INSTRUCTIONS, "instructions"},
+        {IDS_SPEC_MIN_OCCURS, "min_occurs"},
+        {IDS_SPEC_MAX_OCCURS, "max_occurs"},
+        {IDS_SPEC_REQUIREMENTS_DESCRIPTION, "requirements_description"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (view->fields[names[i].f] != NULL)
+            json_object_set_new(spec, names[i].key, json_string(view->fields[names[i].f]));
+    json_object_set_new(spec, "ifc_versions", versions_json(view->fields[IDS_SPEC_IFC_VERSION]));
+    json_object_set_new(spec, "usage", json_string(usage_of(view->fields[IDS_SPEC_MIN_OCCURS],
+                                                             view->fields[IDS_SPEC_MAX_OCCURS])));
+    if (view->line > 0)
+        json_object_set_new(spec, "line", json_integer(view->line));
+    for (int loc = 0; loc < 2; loc++) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < view->n_facets[loc]; i++)
+            json_array_append_new(list, tool_facet_to_json(&view->facets[loc][i], i));
+        json_object_set_new(spec, ids_location_name((ids_location)loc), list);
+    }
+    json_object_set_new(r, "specification", spec);
+    const tool_facet_memory *m = tool_memory_facet(c->ts, index);
+    if (m != NULL) {
+        json_object_set_new(r, "current_facet",
+                            json_pack("{s:s, s:I}", "location", ids_location_name(m->loc),
+                                      "facet_index", (json_int_t)m->facet));
+    }
+    tool_ok(c, r, "Specification %zu '%s': %zu applicability facet(s), %zu requirement "
+                  "facet(s). facet_index values are 0-based within each location.",
+            index + 1, view->fields[IDS_SPEC_NAME] != NULL ? view->fields[IDS_SPEC_NAME] : "",
+            view->n_facets[0], view->n_facets[1]);
+    r = NULL;
+out:
+    ids_spec_view_free(view);
+    json_decref(r);
+}
+
+static void h_get_specification(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, get_impl);
+}
+
+/* ---- update_specification ---- */
+
+static void update_impl(tool_ctx *c)
+{
+    json_t *r = json_object();
+    size_t index;
+    ids_spec_fields fields;
+    ids_error err;
+    char versions[64];
+    const char *min = NULL, *max = NULL;
+    bool given = false;
+    json_t *changed = json_array();
+    memset(&fields, 0, sizeof(fields));
+    ids_error_clear(&err);
+    if (!tool_resolve_spec(c, r, &index))
+        goto out;
+    static const struct { ids_spec_field f; const char *arg; } plain[] = {
+        {IDS_SPEC_NAME, "name"},
+        {IDS_SPEC_IDENTIFIER, "identifier"},
+        {IDS_SPEC_DESCRIPTION, "description"},
+        {IDS_SPEC_INSTRUCTIONS, "instructions"},
+        {IDS_SPEC_REQUIREMENTS_DESCRIPTION, "requirements_description"},
+    };
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+        json_t *v = tool_arg(c, plain[i].arg);
+        if (v == NULL)
+            continue;
+        fields.values[plain[i].f] = json_string_value(v);
+        fields.set_mask |= 1u << plain[i].f;
+        json_array_append_new(changed, json_string(plain[i].arg));
+    }
+    if (tool_arg(c, "ifc_versions") != NULL) {
+        if (!versions_arg(c, versions, sizeof(versions)))
+            goto out;
+        fields.values[IDS_SPEC_IFC_VERSION] = versions;
+        fields.set_mask |= 1u << IDS_SPEC_IFC_VERSION;
+        json_array_append_new(changed, json_string("ifc_versions"));
+    }
+    if (!occurs_args(c, &min, &max, &given))
+        goto out;
+    if (given) {
+        fields.values[IDS_SPEC_MIN_OCCURS] = min;
+        fields.values[IDS_SPEC_MAX_OCCURS] = max;
+        fields.set_mask |= (1u << IDS_SPEC_MIN_OCCURS) | (1u << IDS_SPEC_MAX_OCCURS);
+        json_array_append_new(changed, json_string("usage"));
+    }
+    if (fields.set_mask == 0) {
+        tool_fail(c, "Nothing to update: give at least one of name, ifc_versions, "
+                     "identifier, description, instructions, usage (or min_occurs / "
+                     "max_occurs), requirements_description.");
+        goto out;
+    }
+    if (ids_spec_update(c->ts->doc, index, &fields, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not update the specification (nothing was changed)");
+        goto out;
+    }
+    tool_mark_changed(c);
+    /* The identifier or name may have changed: report the key as it is now. */
+    char *name = NULL;
+    char *key = tool_spec_key(c->ts->doc, index, &name);
+    json_object_set_new(r, "spec_id", json_string(key != NULL ? key : ""));
+    json_object_set_new(r, "spec_name", json_string(name != NULL ? name : ""));
+    free(key);
+    free(name);
+    json_object_set_new(r, "status", json_string("updated"));
+    json_object_set_new(r, "changed", changed);
+    changed = NULL;
+    tool_ok(c, r, "Updated specification %zu.", index + 1);
+    r = NULL;
+out:
+    json_decref(r);
+    json_decref(changed);
+}
+
+static void h_update_specification(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, update_impl);
+}
+
+/* ---- remove_specification ---- */
+
+static void remove_impl(tool_ctx *c)
+{
+    json_t *r = json_object();
+    size_t index;
+    ids_error err;
+    ids_error_clear(&err);
+    if (!tool_resolve_spec(c, r, &index))
+        goto out;
+    if (ids_spec_remove(c->ts->doc, index, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not remove the specification");
+        goto out;
+    }
+    tool_mark_changed(c);
+    tool_memory_spec_removed(c->ts, index);
+    size_t left = ids_spec_count(c->ts->doc);
+    json_object_set_new(r, "status", json_string("removed"));
+    json_object_set_new(r, "specification_count", json_integer((json_int_t)left));
+    tool_ok(c, r, "Removed specification %zu; %zu left. Later specifications moved up "
+                  "one position.", index + 1, left);
+    r = NULL;
+out:
+    json_decref(r);
+}
+
+static void h_remove_specification(json_t *args, tool_env *env, tool_result *out)
+{
+    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, remove_impl);
+}
+
+/* ---- table ---- */
+
+#define VERSIONS_PROP                                                          \
+    "\"ifc_versions\":{\"type\":[\"array\",\"string\"],\"minItems\":1,"      \
+    "\"items\":{\"type\":\"string\"},\"description\":\"IFC schema versions the "          \
+    "specification applies to: a list such as [\\\"IFC4\\\", "               \
+    "\\\"IFC4X3_ADD2\\\"], or one space-separated string. Allowed: IFC2X3, " \
+    "IFC4, IFC4X3_ADD2.\"}"
+#define OCCURS_PROPS(nullable)                                                 \
+    "\"usage\":{\"enum\":[\"required\",\"optional\",\"prohibited\"],"        \
+    "\"description\":\"required: the model must contain at least one "        \
+    "applicable element and each must meet the requirements; optional: "      \
+    "applicable elements must meet them, none is fine; prohibited: no "       \
+    "element may be applicable. Default for a new specification: "           \
+    "required.\"},"                                                           \
+    "\"min_occurs\":{\"type\":\"integer\",\"enum\":[0,1],\"description\":"   \
+    "\"Alternative to usage: 1 = required, 0 = optional or prohibited.\"},"  \
+    "\"max_occurs\":{\"type\":[\"integer\",\"string\"],\"enum\":[0,"         \
+    "\"unbounded\"],\"description\":\"Alternative to usage: \\\"unbounded\\\"" \
+    " (required/optional) or 0 (prohibited).\"},"                            \
+    "\"identifier\":{\"type\":" nullable ",\"description\":\"Optional "      \
+    "identifier such as S1; it can be used as spec_id.\"},"                   \
+    "\"description\":{\"type\":" nullable ",\"description\":\"Why the "       \
+    "requirement exists.\"},"                                                  \
+    "\"instructions\":{\"type\":" nullable ",\"description\":\"Instructions " \
+    "for the people who author the model.\"},"                               \
+    "\"requirements_description\":{\"type\":" nullable ",\"description\":"   \
+    "\"Description written on the requirements element.\"}"
+
+#define SPEC_OUT_PROPS                                                         \
+    "\"status\":{\"type\":\"string\"}," TOOL_OUT_SESSION "," TOOL_OUT_SPEC
+
+#define FACET_SCHEMA                                                           \
+    "{\"type\":\"object\",\"properties\":{\"facet_index\":{\"type\":"        \
+    "\"integer\"},\"kind\":{\"enum\":[\"entity\",\"partOf\","                \
+    "\"classification\",\"attribute\",\"property\",\"material\"]},"          \
+    "\"parameters\":{\"type\":\"object\"},\"attributes\":{\"type\":"          \
+    "\"object\",\"additionalProperties\":{\"type\":\"string\"}},\"line\":{"  \
+    "\"type\":\"integer\"}},\"required\":[\"facet_index\",\"kind\","         \
+    "\"parameters\",\"attributes\"]}"
+
+const tool_def tool_group_specification[] = {
+    {
+        .name = "add_specification",
+        .title = "Add a specification",
+        .description =
+            "Appends a specification: a named rule saying which elements it applies to "
+            "(applicability facets) and what they must carry (requirement facets). Add "
+            "the facets next with the add_*_facet tools; when they leave spec_id out "
+            "they use this specification. Usage defaults to required (minOccurs 1, "
+            "maxOccurs unbounded); both attributes are always written.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{"
+            "\"name\":{\"type\":\"string\",\"minLength\":1,\"description\":\"Name of the "
+            "specification, such as 'Walls need a fire rating'.\"}," VERSIONS_PROP ","
+            OCCURS_PROPS("\"string\"") "," TOOL_SESSION_PROP "},"
+            "\"required\":[\"name\",\"ifc_versions\"],\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{" SPEC_OUT_PROPS ","
+            "\"ifc_versions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+            "\"usage\":{\"type\":\"string\"},\"min_occurs\":{\"type\":\"string\"},"
+            "\"max_occurs\":{\"type\":\"string\"}},\"required\":[\"status\","
+            "\"session_id\",\"spec_id\",\"spec_index\",\"spec_name\",\"ifc_versions\","
+            "\"usage\",\"min_occurs\",\"max_occurs\"]}",
+        .read_only = false,
+        .destructive = false,
+        .idempotent = false,
+        .open_world = false,
+        .handler = h_add_specification,
+    },
+    {
+        .name = "get_specification",
+        .title = "Show one specification",
+        .description =
+            "Returns one specification in full: its attributes, usage, and every facet "
+            "of applicability and requirements with its facet_index (0-based within its "
+            "location), parameters (plain values or restriction objects) and "
+            "attributes. Use the facet_index values with the restriction tools and "
+            "remove_facet.",
+        .input_schema = "{\"type\":\"object\",\"properties\":{" TOOL_SPEC_ID_PROP ","
+                        TOOL_SESSION_PROP "},\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION "," TOOL_OUT_SPEC ","
+            "\"specification\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+            "\"string\"},\"ifc_versions\":{\"type\":\"array\",\"items\":{\"type\":"
+            "\"string\"}},\"usage\":{\"type\":\"string\"},\"applicability\":{\"type\":"
+            "\"array\",\"items\":" FACET_SCHEMA "},\"requirements\":{\"type\":\"array\","
+            "\"items\":" FACET_SCHEMA "}},\"required\":[\"name\",\"ifc_versions\","
+            "\"usage\",\"applicability\",\"requirements\"]},\"current_facet\":{\"type\":"
+            "\"object\",\"properties\":{\"location\":{\"type\":\"string\"},"
+            "\"facet_index\":{\"type\":\"integer\"}}}},\"required\":[\"session_id\","
+            TOOL_OUT_SPEC_REQUIRED ",\"specification\"]}",
+        .read_only = true,
+        .destructive = false,
+        .idempotent = true,
+        .open_world = false,
+        .handler = h_get_specification,
+    },
+    {
+        .name = "update_specification",
+        .title = "Update a specification",
+        .description =
+            "Changes attributes of a specification; give only what changes. null clears "
+            "identifier, description, instructions or requirements_description. usage "
+            "(or min_occurs/max_occurs) changes the cardinality.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{" TOOL_SPEC_ID_PROP ","
+            "\"name\":{\"type\":\"string\",\"minLength\":1,\"description\":\"New name.\"},"
+            VERSIONS_PROP "," OCCURS_PROPS("[\"string\",\"null\"]") "," TOOL_SESSION_PROP
+            "},\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{" SPEC_OUT_PROPS ",\"changed\":{"
+            "\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":["
+            "\"status\",\"session_id\"," TOOL_OUT_SPEC_REQUIRED ",\"changed\"]}",
+        .read_only = false,
+        .destructive = false,
+        .idempotent = true,
+        .open_world = false,
+        .handler = h_update_specification,
+    },
+    {
+        .name = "remove_specification",
+        .title = "Remove a specification",
+        .description =
+            "Deletes a specification and all its facets. Later specifications move up "
+            "one position, so 1-based positions used as spec_id change; identifiers and "
+            "names do not.",
+        .input_schema =
+            "{\"type\":\"object\",\"properties\":{\"spec_id\":{\"type\":[\"string\","
+            "\"integer\"],\"description\":\"Specification to delete: its identifier, its "
+            "name, or its 1-based position.\"}," TOOL_SESSION_PROP "},"
+            "\"required\":[\"spec_id\"],\"additionalProperties\":false}",
+        .output_schema =
+            "{\"type\":\"object\",\"properties\":{" SPEC_OUT_PROPS ","
+            "\"specification_count\":{\"type\":\"integer\"}},\"required\":[\"status\","
+            "\"session_id\"," TOOL_OUT_SPEC_REQUIRED ",\"specification_count\"]}",
+        .read_only = false,
+        .destructive = true,
+        .idempotent = false,
+        .open_world = false,
+        .handler = h_remove_specification,
+    },
+};
+const size_t tool_group_specification_count =
+    sizeof(tool_group_specification) / sizeof(tool_group_specification[0]);
