@@ -63,12 +63,25 @@ size_t ids_location_facet_count(const xmlNode *location)
     return n;
 }
 
+const char *ids_attr_peek(const xmlNode *node, const char *name)
+{
+    if (node == NULL || node->type != XML_ELEMENT_NODE)
+        return NULL;
+    xmlAttr *a = xmlHasNsProp(node, (const xmlChar *)name, NULL);
+    if (a == NULL)
+        return NULL;
+    if (a->children == NULL)
+        return "";
+    if (a->children->next == NULL && a->children->type == XML_TEXT_NODE &&
+        a->children->content != NULL)
+        return (const char *)a->children->content;
+    return NULL;
+}
+
 static bool attr_is(const xmlNode *node, const char *name, const char *value)
 {
-    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
-    bool same = v != NULL && strcmp((const char *)v, value) == 0;
-    xmlFree(v);
-    return same;
+    const char *v = ids_attr_peek(node, name);
+    return v != NULL && strcmp(v, value) == 0;
 }
 
 bool ids_spec_is_prohibited(const xmlNode *spec)
@@ -317,9 +330,9 @@ static size_t match_attr(const ids_doc *doc, const char *attr, const char *key,
     for (xmlNode *c = ids_first_element(specs); c != NULL; c = ids_next_element(c)) {
         if (!ids_node_is(c, "specification"))
             continue;
-        xmlChar *v = xmlGetNoNsProp(c, (const xmlChar *)attr);
+        const char *v = ids_attr_peek(c, attr);
         char item[96];
-        if (v != NULL && strcmp((const char *)v, key) == 0) {
+        if (v != NULL && strcmp(v, key) == 0) {
             if (matches++ == 0)
                 *first = i;
             if (!list_all) {
@@ -328,10 +341,9 @@ static size_t match_attr(const ids_doc *doc, const char *attr, const char *key,
             }
         }
         if (list_all && v != NULL) {
-            snprintf(item, sizeof(item), "'%.60s'", (const char *)v);
+            snprintf(item, sizeof(item), "'%.60s'", v);
             list_append(list, size, &used, item, &cut);
         }
-        xmlFree(v);
         i++;
     }
     return matches;
@@ -528,7 +540,6 @@ ids_status ids_spec_update(ids_doc *doc, size_t index, const ids_spec_fields *fi
 {
     xmlNode *spec = NULL, *carrier = NULL, *app_carrier = NULL, *req_carrier = NULL;
     xmlNode *new_app = NULL, *new_req = NULL;
-    xmlChar *cur_min = NULL, *cur_max = NULL;
     ids_status st = ids_edit_spec(doc, index, &spec, err);
     if (st != IDS_OK)
         return st;
@@ -568,12 +579,10 @@ ids_status ids_spec_update(ids_doc *doc, size_t index, const ids_spec_fields *fi
     bool occurs = masked(fields, IDS_SPEC_MIN_OCCURS) || masked(fields, IDS_SPEC_MAX_OCCURS);
     const char *min = NULL, *max = NULL;
     if (occurs) {
-        cur_min = app != NULL ? xmlGetNoNsProp(app, (const xmlChar *)"minOccurs") : NULL;
-        cur_max = app != NULL ? xmlGetNoNsProp(app, (const xmlChar *)"maxOccurs") : NULL;
         min = masked(fields, IDS_SPEC_MIN_OCCURS) ? v[IDS_SPEC_MIN_OCCURS]
-                                                  : (const char *)cur_min;
+                                                  : ids_attr_peek(app, "minOccurs");
         max = masked(fields, IDS_SPEC_MAX_OCCURS) ? v[IDS_SPEC_MAX_OCCURS]
-                                                  : (const char *)cur_max;
+                                                  : ids_attr_peek(app, "maxOccurs");
         /* A loaded spec may lack the attributes (the XSD default 1/1 is not
          * one IDS allows); the update must then name both. */
         st = occurs_check(min, max, err);
@@ -667,8 +676,6 @@ ids_status ids_spec_update(ids_doc *doc, size_t index, const ids_spec_fields *fi
 nomem:
     st = ids_err(err, IDS_ERR_NOMEM, spec, "out of memory updating a specification");
 out:
-    xmlFree(cur_min);
-    xmlFree(cur_max);
     xmlFreeNode(carrier);
     xmlFreeNode(app_carrier);
     xmlFreeNode(req_carrier);

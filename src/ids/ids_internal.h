@@ -6,7 +6,9 @@
 
 #include "ids/ids.h"
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 struct ids_doc {
     xmlDocPtr xml;
@@ -110,6 +112,10 @@ void ids_list_join(const char *const *names, char *buf, size_t size);
 ids_status ids_edit_doc_check(const ids_doc *doc, ids_error *err);
 /* The index-th specification, or IDS_ERR_NOT_FOUND saying which exist. */
 ids_status ids_edit_spec(const ids_doc *doc, size_t index, xmlNode **out, ids_error *err);
+/* The text of attribute name (no namespace) without allocating, so that
+ * out of memory cannot pass for "absent"; NULL when absent or when the
+ * value is not a single text node. */
+const char *ids_attr_peek(const xmlNode *node, const char *name);
 /* Facet elements in a location (0 for NULL). */
 size_t ids_location_facet_count(const xmlNode *location);
 /* True when the spec's applicability has maxOccurs="0". */
@@ -127,5 +133,67 @@ void ids_attr_remove(xmlNode *node, const char *name);
 /* Removes the spec's <requirements> when it has no element children and
  * no attributes left. */
 void ids_cleanup_requirements(xmlNode *spec);
+
+/* ---- documents (doc.c, load.c, save.c, view.c) ---- */
+
+/* Like ids_err, but with a position that is not a node's (a parser
+ * position, a file offset). line/column 0 mean unknown. */
+ids_status ids_err_at(ids_error *err, ids_status code, int line, int column,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Entity loading. ids_library_init installs, once and process-wide, an
+ * external entity loader that refuses every URL and every path, so nothing
+ * a document says can make the process read a file or the network. Code
+ * that must load local files through libxml2 (the XSD compiler, for
+ * ids.xsd's W3C imports) has two ways:
+ * - swap the global loader around the work, under a mutex, and restore it
+ *   (xsd.c does this today; other threads briefly see the swapped loader);
+ * - or, race-free, set a resolver for the calling thread only:
+ *
+ *       ids_entity_resolver_set(serve_local_w3c, &dirs);
+ *       schema = xmlSchemaParse(pctxt);
+ *       ids_entity_resolver_set(NULL, NULL);
+ *
+ *   The installed loader hands every request made on that thread to the
+ *   resolver, which returns an input (xmlNewInputFromFile(ctxt, path) for
+ *   a vetted local path, xmlNewStringInputStream for a stub) or NULL to
+ *   refuse. Other threads keep refusing everything meanwhile. ctxt may be
+ *   NULL. xmlSchemaNewParserCtxt (by file name) also goes through the
+ *   loader; xmlSchemaNewMemParserCtxt does not need it. */
+typedef xmlParserInputPtr (*ids_entity_resolver)(const char *url,
+                                                 const char *id,
+                                                 xmlParserCtxtPtr ctxt,
+                                                 void *data);
+void ids_entity_resolver_set(ids_entity_resolver resolver, void *data);
+/* libxml2's loader as it was before ids_library_init replaced it. It
+ * follows catalogs and fetches URLs: call it only for a local path the
+ * resolver has already vetted. */
+xmlExternalEntityLoader ids_default_entity_loader(void);
+
+/* Keeps libxml2 quiet on the calling thread between begin and end: its
+ * generic and structured error handlers (thread-local in libxml2) are
+ * replaced by ones that record the first error here instead of printing
+ * to stderr, then restored. Parser contexts carry their own handler; this
+ * catches what libxml2 reports without a context (encoding conversion,
+ * output, C14N, schema internals). */
+typedef struct ids_xml_quiet {
+    xmlGenericErrorFunc saved_generic;
+    void *saved_generic_ctx;
+    xmlStructuredErrorFunc saved_structured;
+    void *saved_structured_ctx;
+    char first[IDS_ERROR_TEXT_LEN / 2]; /* first error message, "" if none */
+    int line, column;                   /* of that error, 0 when unknown */
+    int code;                           /* libxml2's xmlParserErrors code */
+} ids_xml_quiet;
+void ids_xml_quiet_begin(ids_xml_quiet *q);
+void ids_xml_quiet_end(ids_xml_quiet *q);
+/* Records e in q unless q already holds an error or e is only a warning;
+ * for a parser context's own structured handler. */
+void ids_xml_quiet_record(ids_xml_quiet *q, const xmlError *e);
+
+/* The info formats of ids.xsd, checked over the whole string. */
+bool ids_author_valid(const char *author); /* [^@]+@[^.]+\..+ */
+bool ids_date_valid(const char *date);     /* xs:date, a real calendar day */
 
 #endif /* IDS_INTERNAL_H */

@@ -7,8 +7,9 @@
  * refused before the tree changes, with a message that says what is
  * allowed, so the engine must know every rule a single value can break.
  * The lexical forms follow the IDS documentation's DataTypes table (the
- * audit tool checks the same ones); they are matched with libxml2's XSD
- * regular expressions, which are always anchored at both ends.
+ * audit tool checks the same ones), made strict where that table's regexes
+ * accept nonsense ("" or "." as a double, "P" as a duration). User
+ * patterns compile with libxml2's XSD regular expressions.
  */
 #include "ids/ids_internal.h"
 
@@ -116,29 +117,27 @@ static xmlRegexpPtr regex_compile_quiet(const char *pattern)
     return re;
 }
 
-bool ids_xsd_regex_valid(const char *pattern)
+/* 1 when pattern compiles, 0 when it is not an XSD regular expression,
+ * -1 when libxml2 ran out of memory trying. */
+static int regex_compiles(const char *pattern)
 {
     if (pattern == NULL || strlen(pattern) > IDS_MAX_PATTERN_BYTES)
-        return false;
+        return 0;
     if (ids_text_check("pattern", pattern, NULL) != IDS_OK)
-        return false;
+        return 0;
+    xmlResetLastError();
     xmlRegexpPtr re = regex_compile_quiet(pattern);
-    if (re == NULL)
-        return false;
+    if (re == NULL) {
+        xmlErrorPtr e = xmlGetLastError();
+        return e != NULL && e->code == XML_ERR_NO_MEMORY ? -1 : 0;
+    }
     xmlRegFreeRegexp(re);
-    return true;
+    return 1;
 }
 
-/* -1 when the regex cannot be compiled (out of memory: the built-in
- * expressions below are known to compile), else 0/1. */
-static int regex_match(const char *regex, const char *text)
+bool ids_xsd_regex_valid(const char *pattern)
 {
-    xmlRegexpPtr re = regex_compile_quiet(regex);
-    if (re == NULL)
-        return -1;
-    int rc = xmlRegexpExec(re, (const xmlChar *)text);
-    xmlRegFreeRegexp(re);
-    return rc < 0 ? -1 : rc;
+    return regex_compiles(pattern) == 1;
 }
 
 /* ---- lexical forms of the base types ---- */
@@ -155,27 +154,162 @@ typedef enum base_kind {
     BASE_DURATION
 } base_kind;
 
-#define TZ "(Z|[+\\-][0-9]{2}:[0-9]{2})?"
+/* Hand-written matchers for the lexical forms (they allocate nothing, so
+ * out of memory cannot pass for a bad value, and libxml2's regexp
+ * compiler, which is not safe when allocation fails, stays out of it). */
+
+static const char *digits(const char *s, size_t min, size_t max)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9' && (max == 0 || n < max))
+        n++;
+    return n >= min ? s + n : NULL;
+}
+
+static const char *sign(const char *s)
+{
+    return *s == '+' || *s == '-' ? s + 1 : s;
+}
+
+/* [0-9]+(\.[0-9]*)?|\.[0-9]+ */
+static const char *unsigned_decimal(const char *s)
+{
+    const char *p = digits(s, 1, 0);
+    if (p != NULL)
+        return *p == '.' ? digits(p + 1, 0, 0) : p;
+    return *s == '.' ? digits(s + 1, 1, 0) : NULL;
+}
+
+/* (Z|[+-]hh:mm)? */
+static const char *timezone_part(const char *s)
+{
+    if (*s == 'Z')
+        return s + 1;
+    if (*s != '+' && *s != '-')
+        return s;
+    const char *p = digits(s + 1, 2, 2);
+    if (p == NULL || *p != ':')
+        return NULL;
+    return digits(p + 1, 2, 2);
+}
+
+/* YYYY-MM-DD */
+static const char *date_part(const char *s)
+{
+    const char *p = digits(s, 4, 4);
+    if (p == NULL || *p != '-' || (p = digits(p + 1, 2, 2)) == NULL || *p != '-')
+        return NULL;
+    return digits(p + 1, 2, 2);
+}
+
+/* hh:mm:ss(\.[0-9]+)? */
+static const char *time_part(const char *s)
+{
+    const char *p = digits(s, 2, 2);
+    if (p == NULL || *p != ':' || (p = digits(p + 1, 2, 2)) == NULL || *p != ':' ||
+        (p = digits(p + 1, 2, 2)) == NULL)
+        return NULL;
+    return *p == '.' ? digits(p + 1, 1, 0) : p;
+}
+
+static bool is_end(const char *p)
+{
+    return p != NULL && *p == '\0';
+}
+
+static bool match_boolean(const char *v)
+{
+    return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "1") == 0 ||
+           strcmp(v, "0") == 0;
+}
+
+static bool match_integer(const char *v)
+{
+    return is_end(digits(sign(v), 1, 0));
+}
+
+static bool match_decimal(const char *v)
+{
+    return is_end(unsigned_decimal(sign(v)));
+}
+
+static bool match_double(const char *v)
+{
+    if (strcmp(v, "NaN") == 0 || strcmp(v, "+INF") == 0 || strcmp(v, "-INF") == 0)
+        return true;
+    const char *p = unsigned_decimal(sign(v));
+    if (p != NULL && (*p == 'e' || *p == 'E'))
+        p = digits(sign(p + 1), 1, 0);
+    return is_end(p);
+}
+
+static bool match_date(const char *v)
+{
+    const char *p = date_part(v);
+    return p != NULL && is_end(timezone_part(p));
+}
+
+static bool match_datetime(const char *v)
+{
+    const char *p = date_part(v);
+    if (p == NULL || *p != 'T' || (p = time_part(p + 1)) == NULL)
+        return false;
+    return is_end(timezone_part(p));
+}
+
+static bool match_time(const char *v)
+{
+    const char *p = time_part(v);
+    return p != NULL && is_end(timezone_part(p));
+}
+
+/* [+-]?P(nY)?(nM)?(nD)?(T(nH)?(nM)?(nS)?)? with at least one part, and at
+ * least one after a T. */
+static bool match_duration(const char *v)
+{
+    const char *p = sign(v);
+    if (*p++ != 'P')
+        return false;
+    const char *units = "YMD";
+    size_t parts = 0;
+    bool in_time = false;
+    while (*p != '\0') {
+        if (*p == 'T' && !in_time) {
+            in_time = true;
+            units = "HMS";
+            p++;
+            if (*p == '\0')
+                return false; /* a T needs a part after it */
+            continue;
+        }
+        const char *q = digits(p, 1, 0);
+        if (q == NULL || *q == '\0')
+            return false;
+        const char *u = strchr(units, *q);
+        if (u == NULL)
+            return false;
+        units = u + 1;
+        p = q + 1;
+        parts++;
+    }
+    return parts > 0;
+}
 
 static const struct {
-    const char *regex; /* NULL: any text */
-    const char *form;  /* what the message says is allowed */
+    bool (*match)(const char *); /* NULL: any text */
+    const char *form;            /* what the message says is allowed */
 } base_forms[] = {
     [BASE_TEXT] = {NULL, "any text"},
-    [BASE_BOOLEAN] = {"true|false|0|1", "true, false, 1 or 0 (lower case)"},
-    [BASE_INTEGER] = {"[+\\-]?[0-9]+", "an integer such as 42 or -7 (no decimal point)"},
-    [BASE_DECIMAL] = {"[+\\-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)",
-                      "a decimal number such as 3.25 (a dot, no exponent)"},
-    [BASE_DOUBLE] = {"[+\\-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+\\-]?[0-9]+)?|NaN|\\+INF|-INF",
+    [BASE_BOOLEAN] = {match_boolean, "true, false, 1 or 0 (lower case)"},
+    [BASE_INTEGER] = {match_integer, "an integer such as 42 or -7 (no decimal point)"},
+    [BASE_DECIMAL] = {match_decimal, "a decimal number such as 3.25 (a dot, no exponent)"},
+    [BASE_DOUBLE] = {match_double,
                      "a number such as 3.5, -2, 1e-3 (a dot, not a comma), NaN, +INF or -INF"},
-    [BASE_DATE] = {"[0-9]{4}-[0-9]{2}-[0-9]{2}" TZ,
-                   "a date YYYY-MM-DD with an optional Z or +hh:mm"},
-    [BASE_DATETIME] = {"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" TZ,
+    [BASE_DATE] = {match_date, "a date YYYY-MM-DD with an optional Z or +hh:mm"},
+    [BASE_DATETIME] = {match_datetime,
                        "a date-time YYYY-MM-DDThh:mm:ss with optional .fraction and Z or +hh:mm"},
-    [BASE_TIME] = {"[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" TZ,
-                   "a time hh:mm:ss with optional .fraction and Z or +hh:mm"},
-    [BASE_DURATION] = {"[+\\-]?P([0-9]+Y)?([0-9]+M)?([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+S)?)?",
-                       "a duration such as P1Y2M3DT4H5M6S, P3D or PT10M"},
+    [BASE_TIME] = {match_time, "a time hh:mm:ss with optional .fraction and Z or +hh:mm"},
+    [BASE_DURATION] = {match_duration, "a duration such as P1Y2M3DT4H5M6S, P3D or PT10M"},
 };
 
 static base_kind base_kind_of(const char *base)
@@ -216,23 +350,14 @@ static bool ranges_ok(base_kind kind, const char *v)
     if (kind == BASE_DATETIME || kind == BASE_TIME)
         return two_digits_in(v, 0, 23) && two_digits_in(v + 3, 0, 59) &&
                two_digits_in(v + 6, 0, 59);
-    if (kind == BASE_DURATION) {
-        /* "P" or "PT" alone names no length of time. */
-        size_t n = strlen(v);
-        return strpbrk(v, "0123456789") != NULL && v[n - 1] != 'T';
-    }
     return true;
 }
 
-/* 1 when v is in the base's lexical space, 0 when not, -1 out of memory. */
-static int lexical_ok(base_kind kind, const char *v)
+static bool lexical_ok(base_kind kind, const char *v)
 {
-    if (base_forms[kind].regex == NULL)
-        return 1;
-    int rc = regex_match(base_forms[kind].regex, v);
-    if (rc != 1)
-        return rc;
-    return ranges_ok(kind, v) ? 1 : 0;
+    if (base_forms[kind].match == NULL)
+        return true;
+    return base_forms[kind].match(v) && ranges_ok(kind, v);
 }
 
 /* Splits "2024-01-01+02:00" into its main part length and its timezone. */
@@ -410,7 +535,10 @@ static ids_status check_restriction(const ids_value *value, const char *what,
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: the pattern is longer than %d bytes", what,
                                IDS_MAX_PATTERN_BYTES);
-            if (!ids_xsd_regex_valid(item->value))
+            int ok = regex_compiles(item->value);
+            if (ok < 0)
+                return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory checking a pattern");
+            if (ok == 0)
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: pattern '%.200s' is not a valid XSD regular expression; "
                                "allowed: XML Schema regex syntax, implicitly anchored "
@@ -424,10 +552,7 @@ static ids_status check_restriction(const ids_value *value, const char *what,
                                "integer such as 0 or 12",
                                what, name, item->value);
         } else {
-            int ok = lexical_ok(kind, item->value);
-            if (ok < 0)
-                return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory checking a value");
-            if (ok == 0)
+            if (!lexical_ok(kind, item->value))
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: %s '%.100s' does not fit base %s; allowed: %s", what,
                                name, item->value, value->base, base_forms[kind].form);
