@@ -144,11 +144,28 @@ static bool check_object(const json_t *schema, const json_t *v, const char *path
     size_t i;
     const json_t *name;
 
-    json_array_foreach(required, i, name) {
-        const char *key = json_string_value(name);
-        if (key != NULL && json_object_get(v, key) == NULL) {
+    const char *key;
+    const json_t *val;
+    /* Unknown names first: a misspelled required argument is better
+     * reported as the misspelling than as the missing name. */
+    if (json_is_false(additional)) {
+        json_object_foreach((json_t *)v, key, val) {
+            if (json_object_get(props, key) != NULL)
+                continue;
+            char allowed[768];
             child_path(sub, path, key);
-            const json_t *ps = json_object_get(props, key);
+            join_keys(props, allowed, sizeof(allowed));
+            describe_path(path, where, sizeof(where));
+            snprintf(msg, size, "unknown argument '%s'; %s may only contain: %s",
+                     sub, where, allowed);
+            return false;
+        }
+    }
+    json_array_foreach(required, i, name) {
+        const char *req = json_string_value(name);
+        if (req != NULL && json_object_get(v, req) == NULL) {
+            child_path(sub, path, req);
+            const json_t *ps = json_object_get(props, req);
             const json_t *desc = json_object_get(ps, "description");
             if (json_is_string(desc))
                 snprintf(msg, size, "missing required argument '%s' (%s)", sub,
@@ -158,19 +175,9 @@ static bool check_object(const json_t *schema, const json_t *v, const char *path
             return false;
         }
     }
-    const char *key;
-    const json_t *val;
     json_object_foreach((json_t *)v, key, val) {
         child_path(sub, path, key);
         const json_t *ps = json_object_get(props, key);
-        if (ps == NULL && json_is_false(additional)) {
-            char allowed[768];
-            join_keys(props, allowed, sizeof(allowed));
-            describe_path(path, where, sizeof(where));
-            snprintf(msg, size, "unknown argument '%s'; %s may only contain: %s",
-                     sub, where, allowed);
-            return false;
-        }
         if (ps == NULL && json_is_object(additional))
             ps = additional;
         if (ps != NULL && !check(ps, val, sub, msg, size))
