@@ -116,10 +116,6 @@ ids_status ids_edit_spec(const ids_doc *doc, size_t index, xmlNode **out, ids_er
  * out of memory cannot pass for "absent"; NULL when absent or when the
  * value is not a single text node. */
 const char *ids_attr_peek(const xmlNode *node, const char *name);
-/* The text of attribute name (no namespace) without allocating, so that
- * out of memory cannot pass for "absent"; NULL when absent or when the
- * value is not a single text node. */
-const char *ids_attr_peek(const xmlNode *node, const char *name);
 /* Facet elements in a location (0 for NULL). */
 size_t ids_location_facet_count(const xmlNode *location);
 /* True when the spec's applicability has maxOccurs="0". */
