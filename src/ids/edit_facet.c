@@ -8,6 +8,7 @@
  * checker (facet_check) and a refused edit never touches the tree.
  */
 #include "ids/ids_internal.h"
+#include "ids/validate_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,34 @@ static ids_status fattr_check(ids_facet_kind kind, ids_location loc, ids_fattr a
     return IDS_OK;
 }
 
+/* P5: the dataType is a known IFC type, and the value fits its base. */
+static ids_status data_type_check(const char *dt, const ids_value *value, ids_error *err)
+{
+    if (dt == NULL)
+        return IDS_OK;
+    const char *base = ids_datatype_base(dt);
+    if (base == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                       "dataType '%.64s' is not an IFC data type; allowed: an IFC defined "
+                       "type or measure such as IFCLABEL, IFCTEXT, IFCREAL, IFCINTEGER, "
+                       "IFCBOOLEAN or IFCLENGTHMEASURE",
+                       dt);
+    if (value->kind == IDS_VALUE_SIMPLE) {
+        const char *form = ids_lexical_problem(base, value->simple);
+        if (form != NULL)
+            return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                           "property value '%.64s' is not a valid %s, the base type of %s; "
+                           "allowed: %s",
+                           value->simple, base, dt, form);
+    } else if (value->kind == IDS_VALUE_RESTRICTION && strcmp(value->base, base) != 0) {
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                       "property value restriction has base %s, but dataType %s needs base "
+                       "%s",
+                       value->base, dt, base);
+    }
+    return IDS_OK;
+}
+
 static ids_status facet_check(const ids_facet *f, ids_location loc, ids_error *err)
 {
     char allowed[256];
@@ -173,6 +202,9 @@ static ids_status facet_check(const ids_facet *f, ids_location loc, ids_error *e
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "a prohibited property must not have a dataType; leave dataType "
                            "out, or use cardinality required or optional");
+        ids_status st = data_type_check(dt, &f->params[IDS_PARAM_VALUE], err);
+        if (st != IDS_OK)
+            return st;
     }
     if (optional && !has_value &&
         (f->kind == IDS_FACET_CLASSIFICATION || f->kind == IDS_FACET_MATERIAL ||

@@ -103,6 +103,9 @@ ids_status ids_value_check_as(const ids_value *value, const char *what, ids_erro
  * minInclusive, minExclusive, maxInclusive, maxExclusive, length,
  * minLength, maxLength (then the digit facets); stable within a kind. */
 extern const ids_xs_facet ids_xs_item_order[IDS_XS_FACET_COUNT];
+/* NULL when v is a lexical form of base ("xs:double", ...); else a phrase
+ * saying what the base allows. */
+const char *ids_lexical_problem(const char *base, const char *v);
 /* Joins a NULL-terminated list with ", " into buf (truncated to fit). */
 void ids_list_join(const char *const *names, char *buf, size_t size);
 

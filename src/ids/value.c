@@ -12,6 +12,7 @@
  * patterns compile with libxml2's XSD regular expressions.
  */
 #include "ids/ids_internal.h"
+#include "ids/validate_internal.h"
 
 #include <libxml/xmlerror.h>
 #include <libxml/xmlregexp.h>
@@ -353,11 +354,19 @@ static bool ranges_ok(base_kind kind, const char *v)
     return true;
 }
 
-static bool lexical_ok(base_kind kind, const char *v)
+/* Both this file's matcher and the audit's (ids_lexical_valid) must agree,
+ * so a value the editor accepts is never one the validator flags. */
+static bool lexical_ok(base_kind kind, const char *base, const char *v)
 {
     if (base_forms[kind].match == NULL)
         return true;
-    return base_forms[kind].match(v) && ranges_ok(kind, v);
+    return base_forms[kind].match(v) && ranges_ok(kind, v) && ids_lexical_valid(base, v);
+}
+
+const char *ids_lexical_problem(const char *base, const char *v)
+{
+    base_kind kind = base_kind_of(base);
+    return lexical_ok(kind, base, v) ? NULL : base_forms[kind].form;
 }
 
 /* Splits "2024-01-01+02:00" into its main part length and its timezone. */
@@ -552,7 +561,7 @@ static ids_status check_restriction(const ids_value *value, const char *what,
                                "integer such as 0 or 12",
                                what, name, item->value);
         } else {
-            if (!lexical_ok(kind, item->value))
+            if (!lexical_ok(kind, value->base, item->value))
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: %s '%.100s' does not fit base %s; allowed: %s", what,
                                name, item->value, value->base, base_forms[kind].form);

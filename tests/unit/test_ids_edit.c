@@ -548,6 +548,19 @@ EDIT(relation_unknown)
     f.fattrs[IDS_FATTR_RELATION] = (char *)"IFCRELVOIDSELEMENT";
     return add_app(d, e, f);
 }
+EDIT(datatype_unknown) { return add_app(d, e, property("P", "A", "IFCWIDGET", sv("x"))); }
+EDIT(datatype_value_form)
+{
+    return add_app(d, e, property("P", "A", "IFCLENGTHMEASURE", sv("2,5")));
+}
+EDIT(datatype_base)
+{
+    return add_app(d, e, property("P", "A", "IFCLENGTHMEASURE", R("xs:string", X(PATTERN, "1.*"))));
+}
+EDIT(datatype_bool)
+{
+    return add_app(d, e, property("P", "A", "IFCBOOLEAN", sv("TRUE")));
+}
 EDIT(datatype_lower) { return add_app(d, e, property("P", "A", "IfcLabel", sv("x"))); }
 EDIT(value_no_datatype) { return add_app(d, e, property("P", "A", NULL, sv("x"))); }
 EDIT(optional_no_datatype)
@@ -755,6 +768,13 @@ static const forbidden forbidden_edits[] = {
     {"uri with a space", uri_space, IDS_ERR_INVALID_ARG, "escape spaces"},
     {"unknown relation", relation_unknown, IDS_ERR_INVALID_ARG,
      "allowed: IFCRELAGGREGATES, IFCRELASSIGNSTOGROUP"},
+    {"unknown dataType", datatype_unknown, IDS_ERR_INVALID_ARG,
+     "is not an IFC data type; allowed: an IFC defined type or measure such as IFCLABEL"},
+    {"value not in the dataType's form", datatype_value_form, IDS_ERR_INVALID_ARG,
+     "not a valid xs:double, the base type of IFCLENGTHMEASURE; allowed: a number"},
+    {"restriction base differs from dataType", datatype_base, IDS_ERR_INVALID_ARG,
+     "has base xs:string, but dataType IFCLENGTHMEASURE needs base xs:double"},
+    {"upper-case boolean", datatype_bool, IDS_ERR_INVALID_ARG, "true, false, 1 or 0"},
     {"lower-case dataType", datatype_lower, IDS_ERR_INVALID_ARG, "upper case letters only"},
     {"property value without dataType", value_no_datatype, IDS_ERR_INVALID_ARG,
      "a property with a value needs a dataType"},
@@ -1582,6 +1602,9 @@ static void test_out_of_memory(void **state)
             ids_status st = edits[k].edit(doc, &err);
             alloc_budget = -1;
             xmlGcMemSetup(f_free, f_malloc, f_atomic, f_realloc, f_strdup);
+            if (getenv("IDSD_TEST_TRACE_OOM") != NULL)
+                print_message("%s n=%ld %s %s\n", edits[k].name, n, ids_status_name(st),
+                              err.message);
             if (st == IDS_OK) {
                 done = true;
                 break;
