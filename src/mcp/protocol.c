@@ -341,8 +341,12 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
         mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         goto out;
     }
-    /* structuredContent is 2025-06-18 and later. */
-    if (res.structured && strcmp(req->version, MCP_VERSION_2025_03_26) != 0)
+    /* structuredContent is 2025-06-18 and later. A tool's error object does
+     * not follow its output schema, and clients (the TypeScript SDK among
+     * them) check structuredContent against that schema even when isError
+     * is set; the message is in content[0] already, so leave it out. */
+    if (res.structured && strcmp(req->version, MCP_VERSION_2025_03_26) != 0 &&
+        !(res.is_error && tool->output_schema))
         json_object_set(result, "structuredContent", res.structured);
     mcp_request_log(req, res.is_error ? MCP_LOG_WARNING : MCP_LOG_INFO, "tools",
                     "%s: %s", tool->name, res.is_error ? "failed" : "done");
