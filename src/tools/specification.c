@@ -364,8 +364,14 @@ static void remove_impl(tool_ctx *c)
     size_t index;
     ids_error err;
     ids_error_clear(&err);
+    /* Naming a specification to delete it does not make it "the one being
+     * edited": keep the remembered one, adjusted below. */
+    bool had_last = c->ts->has_last_spec;
+    size_t last = c->ts->last_spec;
     if (!tool_resolve_spec(c, r, &index))
         goto out;
+    c->ts->has_last_spec = had_last;
+    c->ts->last_spec = last;
     if (ids_spec_remove(c->ts->doc, index, &err) != IDS_OK) {
         tool_fail_ids(c, &err, "Could not remove the specification");
         goto out;
