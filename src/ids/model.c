@@ -524,9 +524,11 @@ char *ids_text_dup(const xmlNode *node)
 {
     if (node == NULL)
         return NULL;
+    /* For an element xmlNodeGetContent returns "" when it has no text, so
+     * NULL can only mean allocation failure: pass that on, never as "". */
     xmlChar *v = xmlNodeGetContent(node);
     if (v == NULL)
-        return strdup("");
+        return NULL;
     char *copy = strdup((const char *)v);
     xmlFree(v);
     return copy;
