@@ -1,0 +1,310 @@
+/*
+ * test_session_concurrency.c - many threads creating, acquiring, editing,
+ * releasing and removing sessions while the reaper thread evicts with a
+ * tiny TTL. Run under ThreadSanitizer (the build names it "concurrency"),
+ * ASan and valgrind: the assertions below check the bookkeeping, the
+ * sanitizers check the locking and the frees.
+ *
+ * Time is a fake clock that every operation moves forward, so sessions
+ * expire at a rate set by the amount of work, not by the machine's speed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session/session.h"
+#include "testutil.h"
+
+#define THREADS 8
+#define ITERATIONS 20000        /* per thread */
+#define ITERATIONS_VALGRIND 1500
+#define TICK_NS 20000ull        /* ns of fake time per operation: 20 us */
+#define TTL_MS 10ull            /* ms of fake time: about 500 operations */
+#define PAYLOAD_MAGIC 0x1d5d5e55u
+#define PAYLOAD_DEAD 0xdeadbeefu
+
+typedef struct payload {
+    unsigned magic;
+    int in_use;                 /* plain int on purpose: TSan sees overlap */
+    uint64_t edits;
+} payload;
+
+static atomic_long payloads_made;
+static atomic_long payloads_freed;
+static atomic_long failures;    /* checked on the main thread */
+static atomic_ullong fake_now;
+
+static uint64_t fake_clock(void *ctx)
+{
+    (void)ctx;
+    return atomic_load_explicit(&fake_now, memory_order_relaxed);
+}
+
+static void tick(void)
+{
+    atomic_fetch_add_explicit(&fake_now, TICK_NS, memory_order_relaxed);
+}
+
+static payload *payload_new(void)
+{
+    payload *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->magic = PAYLOAD_MAGIC;
+    atomic_fetch_add(&payloads_made, 1);
+    return p;
+}
+
+static void payload_free(void *ptr)
+{
+    payload *p = ptr;
+    if (p->magic != PAYLOAD_MAGIC || p->in_use != 0)
+        atomic_fetch_add(&failures, 1);
+    p->magic = PAYLOAD_DEAD;
+    atomic_fetch_add(&payloads_freed, 1);
+    free(p);
+}
+
+/* Ids the threads share, so they collide on the same sessions. */
+typedef struct pool {
+    pthread_mutex_t lock;
+    size_t size;
+    char ids[64][SESSION_ID_SIZE];
+} pool;
+
+typedef struct worker {
+    session_store *store;
+    pool *pool;
+    unsigned seed;
+    int iterations;
+    long created, capacity, acquired, not_found, removed;
+} worker;
+
+static void pool_get(pool *p, unsigned *seed, char id[SESSION_ID_SIZE])
+{
+    pthread_mutex_lock(&p->lock);
+    memcpy(id, p->ids[(size_t)rand_r(seed) % p->size], SESSION_ID_SIZE);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void pool_put(pool *p, unsigned *seed, const char id[SESSION_ID_SIZE])
+{
+    pthread_mutex_lock(&p->lock);
+    memcpy(p->ids[(size_t)rand_r(seed) % p->size], id, SESSION_ID_SIZE);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void edit(worker *w, session *s)
+{
+    payload *p = session_payload(s);
+    if (p == NULL || p->magic != PAYLOAD_MAGIC || p->in_use != 0) {
+        atomic_fetch_add(&failures, 1);
+        return;
+    }
+    p->in_use = 1;
+    p->edits++;
+    if (rand_r(&w->seed) % 8 == 0) {
+        /* Swap the document for a fresh one, as load_ids would. */
+        payload *fresh = payload_new();
+        if (fresh != NULL) {
+            fresh->edits = p->edits;
+            p->in_use = 0;
+            session_set_payload(s, fresh);
+            p = fresh;
+            p->in_use = 1;
+        }
+    }
+    session_set_bytes(s, (size_t)p->edits * 16);
+    session_count_call(s, rand_r(&w->seed) % 10 == 0);
+    p->in_use = 0;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    char id[SESSION_ID_SIZE];
+    session *s;
+
+    for (int i = 0; i < w->iterations; i++) {
+        tick();
+        unsigned r = (unsigned)rand_r(&w->seed) % 100;
+        if (r < 15) {
+            session_status st = session_create(w->store, &s, id);
+            if (st == SESSION_CAPACITY) {
+                w->capacity++;
+                continue;
+            }
+            if (st != SESSION_OK) {
+                atomic_fetch_add(&failures, 1);
+                continue;
+            }
+            w->created++;
+            session_set_payload(s, payload_new());
+            session_release(s);
+            pool_put(w->pool, &w->seed, id);
+        } else if (r < 90) {
+            pool_get(w->pool, &w->seed, id);
+            session_status st = session_acquire(w->store, id, &s);
+            if (st == SESSION_NOT_FOUND || st == SESSION_INVALID) {
+                w->not_found++; /* INVALID: a slot not filled yet */
+                continue;
+            }
+            if (st != SESSION_OK) {
+                atomic_fetch_add(&failures, 1);
+                continue;
+            }
+            w->acquired++;
+            edit(w, s);
+            if (rand_r(&w->seed) % 50 == 0) {
+                session_remove_held(s);
+                w->removed++;
+            }
+            session_release(s);
+        } else if (r < 97) {
+            pool_get(w->pool, &w->seed, id);
+            if (session_remove(w->store, id) == SESSION_OK)
+                w->removed++;
+        } else {
+            session_stats st;
+            session_store_stats(w->store, &st);
+            session_info info;
+            pool_get(w->pool, &w->seed, id);
+            (void)session_get_info(w->store, id, &info);
+        }
+    }
+    return NULL;
+}
+
+static void count_info(const session_info *info, void *ctx)
+{
+    (void)info;
+    (*(size_t *)ctx)++;
+}
+
+static void run(size_t pool_size, size_t max_sessions)
+{
+    atomic_store(&payloads_made, 0);
+    atomic_store(&payloads_freed, 0);
+    atomic_store(&failures, 0);
+    atomic_store(&fake_now, 1000000000ull);
+
+    session_config cfg = {
+        .max_sessions = max_sessions,
+        .idle_ttl_ms = TTL_MS,
+        .reap_interval_ms = 1,  /* real time */
+        .reap_batch = 8,
+        .clock = fake_clock,
+        .payload_free = payload_free,
+    };
+    session_store *store;
+    assert_int_equal(session_store_new(&cfg, &store), SESSION_OK);
+    assert_int_equal(session_reaper_start(store), SESSION_OK);
+
+    pool ids = {.size = pool_size};
+    assert_int_equal(pthread_mutex_init(&ids.lock, NULL), 0);
+
+    int iterations = testutil_under_valgrind() ? ITERATIONS_VALGRIND : ITERATIONS;
+    worker workers[THREADS];
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i] = (worker){.store = store, .pool = &ids,
+                              .seed = 12345u + (unsigned)i * 7919u,
+                              .iterations = iterations};
+        assert_int_equal(pthread_create(&threads[i], NULL, worker_main, &workers[i]), 0);
+    }
+    /* The main thread iterates for stats while the others work. */
+    size_t seen = 0;
+    for (int i = 0; i < 20; i++)
+        session_foreach(store, count_info, &seen);
+
+    long created = 0, removed = 0, acquired = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        created += workers[i].created;
+        removed += workers[i].removed;
+        acquired += workers[i].acquired;
+    }
+    assert_int_equal(atomic_load(&failures), 0);
+    assert_true(created > 0);
+    assert_true(acquired > 0);
+
+    session_stats st;
+    session_store_stats(store, &st);
+    print_message("created %llu, removed %llu, evicted %llu, expired %llu, "
+                  "rejected %llu, live %zu, acquired %ld, passes %llu\n",
+                  (unsigned long long)st.created, (unsigned long long)st.removed,
+                  (unsigned long long)st.evicted, (unsigned long long)st.expired,
+                  (unsigned long long)st.rejected, st.live, acquired,
+                  (unsigned long long)st.reaper_passes);
+    assert_int_equal(st.created, (uint64_t)created);
+    /* Every record ever linked is live or was unlinked exactly one way. */
+    assert_int_equal(st.created, st.live + st.removed + st.evicted + st.expired);
+    assert_true(st.live <= max_sessions);
+    /* A remove_held on a record that another remover beat counts once. */
+    assert_true(st.removed <= (uint64_t)removed);
+
+    /* What remains: let time pass and reap it all from this thread. */
+    atomic_fetch_add(&fake_now, TTL_MS * 1000000ull * 2);
+    session_reap_now(store);
+    session_store_stats(store, &st);
+    assert_int_equal(st.live, 0);
+    assert_int_equal(st.created, st.removed + st.evicted + st.expired);
+
+    session_store_free(store);
+    pthread_mutex_destroy(&ids.lock);
+    assert_int_equal(atomic_load(&failures), 0);
+    assert_int_equal(atomic_load(&payloads_made), atomic_load(&payloads_freed));
+}
+
+/* Many sessions, moderate sharing, capacity rarely reached. */
+static void test_many_sessions(void **state)
+{
+    (void)state;
+    run(64, 100000);
+}
+
+/* Two hot ids fought over by every thread, and a store at capacity. */
+static void test_hot_sessions_at_capacity(void **state)
+{
+    (void)state;
+    run(2, 16);
+}
+
+/* Shutdown while the threads' sessions are still live and the reaper runs. */
+static void test_shutdown_with_live_sessions(void **state)
+{
+    (void)state;
+    atomic_store(&payloads_made, 0);
+    atomic_store(&payloads_freed, 0);
+    session_config cfg = {.reap_interval_ms = 1, .payload_free = payload_free};
+    session_store *store;
+    assert_int_equal(session_store_new(&cfg, &store), SESSION_OK);
+    assert_int_equal(session_reaper_start(store), SESSION_OK);
+    for (int i = 0; i < 1000; i++) {
+        session *s;
+        char id[SESSION_ID_SIZE];
+        assert_int_equal(session_create(store, &s, id), SESSION_OK);
+        session_set_payload(s, payload_new());
+        session_release(s);
+    }
+    session_store_free(store);
+    assert_int_equal(atomic_load(&payloads_made), 1000);
+    assert_int_equal(atomic_load(&payloads_freed), 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_many_sessions),
+        cmocka_unit_test(test_hot_sessions_at_capacity),
+        cmocka_unit_test(test_shutdown_with_live_sessions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
