@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "ids/ids.h"
 #include "mcp/mcp.h"
 #include "session/session.h"
@@ -52,6 +53,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: idsd serve --stdio [options]\n"
+        "       idsd check [options] PATH...\n"
         "       idsd --help | --version\n"
         "\n"
         "idsd is an MCP server for authoring buildingSMART IDS 1.0 documents.\n"
@@ -59,6 +61,8 @@ static void usage(FILE *f)
         "commands:\n"
         "  serve --stdio           serve one MCP client over stdin/stdout\n"
         "                          (newline-delimited JSON-RPC; logs on stderr)\n"
+        "  check PATH...           load and validate IDS files and folders on all\n"
+        "                          cores (idsd check --help lists its options)\n"
         "\n"
         "options (each also read from the environment variable shown; flags win):\n"
         "  --idle-ttl DURATION     evict a session idle this long (IDSD_IDLE_TTL;\n"
@@ -431,6 +435,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (strcmp(argv[1], "check") == 0)
+        return check_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "serve") != 0)
         bad("unknown command '%s'", argv[1]);
 

@@ -1,0 +1,402 @@
+/*
+ * check.c - the worker pool of `idsd check` and the in-order writer.
+ *
+ * The problem: check N files on all cores, yet write the report in the
+ * order of the inputs, as it goes (a long run shows results early and
+ * holds little memory), whatever order the files finish in.
+ *
+ * The shape: the file list is expanded first, and one slot per file is
+ * allocated up front (about 120 bytes each: 12 MB for 100,000 files).
+ * Workers take the next index from an atomic counter, so there is no
+ * queue and no lock on the way in; each checks its file, renders its
+ * part of the report into the slot and marks the slot done under the
+ * mutex. The calling thread waits on a condition variable for the slot it
+ * must write next, writes it and frees it. It is woken only when that very
+ * slot completes (or by a timeout, to redraw the progress bar), so a fast
+ * run costs about one wake-up per file at most.
+ *
+ * What is shared: the compiled schema (read-only; ids.h allows any number
+ * of threads to validate with it), the config (read-only) and the slots
+ * (each written by one worker before it is marked done under the mutex,
+ * read by the writer only after it saw the mark under the same mutex).
+ *
+ * Per file the cost is the engine's: one read, one parse, the built-in
+ * rules and, with a schema, one XSD validation. Nothing is compiled per
+ * file; the schema is compiled once by the caller.
+ */
+#include "check/check_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROGRESS_DELAY_MS 300.0  /* a run shorter than this draws no bar */
+#define PROGRESS_TICK_MS 100     /* redraw period */
+#define PROGRESS_WIDTH 30        /* characters of bar */
+
+typedef struct slot {
+    check_result result;  /* path points into the item list */
+    ids_report *report;   /* kept only for on_result */
+    check_buf rendered;
+    bool done;            /* under run.lock */
+} slot;
+
+typedef struct run {
+    const check_config *cfg;
+    const check_items *items;
+    slot *slots;
+    atomic_size_t next;   /* next index a worker takes */
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    size_t waiting_for;   /* under lock: the slot the writer waits for */
+    size_t n_done;        /* under lock */
+    size_t n_bad;         /* under lock: invalid or failed, for the bar */
+} run;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void count_findings(const ids_finding *list, size_t n, check_result *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (list[i].severity == IDS_SEVERITY_ERROR)
+            r->n_errors++;
+        else
+            r->n_warnings++;
+    }
+}
+
+/* Which load failures say something about the file's content (so the file
+ * is invalid) and which only mean it could not be checked. */
+static check_outcome load_outcome(const ids_error *e)
+{
+    switch (e->code) {
+    case IDS_ERR_PARSE:
+    case IDS_ERR_NOT_IDS:
+        return CHECK_INVALID;
+    case IDS_ERR_LIMIT:
+        /* The depth cap stops the parser at a known line; the size cap
+         * refuses the file before a byte is parsed. */
+        return e->line > 0 ? CHECK_INVALID : CHECK_FAILED;
+    default:
+        return CHECK_FAILED;
+    }
+}
+
+static void check_one(run *rn, size_t index)
+{
+    const check_config *cfg = rn->cfg;
+    const check_item *item = &rn->items->items[index];
+    slot *s = &rn->slots[index];
+    check_result *r = &s->result;
+    ids_doc *doc = NULL;
+    ids_report *report = NULL;
+    double t0 = now_ms();
+
+    r->path = item->path;
+    ids_error_clear(&r->error);
+    if (item->walk_error.code != IDS_OK) {
+        r->error = item->walk_error;
+        r->outcome = CHECK_FAILED;
+        r->n_errors = 1;
+        goto done;
+    }
+    if (ids_doc_load_file(item->path, &cfg->limits, &doc, &r->error) != IDS_OK) {
+        r->outcome = load_outcome(&r->error);
+        r->n_errors = 1;
+        goto done;
+    }
+    r->n_specs = ids_spec_count(doc);
+    if (ids_validate(doc, cfg->schema, &report, &r->error) != IDS_OK) {
+        r->outcome = CHECK_FAILED;
+        r->n_errors = 1;
+        goto done;
+    }
+    /* The document is not needed for the report; free it before rendering
+     * to keep the peak per worker to one tree. */
+    ids_doc_free(doc);
+    doc = NULL;
+    r->report = report;
+    count_findings(report->findings, report->n_findings, r);
+    count_findings(report->xsd_findings, report->n_xsd_findings, r);
+    r->outcome = ids_report_valid(report) ? CHECK_VALID : CHECK_INVALID;
+done:
+    ids_doc_free(doc);
+    r->millis = now_ms() - t0;
+    check_render_file(cfg, r, &s->rendered);
+    if (cfg->on_result) {
+        s->report = report;
+    } else {
+        ids_report_free(report);
+        r->report = NULL;
+    }
+}
+
+static void finish(run *rn, size_t index)
+{
+    pthread_mutex_lock(&rn->lock);
+    rn->slots[index].done = true;
+    rn->n_done++;
+    if (rn->slots[index].result.outcome != CHECK_VALID)
+        rn->n_bad++;
+    if (index == rn->waiting_for)
+        pthread_cond_signal(&rn->ready);
+    pthread_mutex_unlock(&rn->lock);
+}
+
+static void work(run *rn)
+{
+    for (;;) {
+        size_t i = atomic_fetch_add(&rn->next, 1);
+
+        if (i >= rn->items->n)
+            break;
+        check_one(rn, i);
+        finish(rn, i);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    work(arg);
+    return NULL;
+}
+
+/* ---- progress ---- */
+
+typedef struct progress {
+    FILE *f;
+    double start;
+    bool shown;
+} progress;
+
+static void progress_clear(progress *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", p->f);
+        fflush(p->f);
+        p->shown = false;
+    }
+}
+
+static void progress_draw(progress *p, size_t done, size_t bad, size_t total)
+{
+    char bar[PROGRESS_WIDTH + 1];
+    size_t filled;
+
+    if (!p->f || total == 0 || now_ms() - p->start < PROGRESS_DELAY_MS)
+        return;
+    filled = done * PROGRESS_WIDTH / total;
+    for (size_t i = 0; i < PROGRESS_WIDTH; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[PROGRESS_WIDTH] = '\0';
+    fprintf(p->f, "\r\033[K[%s] %zu/%zu files, %zu not valid", bar, done, total, bad);
+    fflush(p->f);
+    p->shown = true;
+}
+
+/* ---- the writer ---- */
+
+static void tally(check_summary *sum, const check_result *r)
+{
+    sum->files++;
+    if (r->outcome == CHECK_VALID)
+        sum->valid++;
+    else if (r->outcome == CHECK_INVALID)
+        sum->invalid++;
+    else
+        sum->failed++;
+    sum->errors += r->n_errors;
+    sum->warnings += r->n_warnings;
+}
+
+/* Writes the slot's part (JUnit parts are kept in body until the counts
+ * for the opening tag are known). Returns false when out of memory. */
+static bool emit(run *rn, size_t index, FILE *out, check_buf *body, check_summary *sum,
+                 progress *pg)
+{
+    const check_config *cfg = rn->cfg;
+    slot *s = &rn->slots[index];
+    bool ok = !s->rendered.nomem;
+
+    tally(sum, &s->result);
+    if (cfg->on_result)
+        cfg->on_result(cfg->on_result_ctx, index, &s->result);
+    if (ok && cfg->format == CHECK_FORMAT_JUNIT) {
+        check_buf_add(body, s->rendered.data ? s->rendered.data : "", s->rendered.len);
+        ok = !body->nomem;
+    } else if (ok && s->rendered.len > 0) {
+        progress_clear(pg);
+        if (cfg->format == CHECK_FORMAT_JSON)
+            fputs(index > 0 ? ",\n" : "\n", out);
+        fwrite(s->rendered.data, 1, s->rendered.len, out);
+    }
+    check_buf_free(&s->rendered);
+    ids_report_free(s->report);
+    s->report = NULL;
+    s->result.report = NULL;
+    return ok;
+}
+
+static unsigned default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 ? (unsigned)(n > (long)CHECK_MAX_JOBS ? CHECK_MAX_JOBS : n) : 1u;
+}
+
+int check_run(const check_config *cfg, const char *const *inputs, size_t n_inputs,
+              FILE *out, check_summary *summary)
+{
+    check_items items = {0};
+    check_summary sum = {0};
+    check_buf head = {0}, body = {0}, tail = {0};
+    pthread_t *threads = NULL;
+    unsigned jobs, started = 0;
+    progress pg = {cfg->progress, 0, false};
+    char why[512];
+    bool nomem = false, lock_ready = false;
+    double t0;
+    run rn;
+    int rc = CHECK_EXIT_ERROR;
+
+    memset(&rn, 0, sizeof rn);
+    if (!check_items_expand(inputs, n_inputs, cfg->list_input, &items, why, sizeof why)) {
+        fprintf(stderr, "idsd check: %s\n", why);
+        goto out;
+    }
+    t0 = now_ms();
+    pg.start = t0;
+    rn.cfg = cfg;
+    rn.items = &items;
+    atomic_init(&rn.next, 0);
+    if (items.n > 0) {
+        rn.slots = calloc(items.n, sizeof *rn.slots);
+        if (!rn.slots) {
+            fprintf(stderr, "idsd check: out of memory for %zu files\n", items.n);
+            goto out;
+        }
+    }
+    if (pthread_mutex_init(&rn.lock, NULL) != 0 || pthread_cond_init(&rn.ready, NULL) != 0) {
+        fprintf(stderr, "idsd check: cannot create a lock\n");
+        goto out;
+    }
+    lock_ready = true;
+
+    jobs = cfg->jobs ? cfg->jobs : default_jobs();
+    if (jobs > CHECK_MAX_JOBS)
+        jobs = CHECK_MAX_JOBS;
+    if (jobs > items.n)
+        jobs = (unsigned)items.n;
+    if (jobs > 0) {
+        threads = calloc(jobs, sizeof *threads);
+        for (unsigned i = 0; threads && i < jobs; i++) {
+            if (pthread_create(&threads[i], NULL, worker_main, &rn) != 0)
+                break;
+            started++;
+        }
+    }
+
+    if (cfg->format != CHECK_FORMAT_JUNIT) {
+        check_render_begin(cfg, &sum, &head);
+        if (head.len)
+            fwrite(head.data, 1, head.len, out);
+    }
+    for (size_t i = 0; i < items.n; i++) {
+        pthread_mutex_lock(&rn.lock);
+        rn.waiting_for = i;
+        while (!rn.slots[i].done) {
+            if (started == 0) {
+                /* No thread could be started: the writer does the work
+                 * itself, in order, rather than give up. */
+                pthread_mutex_unlock(&rn.lock);
+                {
+                    size_t k = atomic_fetch_add(&rn.next, 1);
+
+                    if (k < items.n) {
+                        check_one(&rn, k);
+                        finish(&rn, k);
+                    }
+                }
+                pthread_mutex_lock(&rn.lock);
+            } else if (pg.f) {
+                struct timespec until;
+
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += PROGRESS_TICK_MS * 1000000L;
+                if (until.tv_nsec >= 1000000000L) {
+                    until.tv_sec++;
+                    until.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&rn.ready, &rn.lock, &until);
+                if (!rn.slots[i].done) {
+                    size_t done = rn.n_done, bad = rn.n_bad;
+
+                    pthread_mutex_unlock(&rn.lock);
+                    progress_draw(&pg, done, bad, items.n);
+                    pthread_mutex_lock(&rn.lock);
+                }
+            } else {
+                pthread_cond_wait(&rn.ready, &rn.lock);
+            }
+        }
+        pthread_mutex_unlock(&rn.lock);
+        if (!emit(&rn, i, out, &body, &sum, &pg))
+            nomem = true;
+        if (pg.f && (i + 1) % 64 == 0)
+            progress_draw(&pg, i + 1, sum.invalid + sum.failed, items.n);
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    progress_clear(&pg);
+    sum.millis = now_ms() - t0;
+
+    if (cfg->format == CHECK_FORMAT_JUNIT) {
+        check_render_begin(cfg, &sum, &head);
+        fwrite(head.data, 1, head.len, out);
+        if (body.len)
+            fwrite(body.data, 1, body.len, out);
+    }
+    check_render_end(cfg, &sum, &tail);
+    if (head.nomem || tail.nomem || body.nomem)
+        nomem = true;
+    else
+        fwrite(tail.data, 1, tail.len, out);
+    if (nomem) {
+        fprintf(stderr, "idsd check: out of memory writing the report\n");
+        goto out;
+    }
+    if (sum.failed > 0)
+        rc = CHECK_EXIT_ERROR;
+    else if (sum.invalid > 0)
+        rc = CHECK_EXIT_INVALID;
+    else
+        rc = CHECK_EXIT_VALID;
+out:
+    if (lock_ready) {
+        pthread_cond_destroy(&rn.ready);
+        pthread_mutex_destroy(&rn.lock);
+    }
+    for (size_t i = 0; rn.slots && i < items.n; i++) {
+        check_buf_free(&rn.slots[i].rendered);
+        ids_report_free(rn.slots[i].report);
+    }
+    free(rn.slots);
+    free(threads);
+    check_buf_free(&head);
+    check_buf_free(&body);
+    check_buf_free(&tail);
+    check_items_free(&items);
+    if (summary)
+        *summary = sum;
+    return rc;
+}
