@@ -1,0 +1,398 @@
+/*
+ * load.c - parsing IDS documents from memory or a file, safely.
+ *
+ * Threat model: the input comes from a client we do not trust. So
+ * - size is capped before a byte is parsed (files: fstat, then a bounded
+ *   read that also catches a file growing under us);
+ * - depth is capped while parsing: our SAX startElementNs wrapper counts
+ *   levels and stops the parser at the first element too deep, so a
+ *   million-deep document costs max_depth nodes, not a million;
+ * - there are no DTDs at all: the SAX internalSubset callback fires on any
+ *   <!DOCTYPE, before its internal subset is read, and stops the parser.
+ *   That one rule disposes of XXE, billion laughs and external DTDs, since
+ *   entities can only be declared in a DTD. XML_PARSE_NOENT and
+ *   XML_PARSE_DTDLOAD are never set, XML_PARSE_NONET is, XInclude is never
+ *   run, and the process-wide entity loader refuses everything anyway;
+ * - every parse has its own parser context; errors go to a structured
+ *   handler on that context (never to stderr, never through libxml2's
+ *   global last-error), plus a thread-local handler for the few messages
+ *   libxml2 raises without a context (encoding conversion).
+ *
+ * Blanks: documents are parsed with XML_PARSE_NOBLANKS, so indentation
+ * whitespace is dropped and the serializer can re-indent; libxml2 keeps a
+ * text node that is not all blanks, or that is the only content of an
+ * element (<simpleValue>  </simpleValue>), so values survive intact.
+ * CDATA sections become plain text (same infoset, simpler tree).
+ */
+#include "ids/ids_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA | \
+                       XML_PARSE_BIG_LINES)
+
+struct parse_state {
+    xmlParserCtxtPtr ctxt;
+    unsigned depth;
+    unsigned max_depth;
+    /* Our own reason to stop the parser (DTD, depth), IDS_OK if none. */
+    ids_status stop;
+    char stop_message[IDS_ERROR_TEXT_LEN];
+    int stop_line, stop_column;
+    /* Where the root's start tag begins, for IDS_ERR_NOT_IDS. */
+    int root_line, root_column;
+    /* First error libxml2 reported, through the context or not. */
+    ids_xml_quiet quiet;
+    startElementNsSAX2Func start;
+    endElementNsSAX2Func end;
+};
+
+static struct parse_state *state_of(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    return ctxt != NULL ? ctxt->_private : NULL;
+}
+
+static void stop_parser(struct parse_state *st, ids_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void stop_parser(struct parse_state *st, ids_status code, const char *fmt, ...)
+{
+    if (st->stop == IDS_OK) {
+        st->stop = code;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(st->stop_message, sizeof(st->stop_message), fmt, ap);
+        va_end(ap);
+        st->stop_line = xmlSAX2GetLineNumber(st->ctxt);
+        st->stop_column = xmlSAX2GetColumnNumber(st->ctxt);
+    }
+    xmlStopParser(st->ctxt);
+}
+
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    struct parse_state *st = state_of(ctx);
+    if (st != NULL)
+        ids_xml_quiet_record(&st->quiet, e);
+}
+
+/* The root's start tag ends where libxml2 is now; walk back to its '<' so
+ * the position we report is where the tag begins. Falls back to the
+ * parser's position when the tag start is no longer in the buffer. */
+static void note_root_position(struct parse_state *st)
+{
+    xmlParserInputPtr in = st->ctxt->input;
+    st->root_line = xmlSAX2GetLineNumber(st->ctxt);
+    st->root_column = xmlSAX2GetColumnNumber(st->ctxt);
+    if (in == NULL || in->base == NULL || in->cur == NULL || in->cur < in->base)
+        return;
+    const xmlChar *p = in->cur;
+    int newlines = 0;
+    while (p > in->base && *p != '<') {
+        if (*p == '\n')
+            newlines++;
+        p--;
+    }
+    if (*p != '<')
+        return;
+    const xmlChar *q = p;
+    int column = 1;
+    while (q > in->base && q[-1] != '\n') {
+        q--;
+        if ((*q & 0xC0) != 0x80) /* count characters, not UTF-8 bytes */
+            column++;
+    }
+    if (q == in->base && in->consumed > 0)
+        return; /* the line's start was shrunk away; column unknown */
+    st->root_line -= newlines;
+    st->root_column = column;
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    struct parse_state *st = state_of(ctx);
+    st->depth++;
+    if (st->depth == 1)
+        note_root_position(st);
+    if (st->depth > st->max_depth) {
+        stop_parser(st, IDS_ERR_LIMIT,
+                    "elements nest deeper than the limit of %u levels (at <%s>); "
+                    "IDS documents need about 10",
+                    st->max_depth, (const char *)localname);
+        return;
+    }
+    st->start(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+              nb_attributes, nb_defaulted, attributes);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+    struct parse_state *st = state_of(ctx);
+    if (st->depth > 0)
+        st->depth--;
+    st->end(ctx, localname, prefix, uri);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                       const xmlChar *system_id)
+{
+    struct parse_state *st = state_of(ctx);
+    stop_parser(st, IDS_ERR_PARSE,
+                "DTDs are not allowed: the document declares <!DOCTYPE %s%s>; IDS "
+                "documents have no DOCTYPE, and DTDs, entity declarations and "
+                "external references are refused",
+                name != NULL ? (const char *)name : "",
+                system_id != NULL || external_id != NULL ? " ..." : "");
+}
+
+static void describe_root(const xmlNode *root, char *buf, size_t size)
+{
+    if (root->ns != NULL && root->ns->href != NULL)
+        snprintf(buf, size, "<%s> in namespace '%s'", (const char *)root->name,
+                 (const char *)root->ns->href);
+    else
+        snprintf(buf, size, "<%s> in no namespace", (const char *)root->name);
+}
+
+static ids_status parse_memory(const char *data, size_t len, const ids_limits *limits,
+                               ids_doc **out, ids_error *err)
+{
+    ids_status status = IDS_OK;
+    xmlParserCtxtPtr ctxt = NULL;
+    xmlDocPtr xml = NULL;
+    ids_doc *doc = NULL;
+    struct parse_state st;
+    memset(&st, 0, sizeof(st));
+    bool quiet = false;
+
+    size_t max_bytes = limits != NULL && limits->max_bytes > 0 ? limits->max_bytes
+                                                                : IDS_DEFAULT_MAX_BYTES;
+    if (max_bytes > INT_MAX)
+        max_bytes = INT_MAX; /* libxml2 takes an int length */
+    st.max_depth = limits != NULL && limits->max_depth > 0 ? limits->max_depth
+                                                            : IDS_DEFAULT_MAX_DEPTH;
+    if (len > max_bytes) {
+        status = ids_err(err, IDS_ERR_LIMIT, NULL,
+                         "input is %zu bytes; the limit is %zu bytes", len, max_bytes);
+        goto out;
+    }
+    if (len == 0) {
+        status = ids_err_at(err, IDS_ERR_PARSE, 1, 1,
+                            "the input is empty; an IDS document is XML whose root "
+                            "is <ids>");
+        goto out;
+    }
+
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL || ctxt->sax == NULL) {
+        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory creating a parser");
+        goto out;
+    }
+    /* ctxt->sax belongs to this context alone, so these hooks affect only
+     * this parse; userData stays ctxt, which the SAX2 builders expect. */
+    st.ctxt = ctxt;
+    ctxt->_private = &st;
+    st.start = ctxt->sax->startElementNs;
+    st.end = ctxt->sax->endElementNs;
+    ctxt->sax->startElementNs = on_start;
+    ctxt->sax->endElementNs = on_end;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = NULL;
+    ctxt->sax->serror = on_error;
+    if (st.start == NULL || st.end == NULL) {
+        status = ids_err(err, IDS_ERR_INTERNAL, NULL, "libxml2 parser has no SAX2 handlers");
+        goto out;
+    }
+
+    ids_xml_quiet_begin(&st.quiet);
+    quiet = true;
+    xml = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, PARSE_OPTIONS);
+    ids_xml_quiet_end(&st.quiet);
+    quiet = false;
+
+    if (st.stop != IDS_OK) {
+        status = ids_err_at(err, st.stop, st.stop_line, st.stop_column, "%s",
+                            st.stop_message);
+        goto out;
+    }
+    if (xml == NULL || !ctxt->wellFormed || !ctxt->nsWellFormed) {
+        if (st.quiet.code == XML_ERR_NO_MEMORY || ctxt->errNo == XML_ERR_NO_MEMORY) {
+            status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory parsing");
+        } else if (st.quiet.first[0] != '\0' && strstr(st.quiet.first, "Excessive depth")) {
+            status = ids_err_at(err, IDS_ERR_LIMIT, st.quiet.line, st.quiet.column,
+                                "elements nest deeper than libxml2's limit: %s",
+                                st.quiet.first);
+        } else if (st.quiet.first[0] != '\0') {
+            status = ids_err_at(err, IDS_ERR_PARSE, st.quiet.line, st.quiet.column,
+                                "not well-formed XML at line %d, column %d: %s",
+                                st.quiet.line, st.quiet.column, st.quiet.first);
+        } else {
+            int line = xmlSAX2GetLineNumber(ctxt), column = xmlSAX2GetColumnNumber(ctxt);
+            status = ids_err_at(err, IDS_ERR_PARSE, line, column,
+                                "not well-formed XML at line %d, column %d", line, column);
+        }
+        goto out;
+    }
+    xmlNode *root = xmlDocGetRootElement(xml);
+    if (root == NULL) {
+        status = ids_err_at(err, IDS_ERR_PARSE, 1, 1, "the document has no root element");
+        goto out;
+    }
+    if (!ids_node_is(root, "ids")) {
+        char what[IDS_ERROR_TEXT_LEN / 2];
+        describe_root(root, what, sizeof(what));
+        status = ids_err_at(err, IDS_ERR_NOT_IDS, st.root_line, st.root_column,
+                            "not an IDS document: the root element at line %d, column "
+                            "%d is %s; an IDS document's root is <ids> in namespace "
+                            "'" IDS_NAMESPACE "'",
+                            st.root_line, st.root_column, what);
+        if (err != NULL && err->code == IDS_ERR_NOT_IDS)
+            ids_node_path(root, err->path, sizeof(err->path));
+        goto out;
+    }
+    doc = calloc(1, sizeof(*doc));
+    if (doc == NULL) {
+        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory loading a document");
+        goto out;
+    }
+    doc->xml = xml;
+    xml = NULL;
+    *out = doc;
+out:
+    if (quiet)
+        ids_xml_quiet_end(&st.quiet);
+    xmlFreeDoc(xml);
+    if (ctxt != NULL) {
+        ctxt->_private = NULL;
+        xmlFreeParserCtxt(ctxt);
+    }
+    return status;
+}
+
+ids_status ids_doc_load_string(const char *data, size_t len, const ids_limits *limits,
+                               ids_doc **out, ids_error *err)
+{
+    if (out == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
+    *out = NULL;
+    if (data == NULL && len > 0)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no input given");
+    ids_library_init();
+    return parse_memory(data != NULL ? data : "", len, limits, out, err);
+}
+
+static ids_status io_error(ids_error *err, const char *what, const char *path, int errnum)
+{
+    char reason[128];
+    if (strerror_r(errnum, reason, sizeof(reason)) != 0)
+        snprintf(reason, sizeof(reason), "error %d", errnum);
+    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%.200s': %s", what, path, reason);
+}
+
+ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc **out,
+                             ids_error *err)
+{
+    ids_status status = IDS_OK;
+    char *buf = NULL;
+    int fd = -1;
+    if (out == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
+    *out = NULL;
+    if (path == NULL || path[0] == '\0')
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no file name given");
+    ids_library_init();
+
+    size_t max_bytes = limits != NULL && limits->max_bytes > 0 ? limits->max_bytes
+                                                                : IDS_DEFAULT_MAX_BYTES;
+    if (max_bytes > INT_MAX)
+        max_bytes = INT_MAX;
+    /* O_NONBLOCK: opening a FIFO must not hang the caller; fstat below
+     * refuses it. It has no effect on regular files. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        status = io_error(err, "open", path, errno);
+        goto out;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        status = io_error(err, "examine", path, errno);
+        goto out;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        status = ids_err(err, IDS_ERR_IO, NULL,
+                         "'%.200s' is a directory; give the path of an .ids file", path);
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        status = ids_err(err, IDS_ERR_IO, NULL,
+                         "'%.200s' is not a regular file; give the path of an .ids file",
+                         path);
+        goto out;
+    }
+    if (sb.st_size < 0 || (unsigned long long)sb.st_size > max_bytes) {
+        status = ids_err(err, IDS_ERR_LIMIT, NULL,
+                         "'%.200s' is %lld bytes; the limit is %zu bytes", path,
+                         (long long)sb.st_size, max_bytes);
+        goto out;
+    }
+    /* Read at most max_bytes + 1, so a file that grew since fstat is
+     * still caught by the cap. */
+    size_t cap = (size_t)sb.st_size + 1, used = 0;
+    buf = malloc(cap);
+    if (buf == NULL) {
+        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%.200s'", path);
+        goto out;
+    }
+    for (;;) {
+        if (used == cap) {
+            if (cap > max_bytes)
+                break;
+            size_t grown = cap * 2 > max_bytes + 1 ? max_bytes + 1 : cap * 2;
+            char *p = realloc(buf, grown);
+            if (p == NULL) {
+                status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%.200s'",
+                                 path);
+                goto out;
+            }
+            buf = p;
+            cap = grown;
+        }
+        ssize_t n = read(fd, buf + used, cap - used);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            status = io_error(err, "read", path, errno);
+            goto out;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+    }
+    if (used > max_bytes) {
+        status = ids_err(err, IDS_ERR_LIMIT, NULL,
+                         "'%.200s' is over the limit of %zu bytes", path, max_bytes);
+        goto out;
+    }
+    close(fd);
+    fd = -1;
+    status = parse_memory(buf, used, limits, out, err);
+out:
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+    return status;
+}
