@@ -4,18 +4,15 @@
  * ids.xsd imports three schemas by absolute URL: W3C's XMLSchema.xsd (it
  * defines xs:restriction and the xs:occurs group the IDS schema uses, so it
  * is required), xml.xsd (imported again by XMLSchema.xsd) and the XSI
- * namespace. The server never uses the network, so compilation installs,
- * for its duration only, an external entity loader that serves exactly
- * those URLs: the two W3C ones from local files, the XSI one from an empty
- * in-memory stub (libxml2 refuses a real schema for that namespace), and
- * refuses every other URL, including the DTD that XMLSchema.xsd names.
- *
- * libxml2's entity loader is process-global, so the swap is done under a
- * mutex and the previous loader (normally the refuse-everything loader of
- * ids_library_init) is restored before the mutex is released. While the
- * swap lasts, a document parsed by another thread would see our loader;
- * that is harmless, since it serves only the fixed schema files and refuses
- * the rest. Compilation happens once at start-up in practice.
+ * namespace. The server never uses the network: ids_library_init installs
+ * a process-wide loader that refuses everything, and compilation sets, for
+ * the calling thread only and for its duration, a resolver (doc.c's
+ * ids_entity_resolver_set) that serves exactly those URLs: the two W3C ones
+ * from local files, the XSI one from an empty in-memory stub (libxml2
+ * refuses a real schema for that namespace). Every other URL is refused,
+ * including the DTD that XMLSchema.xsd names. Other threads keep refusing
+ * everything meanwhile, so no lock is needed. ids.xsd itself is read into
+ * memory first, so its own path never goes through the loader.
  *
  * The compiled xmlSchema is never written after ids_schema_load returns;
  * each validation makes its own xmlSchemaValidCtxt (which has its own
@@ -52,31 +49,32 @@ static const char xsi_stub[] =
     "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\""
     " targetNamespace=\"http://www.w3.org/2001/XMLSchema-instance\"/>";
 
-/* ---- the temporary entity loader ---- */
+/* ---- the resolver used while compiling ---- */
 
-static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Read by schema_loader while loader_lock is held by ids_schema_load. */
-static const char *loader_xmlschema_path;
-static const char *loader_xml_path;
-static char loader_refused[IDS_ERROR_PATH_LEN];
+typedef struct w3c_files {
+    const char *xmlschema_path;
+    const char *xml_path;
+    char refused[IDS_ERROR_PATH_LEN]; /* first URL refused, "" if none */
+} w3c_files;
 
-static xmlParserInputPtr schema_loader(const char *url, const char *id,
-                                       xmlParserCtxtPtr ctxt)
+static xmlParserInputPtr serve_w3c(const char *url, const char *id,
+                                   xmlParserCtxtPtr ctxt, void *data)
 {
     (void)id;
+    w3c_files *files = data;
     if (url == NULL)
         return NULL;
     if (strcmp(url, W3C_XMLSCHEMA_URL) == 0)
-        return xmlNewInputFromFile(ctxt, loader_xmlschema_path);
+        return xmlNewInputFromFile(ctxt, files->xmlschema_path);
     if (strcmp(url, W3C_XML_URL) == 0)
-        return xmlNewInputFromFile(ctxt, loader_xml_path);
+        return xmlNewInputFromFile(ctxt, files->xml_path);
     if (strcmp(url, IDS_XSI_NAMESPACE) == 0)
         return xmlNewStringInputStream(ctxt, (const xmlChar *)xsi_stub);
     /* Remember the first refusal: if compilation then fails, it is the
      * likeliest cause and worth naming. The DTD named by XMLSchema.xsd is
      * refused on every run and is not needed. */
-    if (loader_refused[0] == '\0' && strstr(url, ".dtd") == NULL)
-        snprintf(loader_refused, sizeof(loader_refused), "%s", url);
+    if (files->refused[0] == '\0' && strstr(url, ".dtd") == NULL)
+        snprintf(files->refused, sizeof(files->refused), "%s", url);
     return NULL;
 }
 
@@ -204,25 +202,21 @@ ids_status ids_schema_load(const char *xsd_path, const char *w3c_dir,
 
     compile_log log = {{0}, 0};
     xmlSchemaPtr xs = NULL;
-    char refused[IDS_ERROR_PATH_LEN];
-    pthread_mutex_lock(&loader_lock);
-    loader_xmlschema_path = xs_path;
-    loader_xml_path = xml_path;
-    loader_refused[0] = '\0';
-    xmlExternalEntityLoader previous = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(schema_loader);
+    w3c_files files = {xs_path, xml_path, ""};
+    ids_library_init(); /* the refusing loader, which hands requests to us */
+    ids_xml_quiet quiet;
+    ids_xml_quiet_begin(&quiet);
+    ids_entity_resolver_set(serve_w3c, &files);
     xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewMemParserCtxt(text, (int)len);
     if (pctxt != NULL) {
         xmlSchemaSetParserStructuredErrors(pctxt, on_compile_error, &log);
         xs = xmlSchemaParse(pctxt);
         xmlSchemaFreeParserCtxt(pctxt);
     }
-    xmlSetExternalEntityLoader(previous);
-    loader_xmlschema_path = NULL;
-    loader_xml_path = NULL;
-    memcpy(refused, loader_refused, sizeof(refused));
-    pthread_mutex_unlock(&loader_lock);
+    ids_entity_resolver_set(NULL, NULL);
+    ids_xml_quiet_end(&quiet);
     free(text);
+    const char *refused = files.refused;
 
     if (pctxt == NULL)
         return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory compiling the schema");

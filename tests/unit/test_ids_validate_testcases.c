@@ -31,44 +31,16 @@ static char skip_reason[1024];
 
 /* ---- loading ---- */
 
-/* Until the document engine can load files, parse here the way it will
- * (no network, no entities) and free with free_doc; documents that the
- * engine loaded are freed with ids_doc_free. */
-static bool loaded_by_fallback;
-
 static ids_doc *load(const char *path)
 {
     ids_doc *doc = NULL;
     ids_error err;
     ids_error_clear(&err);
-    if (ids_doc_load_file(path, NULL, &doc, &err) == IDS_OK)
-        return doc;
-    if (err.code != IDS_ERR_INTERNAL) {
+    if (ids_doc_load_file(path, NULL, &doc, &err) != IDS_OK) {
         print_message("cannot load %s: %s\n", path, err.message);
         return NULL;
     }
-    size_t len = 0;
-    char *text = testutil_read_file(path, &len);
-    if (text == NULL)
-        return NULL;
-    xmlDocPtr x = xmlReadMemory(text, (int)len, path, NULL, XML_PARSE_NONET);
-    free(text);
-    if (x == NULL)
-        return NULL;
-    doc = calloc(1, sizeof(*doc));
-    doc->xml = x;
-    loaded_by_fallback = true;
     return doc;
-}
-
-static void free_doc(ids_doc *doc)
-{
-    if (doc != NULL && loaded_by_fallback) {
-        xmlFreeDoc(doc->xml);
-        free(doc);
-        return;
-    }
-    free_doc(doc);
 }
 
 static const char *base_name(const char *path)
@@ -234,7 +206,7 @@ static void test_testcases_agree(void **state)
             dump_report(files[i], r);
         }
         ids_report_free(r);
-        free_doc(doc);
+        ids_doc_free(doc);
     }
     print_message("%zu files, %zu invalid-*, %zu caught without IFC data\n", n_files,
                   n_invalid, n_caught);
@@ -1031,7 +1003,7 @@ static void test_mutants_agree(void **state)
             ids_report_free(r);
             xmlFreeDoc(copy);
         }
-        free_doc(doc);
+        ids_doc_free(doc);
     }
     size_t kinds_invalid = 0;
     for (size_t k = 0; k < N_MUTANTS; k++) {
@@ -1089,7 +1061,7 @@ static void test_validate_leaves_document_alone(void **state)
     xmlFree(before);
     xmlFree(after);
     xmlFreeDoc(copy);
-    free_doc(doc);
+    ids_doc_free(doc);
 }
 
 int main(void)
