@@ -1081,8 +1081,11 @@ ids_status ids_validate(const ids_doc *doc, const ids_schema *schema,
             goto out;
         }
         /* Ownership of the strings moves into the report. */
-        memcpy(report->findings, structural.items, structural.n * sizeof(ids_finding));
-        memcpy(report->findings + structural.n, audit.items, audit.n * sizeof(ids_finding));
+        if (structural.n > 0)
+            memcpy(report->findings, structural.items, structural.n * sizeof(ids_finding));
+        if (audit.n > 0)
+            memcpy(report->findings + structural.n, audit.items,
+                   audit.n * sizeof(ids_finding));
         report->n_findings = total;
         free(structural.items);
         free(audit.items);
