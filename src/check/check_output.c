@@ -155,6 +155,13 @@ char *check_utf8_clean(const char *s, size_t n)
 
 /* ---- text ---- */
 
+/* Parse and not-IDS messages name their line already; others (the depth
+ * cap) get it appended. */
+static bool needs_position(const ids_error *e)
+{
+    return e->line > 0 && !strstr(e->message, "line");
+}
+
 static void text_safe(check_buf *b, const char *s)
 {
     const char *run = s;
@@ -206,6 +213,8 @@ static void text_file(const check_config *cfg, const check_result *r, check_buf 
     if (!r->report) {
         check_buf_printf(b, ": %s: ", r->outcome == CHECK_FAILED ? "error" : "invalid");
         text_safe(b, r->error.message[0] ? r->error.message : ids_status_name(r->error.code));
+        if (needs_position(&r->error))
+            check_buf_printf(b, " (line %d, column %d)", r->error.line, r->error.column);
         if (!cfg->no_timings)
             check_buf_printf(b, " (%.2f ms)", r->millis);
         check_buf_puts(b, "\n");
@@ -404,9 +413,9 @@ static void junit_file(const check_config *cfg, const check_result *r, check_buf
                          ids_status_name(r->error.code));
         xml_escaped(b, r->error.message, true);
         check_buf_puts(b, "\">");
-        if (r->error.line > 0)
-            check_buf_printf(b, "line %d, column %d: ", r->error.line, r->error.column);
         xml_escaped(b, r->error.message, false);
+        if (needs_position(&r->error))
+            check_buf_printf(b, " (line %d, column %d)", r->error.line, r->error.column);
         check_buf_printf(b, "</%s>\n", tag);
     } else {
         check_buf_printf(b, "      <failure type=\"invalid\" message=\"%zu error%s, "
