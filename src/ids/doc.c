@@ -231,17 +231,45 @@ static ids_status info_value_check(ids_info_field field, const char *value,
 
 /* ---- documents ---- */
 
+/* libxml2 2.9's node constructors do not check their inner string copies:
+ * out of memory there yields a node with a NULL name or content that looks
+ * like success. These wrappers turn that into NULL. */
+static xmlNode *new_element(xmlDoc *xml, xmlNs *ns, const char *name)
+{
+    xmlNode *node = xmlNewDocNode(xml, ns, (const xmlChar *)name, NULL);
+    if (node != NULL && node->name == NULL) {
+        xmlFreeNode(node);
+        return NULL;
+    }
+    return node;
+}
+
+static xmlNode *new_text(xmlDoc *xml, const char *text)
+{
+    /* xmlNewDocText stores the text as is; the serializer escapes it.
+     * (xmlNewDocNode's content argument would parse entity references.) */
+    xmlNode *t = xmlNewDocText(xml, (const xmlChar *)text);
+    if (t != NULL && t->content == NULL) {
+        xmlFreeNode(t);
+        return NULL;
+    }
+    return t;
+}
+
+static bool ns_ok(const xmlNs *ns, const char *prefix)
+{
+    return ns != NULL && ns->href != NULL && (prefix == NULL || ns->prefix != NULL);
+}
+
 static xmlNode *new_text_element(xmlDoc *xml, xmlNs *ns, const char *name,
                                  const char *text)
 {
-    xmlNode *node = xmlNewDocNode(xml, ns, (const xmlChar *)name, NULL);
+    xmlNode *node = new_element(xml, ns, name);
+    /* Empty text gets no node: "<a></a>" would reload as "<a/>", and the
+     * bytes of serialize-load-serialize would differ. */
     if (node == NULL || text[0] == '\0')
         return node;
-    /* xmlNewDocText stores the text as is; the serializer escapes it.
-     * (xmlNewDocNode's content argument would parse entity references.)
-     * Empty text gets no node: "<a></a>" would reload as "<a/>", and the
-     * bytes of serialize-load-serialize would differ. */
-    xmlNode *t = xmlNewDocText(xml, (const xmlChar *)text);
+    xmlNode *t = new_text(xml, text);
     if (t == NULL) {
         xmlFreeNode(node);
         return NULL;
@@ -250,7 +278,7 @@ static xmlNode *new_text_element(xmlDoc *xml, xmlNs *ns, const char *name,
     return node;
 }
 
-ids_status ids_doc_new(const ids_info *info, ids_doc **out, ids_error *err)
+static ids_status doc_new_quiet(const ids_info *info, ids_doc **out, ids_error *err)
 {
     ids_status st = IDS_OK;
     ids_doc *doc = NULL;
@@ -273,7 +301,9 @@ ids_status ids_doc_new(const ids_info *info, ids_doc **out, ids_error *err)
     xml = xmlNewDoc((const xmlChar *)"1.0");
     if (xml == NULL)
         goto nomem;
-    xmlNode *root = xmlNewDocNode(xml, NULL, (const xmlChar *)"ids", NULL);
+    if (xml->version == NULL)
+        goto nomem;
+    xmlNode *root = new_element(xml, NULL, "ids");
     if (root == NULL)
         goto nomem;
     xmlDocSetRootElement(xml, root);
@@ -281,20 +311,23 @@ ids_status ids_doc_new(const ids_info *info, ids_doc **out, ids_error *err)
      * later find the xs prefix in scope and output matches the standard's
      * own files. */
     xmlNs *ns = xmlNewNs(root, (const xmlChar *)IDS_NAMESPACE, NULL);
-    if (ns == NULL)
+    if (!ns_ok(ns, NULL))
         goto nomem;
     xmlSetNs(root, ns);
-    if (xmlNewNs(root, (const xmlChar *)IDS_XS_NAMESPACE, (const xmlChar *)"xs") == NULL)
+    xmlNs *xs = xmlNewNs(root, (const xmlChar *)IDS_XS_NAMESPACE, (const xmlChar *)"xs");
+    if (!ns_ok(xs, "xs"))
         goto nomem;
     xmlNs *xsi = xmlNewNs(root, (const xmlChar *)IDS_XSI_NAMESPACE,
                           (const xmlChar *)"xsi");
-    if (xsi == NULL)
+    if (!ns_ok(xsi, "xsi"))
         goto nomem;
-    if (xmlNewNsProp(root, xsi, (const xmlChar *)"schemaLocation",
-                     (const xmlChar *)IDS_SCHEMA_LOCATION) == NULL)
+    xmlAttr *loc = xmlNewNsProp(root, xsi, (const xmlChar *)"schemaLocation",
+                                (const xmlChar *)IDS_SCHEMA_LOCATION);
+    if (loc == NULL || loc->name == NULL || loc->children == NULL ||
+        loc->children->content == NULL)
         goto nomem;
 
-    xmlNode *info_node = xmlNewDocNode(xml, ns, (const xmlChar *)"info", NULL);
+    xmlNode *info_node = new_element(xml, ns, "info");
     if (info_node == NULL)
         goto nomem;
     xmlAddChild(root, info_node);
@@ -307,7 +340,7 @@ ids_status ids_doc_new(const ids_info *info, ids_doc **out, ids_error *err)
             goto nomem;
         xmlAddChild(info_node, child);
     }
-    xmlNode *specs = xmlNewDocNode(xml, ns, (const xmlChar *)"specifications", NULL);
+    xmlNode *specs = new_element(xml, ns, "specifications");
     if (specs == NULL)
         goto nomem;
     xmlAddChild(root, specs);
@@ -371,7 +404,7 @@ static void remove_field_elements(xmlNode *info, ids_info_field field,
     }
 }
 
-ids_status ids_info_set(ids_doc *doc, ids_info_field field, const char *value,
+static ids_status info_set_quiet(ids_doc *doc, ids_info_field field, const char *value,
                         ids_error *err)
 {
     if ((unsigned)field >= IDS_INFO_FIELD_COUNT)
@@ -403,7 +436,7 @@ ids_status ids_info_set(ids_doc *doc, ids_info_field field, const char *value,
     xmlNode *new_info = NULL;
     xmlNs *ns = info != NULL ? info->ns : root->ns;
     if (info == NULL) {
-        new_info = xmlNewDocNode(doc->xml, ns, (const xmlChar *)"info", NULL);
+        new_info = new_element(doc->xml, ns, "info");
         if (new_info == NULL)
             goto nomem;
     }
@@ -416,7 +449,7 @@ ids_status ids_info_set(ids_doc *doc, ids_info_field field, const char *value,
     if (existing != NULL) {
         xmlNode *text = NULL;
         if (value[0] != '\0') {
-            text = xmlNewDocText(doc->xml, (const xmlChar *)value);
+            text = new_text(doc->xml, value);
             if (text == NULL)
                 goto nomem;
         }
@@ -464,7 +497,7 @@ nomem:
                    ids_info_field_name(field));
 }
 
-char *ids_info_get_dup(const ids_doc *doc, ids_info_field field)
+static char *info_get_dup_quiet(const ids_doc *doc, ids_info_field field)
 {
     if ((unsigned)field >= IDS_INFO_FIELD_COUNT)
         return NULL;
@@ -472,4 +505,37 @@ char *ids_info_get_dup(const ids_doc *doc, ids_info_field field)
         if (info_index(c) == (int)field)
             return ids_text_dup(c);
     return NULL;
+}
+
+/* ---- public entry points ----
+ * libxml2 2.9 reports some failures (out of memory in string copies, for
+ * one) through its thread-local handlers with no context, which print to
+ * stderr by default; every entry point runs quiet. */
+
+ids_status ids_doc_new(const ids_info *info, ids_doc **out, ids_error *err)
+{
+    ids_xml_quiet q;
+    ids_xml_quiet_begin(&q);
+    ids_status result = doc_new_quiet(info, out, err);
+    ids_xml_quiet_end(&q);
+    return result;
+}
+
+ids_status ids_info_set(ids_doc *doc, ids_info_field field, const char *value,
+                        ids_error *err)
+{
+    ids_xml_quiet q;
+    ids_xml_quiet_begin(&q);
+    ids_status result = info_set_quiet(doc, field, value, err);
+    ids_xml_quiet_end(&q);
+    return result;
+}
+
+char *ids_info_get_dup(const ids_doc *doc, ids_info_field field)
+{
+    ids_xml_quiet q;
+    ids_xml_quiet_begin(&q);
+    char *result = info_get_dup_quiet(doc, field);
+    ids_xml_quiet_end(&q);
+    return result;
 }

@@ -197,6 +197,10 @@ static ids_status parse_memory(const char *data, size_t len, const ids_limits *l
         goto out;
     }
 
+    /* Quiet from here: libxml2 reports a failure to build the context
+     * itself through its global handlers. */
+    ids_xml_quiet_begin(&st.quiet);
+    quiet = true;
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL || ctxt->sax == NULL) {
         status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory creating a parser");
@@ -218,8 +222,6 @@ static ids_status parse_memory(const char *data, size_t len, const ids_limits *l
         goto out;
     }
 
-    ids_xml_quiet_begin(&st.quiet);
-    quiet = true;
     xml = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, PARSE_OPTIONS);
     ids_xml_quiet_end(&st.quiet);
     quiet = false;
@@ -229,8 +231,11 @@ static ids_status parse_memory(const char *data, size_t len, const ids_limits *l
                             st.stop_message);
         goto out;
     }
-    if (xml == NULL || !ctxt->wellFormed || !ctxt->nsWellFormed) {
-        if (st.quiet.code == XML_ERR_NO_MEMORY || ctxt->errNo == XML_ERR_NO_MEMORY) {
+    /* libxml2 2.9 stops on out of memory without clearing wellFormed, and
+     * hands back the tree built so far: errNo is the only reliable sign. */
+    bool nomem = st.quiet.code == XML_ERR_NO_MEMORY || ctxt->errNo == XML_ERR_NO_MEMORY;
+    if (xml == NULL || nomem || !ctxt->wellFormed || !ctxt->nsWellFormed) {
+        if (nomem) {
             status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory parsing");
         } else if (st.quiet.first[0] != '\0' && strstr(st.quiet.first, "Excessive depth")) {
             status = ids_err_at(err, IDS_ERR_LIMIT, st.quiet.line, st.quiet.column,

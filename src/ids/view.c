@@ -76,7 +76,7 @@ void ids_summary_free(ids_summary *summary)
     free(summary);
 }
 
-ids_status ids_doc_summary(const ids_doc *doc, ids_summary **out, ids_error *err)
+static ids_status doc_summary_quiet(const ids_doc *doc, ids_summary **out, ids_error *err)
 {
     if (out == NULL)
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
@@ -144,7 +144,7 @@ void ids_spec_view_free(ids_spec_view *view)
     free(view);
 }
 
-ids_status ids_spec_get(const ids_doc *doc, size_t index, ids_spec_view **out,
+static ids_status spec_get_quiet(const ids_doc *doc, size_t index, ids_spec_view **out,
                         ids_error *err)
 {
     ids_status status = IDS_OK;
@@ -200,4 +200,28 @@ nomem:
 fail:
     ids_spec_view_free(v);
     return status;
+}
+
+/* ---- public entry points ----
+ * libxml2 2.9 reports some failures (out of memory in string copies, for
+ * one) through its thread-local handlers with no context, which print to
+ * stderr by default; every entry point runs quiet. */
+
+ids_status ids_doc_summary(const ids_doc *doc, ids_summary **out, ids_error *err)
+{
+    ids_xml_quiet q;
+    ids_xml_quiet_begin(&q);
+    ids_status result = doc_summary_quiet(doc, out, err);
+    ids_xml_quiet_end(&q);
+    return result;
+}
+
+ids_status ids_spec_get(const ids_doc *doc, size_t index, ids_spec_view **out,
+                        ids_error *err)
+{
+    ids_xml_quiet q;
+    ids_xml_quiet_begin(&q);
+    ids_status result = spec_get_quiet(doc, index, out, err);
+    ids_xml_quiet_end(&q);
+    return result;
 }
