@@ -148,22 +148,20 @@ ids_status ids_err_at(ids_error *err, ids_status code, int line, int column,
 /* Entity loading. ids_library_init installs, once and process-wide, an
  * external entity loader that refuses every URL and every path, so nothing
  * a document says can make the process read a file or the network. Code
- * that must load local files through libxml2 (the XSD compiler, for
- * ids.xsd's W3C imports) has two ways:
- * - swap the global loader around the work, under a mutex, and restore it
- *   (xsd.c does this today; other threads briefly see the swapped loader);
- * - or, race-free, set a resolver for the calling thread only:
+ * that must load local files through libxml2 (xsd.c, for ids.xsd's W3C
+ * imports) sets a resolver for the calling thread only, around the work,
+ * rather than swapping the global loader (which would race):
  *
- *       ids_entity_resolver_set(serve_local_w3c, &dirs);
- *       schema = xmlSchemaParse(pctxt);
- *       ids_entity_resolver_set(NULL, NULL);
+ *     ids_entity_resolver_set(serve_local_w3c, &dirs);
+ *     schema = xmlSchemaParse(pctxt);
+ *     ids_entity_resolver_set(NULL, NULL);
  *
- *   The installed loader hands every request made on that thread to the
- *   resolver, which returns an input (xmlNewInputFromFile(ctxt, path) for
- *   a vetted local path, xmlNewStringInputStream for a stub) or NULL to
- *   refuse. Other threads keep refusing everything meanwhile. ctxt may be
- *   NULL. xmlSchemaNewParserCtxt (by file name) also goes through the
- *   loader; xmlSchemaNewMemParserCtxt does not need it. */
+ * The installed loader hands every request made on that thread to the
+ * resolver, which returns an input (xmlNewInputFromFile(ctxt, path) for a
+ * vetted local path, xmlNewStringInputStream for a stub) or NULL to
+ * refuse. Other threads keep refusing everything meanwhile. ctxt may be
+ * NULL. xmlSchemaNewParserCtxt (by file name) also goes through the
+ * loader; xmlSchemaNewMemParserCtxt does not need it. */
 typedef xmlParserInputPtr (*ids_entity_resolver)(const char *url,
                                                  const char *id,
                                                  xmlParserCtxtPtr ctxt,
