@@ -159,6 +159,16 @@ static char *collapse(const char *s)
     return out;
 }
 
+/* collapse() that records an allocation failure, so the verdict is never
+ * "valid" merely because a check could not run. */
+static char *collapse_or_flag(sctx *ctx, const char *s)
+{
+    char *c = collapse(s);
+    if (c == NULL)
+        ctx->out->nomem = true;
+    return c;
+}
+
 static bool builtin_valid(xmlSchemaValType type, const char *value)
 {
     xmlSchemaTypePtr t = xmlSchemaGetBuiltInType(type);
@@ -231,11 +241,11 @@ static bool qname_resolves(const xmlNode *node, const char *collapsed)
     return xmlSearchNs(node->doc, (xmlNode *)node, (const xmlChar *)prefix) != NULL;
 }
 
-static bool qname_valid(const xmlNode *node, const char *value)
+static bool qname_valid(sctx *ctx, const xmlNode *node, const char *value)
 {
     if (!builtin_valid(XML_SCHEMAS_QNAME, value))
         return false;
-    char *c = collapse(value);
+    char *c = collapse_or_flag(ctx, value);
     if (c == NULL)
         return true;
     bool ok = qname_resolves(node, c);
@@ -250,11 +260,13 @@ static void check_id(sctx *ctx, const xmlNode *node, const char *value)
                 "(xs:ID)", node_name(node), value);
         return;
     }
-    char *c = collapse(value);
+    char *c = collapse_or_flag(ctx, value);
     if (c == NULL)
         return;
     if (ctx->ids == NULL)
         ctx->ids = xmlHashCreate(16);
+    if (ctx->ids == NULL)
+        ctx->out->nomem = true;
     if (ctx->ids != NULL &&
         xmlHashAddEntry(ctx->ids, (const xmlChar *)c, (void *)node) != 0)
         XSD_ERR(ctx, node, "attribute 'id' of <%s> repeats the xs:ID '%s'; "
@@ -276,7 +288,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
         XSD_ERR(ctx, node, "attribute '%s' is not allowed on <%s>", an, el);
         return;
     case A_IFC_VERSION: {
-        char *c = collapse(value);
+        char *c = collapse_or_flag(ctx, value);
         if (c == NULL)
             return;
         for (char *save = NULL, *tok = strtok_r(c, " ", &save); tok != NULL;
@@ -298,7 +310,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
     case A_ALL_NNI: {
         if (builtin_valid(XML_SCHEMAS_NNINTEGER, value))
             return;
-        char *c = collapse(value);
+        char *c = collapse_or_flag(ctx, value);
         bool ok = c != NULL && strcmp(c, "unbounded") == 0;
         free(c);
         if (!ok)
@@ -337,17 +349,17 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
             XSD_ERR(ctx, node, "%s of <%s> is '%s', which is not a URI", an, el, value);
         return;
     case A_QNAME:
-        if (!qname_valid(node, value))
+        if (!qname_valid(ctx, node, value))
             XSD_ERR(ctx, node, "%s of <%s> is '%s'; it must be a qualified name whose "
                     "prefix is declared, such as xs:string", an, el, value);
         return;
     case A_QNAME_LIST: {
-        char *c = collapse(value);
+        char *c = collapse_or_flag(ctx, value);
         if (c == NULL)
             return;
         for (char *save = NULL, *tok = strtok_r(c, " ", &save); tok != NULL;
              tok = strtok_r(NULL, " ", &save)) {
-            if (!qname_valid(node, tok)) {
+            if (!qname_valid(ctx, node, tok)) {
                 XSD_ERR(ctx, node, "%s of <%s> holds '%s', which is not a qualified "
                         "name with a declared prefix", an, el, tok);
                 break;
@@ -371,7 +383,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
         return;
     case A_WHITESPACE: {
         bool ok = builtin_valid(XML_SCHEMAS_NMTOKEN, value);
-        char *c = ok ? collapse(value) : NULL;
+        char *c = ok ? collapse_or_flag(ctx, value) : NULL;
         ok = c != NULL && (strcmp(c, "preserve") == 0 || strcmp(c, "replace") == 0 ||
                            strcmp(c, "collapse") == 0);
         free(c);
@@ -464,6 +476,8 @@ static xmlChar *simple_text(sctx *ctx, const xmlNode *node)
     for (const xmlNode *c = node->children; c != NULL && text != NULL; c = c->next)
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
             text = xmlStrcat(text, c->content);
+    if (text == NULL)
+        ctx->out->nomem = true;
     return text;
 }
 
@@ -998,6 +1012,8 @@ void ids_structure_check(const xmlDoc *doc, ids_findings *out)
         return;
     }
     ctx.author_re = xmlRegexpCompile((const xmlChar *)"[^@]+@[^\\.]+\\..+");
+    if (ctx.author_re == NULL)
+        out->nomem = true; /* the pattern is fixed and valid */
     static const particle ps[] = {
         IDS_P("info", 1, 1, check_info),
         IDS_P("specifications", 1, 1, check_specifications),
