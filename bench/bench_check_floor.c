@@ -79,8 +79,8 @@ static char *read_all(const char *path, size_t *len)
 
     if (!f)
         return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < INT_MAX &&
-        fseek(f, 0, SEEK_SET) == 0) {
+    size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size >= 0 && size < INT_MAX && fseek(f, 0, SEEK_SET) == 0) {
         buf = malloc((size_t)size + 1);
         if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
             free(buf);

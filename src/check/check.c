@@ -6,8 +6,8 @@
  * holds little memory), whatever order the files finish in.
  *
  * The shape: the file list is expanded first, and one slot per file is
- * allocated up front (about 700 bytes each, mostly the error text: 70 MB
- * for 100,000 files). Checkers take the next index from an atomic counter,
+ * allocated up front (about 100 bytes each; the 780-byte error is
+ * allocated only for a file that fails to load). Checkers take the next index from an atomic counter,
  * so there is no queue and no lock on the way in; each checks its file,
  * renders its part of the report into the slot and marks the slot done
  * under the mutex.
@@ -47,6 +47,7 @@
 typedef struct slot {
     check_result result;  /* path points into the item list */
     ids_report *report;   /* kept only for on_result */
+    ids_error *error;     /* result.error when it is not the walk's */
     check_buf rendered;
     bool done;            /* under run.lock */
 } slot;
@@ -99,6 +100,11 @@ static check_outcome load_outcome(const ids_error *e)
     }
 }
 
+/* Stands in for an error that could not be copied for want of memory. */
+static const ids_error nomem_error = {
+    IDS_ERR_NOMEM, 0, 0, "", "out of memory keeping this file's error"
+};
+
 static void check_one(run *rn, size_t index)
 {
     const check_config *cfg = rn->cfg;
@@ -107,26 +113,27 @@ static void check_one(run *rn, size_t index)
     check_result *r = &s->result;
     ids_doc *doc = NULL;
     ids_report *report = NULL;
+    ids_error err;
     double t0 = now_ms();
 
     r->path = item->path;
-    ids_error_clear(&r->error);
-    if (item->walk_error.code != IDS_OK) {
+    ids_error_clear(&err);
+    if (item->walk_error) {
         r->error = item->walk_error;
         r->outcome = CHECK_FAILED;
         r->n_errors = 1;
         goto done;
     }
-    if (ids_doc_load_file(item->path, &cfg->limits, &doc, &r->error) != IDS_OK) {
-        r->outcome = load_outcome(&r->error);
+    if (ids_doc_load_file(item->path, &cfg->limits, &doc, &err) != IDS_OK) {
+        r->outcome = load_outcome(&err);
         r->n_errors = 1;
-        goto done;
+        goto keep_error;
     }
     r->n_specs = ids_spec_count(doc);
-    if (ids_validate(doc, cfg->schema, &report, &r->error) != IDS_OK) {
+    if (ids_validate(doc, cfg->schema, &report, &err) != IDS_OK) {
         r->outcome = CHECK_FAILED;
         r->n_errors = 1;
-        goto done;
+        goto keep_error;
     }
     /* The document is not needed for the report; free it before rendering
      * to keep the peak per worker to one tree. */
@@ -136,6 +143,12 @@ static void check_one(run *rn, size_t index)
     count_findings(report->findings, report->n_findings, r);
     count_findings(report->xsd_findings, report->n_xsd_findings, r);
     r->outcome = ids_report_valid(report) ? CHECK_VALID : CHECK_INVALID;
+    goto done;
+keep_error:
+    s->error = malloc(sizeof *s->error);
+    if (s->error)
+        *s->error = err;
+    r->error = s->error ? s->error : &nomem_error;
 done:
     ids_doc_free(doc);
     r->millis = now_ms() - t0;
@@ -257,6 +270,9 @@ static bool emit(run *rn, size_t index, FILE *out, check_buf *body, check_summar
     ids_report_free(s->report);
     s->report = NULL;
     s->result.report = NULL;
+    free(s->error);
+    s->error = NULL;
+    s->result.error = NULL;
     return ok;
 }
 
@@ -409,6 +425,7 @@ out:
     for (size_t i = 0; rn.slots && i < items.n; i++) {
         check_buf_free(&rn.slots[i].rendered);
         ids_report_free(rn.slots[i].report);
+        free(rn.slots[i].error);
     }
     free(rn.slots);
     free(threads);

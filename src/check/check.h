@@ -55,9 +55,10 @@ typedef enum check_outcome {
 typedef struct check_result {
     const char *path;
     check_outcome outcome;
-    /* When the document did not load: the engine's error (parse and not-IDS
-     * errors carry line and column). error.code is IDS_OK otherwise. */
-    ids_error error;
+    /* When the document did not load (or validation failed for want of
+     * memory): the engine's error; parse and not-IDS errors carry line and
+     * column. NULL otherwise. */
+    const ids_error *error;
     const ids_report *report; /* NULL when the document did not load */
     size_t n_specs;
     size_t n_errors;          /* findings of severity error */

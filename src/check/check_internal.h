@@ -32,8 +32,9 @@ typedef struct check_item {
     char *path;
     /* Set when the walk itself failed here (a folder that cannot be read,
      * a tree too deep); the file is then reported failed with this error
-     * and never opened. */
-    ids_error walk_error;
+     * and never opened. NULL normally: an ids_error is 780 bytes, and a
+     * list of a million files should not carry one per file. */
+    ids_error *walk_error;
 } check_item;
 
 typedef struct check_items {

@@ -162,6 +162,15 @@ static bool needs_position(const ids_error *e)
     return e->line > 0 && !strstr(e->message, "line");
 }
 
+/* A result without a report always has an error; this only keeps a broken
+ * invariant from becoming a crash. */
+static const ids_error *error_of(const check_result *r)
+{
+    static const ids_error unknown = {IDS_ERR_INTERNAL, 0, 0, "", "no report and no error"};
+
+    return r->error ? r->error : &unknown;
+}
+
 static void text_safe(check_buf *b, const char *s)
 {
     const char *run = s;
@@ -212,9 +221,11 @@ static void text_file(const check_config *cfg, const check_result *r, check_buf 
     text_safe(b, r->path);
     if (!r->report) {
         check_buf_printf(b, ": %s: ", r->outcome == CHECK_FAILED ? "error" : "invalid");
-        text_safe(b, r->error.message[0] ? r->error.message : ids_status_name(r->error.code));
-        if (needs_position(&r->error))
-            check_buf_printf(b, " (line %d, column %d)", r->error.line, r->error.column);
+        const ids_error *e = error_of(r);
+
+        text_safe(b, e->message[0] ? e->message : ids_status_name(e->code));
+        if (needs_position(e))
+            check_buf_printf(b, " (line %d, column %d)", e->line, e->column);
         if (!cfg->no_timings)
             check_buf_printf(b, " (%.2f ms)", r->millis);
         check_buf_puts(b, "\n");
@@ -311,15 +322,15 @@ static void json_file(const check_config *cfg, const check_result *r, check_buf 
         json_array_append_new(errors, json_finding(&rep->findings[i], "rules"));
     for (size_t i = 0; rep && i < rep->n_xsd_findings; i++)
         json_array_append_new(errors, json_finding(&rep->xsd_findings[i], "xsd"));
-    if (r->error.code != IDS_OK) {
+    if (r->error) {
         json_decref(error);
         error = json_object();
         if (!error)
             goto nomem;
-        json_object_set_new(error, "code", json_string(ids_status_name(r->error.code)));
-        json_object_set_new(error, "message", jstr(r->error.message));
-        json_object_set_new(error, "line", jline(r->error.line));
-        json_object_set_new(error, "column", jline(r->error.column));
+        json_object_set_new(error, "code", json_string(ids_status_name(r->error->code)));
+        json_object_set_new(error, "message", jstr(r->error->message));
+        json_object_set_new(error, "line", jline(r->error->line));
+        json_object_set_new(error, "column", jline(r->error->column));
     }
     json_object_set_new(o, "errors", errors);
     errors = NULL;
@@ -408,14 +419,14 @@ static void junit_file(const check_config *cfg, const check_result *r, check_buf
     check_buf_puts(b, ">\n");
     if (!rep) {
         const char *tag = r->outcome == CHECK_FAILED ? "error" : "failure";
+        const ids_error *e = error_of(r);
 
-        check_buf_printf(b, "      <%s type=\"%s\" message=\"", tag,
-                         ids_status_name(r->error.code));
-        xml_escaped(b, r->error.message, true);
+        check_buf_printf(b, "      <%s type=\"%s\" message=\"", tag, ids_status_name(e->code));
+        xml_escaped(b, e->message, true);
         check_buf_puts(b, "\">");
-        xml_escaped(b, r->error.message, false);
-        if (needs_position(&r->error))
-            check_buf_printf(b, " (line %d, column %d)", r->error.line, r->error.column);
+        xml_escaped(b, e->message, false);
+        if (needs_position(e))
+            check_buf_printf(b, " (line %d, column %d)", e->line, e->column);
         check_buf_printf(b, "</%s>\n", tag);
     } else {
         check_buf_printf(b, "      <failure type=\"invalid\" message=\"%zu error%s, "

@@ -53,12 +53,17 @@ static bool push(check_items *out, const char *path, const ids_error *err)
     }
     slot = &out->items[out->n];
     slot->path = strdup(path);
+    slot->walk_error = NULL;
     if (!slot->path)
         return false;
-    if (err)
-        slot->walk_error = *err;
-    else
-        ids_error_clear(&slot->walk_error);
+    if (err) {
+        slot->walk_error = malloc(sizeof *slot->walk_error);
+        if (!slot->walk_error) {
+            free(slot->path);
+            return false;
+        }
+        *slot->walk_error = *err;
+    }
     out->n++;
     return true;
 }
@@ -286,8 +291,10 @@ fail:
 
 void check_items_free(check_items *items)
 {
-    for (size_t i = 0; i < items->n; i++)
+    for (size_t i = 0; i < items->n; i++) {
         free(items->items[i].path);
+        free(items->items[i].walk_error);
+    }
     free(items->items);
     memset(items, 0, sizeof *items);
 }

@@ -129,7 +129,7 @@ static void compare_with_engine(void *ctx, size_t index, const check_result *r)
     v->seen++;
     ids_error_clear(&err);
     if (ids_doc_load_file(r->path, NULL, &doc, &err) != IDS_OK) {
-        if (r->outcome == CHECK_VALID || r->error.code != err.code)
+        if (r->outcome == CHECK_VALID || r->error == NULL || r->error->code != err.code)
             v->mismatches++;
         return;
     }
