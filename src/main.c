@@ -22,11 +22,13 @@
 #include "check/check.h"
 #include "ids/ids.h"
 #include "mcp/mcp.h"
+#include "mcp/mcp_http.h"
 #include "session/session.h"
 #include "tools/tools.h"
 
 #define EXIT_USAGE 2
 #define MAX_ROOTS 64
+#define MAX_ORIGINS 64
 
 typedef struct config {
     bool stdio;
@@ -40,6 +42,17 @@ typedef struct config {
     bool roots_from_flags;      /* the first --root drops IDSD_ROOTS */
     const char *xsd;
     mcp_log_level log_level;
+    /* HTTP (serve without --stdio) */
+    char listen_host[64];
+    uint16_t listen_port;
+    const char *path;
+    const char *origins[MAX_ORIGINS];
+    size_t n_origins;
+    bool origins_from_flags;    /* the first --allow-origin drops IDSD_ALLOW_ORIGINS */
+    const char *auth_token;
+    unsigned max_connections;
+    unsigned connection_timeout_s;
+    unsigned threads;
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -52,13 +65,15 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: idsd serve --stdio [options]\n"
+        "usage: idsd serve [--stdio] [options]\n"
         "       idsd check [options] PATH...\n"
         "       idsd --help | --version\n"
         "\n"
         "idsd is an MCP server for authoring buildingSMART IDS 1.0 documents.\n"
         "\n"
         "commands:\n"
+        "  serve                   serve MCP clients over Streamable HTTP (both\n"
+        "                          eras; prints 'listening on URL' on stdout)\n"
         "  serve --stdio           serve one MCP client over stdin/stdout\n"
         "                          (newline-delimited JSON-RPC; logs on stderr)\n"
         "  check PATH...           load and validate IDS files and folders on all\n"
@@ -85,12 +100,33 @@ static void usage(FILE *f)
         "  --log-level LEVEL       stderr log threshold: debug, info, notice,\n"
         "                          warning, error, critical, alert, emergency\n"
         "                          (IDSD_LOG_LEVEL; default info)\n"
+        "\n"
+        "HTTP options (serve without --stdio):\n"
+        "  --listen HOST:PORT      address to bind (IDSD_LISTEN; default\n"
+        "                          127.0.0.1:8080; port 0 picks a free one; IPv6\n"
+        "                          as [::1]:8080)\n"
+        "  --path PATH             the MCP endpoint (IDSD_PATH; default /mcp)\n"
+        "  --allow-origin ORIGIN   an Origin allowed to call; repeat for more\n"
+        "                          (IDSD_ALLOW_ORIGINS, space-separated; exact\n"
+        "                          scheme://host[:port], scheme://host:* or *;\n"
+        "                          default the loopback origins only)\n"
+        "  --auth-token TOKEN      require 'Authorization: Bearer TOKEN' on every\n"
+        "                          request but /healthz (IDSD_AUTH_TOKEN; default\n"
+        "                          none)\n"
+        "  --max-connections N     concurrent connections (IDSD_MAX_CONNECTIONS;\n"
+        "                          default %u)\n"
+        "  --connection-timeout DURATION\n"
+        "                          close a connection idle this long\n"
+        "                          (IDSD_CONNECTION_TIMEOUT; default %us)\n"
+        "  --threads N             HTTP threads: 0 = one epoll thread, N = a pool\n"
+        "                          of N (IDSD_THREADS; default %u)\n"
         "  -h, --help              this text\n"
         "  -V, --version           the version\n"
         "\n"
         "DURATION is a number with a unit: ms, s, m, h or d (90s, 15m, 24h, 2d);\n"
         "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n",
-        SESSION_DEFAULT_MAX_SESSIONS);
+        SESSION_DEFAULT_MAX_SESSIONS, MCP_HTTP_DEFAULT_MAX_CONNECTIONS,
+        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS);
 }
 
 static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -256,6 +292,61 @@ static void apply(config *cfg, const char *key, const char *value,
             bad("invalid %s '%s': expected debug, info, notice, warning, error, "
                 "critical, alert or emergency", from, value);
         cfg->log_level = (mcp_log_level)level;
+    } else if (strcmp(key, "listen") == 0) {
+        if (!mcp_http_parse_listen(value, cfg->listen_host, sizeof cfg->listen_host,
+                                   &cfg->listen_port) || !cfg->listen_host[0])
+            bad("invalid %s '%s': expected HOST:PORT such as 127.0.0.1:8080 or "
+                "[::1]:8080", from, value);
+    } else if (strcmp(key, "path") == 0) {
+        if (value[0] != '/' || strlen(value) > 200 || strcmp(value, "/healthz") == 0 ||
+            strcmp(value, "/metrics") == 0)
+            bad("invalid %s '%s': expected a path starting with / (not /healthz "
+                "or /metrics)", from, value);
+        cfg->path = value;
+    } else if (strcmp(key, "allow-origin") == 0) {
+        if (is_flag && !cfg->origins_from_flags) {
+            cfg->n_origins = 0;
+            cfg->origins_from_flags = true;
+        }
+        if (is_flag) {
+            if (!value[0] || cfg->n_origins == MAX_ORIGINS)
+                bad("invalid %s '%s': empty, or more than %d origins", from, value,
+                    MAX_ORIGINS);
+            cfg->origins[cfg->n_origins++] = value;
+        } else {
+            /* The environment's strings live as long as the process. */
+            static char copy[4096];
+            char *save = NULL, *o;
+
+            if (strlen(value) >= sizeof copy)
+                bad("invalid %s: longer than %zu bytes", from, sizeof copy - 1);
+            strcpy(copy, value);
+            for (o = strtok_r(copy, " ", &save); o; o = strtok_r(NULL, " ", &save)) {
+                if (cfg->n_origins == MAX_ORIGINS)
+                    bad("invalid %s: more than %d origins", from, MAX_ORIGINS);
+                cfg->origins[cfg->n_origins++] = o;
+            }
+        }
+    } else if (strcmp(key, "auth-token") == 0) {
+        if (strlen(value) < 16)
+            bad("invalid %s: a token needs at least 16 characters", from);
+        cfg->auth_token = value;
+    } else if (strcmp(key, "max-connections") == 0) {
+        const char *end;
+
+        if (!parse_u64(value, &end, &u) || *end || u == 0 || u > 100000)
+            bad("invalid %s '%s': expected a whole number from 1 to 100000", from, value);
+        cfg->max_connections = (unsigned)u;
+    } else if (strcmp(key, "connection-timeout") == 0) {
+        if (!parse_duration_ms(value, &u) || u < 1000 || u > 86400000ull)
+            bad("invalid %s '%s': expected a duration from 1s to 1d", from, value);
+        cfg->connection_timeout_s = (unsigned)(u / 1000);
+    } else if (strcmp(key, "threads") == 0) {
+        const char *end;
+
+        if (!parse_u64(value, &end, &u) || *end || u > 256)
+            bad("invalid %s '%s': expected a whole number from 0 to 256", from, value);
+        cfg->threads = (unsigned)u;
     } else {
         bad("unknown option --%s", key);
     }
@@ -270,6 +361,13 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"root", "IDSD_ROOTS"},
     {"xsd", "IDSD_XSD"},
     {"log-level", "IDSD_LOG_LEVEL"},
+    {"listen", "IDSD_LISTEN"},
+    {"path", "IDSD_PATH"},
+    {"allow-origin", "IDSD_ALLOW_ORIGINS"},
+    {"auth-token", "IDSD_AUTH_TOKEN"},
+    {"max-connections", "IDSD_MAX_CONNECTIONS"},
+    {"connection-timeout", "IDSD_CONNECTION_TIMEOUT"},
+    {"threads", "IDSD_THREADS"},
 };
 
 static void parse_serve_args(config *cfg, int argc, char **argv)
@@ -304,8 +402,6 @@ static void parse_serve_args(config *cfg, int argc, char **argv)
             bad("unknown option '%s'", argv[i]);
         memcpy(key, arg, klen);
         key[klen] = '\0';
-        if (strcmp(key, "listen") == 0)
-            bad("--listen: the HTTP transport is not available yet; use --stdio");
         {
             bool known = false;
 
@@ -324,6 +420,49 @@ static void parse_serve_args(config *cfg, int argc, char **argv)
         snprintf(from, sizeof from, "--%s", key);
         apply(cfg, key, value, from, true);
     }
+}
+
+/* Serves HTTP until SIGINT or SIGTERM. The transport's threads start with
+ * both signals blocked, so they reach this thread's sigsuspend. */
+static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sigs)
+{
+    mcp_http_config hcfg;
+    mcp_http *http;
+    sigset_t old;
+    char why[256];
+
+    memset(&hcfg, 0, sizeof hcfg);
+    hcfg.host = cfg->listen_host[0] ? cfg->listen_host : MCP_HTTP_DEFAULT_HOST;
+    hcfg.port = cfg->listen_host[0] ? cfg->listen_port : MCP_HTTP_DEFAULT_PORT;
+    hcfg.path = cfg->path;
+    hcfg.allowed_origins = cfg->origins;
+    hcfg.n_allowed_origins = cfg->n_origins;
+    hcfg.auth_token = cfg->auth_token;
+    hcfg.max_body_bytes = cfg->max_body_bytes;
+    hcfg.max_connections = cfg->max_connections;
+    hcfg.connection_timeout_s = cfg->connection_timeout_s;
+    hcfg.threads = cfg->threads;
+    pthread_sigmask(SIG_BLOCK, sigs, &old);
+    http = mcp_http_start(server, &hcfg, why, sizeof why);
+    if (!http) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        mcp_logf(MCP_LOG_CRITICAL, "HTTP: %s", why);
+        return 1;
+    }
+    /* One line on stdout, for scripts that start idsd on port 0. */
+    printf("listening on http://%s%s%s:%u%s\n", strchr(hcfg.host, ':') ? "[" : "",
+           hcfg.host, strchr(hcfg.host, ':') ? "]" : "", (unsigned)mcp_http_port(http),
+           hcfg.path ? hcfg.path : MCP_HTTP_DEFAULT_PATH);
+    fflush(stdout);
+    mcp_logf(MCP_LOG_INFO, "serving MCP over HTTP on port %u (%u threads%s)",
+             (unsigned)mcp_http_port(http), cfg->threads,
+             cfg->threads ? "" : ": one epoll thread");
+    while (!stop_requested)
+        sigsuspend(&old);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    mcp_logf(MCP_LOG_NOTICE, "signal %d: stopping HTTP", (int)stop_requested);
+    mcp_http_stop(http);
+    return 0;
 }
 
 static int serve(config *cfg)
@@ -405,7 +544,10 @@ static int serve(config *cfg)
 
     for (size_t i = 0; i < cfg->n_roots; i++)
         mcp_logf(MCP_LOG_INFO, "root %s", cfg->roots[i]);
-    rc = mcp_stdio_run(server, STDIN_FILENO, STDOUT_FILENO, &stop_requested) == 0 ? 0 : 1;
+    if (cfg->stdio)
+        rc = mcp_stdio_run(server, STDIN_FILENO, STDOUT_FILENO, &stop_requested) == 0 ? 0 : 1;
+    else
+        rc = serve_http(cfg, server, &block);
     if (stop_requested)
         mcp_logf(MCP_LOG_NOTICE, "signal %d: shutting down", (int)stop_requested);
 out:
@@ -446,11 +588,8 @@ int main(int argc, char **argv)
     cfg.max_sessions = SESSION_DEFAULT_MAX_SESSIONS;
     cfg.max_doc_bytes = IDS_DEFAULT_MAX_BYTES;
     cfg.log_level = MCP_LOG_INFO;
+    cfg.threads = MCP_HTTP_DEFAULT_THREADS;
     parse_serve_args(&cfg, argc, argv);
-    if (!cfg.stdio) {
-        clear_roots(&cfg);
-        bad("serve: the HTTP transport is not available yet; use --stdio");
-    }
     if (cfg.n_roots == 0) {
         char *cwd = getcwd(NULL, 0);
 

@@ -68,6 +68,8 @@ json_t *mcp_supported_versions_json(void);
 /* 2026-07-28: the requested protocol version is not served; data carries
  * {supported: [...], requested}. */
 #define MCP_UNSUPPORTED_PROTOCOL_VERSION -32022
+/* 2026-07-28: the request needs a client capability that was not declared. */
+#define MCP_MISSING_CLIENT_CAPABILITY -32021
 
 /* ---- log levels ---------------------------------------------------------- */
 
@@ -108,12 +110,50 @@ typedef struct mcp_server_config {
 #define MCP_DEFAULT_MAX_MESSAGE_BYTES (4u * 1024u * 1024u) /* bytes */
 
 typedef struct mcp_server mcp_server;
+typedef struct mcp_conn mcp_conn;
 
 /* Returns NULL when out of memory. The config is copied; the store and the
  * tool config it points to are borrowed. */
 mcp_server *mcp_server_new(const mcp_server_config *config);
 void mcp_server_free(mcp_server *server);
 size_t mcp_server_max_message_bytes(const mcp_server *server);
+
+/* What a transport that can hold streams tells the core (the HTTP one):
+ * both callbacks may be NULL. They are called on the thread handling the
+ * request, never under a lock of the core. */
+typedef struct mcp_server_hooks {
+    /* A tools/call changed the document of session_id (any era, any
+     * connection); called after the tool released the session. */
+    void (*document_changed)(void *ctx, const char *session_id);
+    /* Legacy resources/subscribe (on = true) and resources/unsubscribe on
+     * conn. Returns false when the subscription cannot be recorded (a
+     * limit); the client then gets -32603. With no hook the methods are
+     * -32601 and the subscribe capability is not advertised. */
+    bool (*subscribe)(void *ctx, mcp_conn *conn, const char *uri, bool on);
+    /* The transport serves subscriptions/listen (modern): server/discover
+     * then advertises resources.subscribe. */
+    bool listen;
+} mcp_server_hooks;
+
+/* Installs hooks (copied) before the server is shared between threads. */
+void mcp_server_set_hooks(mcp_server *server, const mcp_server_hooks *hooks,
+                          void *ctx);
+
+/* Tool calls counted per tool since the server was built; thread-safe
+ * (atomics). Fills up to max entries in catalogue order and returns the
+ * number of tools. */
+typedef struct mcp_tool_stats {
+    const char *name;
+    unsigned long long ok;
+    unsigned long long errors;   /* results with isError */
+} mcp_tool_stats;
+size_t mcp_server_tool_stats(const mcp_server *server, mcp_tool_stats *out,
+                             size_t max);
+
+/* True when method is one the core serves in that era (modern: the
+ * 2026-07-28 method set; legacy: initialize and the 2025 methods). The
+ * HTTP transport answers 404 for the others before dispatch. */
+bool mcp_method_known(const char *method, bool modern);
 
 /* ---- connections --------------------------------------------------------- */
 
@@ -126,10 +166,11 @@ typedef enum mcp_transport_kind {
  * handled. message is borrowed: serialize it before returning. */
 typedef void (*mcp_emit_fn)(void *ctx, json_t *message);
 
-typedef struct mcp_conn mcp_conn;
-
 /* One client connection: a stdio process, or one legacy HTTP session, or
  * one modern HTTP request. emit may be NULL (notifications are dropped).
+ * Notifications that may be emitted: notifications/message (legacy
+ * logging) and notifications/progress (a tools/call whose _meta carries a
+ * progressToken).
  * Returns NULL when out of memory. */
 mcp_conn *mcp_conn_new(mcp_server *server, mcp_transport_kind kind,
                        mcp_emit_fn emit, void *emit_ctx);

@@ -4,6 +4,8 @@
 #ifndef MCP_INTERNAL_H
 #define MCP_INTERNAL_H
 
+#include <stdatomic.h>
+
 #include "mcp/mcp.h"
 
 struct mcp_server {
@@ -12,6 +14,12 @@ struct mcp_server {
     char *name;
     char *version;
     size_t max_message_bytes;
+    mcp_server_hooks hooks;
+    void *hooks_ctx;
+    /* Per tool, in catalogue order: calls that succeeded / failed. */
+    size_t n_tools;
+    _Atomic unsigned long long *tool_ok;
+    _Atomic unsigned long long *tool_err;
 };
 
 struct mcp_conn {

@@ -101,9 +101,16 @@ mcp_server *mcp_server_new(const mcp_server_config *config)
     server->max_message_bytes = config->max_message_bytes
                                     ? config->max_message_bytes
                                     : MCP_DEFAULT_MAX_MESSAGE_BYTES;
-    if (!server->name || !server->version) {
+    tool_catalogue(&server->n_tools);
+    server->tool_ok = calloc(server->n_tools ? server->n_tools : 1, sizeof *server->tool_ok);
+    server->tool_err = calloc(server->n_tools ? server->n_tools : 1, sizeof *server->tool_err);
+    if (!server->name || !server->version || !server->tool_ok || !server->tool_err) {
         mcp_server_free(server);
         return NULL;
+    }
+    for (size_t i = 0; i < server->n_tools; i++) {
+        atomic_init(&server->tool_ok[i], 0);
+        atomic_init(&server->tool_err[i], 0);
     }
     return server;
 }
@@ -114,7 +121,34 @@ void mcp_server_free(mcp_server *server)
         return;
     free(server->name);
     free(server->version);
+    free((void *)server->tool_ok);
+    free((void *)server->tool_err);
     free(server);
+}
+
+void mcp_server_set_hooks(mcp_server *server, const mcp_server_hooks *hooks,
+                          void *ctx)
+{
+    memset(&server->hooks, 0, sizeof server->hooks);
+    if (hooks)
+        server->hooks = *hooks;
+    server->hooks_ctx = ctx;
+}
+
+size_t mcp_server_tool_stats(const mcp_server *server, mcp_tool_stats *out,
+                             size_t max)
+{
+    size_t n;
+    const tool_def *tools = tool_catalogue(&n);
+
+    if (n > server->n_tools)
+        n = server->n_tools;
+    for (size_t i = 0; i < n && i < max; i++) {
+        out[i].name = tools[i].name;
+        out[i].ok = atomic_load(&server->tool_ok[i]);
+        out[i].errors = atomic_load(&server->tool_err[i]);
+    }
+    return n;
 }
 
 size_t mcp_server_max_message_bytes(const mcp_server *server)
@@ -197,11 +231,15 @@ void mcp_request_log(mcp_request *req, mcp_log_level level,
 
 /* ---- methods ------------------------------------------------------------- */
 
-static json_t *server_capabilities(mcp_era era)
+static json_t *server_capabilities(const mcp_server *server, mcp_era era)
 {
+    /* Subscriptions exist where the transport can hold a stream for them:
+     * resources/subscribe (legacy) or subscriptions/listen (modern). */
+    bool subscribe = era == MCP_ERA_LEGACY ? server->hooks.subscribe != NULL
+                                           : server->hooks.listen;
     json_t *caps = json_pack("{s:{s:b}, s:{s:b, s:b}, s:{s:b}}",
                              "tools", "listChanged", 0,
-                             "resources", "subscribe", 0, "listChanged", 0,
+                             "resources", "subscribe", subscribe, "listChanged", 0,
                              "prompts", "listChanged", 0);
 
     if (caps && era == MCP_ERA_LEGACY)
@@ -218,7 +256,8 @@ static void method_discover(mcp_request *req, mcp_outcome *out)
 {
     out->result = json_pack("{s:o, s:o, s:s}",
                             "supportedVersions", mcp_supported_versions_json(),
-                            "capabilities", server_capabilities(MCP_ERA_MODERN),
+                            "capabilities",
+                            server_capabilities(req->conn->server, MCP_ERA_MODERN),
                             "instructions", server_instructions);
 }
 
@@ -279,6 +318,80 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
     out->result = json_pack("{s:o}", "tools", tools);
 }
 
+static void count_tool_call(mcp_server *server, const tool_def *tool,
+                            bool is_error)
+{
+    size_t n;
+    const tool_def *tools = tool_catalogue(&n);
+    size_t i = (size_t)(tool - tools);
+
+    if (tool < tools || i >= server->n_tools)
+        return;
+    atomic_fetch_add(is_error ? &server->tool_err[i] : &server->tool_ok[i], 1);
+}
+
+/* notifications/progress for a request whose _meta carries a
+ * progressToken: 0 of 1 before the tool runs, 1 of 1 after. A transport
+ * that can stream (HTTP with text/event-stream) sends them before the
+ * result; the others drop or forward them as they arrive. */
+static void request_progress(mcp_request *req, int done, const char *what)
+{
+    json_t *meta = req->params ? json_object_get(req->params, "_meta") : NULL;
+    json_t *token = json_is_object(meta) ? json_object_get(meta, "progressToken") : NULL;
+    json_t *note;
+    char text[128];
+
+    if (!req->conn->emit || !(json_is_string(token) || json_is_integer(token)))
+        return;
+    snprintf(text, sizeof text, "%s %s", what, done ? "done" : "started");
+    note = json_pack("{s:s, s:s, s:{s:O, s:i, s:i, s:s}}", "jsonrpc", "2.0",
+                     "method", "notifications/progress", "params",
+                     "progressToken", token, "progress", done, "total", 1,
+                     "message", text);
+    if (note)
+        req->conn->emit(req->conn->emit_ctx, note);
+    json_decref(note);
+}
+
+static void method_subscription(mcp_request *req, mcp_outcome *out, bool on)
+{
+    mcp_server *server = req->conn->server;
+    json_t *uri = req->params ? json_object_get(req->params, "uri") : NULL;
+
+    if (!server->hooks.subscribe) {
+        mcp_outcome_error(out, MCP_METHOD_NOT_FOUND,
+                          json_pack("{s:s}", "method", req->method),
+                          "Method not found: %s is not offered on this transport",
+                          req->method);
+        return;
+    }
+    if (!json_is_string(uri) || json_string_length(uri) == 0 ||
+        json_string_length(uri) > 1024) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: %s needs \"uri\" (a string of 1 to "
+                          "1024 characters)", req->method);
+        return;
+    }
+    if (!server->hooks.subscribe(server->hooks_ctx, req->conn,
+                                 json_string_value(uri), on)) {
+        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL,
+                          "Internal error: the subscription could not be "
+                          "recorded (too many subscriptions on this session?)");
+        return;
+    }
+    out->result = json_object();
+}
+
+static void method_subscribe(mcp_request *req, mcp_outcome *out)
+{
+    method_subscription(req, out, true);
+}
+
+static void method_unsubscribe(mcp_request *req, mcp_outcome *out)
+{
+    method_subscription(req, out, false);
+}
+
 static void method_tools_call(mcp_request *req, mcp_outcome *out)
 {
     mcp_conn *conn = req->conn;
@@ -315,7 +428,14 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     env.store = conn->server->store;
     env.config = conn->server->tools;
     env.transport_session_id = conn->session_id[0] ? conn->session_id : NULL;
+    request_progress(req, 0, tool->name);
     tool_call(tool, args, &env, &res);
+    count_tool_call(conn->server, tool, res.is_error);
+    if (env.document_changed && env.used_session_id[0] &&
+        conn->server->hooks.document_changed)
+        conn->server->hooks.document_changed(conn->server->hooks_ctx,
+                                             env.used_session_id);
+    request_progress(req, 1, tool->name);
 
     /* On stdio the process has one session of its own; the first tool that
      * mints a session makes it so (DESIGN "Sessions across the two eras"). */
@@ -388,6 +508,10 @@ static const method_def methods[] = {
     {"resources/read", mcp_resources_read, true, true, 0, "private"},
     {"prompts/list", mcp_prompts_list, true, true, STATIC_LIST_TTL_MS, "public"},
     {"prompts/get", mcp_prompts_get, true, true, 0, NULL},
+    /* Removed in 2026-07-28 (subscriptions/listen replaced them, and a
+     * stream-holding transport answers that one itself). */
+    {"resources/subscribe", method_subscribe, true, false, 0, NULL},
+    {"resources/unsubscribe", method_unsubscribe, true, false, 0, NULL},
 };
 
 static const method_def *find_method(const char *name)
@@ -397,6 +521,18 @@ static const method_def *find_method(const char *name)
             return &methods[i];
     }
     return NULL;
+}
+
+bool mcp_method_known(const char *method, bool modern)
+{
+    const method_def *m;
+
+    if (!method)
+        return false;
+    if (strcmp(method, "initialize") == 0)
+        return !modern;
+    m = find_method(method);
+    return m && (modern ? m->modern : m->legacy);
 }
 
 static void dispatch(mcp_request *req, mcp_outcome *out)
@@ -475,7 +611,7 @@ static void method_initialize(mcp_request *req, mcp_outcome *out)
         version = MCP_LEGACY_LATEST;
     out->result = json_pack("{s:s, s:o, s:o, s:s}",
                             "protocolVersion", version,
-                            "capabilities", server_capabilities(MCP_ERA_LEGACY),
+                            "capabilities", server_capabilities(conn->server, MCP_ERA_LEGACY),
                             "serverInfo", mcp_server_info_json(conn->server, version),
                             "instructions", server_instructions);
     if (!out->result) {
