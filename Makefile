@@ -15,7 +15,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/idsd serve --stdio
+	$(BUILD)/idsd serve
 
 # Plain build, ASan+UBSan build, TSan on the concurrency tests, valgrind
 # memcheck on the unit tests: see scripts/test.sh.
