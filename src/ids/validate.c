@@ -116,7 +116,6 @@ size_t ids_findings_count_rule(const ids_findings *list, const char *rule)
 
 typedef struct sctx {
     ids_findings *out;
-    xmlRegexpPtr author_re; /* the XSD's author pattern, compiled by libxml2 */
     xmlHashTablePtr ids;    /* xs:ID values seen, for uniqueness */
 } sctx;
 
@@ -568,7 +567,11 @@ static void check_author(sctx *ctx, const xmlNode *node, const void *arg)
     xmlChar *text = simple_text(ctx, node);
     if (text == NULL)
         return;
-    if (ctx->author_re != NULL && xmlRegexpExec(ctx->author_re, text) != 1)
+    /* ids_author_valid is the XSD pattern [^@]+@[^.]+\..+ written out by
+     * hand; compiling the pattern with libxml2 for every document cost a
+     * measurable share of batch checking, and the mutant tests hold the
+     * two to the same verdicts. */
+    if (!ids_author_valid((const char *)text))
         XSD_ERR(ctx, node, "author is '%s'; it must be an e-mail address "
                 "(pattern [^@]+@[^.]+\\..+)", (const char *)text);
     xmlFree(text);
@@ -1000,7 +1003,7 @@ static void check_info(sctx *ctx, const xmlNode *node, const void *arg)
 void ids_structure_check(const xmlDoc *doc, ids_findings *out)
 {
     ids_xsd_types_init();
-    sctx ctx = {out, NULL, NULL};
+    sctx ctx = {out, NULL};
     const xmlNode *root = doc != NULL ? xmlDocGetRootElement((xmlDoc *)doc) : NULL;
     if (root == NULL) {
         ids_findings_add(out, IDS_SEVERITY_ERROR, "XSD", NULL, "the document has no root element");
@@ -1011,9 +1014,6 @@ void ids_structure_check(const xmlDoc *doc, ids_findings *out)
                 node_name(root), IDS_NAMESPACE);
         return;
     }
-    ctx.author_re = xmlRegexpCompile((const xmlChar *)"[^@]+@[^\\.]+\\..+");
-    if (ctx.author_re == NULL)
-        out->nomem = true; /* the pattern is fixed and valid */
     static const particle ps[] = {
         IDS_P("info", 1, 1, check_info),
         IDS_P("specifications", 1, 1, check_specifications),
@@ -1021,8 +1021,6 @@ void ids_structure_check(const xmlDoc *doc, ids_findings *out)
     check_attrs(&ctx, root, NULL, 0, false);
     check_no_text(&ctx, root);
     check_sequence(&ctx, root, ps, 2);
-    if (ctx.author_re != NULL)
-        xmlRegFreeRegexp(ctx.author_re);
     if (ctx.ids != NULL)
         xmlHashFree(ctx.ids, NULL);
 }
