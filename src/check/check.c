@@ -48,12 +48,14 @@ typedef struct slot {
     check_result result;  /* path points into the item list */
     ids_report *report;   /* kept only for on_result */
     ids_error *error;     /* result.error when it is not the walk's */
+    check_load *load;     /* with --load-into, once the file was sent */
     check_buf rendered;
     bool done;            /* under run.lock */
 } slot;
 
 typedef struct run {
     const check_config *cfg;
+    check_url url;        /* with --load-into */
     const check_items *items;
     slot *slots;
     atomic_size_t next;   /* next index a worker takes */
@@ -105,7 +107,89 @@ static const ids_error nomem_error = {
     IDS_ERR_NOMEM, 0, 0, "", "out of memory keeping this file's error"
 };
 
-static void check_one(run *rn, size_t index)
+/* The whole file, for sending; NULL with errno set on failure. It was
+ * loaded by the engine a moment ago, so it is under the size cap. */
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t cap = 0, n = 0;
+
+    if (!f)
+        return NULL;
+    for (;;) {
+        size_t r;
+
+        if (n == cap) {
+            char *grown;
+
+            if (cap > max) {
+                errno = EFBIG;
+                goto fail;
+            }
+            cap = cap ? cap * 2 : 65536;
+            grown = realloc(data, cap + 1);
+            if (!grown)
+                goto fail;
+            data = grown;
+        }
+        r = fread(data + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f))
+        goto fail;
+    fclose(f);
+    data[n] = '\0';
+    *len = n;
+    return data;
+fail:
+    fclose(f);
+    free(data);
+    return NULL;
+}
+
+/* --load-into: sends the file and folds the server's answer into the
+ * result. A file the server did not take is failed, unless the reason is
+ * its content (not well-formed, not IDS), which the local check already
+ * reported as invalid. */
+static void push(run *rn, check_http_conn *conn, size_t index)
+{
+    slot *s = &rn->slots[index];
+    check_result *r = &s->result;
+    size_t max = rn->cfg->limits.max_bytes ? rn->cfg->limits.max_bytes : IDS_DEFAULT_MAX_BYTES;
+    size_t len = 0;
+    char *data;
+
+    r->load_attempted = true;
+    s->load = calloc(1, sizeof *s->load);
+    if (!s->load) {
+        r->load_error = "out of memory";
+        goto failed;
+    }
+    data = read_file(r->path, max, &len);
+    if (!data) {
+        snprintf(s->load->message, sizeof s->load->message, "not sent: cannot read '%s': %s",
+                 r->path, strerror(errno));
+    } else {
+        check_load_ids(conn, data, len, (long long)index + 1, s->load);
+        free(data);
+    }
+    if (s->load->loaded) {
+        r->session_id = s->load->session_id;
+        return;
+    }
+    r->load_error = s->load->message;
+    if (r->outcome == CHECK_INVALID && !r->report && s->load->content_fault)
+        return;
+failed:
+    /* Not a finding: n_errors keeps the local check's count, and
+     * load_error says why the file is failed. */
+    r->outcome = CHECK_FAILED;
+}
+
+static void check_one(run *rn, check_http_conn *conn, size_t index)
 {
     const check_config *cfg = rn->cfg;
     const check_item *item = &rn->items->items[index];
@@ -151,6 +235,10 @@ keep_error:
     r->error = s->error ? s->error : &nomem_error;
 done:
     ids_doc_free(doc);
+    /* Files that could not be read or were over the cap are not sent;
+     * every other one is, invalid or not. */
+    if (cfg->load_into && (r->report || r->outcome == CHECK_INVALID))
+        push(rn, conn, index);
     r->millis = now_ms() - t0;
     check_render_file(cfg, r, &s->rendered);
     if (cfg->on_result) {
@@ -175,14 +263,17 @@ static void finish(run *rn, size_t index)
 
 static void work(run *rn)
 {
+    check_http_conn conn = {&rn->url, rn->cfg->auth_token, -1, NULL, 0, 0};
+
     for (;;) {
         size_t i = atomic_fetch_add(&rn->next, 1);
 
         if (i >= rn->items->n)
             break;
-        check_one(rn, i);
+        check_one(rn, &conn, i);
         finish(rn, i);
     }
+    check_http_free(&conn);
 }
 
 static void *worker_main(void *arg)
@@ -243,6 +334,8 @@ static void tally(check_summary *sum, const check_result *r)
         sum->failed++;
     sum->errors += r->n_errors;
     sum->warnings += r->n_warnings;
+    if (r->session_id)
+        sum->loaded++;
 }
 
 /* Writes the slot's part (JUnit parts are kept in body until the counts
@@ -273,6 +366,10 @@ static bool emit(run *rn, size_t index, FILE *out, check_buf *body, check_summar
     free(s->error);
     s->error = NULL;
     s->result.error = NULL;
+    free(s->load);
+    s->load = NULL;
+    s->result.session_id = NULL;
+    s->result.load_error = NULL;
     return ok;
 }
 
@@ -296,9 +393,18 @@ int check_run(const check_config *cfg, const char *const *inputs, size_t n_input
     bool nomem = false, lock_ready = false;
     double t0;
     run rn;
+    check_http_conn conn;
     int rc = CHECK_EXIT_ERROR;
 
     memset(&rn, 0, sizeof rn);
+    memset(&conn, 0, sizeof conn);
+    conn.fd = -1;
+    conn.url = &rn.url;
+    conn.token = cfg->auth_token;
+    if (cfg->load_into && !check_url_parse(cfg->load_into, &rn.url, why, sizeof why)) {
+        fprintf(stderr, "idsd check: %s\n", why);
+        goto out;
+    }
     if (!check_items_expand(inputs, n_inputs, cfg->list_input, &items, why, sizeof why)) {
         fprintf(stderr, "idsd check: %s\n", why);
         goto out;
@@ -358,7 +464,7 @@ int check_run(const check_config *cfg, const char *const *inputs, size_t n_input
         progress_draw(&pg, i, sum.invalid + sum.failed, items.n);
         k = atomic_fetch_add(&rn.next, 1);
         if (k < items.n) {
-            check_one(&rn, k);
+            check_one(&rn, &conn, k);
             finish(&rn, k);
             continue;
         }
@@ -426,7 +532,9 @@ out:
         check_buf_free(&rn.slots[i].rendered);
         ids_report_free(rn.slots[i].report);
         free(rn.slots[i].error);
+        free(rn.slots[i].load);
     }
+    check_http_free(&conn);
     free(rn.slots);
     free(threads);
     check_buf_free(&head);

@@ -63,7 +63,13 @@ typedef struct check_result {
     size_t n_specs;
     size_t n_errors;          /* findings of severity error */
     size_t n_warnings;
-    double millis;            /* load + validate, CLOCK_MONOTONIC */
+    double millis;            /* load + validate (+ push), CLOCK_MONOTONIC */
+    /* With load_into: whether the file was sent, and what came of it.
+     * session_id is the server's new session (NULL when not loaded);
+     * load_error says why not (NULL when loaded or not sent). */
+    bool load_attempted;
+    const char *session_id;
+    const char *load_error;
 } check_result;
 
 typedef void (*check_result_fn)(void *ctx, size_t index, const check_result *result);
@@ -77,6 +83,11 @@ typedef struct check_config {
     bool quiet;                /* text: list only files that are not valid */
     FILE *progress;            /* draw a progress bar here (a terminal), or NULL */
     FILE *list_input;          /* where "-" reads paths from; NULL = stdin */
+    /* Push every file into a running idsd: load_ids (source_type string,
+     * no session_id, so one new session per file) at this http:// URL of
+     * its MCP endpoint; NULL = check only. auth_token: its bearer token. */
+    const char *load_into;
+    const char *auth_token;
     check_result_fn on_result; /* in input order, on the calling thread; may be NULL */
     void *on_result_ctx;
 } check_config;
@@ -88,6 +99,7 @@ typedef struct check_summary {
     size_t failed;
     size_t errors;   /* error findings over all files, load errors included */
     size_t warnings;
+    size_t loaded;   /* with load_into: files now held by a server session */
     double millis;   /* wall time of the checking, after the input expansion */
 } check_summary;
 

@@ -41,11 +41,16 @@ static void usage(FILE *f)
         "  -q, --quiet         no progress bar; text lists only files that are not valid\n"
         "  --no-progress       no progress bar (drawn on a terminal's stderr otherwise)\n"
         "  --no-timings        leave times out, so equal inputs give equal bytes\n"
+        "  --load-into URL     also push every file into the idsd serving MCP at this\n"
+        "                      http:// URL (such as http://127.0.0.1:8080/mcp): one\n"
+        "                      load_ids call and one new session per file; the report\n"
+        "                      gives each file's session id, or why it was not loaded\n"
+        "  --auth-token TOKEN  bearer token for --load-into (IDSD_AUTH_TOKEN)\n"
         "  -h, --help          this text\n"
         "\n"
         "exit status: 0 every file valid, 1 some file invalid, 2 a usage error or a\n"
-        "file that could not be checked (unreadable, over the size limit); 2 wins\n"
-        "over 1.\n"
+        "file that could not be checked (unreadable, over the size limit) or, with\n"
+        "--load-into, a file the server did not take; 2 wins over 1.\n"
         "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n");
 }
 
@@ -157,6 +162,9 @@ static int parse_args(options *o, int argc, char **argv)
     env = getenv("IDSD_XSD");
     if (env && env[0])
         o->xsd = env;
+    env = getenv("IDSD_AUTH_TOKEN");
+    if (env && env[0])
+        o->cfg.auth_token = env;
     env = getenv("IDSD_MAX_DOC_BYTES");
     if (env && env[0] && !parse_size(env, &o->cfg.limits.max_bytes))
         return bad("invalid IDSD_MAX_DOC_BYTES '%s': expected a size such as 512k or 16M",
@@ -223,11 +231,26 @@ static int parse_args(options *o, int argc, char **argv)
             o->no_progress = true;
         } else if (strcmp(arg, "--no-timings") == 0) {
             o->cfg.no_timings = true;
-        } else if (strcmp(arg, "--load-into") == 0 || strncmp(arg, "--load-into=", 12) == 0) {
-            return bad("--load-into is not available yet");
+        } else if (flag_is(arg, "--load-into", &eq)) {
+            v = value_of(argc, argv, &i, eq, &rc);
+            if (!v)
+                return rc;
+            o->cfg.load_into = v;
+        } else if (flag_is(arg, "--auth-token", &eq)) {
+            v = value_of(argc, argv, &i, eq, &rc);
+            if (!v)
+                return rc;
+            o->cfg.auth_token = v[0] ? v : NULL;
         } else {
             return bad("unknown option '%s'", arg);
         }
+    }
+    if (o->cfg.auth_token) {
+        /* It goes into a header line as it is. */
+        for (const char *c = o->cfg.auth_token; *c; c++)
+            if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7F)
+                return bad("invalid --auth-token / IDSD_AUTH_TOKEN: only visible ASCII "
+                           "characters are allowed");
     }
     if (o->n_inputs == 0)
         return bad("no input: give IDS files, folders, or '-' to read paths from "

@@ -51,6 +51,65 @@ bool check_items_expand(const char *const *inputs, size_t n_inputs, FILE *list_i
                         check_items *out, char *why, size_t why_size);
 void check_items_free(check_items *items);
 
+/* ---- --load-into: the HTTP client (check_http.c) ---- */
+
+typedef struct check_url {
+    char host[256];      /* without IPv6 brackets, for getaddrinfo */
+    char port[8];
+    char authority[272]; /* host[:port] as written, for the Host header */
+    char path[1024];
+} check_url;
+
+/* An http:// URL; https and anything else are refused with a one-line
+ * reason in why. */
+bool check_url_parse(const char *url, check_url *u, char *why, size_t why_size);
+
+/* One keep-alive connection, owned by one thread. Start with
+ * {.fd = -1, .url = ..., .token = ...}; check_http_free at the end. */
+typedef struct check_http_conn {
+    const check_url *url;
+    const char *token;   /* bearer token, or NULL */
+    int fd;
+    char *in;            /* the answer being read */
+    size_t in_len;
+    size_t in_cap;
+} check_http_conn;
+
+/* An answer; body points into the connection's buffer and is valid until
+ * its next request. */
+typedef struct check_http_answer {
+    int status;
+    const char *body;
+    size_t body_len;
+    bool event_stream;
+    bool close_after;
+} check_http_answer;
+
+/* POSTs body (application/json) with the extra header lines given
+ * (NULL-terminated, may be NULL). Returns false with a reason on a
+ * transport failure; an HTTP error status is an answer. */
+bool check_http_post(check_http_conn *c, const char *const *headers, const char *body,
+                     size_t body_len, check_http_answer *ans, char *why, size_t why_size);
+/* Closes the connection when the answer said so. */
+void check_http_done(check_http_conn *c, const check_http_answer *ans);
+void check_http_close(check_http_conn *c);
+void check_http_free(check_http_conn *c);
+
+/* What pushing one file gave. */
+typedef struct check_load {
+    bool loaded;
+    bool content_fault;  /* load_ids answered with a tool error (not a transport one) */
+    bool server_valid;   /* the server's own validation verdict */
+    int http_status;     /* 0 when no answer arrived */
+    char session_id[80];
+    char message[320];   /* why it was not loaded */
+} check_load;
+
+/* One load_ids call (modern era, source_type string, no session_id: the
+ * server mints one). */
+void check_load_ids(check_http_conn *c, const char *xml, size_t len, long long request_id,
+                    check_load *out);
+
 /* ---- rendering (check_output.c) ---- */
 
 /* Renders one file's result in the format; run on the worker threads so

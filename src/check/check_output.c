@@ -214,9 +214,21 @@ static void text_finding(check_buf *b, const ids_finding *f, bool quiet)
     check_buf_puts(b, "\n");
 }
 
+/* With --load-into, the end of a file's line: where it went. */
+static void text_load(const check_result *r, check_buf *b)
+{
+    if (r->session_id) {
+        check_buf_puts(b, " -> session ");
+        text_safe(b, r->session_id);
+    } else if (r->load_error) {
+        check_buf_puts(b, " -> not loaded: ");
+        text_safe(b, r->load_error);
+    }
+}
+
 static void text_file(const check_config *cfg, const check_result *r, check_buf *b)
 {
-    if (cfg->quiet && r->outcome == CHECK_VALID)
+    if (cfg->quiet && r->outcome == CHECK_VALID && !r->load_error)
         return;
     text_safe(b, r->path);
     if (!r->report) {
@@ -228,10 +240,13 @@ static void text_file(const check_config *cfg, const check_result *r, check_buf 
             check_buf_printf(b, " (line %d, column %d)", e->line, e->column);
         if (!cfg->no_timings)
             check_buf_printf(b, " (%.2f ms)", r->millis);
+        text_load(r, b);
         check_buf_puts(b, "\n");
         return;
     }
-    check_buf_printf(b, ": %s (", r->outcome == CHECK_VALID ? "valid" : "invalid");
+    /* The verdict of the check; a file failed only by --load-into says so
+     * at the end of the line. */
+    check_buf_printf(b, ": %s (", ids_report_valid(r->report) ? "valid" : "invalid");
     if (r->n_errors || r->n_warnings)
         check_buf_printf(b, "%zu error%s, %zu warning%s; ", r->n_errors, plural(r->n_errors),
                          r->n_warnings, plural(r->n_warnings));
@@ -240,7 +255,9 @@ static void text_file(const check_config *cfg, const check_result *r, check_buf 
         check_buf_printf(b, ", XSD %s", r->report->xsd_valid ? "valid" : "invalid");
     if (!cfg->no_timings)
         check_buf_printf(b, ", %.2f ms", r->millis);
-    check_buf_puts(b, ")\n");
+    check_buf_puts(b, ")");
+    text_load(r, b);
+    check_buf_puts(b, "\n");
     for (size_t i = 0; i < r->report->n_findings; i++)
         text_finding(b, &r->report->findings[i], cfg->quiet);
     for (size_t i = 0; i < r->report->n_xsd_findings; i++)
@@ -336,6 +353,10 @@ static void json_file(const check_config *cfg, const check_result *r, check_buf 
     errors = NULL;
     json_object_set_new(o, "error", error);
     error = NULL;
+    if (cfg->load_into) {
+        json_object_set_new(o, "session_id", r->session_id ? jstr(r->session_id) : json_null());
+        json_object_set_new(o, "load_error", r->load_error ? jstr(r->load_error) : json_null());
+    }
     text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
     if (!text)
         goto nomem;
@@ -412,12 +433,19 @@ static void junit_file(const check_config *cfg, const check_result *r, check_buf
     check_buf_puts(b, "\"");
     if (!cfg->no_timings)
         check_buf_printf(b, " time=\"%.6f\"", r->millis / 1000.0);
-    if (r->outcome == CHECK_VALID) {
+    if (r->outcome == CHECK_VALID && !r->load_attempted) {
         check_buf_puts(b, "/>\n");
         return;
     }
     check_buf_puts(b, ">\n");
-    if (!rep) {
+    if (r->outcome == CHECK_VALID) {
+        /* only the session below */
+    } else if (r->outcome == CHECK_FAILED && rep) {
+        /* Checked fine here, refused by the server. */
+        check_buf_puts(b, "      <error type=\"load\" message=\"");
+        xml_escaped(b, r->load_error ? r->load_error : "not loaded", true);
+        check_buf_puts(b, "\"/>\n");
+    } else if (!rep) {
         const char *tag = r->outcome == CHECK_FAILED ? "error" : "failure";
         const ids_error *e = error_of(r);
 
@@ -437,6 +465,15 @@ static void junit_file(const check_config *cfg, const check_result *r, check_buf
         for (size_t i = 0; i < rep->n_xsd_findings; i++)
             junit_finding(b, &rep->xsd_findings[i]);
         check_buf_puts(b, "</failure>\n");
+    }
+    if (r->session_id) {
+        check_buf_puts(b, "      <system-out>session ");
+        xml_escaped(b, r->session_id, false);
+        check_buf_puts(b, "</system-out>\n");
+    } else if (r->load_error && !(r->outcome == CHECK_FAILED && rep)) {
+        check_buf_puts(b, "      <system-err>not loaded: ");
+        xml_escaped(b, r->load_error, false);
+        check_buf_puts(b, "</system-err>\n");
     }
     check_buf_puts(b, "    </testcase>\n");
 }
@@ -487,6 +524,8 @@ void check_render_end(const check_config *cfg, const check_summary *s, check_buf
                          "\"invalid\":%zu,\"failed\":%zu,\"errors\":%zu,\"warnings\":%zu",
                          s->files ? "\n" : "", s->files, s->valid, s->invalid, s->failed,
                          s->errors, s->warnings);
+        if (cfg->load_into)
+            check_buf_printf(out, ",\"loaded\":%zu", s->loaded);
         if (!cfg->no_timings)
             check_buf_printf(out, ",\"millis\":%.3f", s->millis);
         check_buf_puts(out, "}}\n");
@@ -499,6 +538,8 @@ void check_render_end(const check_config *cfg, const check_summary *s, check_buf
                          "%zu error%s, %zu warning%s", s->files, plural(s->files), s->valid,
                          s->invalid, s->failed, s->errors, plural(s->errors), s->warnings,
                          plural(s->warnings));
+        if (cfg->load_into)
+            check_buf_printf(out, "; %zu loaded", s->loaded);
         if (!cfg->no_timings) {
             check_buf_printf(out, "; %.1f ms", s->millis);
             if (s->millis > 0 && s->files > 0)
