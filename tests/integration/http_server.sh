@@ -52,6 +52,10 @@ ensure_node_packages() {
     exit 77
   fi
   local stamp="$here/node_modules/.idsd-lock-stamp"
+  # ctest runs the integration scripts in parallel; one npm ci at a time
+  # (npm ci deletes node_modules first).
+  exec 9>"${TMPDIR:-/tmp}/idsd-npm-ci.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
   if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
     echo "installing node packages (npm ci) ..."
     if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error); then
@@ -60,4 +64,5 @@ ensure_node_packages() {
     fi
     cp "$here/package-lock.json" "$stamp"
   fi
+  exec 9>&-
 }

@@ -30,6 +30,10 @@ fi
 
 # Reinstall when the lock file changed since the last install.
 stamp="$here/node_modules/.idsd-lock-stamp"
+# ctest runs the integration scripts in parallel; one npm ci at a time
+# (npm ci deletes node_modules first).
+exec 9>"${TMPDIR:-/tmp}/idsd-npm-ci.lock"
+command -v flock >/dev/null 2>&1 && flock 9
 if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
   echo "installing node packages (npm ci) ..."
   if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error); then
@@ -38,6 +42,7 @@ if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
   fi
   cp "$here/package-lock.json" "$stamp"
 fi
+exec 9>&-
 
 # The shared buildingSMART material, beside the checkout unless told.
 if [ -z "${IDSD_SHARED_IDS:-}" ]; then

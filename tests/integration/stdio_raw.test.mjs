@@ -12,7 +12,9 @@ test('command line: --version, --help, bad flags exit 2 with one line', () => {
   r = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
   for (const flag of ['--stdio', '--idle-ttl', '--reap-interval', '--max-sessions',
-                      '--max-doc-bytes', '--root', '--xsd', '--log-level']) {
+                      '--max-doc-bytes', '--root', '--xsd', '--log-level', '--listen', '--path',
+                      '--allow-origin', '--auth-token', '--max-connections',
+                      '--connection-timeout', '--threads']) {
     assert.ok(r.stdout.includes(flag), `--help documents ${flag}`);
   }
   const bad = [
@@ -24,7 +26,13 @@ test('command line: --version, --help, bad flags exit 2 with one line', () => {
     [['serve', '--stdio', '--log-level', 'loud']],
     [['serve', '--stdio', '--frobnicate']],
     [['serve', '--stdio', '--idle-ttl']],
-    [['serve']],
+    // `idsd serve` alone serves HTTP now (run_http.sh); its bad values exit 2 too.
+    [['serve', '--listen', 'nowhere']],
+    [['serve', '--listen', '127.0.0.1:99999']],
+    [['serve', '--threads', 'many']],
+    [['serve', '--auth-token', 'short']],
+    [['serve', '--path', 'no-slash']],
+    [['serve'], { IDSD_LISTEN: 'localhost' }],
     [['bogus']],
     [['serve', '--stdio'], { IDSD_IDLE_TTL: 'forever' }],
   ];
