@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "check/check.h"
+#include "cli/cli.h"
 #include "ids/ids.h"
 #include "mcp/mcp.h"
 #include "mcp/mcp_http.h"
@@ -143,73 +144,6 @@ static void bad(const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
-/* Digits only, no sign, no overflow. */
-static bool parse_u64(const char *s, const char **end, uint64_t *out)
-{
-    uint64_t v = 0;
-    const char *p = s;
-
-    if (*p < '0' || *p > '9')
-        return false;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        unsigned d = (unsigned)(*p - '0');
-
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *end = p;
-    *out = v;
-    return true;
-}
-
-/* "90s", "15m", "24h", "2d", "500ms" -> milliseconds; 0 and garbage fail. */
-static bool parse_duration_ms(const char *s, uint64_t *ms)
-{
-    static const struct { const char *unit; uint64_t ms; } units[] = {
-        {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000},
-    };
-    const char *unit;
-    uint64_t v;
-
-    if (!parse_u64(s, &unit, &v) || v == 0)
-        return false;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcmp(unit, units[i].unit) == 0) {
-            if (v > UINT64_MAX / units[i].ms)
-                return false;
-            *ms = v * units[i].ms;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* "512k", "16M", "1G", "4096" -> bytes (binary multiples); 0 fails. */
-static bool parse_size(const char *s, size_t *bytes)
-{
-    const char *unit;
-    uint64_t v, mult = 1;
-
-    if (!parse_u64(s, &unit, &v) || v == 0)
-        return false;
-    switch (*unit) {
-    case '\0': break;
-    case 'k': case 'K': mult = 1024u; unit++; break;
-    case 'm': case 'M': mult = 1024u * 1024u; unit++; break;
-    case 'g': case 'G': mult = 1024u * 1024u * 1024u; unit++; break;
-    default: return false;
-    }
-    if (mult > 1 && strcmp(unit, "iB") == 0)
-        unit += 2;
-    else if (strcmp(unit, "B") == 0)
-        unit++;
-    if (*unit || v > SIZE_MAX / mult)
-        return false;
-    *bytes = (size_t)(v * mult);
-    return true;
-}
-
 static void add_root(config *cfg, const char *dir, const char *from)
 {
     char *real;
@@ -245,25 +179,25 @@ static void apply(config *cfg, const char *key, const char *value,
     int level;
 
     if (strcmp(key, "idle-ttl") == 0) {
-        if (!parse_duration_ms(value, &cfg->idle_ttl_ms))
+        if (!cli_parse_duration_ms(value, &cfg->idle_ttl_ms))
             bad("invalid %s '%s': expected a duration such as 90s, 15m, 24h or 2d",
                 from, value);
     } else if (strcmp(key, "reap-interval") == 0) {
-        if (!parse_duration_ms(value, &cfg->reap_interval_ms))
+        if (!cli_parse_duration_ms(value, &cfg->reap_interval_ms))
             bad("invalid %s '%s': expected a duration such as 500ms, 60s or 5m",
                 from, value);
     } else if (strcmp(key, "max-sessions") == 0) {
         const char *end;
 
-        if (!parse_u64(value, &end, &u) || *end || u == 0 || u > SIZE_MAX)
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > SIZE_MAX)
             bad("invalid %s '%s': expected a positive whole number", from, value);
         cfg->max_sessions = (size_t)u;
     } else if (strcmp(key, "max-doc-bytes") == 0) {
-        if (!parse_size(value, &z))
+        if (!cli_parse_size(value, &z))
             bad("invalid %s '%s': expected a size such as 512k or 16M", from, value);
         cfg->max_doc_bytes = z;
     } else if (strcmp(key, "max-body-bytes") == 0) {
-        if (!parse_size(value, &z))
+        if (!cli_parse_size(value, &z))
             bad("invalid %s '%s': expected a size such as 4M or 64M", from, value);
         cfg->max_body_bytes = z;
     } else if (strcmp(key, "root") == 0) {
@@ -334,17 +268,17 @@ static void apply(config *cfg, const char *key, const char *value,
     } else if (strcmp(key, "max-connections") == 0) {
         const char *end;
 
-        if (!parse_u64(value, &end, &u) || *end || u == 0 || u > 100000)
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 100000)
             bad("invalid %s '%s': expected a whole number from 1 to 100000", from, value);
         cfg->max_connections = (unsigned)u;
     } else if (strcmp(key, "connection-timeout") == 0) {
-        if (!parse_duration_ms(value, &u) || u < 1000 || u > 86400000ull)
+        if (!cli_parse_duration_ms(value, &u) || u < 1000 || u > 86400000ull)
             bad("invalid %s '%s': expected a duration from 1s to 1d", from, value);
         cfg->connection_timeout_s = (unsigned)(u / 1000);
     } else if (strcmp(key, "threads") == 0) {
         const char *end;
 
-        if (!parse_u64(value, &end, &u) || *end || u > 256)
+        if (!cli_parse_u64(value, &end, &u) || *end || u > 256)
             bad("invalid %s '%s': expected a whole number from 0 to 256", from, value);
         cfg->threads = (unsigned)u;
     } else {

@@ -7,6 +7,7 @@
  * read as serve reads them, and a flag wins over its variable.
  */
 #include "check/check.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -68,51 +69,6 @@ static int bad(const char *fmt, ...)
     return CHECK_EXIT_ERROR;
 }
 
-/* Digits only, no sign, no overflow. */
-static bool parse_u64(const char *s, const char **end, uint64_t *out)
-{
-    uint64_t v = 0;
-    const char *p = s;
-
-    if (*p < '0' || *p > '9')
-        return false;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        unsigned d = (unsigned)(*p - '0');
-
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *end = p;
-    *out = v;
-    return true;
-}
-
-/* "512k", "16M", "1G", "4096" -> bytes, as `idsd serve` reads sizes. */
-static bool parse_size(const char *s, size_t *bytes)
-{
-    const char *unit;
-    uint64_t v, mult = 1;
-
-    if (!parse_u64(s, &unit, &v) || v == 0)
-        return false;
-    switch (*unit) {
-    case '\0': break;
-    case 'k': case 'K': mult = 1024u; unit++; break;
-    case 'm': case 'M': mult = 1024u * 1024u; unit++; break;
-    case 'g': case 'G': mult = 1024u * 1024u * 1024u; unit++; break;
-    default: return false;
-    }
-    if (mult > 1 && strcmp(unit, "iB") == 0)
-        unit += 2;
-    else if (strcmp(unit, "B") == 0)
-        unit++;
-    if (*unit || v > SIZE_MAX / mult)
-        return false;
-    *bytes = (size_t)(v * mult);
-    return true;
-}
-
 typedef struct options {
     check_config cfg;
     const char *xsd;
@@ -166,7 +122,7 @@ static int parse_args(options *o, int argc, char **argv)
     if (env && env[0])
         o->cfg.auth_token = env;
     env = getenv("IDSD_MAX_DOC_BYTES");
-    if (env && env[0] && !parse_size(env, &o->cfg.limits.max_bytes))
+    if (env && env[0] && !cli_parse_size(env, &o->cfg.limits.max_bytes))
         return bad("invalid IDSD_MAX_DOC_BYTES '%s': expected a size such as 512k or 16M",
                    env);
     o->inputs = calloc((size_t)argc, sizeof *o->inputs);
@@ -199,7 +155,7 @@ static int parse_args(options *o, int argc, char **argv)
             v = value_of(argc, argv, &i, eq, &rc);
             if (!v)
                 return rc;
-            if (!parse_u64(v, &end, &n) || *end || n == 0 || n > CHECK_MAX_JOBS)
+            if (!cli_parse_u64(v, &end, &n) || *end || n == 0 || n > CHECK_MAX_JOBS)
                 return bad("invalid --jobs '%s': expected a whole number from 1 to %u", v,
                            CHECK_MAX_JOBS);
             o->cfg.jobs = (unsigned)n;
@@ -214,7 +170,7 @@ static int parse_args(options *o, int argc, char **argv)
             v = value_of(argc, argv, &i, eq, &rc);
             if (!v)
                 return rc;
-            if (!parse_size(v, &o->cfg.limits.max_bytes))
+            if (!cli_parse_size(v, &o->cfg.limits.max_bytes))
                 return bad("invalid --max-doc-bytes '%s': expected a size such as 512k "
                            "or 16M", v);
         } else if (flag_is(arg, "--output", &eq) || flag_is(arg, "-o", &eq)) {
