@@ -118,5 +118,5 @@ char *mcp_jsonrpc_dump(json_t *msg)
 {
     /* Compact output escapes every control character inside strings, so a
      * message never spans two lines (the stdio framing relies on it). */
-    return json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    return tool_json_dumps(msg);
 }

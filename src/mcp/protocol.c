@@ -451,7 +451,7 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     if (res.text)
         text = strdup(res.text);
     else if (res.structured)
-        text = json_dumps(res.structured, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        text = tool_json_dumps(res.structured);
     else
         text = strdup(res.is_error ? "error" : "ok");
     content = json_pack("[{s:s, s:s}]", "type", "text", "text", text ? text : "");

@@ -275,7 +275,7 @@ static void render_text(tool_ctx *c)
     tool_result *out = c->out;
     if (out->text != NULL)
         return;
-    char *json = json_dumps(out->structured, JSON_COMPACT);
+    char *json = tool_json_dumps(out->structured);
     const char *summary = c->summary != NULL ? c->summary : "Done.";
     size_t n = strlen(summary) + (json != NULL ? strlen(json) : 0) + 2;
     out->text = malloc(n);

@@ -97,6 +97,12 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
                tool_result *out);
 void tool_result_clear(tool_result *result);
 
+/* The text json_dumps(value, JSON_COMPACT) gives, made without jansson's
+ * per-container bookkeeping (json_dump.c says why). value must be an
+ * object or an array. Returns a malloc'd string the caller frees, or NULL
+ * on failure (out of memory, invalid UTF-8 in a string, a cycle). */
+char *tool_json_dumps(const json_t *value);
+
 /* The payload the store holds for each session. */
 typedef struct tool_session tool_session;
 /* payload_free for session_config. */
