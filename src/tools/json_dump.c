@@ -103,6 +103,28 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
     return n;
 }
 
+/* Byte classes of put_string: 0 copied as is, 1 escaped, 2 the lead of a
+ * multi-byte (or invalid) UTF-8 sequence. A table keeps the common case
+ * to one load and compare per byte. */
+static const unsigned char byte_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 static bool put_string(out_buf *b, const char *str, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -113,20 +135,21 @@ static bool put_string(out_buf *b, const char *str, size_t len)
     if (!put_c(b, '"'))
         return false;
     while (i < len) {
-        unsigned char c = s[i];
+        unsigned char c;
         char esc[6];
         size_t n = 2;
 
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            if (c >= 0x80) {
-                size_t k = utf8_len(s + i, len - i);
+        while (i < len && byte_class[s[i]] == 0)
+            i++;
+        if (i == len)
+            break;
+        c = s[i];
+        if (byte_class[c] == 2) {
+            size_t k = utf8_len(s + i, len - i);
 
-                if (k == 0)
-                    return false;
-                i += k;
-            } else {
-                i++;
-            }
+            if (k == 0)
+                return false;
+            i += k;
             continue;
         }
         if (!put(b, str + run, i - run))
