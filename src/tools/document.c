@@ -401,9 +401,13 @@ static void info_impl(tool_ctx *c)
     json_object_set_new(r, "specification_count", json_integer((json_int_t)sum->n_specs));
     json_object_set_new(r, "specifications", specs);
     if (c->ts->has_last_spec && c->ts->last_spec < sum->n_specs) {
-        char *key = tool_spec_key(c->ts->doc, c->ts->last_spec, NULL);
-        json_object_set_new(r, "current_spec_id", json_string(key != NULL ? key : ""));
-        free(key);
+        /* tool_spec_key's answer, from the summary in hand: it would read
+         * the whole specification, facets included, for one attribute. */
+        const char *ident = sum->specs[c->ts->last_spec].fields[IDS_SPEC_IDENTIFIER];
+        char pos[32];
+        snprintf(pos, sizeof(pos), "%zu", c->ts->last_spec + 1);
+        json_object_set_new(r, "current_spec_id",
+                            json_string(ident != NULL && ident[0] != '\0' ? ident : pos));
     }
     tool_ok(c, r, "IDS document '%s' with %zu specification%s.",
             sum->info[IDS_INFO_TITLE] != NULL ? sum->info[IDS_INFO_TITLE] : "",
