@@ -20,6 +20,10 @@ struct mcp_server {
     size_t n_tools;
     _Atomic unsigned long long *tool_ok;
     _Atomic unsigned long long *tool_err;
+    /* serverInfo of every modern result, made once and shared: never
+     * changed after mcp_server_new, and jansson's reference counts are
+     * atomic, so requests on any thread may hold it. */
+    json_t *modern_info;
 };
 
 struct mcp_conn {

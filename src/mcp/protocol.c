@@ -104,7 +104,10 @@ mcp_server *mcp_server_new(const mcp_server_config *config)
     tool_catalogue(&server->n_tools);
     server->tool_ok = calloc(server->n_tools ? server->n_tools : 1, sizeof *server->tool_ok);
     server->tool_err = calloc(server->n_tools ? server->n_tools : 1, sizeof *server->tool_err);
-    if (!server->name || !server->version || !server->tool_ok || !server->tool_err) {
+    if (server->name && server->version)
+        server->modern_info = mcp_server_info_json(server, MCP_VERSION_2026_07_28);
+    if (!server->name || !server->version || !server->tool_ok || !server->tool_err ||
+        !server->modern_info) {
         mcp_server_free(server);
         return NULL;
     }
@@ -123,6 +126,7 @@ void mcp_server_free(mcp_server *server)
     free(server->version);
     free((void *)server->tool_ok);
     free((void *)server->tool_err);
+    json_decref(server->modern_info);
     free(server);
 }
 
@@ -573,8 +577,8 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
             meta = json_object();
             json_object_set_new(out->result, "_meta", meta);
         }
-        json_object_set_new(meta, MCP_META_SERVER_INFO,
-                            mcp_server_info_json(req->conn->server, req->version));
+        /* Every modern version is 2025-06-18 or later: the same object. */
+        json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
         json_object_set_new(out->result, "resultType", json_string("complete"));
         if (m->scope) {
             json_object_set_new(out->result, "ttlMs", json_integer(m->ttl_ms));
