@@ -226,17 +226,23 @@ static void common_headers(struct MHD_Response *r, request_ctx *rc)
     }
 }
 
-static enum MHD_Result send_body(mcp_http *h, struct MHD_Connection *c,
-                                 request_ctx *rc, unsigned status,
-                                 const char *ctype, const char *body,
-                                 size_t len, const char *session_id)
+/* With MHD_RESPMEM_MUST_FREE the response takes body (malloc'd) over,
+ * and it is freed here when no response could be made. */
+static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
+                                      request_ctx *rc, unsigned status,
+                                      const char *ctype, const char *body,
+                                      size_t len, const char *session_id,
+                                      enum MHD_ResponseMemoryMode mode)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
 
-    r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (!r)
+    r = MHD_create_response_from_buffer(len, (void *)body, mode);
+    if (!r) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free((void *)body);
         return MHD_NO;
+    }
     if (ctype)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -255,6 +261,15 @@ static enum MHD_Result send_body(mcp_http *h, struct MHD_Connection *c,
     return ret;
 }
 
+static enum MHD_Result send_body(mcp_http *h, struct MHD_Connection *c,
+                                 request_ctx *rc, unsigned status,
+                                 const char *ctype, const char *body,
+                                 size_t len, const char *session_id)
+{
+    return send_body_mode(h, c, rc, status, ctype, body, len, session_id,
+                          MHD_RESPMEM_MUST_COPY);
+}
+
 /* A JSON-RPC reply (stolen) as application/json, or as a finished SSE
  * stream after the collected notifications when there are some and the
  * client takes text/event-stream. */
@@ -264,8 +279,6 @@ static enum MHD_Result send_reply(mcp_http *h, struct MHD_Connection *c,
                                   const char *session_id)
 {
     char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
-    enum MHD_Result ret;
-
     json_decref(reply);
     if (!text)
         return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
@@ -282,10 +295,9 @@ static enum MHD_Result send_reply(mcp_http *h, struct MHD_Connection *c,
         }
         free(ev);
     }
-    ret = send_body(h, c, rc, status, "application/json", text, strlen(text),
-                    session_id);
-    free(text);
-    return ret;
+    /* The reply's text becomes the response body as it is, uncopied. */
+    return send_body_mode(h, c, rc, status, "application/json", text, strlen(text),
+                          session_id, MHD_RESPMEM_MUST_FREE);
 }
 
 static enum MHD_Result send_error(mcp_http *h, struct MHD_Connection *c,
