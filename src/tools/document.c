@@ -74,37 +74,6 @@ static json_t *report_json(const ids_report *r, size_t limit)
     return o;
 }
 
-static const char *usage_of(const char *min, const char *max)
-{
-    const char *mn = min != NULL ? min : "1";
-    const char *mx = max != NULL ? max : "1";
-    if (strcmp(mn, "1") == 0 && strcmp(mx, "unbounded") == 0)
-        return "required";
-    if (strcmp(mn, "0") == 0 && strcmp(mx, "unbounded") == 0)
-        return "optional";
-    if (strcmp(mn, "0") == 0 && strcmp(mx, "0") == 0)
-        return "prohibited";
-    return "nonstandard";
-}
-
-static json_t *versions_json(const char *list)
-{
-    json_t *arr = json_array();
-    if (list == NULL)
-        return arr;
-    const char *p = list;
-    while (*p != '\0') {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-            p++;
-        const char *start = p;
-        while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-            p++;
-        if (p > start)
-            json_array_append_new(arr, json_stringn(start, (size_t)(p - start)));
-    }
-    return arr;
-}
-
 static json_t *spec_summary_json(const ids_spec_summary *s, size_t index)
 {
     json_t *o = json_object();
@@ -117,8 +86,8 @@ static json_t *spec_summary_json(const ids_spec_summary *s, size_t index)
     json_object_set_new(o, "name", json_string(name != NULL ? name : ""));
     if (ident != NULL)
         json_object_set_new(o, "identifier", json_string(ident));
-    json_object_set_new(o, "ifc_versions", versions_json(s->fields[IDS_SPEC_IFC_VERSION]));
-    json_object_set_new(o, "usage", json_string(usage_of(s->fields[IDS_SPEC_MIN_OCCURS],
+    json_object_set_new(o, "ifc_versions", tool_ifc_versions_json(s->fields[IDS_SPEC_IFC_VERSION]));
+    json_object_set_new(o, "usage", json_string(tool_usage_name(s->fields[IDS_SPEC_MIN_OCCURS],
                                                           s->fields[IDS_SPEC_MAX_OCCURS])));
     json_object_set_new(o, "applicability_facets", json_integer((json_int_t)s->n_applicability));
     json_object_set_new(o, "requirement_facets", json_integer((json_int_t)s->n_requirements));

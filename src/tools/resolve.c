@@ -407,3 +407,34 @@ json_t *tool_facet_to_json(const ids_facet *facet, size_t index)
         json_object_set_new(obj, "line", json_integer(facet->line));
     return obj;
 }
+
+const char *tool_usage_name(const char *min, const char *max)
+{
+    const char *mn = min != NULL ? min : "1";
+    const char *mx = max != NULL ? max : "1";
+    if (strcmp(mn, "1") == 0 && strcmp(mx, "unbounded") == 0)
+        return "required";
+    if (strcmp(mn, "0") == 0 && strcmp(mx, "unbounded") == 0)
+        return "optional";
+    if (strcmp(mn, "0") == 0 && strcmp(mx, "0") == 0)
+        return "prohibited";
+    return "nonstandard";
+}
+
+json_t *tool_ifc_versions_json(const char *list)
+{
+    json_t *arr = json_array();
+    if (list == NULL)
+        return arr;
+    const char *p = list;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        const char *start = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            p++;
+        if (p > start)
+            json_array_append_new(arr, json_stringn(start, (size_t)(p - start)));
+    }
+    return arr;
+}

@@ -89,32 +89,7 @@ static bool versions_arg(tool_ctx *c, char *buf, size_t size)
     return true;
 }
 
-static json_t *versions_json(const char *list)
-{
-    json_t *arr = json_array();
-    char *copy = strdup(list != NULL ? list : "");
-    char *save = NULL;
-    for (char *tok = copy != NULL ? strtok_r(copy, " \t\r\n", &save) : NULL; tok != NULL;
-         tok = strtok_r(NULL, " \t\r\n", &save))
-        json_array_append_new(arr, json_string(tok));
-    free(copy);
-    return arr;
-}
-
 /* ---- usage ---- */
-
-static const char *usage_of(const char *min, const char *max)
-{
-    const char *mn = min != NULL ? min : "1";
-    const char *mx = max != NULL ? max : "1";
-    if (strcmp(mn, "1") == 0 && strcmp(mx, "unbounded") == 0)
-        return "required";
-    if (strcmp(mn, "0") == 0 && strcmp(mx, "unbounded") == 0)
-        return "optional";
-    if (strcmp(mn, "0") == 0 && strcmp(mx, "0") == 0)
-        return "prohibited";
-    return "nonstandard";
-}
 
 /* Reads usage / min_occurs / max_occurs. *given is false when none was
  * passed (min and max then stay untouched). */
@@ -199,14 +174,14 @@ static void add_impl(tool_ctx *c)
     json_object_set_new(r, "spec_id", json_string(key != NULL ? key : ""));
     json_object_set_new(r, "spec_index", json_integer((json_int_t)index + 1));
     json_object_set_new(r, "spec_name", json_string(fields.values[IDS_SPEC_NAME]));
-    json_object_set_new(r, "ifc_versions", versions_json(versions));
-    json_object_set_new(r, "usage", json_string(usage_of(min, max)));
+    json_object_set_new(r, "ifc_versions", tool_ifc_versions_json(versions));
+    json_object_set_new(r, "usage", json_string(tool_usage_name(min, max)));
     json_object_set_new(r, "min_occurs", json_string(min));
     json_object_set_new(r, "max_occurs", json_string(max));
     tool_ok(c, r, "Added specification %zu '%s' (spec_id %s, %s). Next: add facets; they "
                   "go to this specification when spec_id is left out.",
             index + 1, fields.values[IDS_SPEC_NAME], key != NULL ? key : "",
-            usage_of(min, max));
+            tool_usage_name(min, max));
     free(key);
     free(name);
 }
@@ -244,8 +219,8 @@ static void get_impl(tool_ctx *c)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (view->fields[names[i].f] != NULL)
             json_object_set_new(spec, names[i].key, json_string(view->fields[names[i].f]));
-    json_object_set_new(spec, "ifc_versions", versions_json(view->fields[IDS_SPEC_IFC_VERSION]));
-    json_object_set_new(spec, "usage", json_string(usage_of(view->fields[IDS_SPEC_MIN_OCCURS],
+    json_object_set_new(spec, "ifc_versions", tool_ifc_versions_json(view->fields[IDS_SPEC_IFC_VERSION]));
+    json_object_set_new(spec, "usage", json_string(tool_usage_name(view->fields[IDS_SPEC_MIN_OCCURS],
                                                              view->fields[IDS_SPEC_MAX_OCCURS])));
     if (view->line > 0)
         json_object_set_new(spec, "line", json_integer(view->line));

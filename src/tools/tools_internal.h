@@ -159,6 +159,12 @@ const char *tool_base_type_list(void);
 
 /* A facet as JSON: facet_index, kind, parameters, attributes, line. */
 json_t *tool_facet_to_json(const ids_facet *facet, size_t index);
+/* "required", "optional", "prohibited" for the applicability's
+ * minOccurs/maxOccurs (absent attributes are the XSD's 1/1), or
+ * "nonstandard" for any other pair. */
+const char *tool_usage_name(const char *min_occurs, const char *max_occurs);
+/* An ifcVersion attribute's tokens as a JSON array (empty for NULL). */
+json_t *tool_ifc_versions_json(const char *list);
 
 /* ---- files (paths.c) ---- */
 
