@@ -384,6 +384,31 @@ static void audit_optional_value(const xmlNode *facet, ids_facet_kind kind,
                   ids_facet_kind_name(kind));
 }
 
+static void audit_entity_name(const xmlNode *facet, ids_facet_kind kind,
+                              ids_findings *out)
+{
+    const xmlNode *name = ids_param_node(facet, kind, IDS_PARAM_NAME);
+    const xmlNode *simple = name != NULL ? simple_of(name) : NULL;
+    if (simple != NULL) {
+        char *text = ids_text_dup(simple);
+        if (text != NULL && !ids_ifc_class_name_form(text))
+            AUDIT_ERR(out, "E1", simple, "entity name '%s' is not an IFC class name: "
+                      "IDS names classes in upper case, e.g. IFCWALL", text);
+        free(text);
+        return;
+    }
+    const xmlNode *r = name != NULL ? restriction_of(name) : NULL;
+    for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
+        if (!ids_node_is_xs(c, "enumeration"))
+            continue;
+        char *v = ids_attr_dup(c, "value");
+        if (v != NULL && !ids_ifc_class_name_form(v))
+            AUDIT_ERR(out, "E1", c, "enumerated entity name '%s' is not an IFC class "
+                      "name: IDS names classes in upper case, e.g. IFCWALL", v);
+        free(v);
+    }
+}
+
 static void audit_facet(const xmlNode *facet, ids_location loc, ids_findings *out)
 {
     int kind = ids_facet_kind_of(facet);
@@ -416,6 +441,8 @@ static void audit_facet(const xmlNode *facet, ids_location loc, ids_findings *ou
         break;
     case IDS_FACET_ENTITY:
     case IDS_FACET_PARTOF:
+        audit_entity_name(facet, (ids_facet_kind)kind, out);
+        break;
     case IDS_FACET_KIND_COUNT:
         break;
     }

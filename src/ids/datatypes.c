@@ -635,3 +635,17 @@ bool ids_lexical_valid(const char *base, const char *value)
         return lex_duration(value);
     return true;
 }
+
+/* IFC class names are upper-case letters and digits (IFCWALL,
+ * IFCBSPLINECURVEWITHKNOTS, IFCCARTESIANPOINTLIST2D), and IDS compares them
+ * case-sensitively: "IfcWall" can never match. This part of rule E1 needs
+ * no IFC schema data; whether the class exists does. */
+bool ids_ifc_class_name_form(const char *name)
+{
+    if (name == NULL || name[0] < 'A' || name[0] > 'Z')
+        return false;
+    for (const char *p = name; *p != '\0'; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}

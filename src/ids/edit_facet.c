@@ -206,6 +206,22 @@ static ids_status facet_check(const ids_facet *f, ids_location loc, ids_error *e
         if (st != IDS_OK)
             return st;
     }
+    if (f->kind == IDS_FACET_ENTITY || f->kind == IDS_FACET_PARTOF) {
+        /* E1: IDS compares class names case-sensitively, so "IfcWall" could
+         * never match anything. */
+        const ids_value *name = &f->params[IDS_PARAM_NAME];
+        if (name->kind == IDS_VALUE_SIMPLE && !ids_ifc_class_name_form(name->simple))
+            return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                           "%s name '%.80s' is not an IFC class name; IDS writes classes "
+                           "in upper case, e.g. IFCWALL", kname, name->simple);
+        for (size_t i = 0; name->kind == IDS_VALUE_RESTRICTION && i < name->n_items; i++)
+            if (name->items[i].facet == IDS_XS_ENUMERATION &&
+                !ids_ifc_class_name_form(name->items[i].value))
+                return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                               "%s name '%.80s' (enumeration) is not an IFC class name; "
+                               "IDS writes classes in upper case, e.g. IFCWALL",
+                               kname, name->items[i].value);
+    }
     if (optional && !has_value &&
         (f->kind == IDS_FACET_CLASSIFICATION || f->kind == IDS_FACET_MATERIAL ||
          f->kind == IDS_FACET_ATTRIBUTE))

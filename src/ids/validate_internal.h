@@ -61,6 +61,10 @@ const char *ids_datatype_base(const char *data_type);
  * expressions of DOC:DataTypes.md (string accepts anything). Unknown bases
  * accept anything too: X2 reports them. */
 bool ids_lexical_valid(const char *base, const char *value);
+/* True when name has the form of an IFC class name as IDS writes it:
+ * upper-case letters and digits, starting with a letter (rule E1's part
+ * that needs no schema data). */
+bool ids_ifc_class_name_form(const char *name);
 /* Rows in the dataType table, for tests. */
 size_t ids_datatype_count(void);
 

@@ -715,6 +715,21 @@ EDIT(find_none)
     return ids_spec_find(d, &(ids_spec_ref){.by = IDS_SPEC_BY_NAME, .key = "Roofs"}, &i, e);
 }
 
+EDIT(partof_mixed_case)
+{
+    ids_facet f = fac(IDS_FACET_PARTOF);
+    f.params[IDS_PARAM_NAME] = sv("IfcBuildingStorey");
+    return add_app(d, e, f);
+}
+
+EDIT(partof_enumeration_mixed_case)
+{
+    ids_facet f = fac(IDS_FACET_PARTOF);
+    f.params[IDS_PARAM_NAME] = R("xs:string", X(ENUMERATION, "IFCSPACE"),
+                                 X(ENUMERATION, "IfcSite"));
+    return add_app(d, e, f);
+}
+
 typedef struct forbidden {
     const char *name;
     ids_status (*edit)(ids_doc *, ids_error *);
@@ -723,6 +738,10 @@ typedef struct forbidden {
 } forbidden;
 
 static const forbidden forbidden_edits[] = {
+    {"mixed-case class name", partof_mixed_case, IDS_ERR_INVALID_ARG,
+     "'IfcBuildingStorey' is not an IFC class name; IDS writes classes in upper case"},
+    {"mixed-case class name in an enumeration", partof_enumeration_mixed_case,
+     IDS_ERR_INVALID_ARG, "'IfcSite' (enumeration) is not an IFC class name"},
     {"second entity in applicability", second_entity_app, IDS_ERR_INVALID_ARG,
      "applicability already has an entity facet (at most one); update it"},
     {"second entity in requirements", second_entity_req, IDS_ERR_INVALID_ARG,
@@ -1324,7 +1343,9 @@ static void test_text_round_trip(void **state)
     f.values[IDS_SPEC_DESCRIPTION] = tricky;
     size_t s = 99;
     assert_int_equal(ids_spec_add(doc, &f, &s, &err), IDS_OK);
-    ids_facet e = entity(tricky);
+    /* An attribute name, not an entity name: entity names must have the
+     * form of an IFC class (rule E1), attribute names are free text here. */
+    ids_facet e = attribute(tricky, sv(tricky));
     add_facet(doc, s, IDS_APPLICABILITY, &e);
     ids_facet a = attribute("Name", R("xs:string", X(ENUMERATION, tricky)));
     add_facet(doc, s, IDS_APPLICABILITY, &a);
@@ -1338,6 +1359,7 @@ static void test_text_round_trip(void **state)
     xmlNode *app = ids_location_node(ids_spec_node(again, 0), IDS_APPLICABILITY);
     assert_int_equal(ids_facet_read(ids_facet_node(app, 0), &got, &err), IDS_OK);
     assert_string_equal(got.params[IDS_PARAM_NAME].simple, tricky);
+    assert_string_equal(got.params[IDS_PARAM_VALUE].simple, tricky);
     ids_facet_clear(&got);
     assert_int_equal(ids_facet_read(ids_facet_node(app, 1), &got, &err), IDS_OK);
     assert_string_equal(got.params[IDS_PARAM_VALUE].items[0].value, tricky);

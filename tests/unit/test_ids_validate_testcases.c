@@ -127,7 +127,7 @@ static size_t audit_errors(const ids_report *r)
 /* ---- the 314 files ---- */
 
 /* The invalid-* files that the rules without IFC data catch, and the rule
- * that does. The other twenty need IFC schema data:
+ * that does. The other nineteen need IFC schema data:
  *  - attribute/invalid-booleans_..._2_3, integers_..._2_2, only_specifically_
  *    formatted_numbers_1_4 and 2_4, specifying_a_float_...: the value's
  *    lexical form depends on the IFC type of the attribute (A3);
@@ -135,8 +135,8 @@ static size_t audit_errors(const ids_report *r)
  *    whether a name is an explicit attribute of the class (A1);
  *  - attribute/invalid-value_checks_always_fail_for_lists/objects/selects:
  *    whether the attribute has a simple value type (A2);
- *  - entity/invalid-*: class names, upper case and the applicability/
- *    requirements intersection (E1, S6);
+ *  - the other five entity/invalid-*: whether a class exists, and the
+ *    applicability/requirements intersection (E1, S6);
  *  - partof/invalid-a_group_predefined_type_...: predefined types of the
  *    class in each version (E2);
  *  - restriction/invalid-patterns_always_fail_on_any_number and
@@ -147,6 +147,7 @@ static const struct {
     const char *rule;
 } caught[] = {
     {"invalid-prohibited_specifications_invalid_if_requirements_are_specified.ids", "S4"},
+    {"invalid-entities_must_be_specified_as_uppercase_strings.ids", "E1"},
     {"invalid-booleans_must_be_specified_as_lowercase_strings_3_3.ids", "P5"},
     {"invalid-integer_values_are_checked_using_type_casting_4_4.ids", "P5"},
     {"invalid-integer_values_cannot_be_stored_with_decimal_2_4.ids", "P5"},
@@ -161,7 +162,8 @@ static const char *caught_rule(const char *path)
 {
     const char *name = base_name(path);
     bool folder_ok = strstr(path, "/testcases/property/") != NULL ||
-                     strstr(path, "/testcases/ids/") != NULL;
+                     strstr(path, "/testcases/ids/") != NULL ||
+                     strstr(path, "/testcases/entity/") != NULL;
     for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
         if (strcmp(name, caught[i].file) == 0 && folder_ok)
             return caught[i].rule;
