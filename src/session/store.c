@@ -13,53 +13,75 @@
  *
  * The shape
  * ---------
- * One store lock guards a chained hash table and an LRU list; each record
- * has its own lock for its payload. The store lock is held for O(1) work
- * only: find, insert, unlink, a user count up or down, an LRU move. No
- * payload is ever built, used or freed under it, and the two kinds of lock
- * are never held together (session_internal.h has the field-by-field
- * table).
+ * The store is 64 shards (SESSION_SHARDS); a record lives in the shard
+ * named by its hash's top 6 bits. Each shard has its own lock, its own
+ * slice of the bucket array, its own LRU list and its own counters, so
+ * threads working on different sessions meet on one lock only when their
+ * ids fall in the same shard (1 time in 64 for two threads). Each record
+ * also has its own lock for its payload. A shard lock is held for O(1)
+ * work only: find, insert, unlink, a user count up or down, an LRU move.
+ * No payload is ever built, used or freed under it, and no thread ever
+ * holds two locks of this module at once (session_internal.h has the
+ * field-by-field table).
  *
- * - Hash table: power-of-two buckets, at least max_sessions of them (load
- *   factor <= 1), chained through the records themselves, so an insert is
- *   one allocation (the record) and an unlink is a walk of a chain of
- *   expected length under one. The hash is the id's first 64 random bits:
- *   only minted ids are inserted, so chains cannot be lengthened from
- *   outside and no seed is needed. The table never grows: its size is
- *   fixed by max_sessions, which is also the most it may hold, so there is
- *   never a rehash pause under the lock.
- * - LRU list: acquire and release stamp last_access and move the record to
- *   the hot end, O(1). Records without users therefore sit in order of
- *   last access, and the reaper (reaper.c) reads only the cold end and
- *   stops at the first record that is not yet over-idle: its work is
- *   proportional to what it evicts, not to what the store holds.
- * - Users: acquire raises the count under the store lock and then takes
+ * - Hash table: power-of-two buckets, at least max_sessions of them in all
+ *   (load factor <= 1), split evenly into one slice per shard and chained
+ *   through the records themselves, so an insert is one allocation (the
+ *   record) and an unlink is a walk of a chain of expected length under
+ *   one. The hash is the id's first 64 random bits: the shard is its top
+ *   bits and the bucket in the slice its low bits, so the two are
+ *   independent; only minted ids are inserted, so chains cannot be
+ *   lengthened from outside and no seed is needed. The table never grows,
+ *   so there is never a rehash pause under a lock.
+ * - LRU lists: acquire and release stamp last_access and move the record
+ *   to the hot end of its shard's list, O(1). Release keeps this under the
+ *   shard lock rather than batching or skipping it: each list must stay
+ *   exactly in last-access order for the reaper's "stop at the first
+ *   record not over-idle" to be right, and with 64 locks the move is rarely
+ *   contended. The reaper (reaper.c) reads each shard's cold end and stops
+ *   there at the first record not yet over-idle: its work is proportional
+ *   to what it evicts plus one lock per shard, not to what the store holds.
+ * - Users: acquire raises the count under the shard lock and then takes
  *   the record lock outside it; release drops the record lock, then the
- *   count under the store lock. A record with users is never freed: removal
- *   and eviction only unlink it (no new user can find it) and the release
- *   that brings the count to zero frees it, outside every lock. A user that
- *   was waiting for the record lock while the record was removed gets
- *   SESSION_NOT_FOUND rather than a record that no longer exists.
+ *   count under the shard lock. A record with users is never freed:
+ *   removal and eviction only unlink it (no new user can find it) and the
+ *   release that brings the count to zero frees it, outside every lock. A
+ *   user that was waiting for the record lock while the record was removed
+ *   gets SESSION_NOT_FOUND rather than a record that no longer exists.
  * - Expiry at lookup: a record idle longer than the TTL and without users
  *   is gone, whether or not the reaper has passed; the lookup that finds it
  *   unlinks it, counts it as expired and frees it after unlocking.
- * - Capacity: at max_sessions a create first reclaims records that are
- *   already over-idle from the cold end (they are gone anyway) and
- *   otherwise fails with SESSION_CAPACITY; it never evicts live work.
+ * - Capacity: one atomic count of places taken (linked records plus
+ *   creates between reserving and linking). A create reserves a place by
+ *   compare-and-swap from below max_sessions, so the count never exceeds
+ *   the limit even for a moment, and gives it back if the insert then
+ *   fails. At the limit it first reclaims records that are already
+ *   over-idle from the shards' cold ends, one shard lock at a time, at most
+ *   reap_batch of them, starting at its own shard; otherwise it fails with
+ *   SESSION_CAPACITY. It never evicts live work.
+ * - Counters: live, bytes, created, removed, evicted and expired are kept
+ *   per shard under its lock and summed by session_store_stats one shard at
+ *   a time (exact whenever the store is quiet); rejected, calls, errors,
+ *   reaper passes and the longest reaper hold are relaxed atomics.
  *
  * Complexity
  * ----------
  * create, acquire, release, remove: O(1) expected, each with one or two
- * short store-lock holds. A reaper pass: O(evicted + skipped in-use), in
- * holds of at most reap_batch records. Stats: O(1). Foreach: O(buckets +
- * records) in bounded holds.
+ * short shard-lock holds (a create at the limit: up to one per shard). A
+ * reaper pass: O(shards + evicted + skipped in-use), in holds of at most
+ * reap_batch records. Stats: O(shards). Foreach: O(buckets + records) in
+ * bounded holds, each within one shard.
  *
  * Memory
  * ------
  * A record is about 176 bytes on x86-64 (33-byte id, hash, five links and
- * counters, a 40-byte pthread mutex), 192 bytes as a glibc chunk; the table
- * adds one 8-byte bucket per 1 to 2 records allowed. At the default limit
- * of 200,000 that is 2 MiB of buckets and about 38 MiB for full records,
+ * counters, a 40-byte pthread mutex), 192 bytes as a glibc chunk, the same
+ * as before sharding: the shard is computed from the hash, not stored. The
+ * table adds one 8-byte bucket per 1 to 2 records allowed (the same total
+ * as one unsharded table; at least one bucket per shard), and the shards
+ * 64 x 128 bytes (two whole cache lines each, so two cores working in two
+ * shards do not share a line) = 8 KiB per store. At the default limit of
+ * 200,000 that is 2 MiB of buckets and about 38 MiB for full records,
  * before any payload. specs/session.md has the measured figures.
  */
 #include "session/session_internal.h"
@@ -72,9 +94,12 @@
 
 #define MIN_BUCKETS 16u                /* buckets */
 #define MAX_BUCKETS (1u << 22)         /* buckets; 32 MiB of table on 64-bit */
-#define FOREACH_RECORDS 128u           /* records copied per store-lock hold */
-#define FOREACH_BUCKETS 4096u          /* buckets scanned per store-lock hold */
+#define FOREACH_RECORDS 128u           /* records copied per shard-lock hold */
+#define FOREACH_BUCKETS 4096u          /* buckets scanned per shard-lock hold */
 #define NS_PER_MS 1000000ull           /* ns */
+
+_Static_assert(sizeof(session_shard) % SESSION_CACHE_LINE == 0,
+               "shards must not share cache lines");
 
 const char *session_status_name(session_status status)
 {
@@ -124,13 +149,22 @@ static size_t bucket_count_for(size_t max_sessions)
     return n;
 }
 
+/* The bucket of a hash within its shard: the low bits, while the shard is
+ * the top ones. */
+static session **bucket_of(session_shard *sh, const session_store *store,
+                           uint64_t hash)
+{
+    return &sh->buckets[hash & store->shard_mask];
+}
+
 session_status session_store_new(const session_config *config,
                                  session_store **out)
 {
     session_status st = SESSION_NOMEM;
     session_config defaults = {0};
     session_store *store = NULL;
-    bool lock_ready = false, reaper_lock_ready = false, cond_ready = false;
+    size_t locks_ready = 0;
+    bool reaper_lock_ready = false, cond_ready = false;
     pthread_condattr_t cattr;
     bool cattr_ready = false;
 
@@ -153,18 +187,34 @@ session_status session_store_new(const session_config *config,
     store->clock = config->clock ? config->clock : default_clock;
     store->clock_ctx = config->clock ? config->clock_ctx : NULL;
     store->payload_free = config->payload_free;
+    atomic_init(&store->reserved, 0);
+    atomic_init(&store->rejected, 0);
+    atomic_init(&store->reaper_passes, 0);
+    atomic_init(&store->lock_hold_max_ns, 0);
     atomic_init(&store->calls, 0);
     atomic_init(&store->errors, 0);
 
-    size_t nbuckets = bucket_count_for(store->max_sessions);
-    store->mask = nbuckets - 1;
-    store->buckets = calloc(nbuckets, sizeof *store->buckets);
+    /* The same total as one table of at least max_sessions buckets, split
+     * evenly; a tiny store still gives every shard one bucket. */
+    size_t per_shard = bucket_count_for(store->max_sessions) / SESSION_SHARDS;
+    if (per_shard == 0)
+        per_shard = 1;
+    store->shard_mask = per_shard - 1;
+    store->buckets = calloc(per_shard * SESSION_SHARDS, sizeof *store->buckets);
     if (store->buckets == NULL)
         goto out;
-
-    if (pthread_mutex_init(&store->lock, NULL) != 0)
+    store->shards = aligned_alloc(SESSION_CACHE_LINE,
+                                  SESSION_SHARDS * sizeof *store->shards);
+    if (store->shards == NULL)
         goto out;
-    lock_ready = true;
+    memset(store->shards, 0, SESSION_SHARDS * sizeof *store->shards);
+    for (; locks_ready < SESSION_SHARDS; locks_ready++) {
+        session_shard *sh = &store->shards[locks_ready];
+        sh->buckets = store->buckets + locks_ready * per_shard;
+        if (pthread_mutex_init(&sh->lock, NULL) != 0)
+            goto out;
+    }
+
     if (pthread_mutex_init(&store->reaper_lock, NULL) != 0)
         goto out;
     reaper_lock_ready = true;
@@ -190,8 +240,9 @@ out:
             pthread_cond_destroy(&store->reaper_cond);
         if (reaper_lock_ready)
             pthread_mutex_destroy(&store->reaper_lock);
-        if (lock_ready)
-            pthread_mutex_destroy(&store->lock);
+        for (size_t i = 0; i < locks_ready; i++)
+            pthread_mutex_destroy(&store->shards[i].lock);
+        free(store->shards);
         free(store->buckets);
         free(store);
     }
@@ -203,76 +254,88 @@ void session_store_free(session_store *store)
     if (store == NULL)
         return;
     session_reaper_stop(store);
-    /* Every linked record is on the LRU list. Records already unlinked but
-     * still held belong to their holders, who by contract are gone. */
-    session *s = store->cold;
-    while (s != NULL) {
-        session *next = s->newer;
-        atomic_store_explicit(&s->linked, false, memory_order_relaxed);
-        session_destroy(store, s);
-        s = next;
+    /* Every linked record is on its shard's LRU list. Records already
+     * unlinked but still held belong to their holders, who by contract are
+     * gone. */
+    for (size_t i = 0; i < SESSION_SHARDS; i++) {
+        session_shard *sh = &store->shards[i];
+        session *s = sh->cold;
+        while (s != NULL) {
+            session *next = s->newer;
+            atomic_store_explicit(&s->linked, false, memory_order_relaxed);
+            session_destroy(store, s);
+            s = next;
+        }
+        pthread_mutex_destroy(&sh->lock);
     }
     pthread_cond_destroy(&store->reaper_cond);
     pthread_mutex_destroy(&store->reaper_lock);
-    pthread_mutex_destroy(&store->lock);
+    free(store->shards);
     free(store->buckets);
     free(store);
 }
 
-/* ---- LRU list and hash table; all under the store lock ---------------- */
+/* ---- LRU list and hash table; all under the shard lock ---------------- */
 
-static void lru_remove(session_store *store, session *s)
+static void lru_remove(session_shard *sh, session *s)
 {
     if (s->older != NULL)
         s->older->newer = s->newer;
     else
-        store->cold = s->newer;
+        sh->cold = s->newer;
     if (s->newer != NULL)
         s->newer->older = s->older;
     else
-        store->hot = s->older;
+        sh->hot = s->older;
     s->older = s->newer = NULL;
 }
 
-static void lru_push_hot(session_store *store, session *s)
+static void lru_push_hot(session_shard *sh, session *s)
 {
-    s->older = store->hot;
+    s->older = sh->hot;
     s->newer = NULL;
-    if (store->hot != NULL)
-        store->hot->newer = s;
+    if (sh->hot != NULL)
+        sh->hot->newer = s;
     else
-        store->cold = s;
-    store->hot = s;
+        sh->cold = s;
+    sh->hot = s;
 }
 
-void session_lru_touch_locked(session_store *store, session *s)
+void session_lru_touch_locked(session_shard *sh, session *s)
 {
-    if (store->hot != s) {
-        lru_remove(store, s);
-        lru_push_hot(store, s);
+    assert(sh->held);
+    if (sh->hot != s) {
+        lru_remove(sh, s);
+        lru_push_hot(sh, s);
     }
 }
 
-static session *find_locked(session_store *store, const char *id, uint64_t hash)
+static session *find_locked(session_store *store, session_shard *sh,
+                            const char *id, uint64_t hash)
 {
-    for (session *s = store->buckets[hash & store->mask]; s != NULL; s = s->hnext)
+    assert(sh->held);
+    for (session *s = *bucket_of(sh, store, hash); s != NULL; s = s->hnext)
         if (s->hash == hash && memcmp(s->id, id, SESSION_ID_LEN) == 0)
             return s;
     return NULL;
 }
 
-void session_unlink_locked(session_store *store, session *s)
+void session_unlink_locked(session_store *store, session_shard *sh, session *s)
 {
+    assert(sh->held);
+    assert(sh == session_shard_of(store, s->hash));
     assert(atomic_load_explicit(&s->linked, memory_order_relaxed));
-    session **pp = &store->buckets[s->hash & store->mask];
+    session **pp = bucket_of(sh, store, s->hash);
     while (*pp != s)
         pp = &(*pp)->hnext;
     *pp = s->hnext;
     s->hnext = NULL;
-    lru_remove(store, s);
+    lru_remove(sh, s);
     atomic_store_explicit(&s->linked, false, memory_order_relaxed);
-    store->live--;
-    store->bytes -= s->bytes;
+    sh->live--;
+    sh->bytes -= s->bytes;
+    /* Relaxed: the count orders nothing; the table has its own locks. */
+    atomic_fetch_sub_explicit(&store->reserved, 1, memory_order_relaxed);
 }
 
 bool session_is_expired_locked(const session_store *store, const session *s,
@@ -285,16 +348,18 @@ bool session_is_expired_locked(const session_store *store, const session *s,
 
 /* Finds a live record. One found over-idle is unlinked and counted as
  * expired, and handed back in *victim for the caller to free after
- * unlocking; the lookup then reports it as not found. */
-static session *lookup_locked(session_store *store, const char *id, uint64_t hash,
-                              uint64_t now, session **victim)
+ * unlocking; the lookup then reports it as not found. Precondition: the
+ * shard lock held. */
+static session *lookup_locked(session_store *store, session_shard *sh,
+                              const char *id, uint64_t hash, uint64_t now,
+                              session **victim)
 {
-    session *s = find_locked(store, id, hash);
+    session *s = find_locked(store, sh, id, hash);
     if (s == NULL)
         return NULL;
     if (session_is_expired_locked(store, s, now)) {
-        session_unlink_locked(store, s);
-        store->expired++;
+        session_unlink_locked(store, sh, s);
+        sh->expired++;
         *victim = s;
         return NULL;
     }
@@ -319,6 +384,60 @@ void session_destroy_chain(session_store *store, session *chain)
     }
 }
 
+/* ---- capacity ----------------------------------------------------------- */
+
+/* Takes one place under max_sessions. Compare-and-swap from below the
+ * limit, never add-then-undo: the count never goes over the limit even for
+ * a moment, so a concurrent create is never refused for a place that was
+ * about to be given back. */
+static bool reserve_place(session_store *store)
+{
+    size_t n = atomic_load_explicit(&store->reserved, memory_order_relaxed);
+    while (n < store->max_sessions)
+        if (atomic_compare_exchange_weak_explicit(&store->reserved, &n, n + 1,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed))
+            return true;
+    return false;
+}
+
+/* At the limit: over-idle records are gone already, so reclaim them from
+ * the shards' cold ends until a place can be reserved. One shard lock at a
+ * time, at most store->batch records examined in all, victims chained on
+ * *victims for the caller to free outside every lock. The walk starts at
+ * the new record's shard so that concurrent creates spread over shards. */
+static bool reclaim_and_reserve(session_store *store, size_t first,
+                                uint64_t *now, session **victims)
+{
+    size_t examined = 0;
+    for (size_t k = 0; k < SESSION_SHARDS && examined < store->batch; k++) {
+        session_shard *sh = &store->shards[(first + k) & (SESSION_SHARDS - 1)];
+        bool got = false;
+        session_shard_lock(sh);
+        *now = session_store_now(store);
+        while (examined < store->batch) {
+            session *cold = sh->cold;
+            if (cold == NULL || !session_is_expired_locked(store, cold, *now))
+                break;
+            examined++;
+            session_unlink_locked(store, sh, cold);
+            sh->expired++;
+            cold->hnext = *victims;
+            *victims = cold;
+            got = reserve_place(store);
+            if (got)
+                break;
+        }
+        session_shard_unlock(sh);
+        if (got)
+            return true;
+        /* Another create may have freed a place meanwhile. */
+        if (reserve_place(store))
+            return true;
+    }
+    return false;
+}
+
 /* ---- create, acquire, release, remove --------------------------------- */
 
 session_status session_create(session_store *store, session **out,
@@ -327,7 +446,7 @@ session_status session_create(session_store *store, session **out,
     session_status st;
     session *s = NULL;
     session *victims = NULL;
-    bool mutex_ready = false;
+    bool mutex_ready = false, record_locked = false, reserved = false;
 
     if (out != NULL)
         *out = NULL;
@@ -355,48 +474,48 @@ session_status session_create(session_store *store, session **out,
     /* Nobody can see the record yet, so this never waits; it is handed out
      * already acquired. */
     pthread_mutex_lock(&s->lock);
+    record_locked = true;
 
-    pthread_mutex_lock(&store->lock);
-    uint64_t now = session_store_now(store);
-    /* Over-idle records are gone already; reclaim a bounded few so that
-     * abandoned sessions do not lock out new ones between reaper passes. */
-    for (size_t n = 0; store->live >= store->max_sessions && n < store->batch; n++) {
-        session *cold = store->cold;
-        if (cold == NULL || !session_is_expired_locked(store, cold, now))
-            break;
-        session_unlink_locked(store, cold);
-        store->expired++;
-        cold->hnext = victims;
-        victims = cold;
-    }
-    if (store->live >= store->max_sessions) {
-        store->rejected++;
+    session_shard *sh = session_shard_of(store, s->hash);
+    uint64_t now = 0;
+    reserved = reserve_place(store) ||
+               reclaim_and_reserve(store, (size_t)(sh - store->shards), &now, &victims);
+    if (!reserved) {
+        atomic_fetch_add_explicit(&store->rejected, 1, memory_order_relaxed);
         st = SESSION_CAPACITY;
-    } else if (find_locked(store, s->id, s->hash) != NULL) {
+        goto out;
+    }
+
+    session_shard_lock(sh);
+    now = session_store_now(store);
+    if (find_locked(store, sh, s->id, s->hash) != NULL) {
         /* Two equal 128-bit draws mean the generator is broken, not
          * unlucky; refuse rather than hand out a shared id. */
         st = SESSION_ERR_RANDOM;
     } else {
-        session **bucket = &store->buckets[s->hash & store->mask];
+        session **bucket = bucket_of(sh, store, s->hash);
         s->hnext = *bucket;
         *bucket = s;
-        lru_push_hot(store, s);
+        lru_push_hot(sh, s);
         atomic_store_explicit(&s->linked, true, memory_order_relaxed);
         s->created_ns = s->last_access_ns = now;
-        store->live++;
-        store->created++;
+        sh->live++;
+        sh->created++;
+        reserved = false; /* the place now belongs to the linked record */
     }
-    pthread_mutex_unlock(&store->lock);
-    if (st != SESSION_OK)
-        pthread_mutex_unlock(&s->lock);
+    session_shard_unlock(sh);
 
 out:
+    if (reserved && st != SESSION_OK)
+        atomic_fetch_sub_explicit(&store->reserved, 1, memory_order_relaxed);
     session_destroy_chain(store, victims);
     if (st == SESSION_OK) {
         if (id_out != NULL)
             memcpy(id_out, s->id, SESSION_ID_SIZE);
         *out = s;
     } else if (s != NULL) {
+        if (record_locked)
+            pthread_mutex_unlock(&s->lock);
         if (mutex_ready)
             pthread_mutex_destroy(&s->lock);
         free(s);
@@ -415,15 +534,16 @@ session_status session_acquire(session_store *store, const char *id,
     if (store == NULL || out == NULL || !session_id_parse(id, &hash))
         return SESSION_INVALID;
 
-    pthread_mutex_lock(&store->lock);
+    session_shard *sh = session_shard_of(store, hash);
+    session_shard_lock(sh);
     uint64_t now = session_store_now(store);
-    session *s = lookup_locked(store, id, hash, now, &victim);
+    session *s = lookup_locked(store, sh, id, hash, now, &victim);
     if (s != NULL) {
         s->users++;
         s->last_access_ns = now;
-        session_lru_touch_locked(store, s);
+        session_lru_touch_locked(sh, s);
     }
-    pthread_mutex_unlock(&store->lock);
+    session_shard_unlock(sh);
 
     if (victim != NULL)
         session_destroy(store, victim);
@@ -441,25 +561,30 @@ session_status session_acquire(session_store *store, const char *id,
     return SESSION_OK;
 }
 
+/* The LRU move stays under the shard lock: the reaper's "stop at the first
+ * record not over-idle" is only right while each shard's list is exactly
+ * in last-access order, and with one shard lock per 1/64 of the sessions
+ * two threads on different sessions rarely wait for each other here. */
 void session_release(session *s)
 {
     if (s == NULL)
         return;
     session_store *store = s->store;
+    session_shard *sh = session_shard_of(store, s->hash);
     bool free_now;
 
     pthread_mutex_unlock(&s->lock);
-    pthread_mutex_lock(&store->lock);
+    session_shard_lock(sh);
     assert(s->users > 0);
     s->users--;
     if (atomic_load_explicit(&s->linked, memory_order_relaxed)) {
         s->last_access_ns = session_store_now(store);
-        session_lru_touch_locked(store, s);
+        session_lru_touch_locked(sh, s);
         free_now = false;
     } else {
         free_now = s->users == 0;
     }
-    pthread_mutex_unlock(&store->lock);
+    session_shard_unlock(sh);
     if (free_now)
         session_destroy(store, s);
 }
@@ -472,15 +597,16 @@ session_status session_remove(session_store *store, const char *id)
     if (store == NULL || !session_id_parse(id, &hash))
         return SESSION_INVALID;
 
-    pthread_mutex_lock(&store->lock);
-    session *s = lookup_locked(store, id, hash, session_store_now(store), &victim);
+    session_shard *sh = session_shard_of(store, hash);
+    session_shard_lock(sh);
+    session *s = lookup_locked(store, sh, id, hash, session_store_now(store), &victim);
     if (s != NULL) {
-        session_unlink_locked(store, s);
-        store->removed++;
+        session_unlink_locked(store, sh, s);
+        sh->removed++;
         if (s->users == 0)
             victim = s;
     }
-    pthread_mutex_unlock(&store->lock);
+    session_shard_unlock(sh);
 
     if (victim != NULL)
         session_destroy(store, victim);
@@ -492,13 +618,14 @@ void session_remove_held(session *s)
     if (s == NULL)
         return;
     session_store *store = s->store;
-    pthread_mutex_lock(&store->lock);
+    session_shard *sh = session_shard_of(store, s->hash);
+    session_shard_lock(sh);
     assert(s->users > 0);
     if (atomic_load_explicit(&s->linked, memory_order_relaxed)) {
-        session_unlink_locked(store, s);
-        store->removed++;
+        session_unlink_locked(store, sh, s);
+        sh->removed++;
     }
-    pthread_mutex_unlock(&store->lock);
+    session_shard_unlock(sh);
 }
 
 /* ---- accessors for a held record -------------------------------------- */
@@ -539,14 +666,14 @@ void session_set_bytes(session *s, size_t payload_bytes)
 {
     if (s == NULL)
         return;
-    session_store *store = s->store;
-    pthread_mutex_lock(&store->lock);
+    session_shard *sh = session_shard_of(s->store, s->hash);
+    session_shard_lock(sh);
     /* The store total covers linked records only; an unlinked one keeps
      * its own figure for whoever still holds it. */
     if (atomic_load_explicit(&s->linked, memory_order_relaxed))
-        store->bytes = store->bytes - s->bytes + payload_bytes;
+        sh->bytes = sh->bytes - s->bytes + payload_bytes;
     s->bytes = payload_bytes;
-    pthread_mutex_unlock(&store->lock);
+    session_shard_unlock(sh);
 }
 
 /* ---- snapshots -------------------------------------------------------- */
@@ -571,17 +698,22 @@ session_status session_get_info(session_store *store, const char *id,
     if (store == NULL || out == NULL || !session_id_parse(id, &hash))
         return SESSION_INVALID;
 
-    pthread_mutex_lock(&store->lock);
-    session *s = lookup_locked(store, id, hash, session_store_now(store), &victim);
+    session_shard *sh = session_shard_of(store, hash);
+    session_shard_lock(sh);
+    session *s = lookup_locked(store, sh, id, hash, session_store_now(store), &victim);
     if (s != NULL)
         snapshot_locked(s, out);
-    pthread_mutex_unlock(&store->lock);
+    session_shard_unlock(sh);
 
     if (victim != NULL)
         session_destroy(store, victim);
     return s != NULL ? SESSION_OK : SESSION_NOT_FOUND;
 }
 
+/* Sums the shards one lock at a time: each shard's figures are consistent
+ * with each other, the sum is exact whenever the store is quiet (which is
+ * when the invariant created == live + removed + evicted + expired is
+ * meant to hold), and no reader ever stops all shards at once. */
 void session_store_stats(session_store *store, session_stats *out)
 {
     if (out == NULL)
@@ -589,26 +721,32 @@ void session_store_stats(session_store *store, session_stats *out)
     memset(out, 0, sizeof *out);
     if (store == NULL)
         return;
-    pthread_mutex_lock(&store->lock);
-    out->live = store->live;
-    out->created = store->created;
-    out->removed = store->removed;
-    out->evicted = store->evicted;
-    out->expired = store->expired;
-    out->rejected = store->rejected;
-    out->bytes = store->bytes;
-    out->reaper_passes = store->reaper_passes;
-    out->lock_hold_max_ns = store->lock_hold_max_ns;
-    pthread_mutex_unlock(&store->lock);
+    for (size_t i = 0; i < SESSION_SHARDS; i++) {
+        session_shard *sh = &store->shards[i];
+        session_shard_lock(sh);
+        out->live += sh->live;
+        out->bytes += sh->bytes;
+        out->created += sh->created;
+        out->removed += sh->removed;
+        out->evicted += sh->evicted;
+        out->expired += sh->expired;
+        session_shard_unlock(sh);
+    }
+    out->rejected = atomic_load_explicit(&store->rejected, memory_order_relaxed);
+    out->reaper_passes = atomic_load_explicit(&store->reaper_passes, memory_order_relaxed);
+    out->lock_hold_max_ns = atomic_load_explicit(&store->lock_hold_max_ns,
+                                                 memory_order_relaxed);
     out->calls = atomic_load_explicit(&store->calls, memory_order_relaxed);
     out->errors = atomic_load_explicit(&store->errors, memory_order_relaxed);
 }
 
 /* Walks the buckets in bounded holds, copying snapshots into a buffer and
- * calling fn with the lock released. Buckets never move (the table does not
- * grow), so the bucket index is a stable cursor: a record linked for the
- * whole walk is reported exactly once; one created or ended during it may
- * or may not be. Over-idle records are skipped, not reported. */
+ * calling fn with the lock released. The shards' slices lie end to end in
+ * one array that never moves (the table does not grow), so an index into
+ * it is a stable cursor; a hold never crosses a shard's slice, so it needs
+ * only that shard's lock. A record linked for the whole walk is reported
+ * exactly once; one created or ended during it may or may not be.
+ * Over-idle records are skipped, not reported. */
 void session_foreach(session_store *store,
                      void (*fn)(const session_info *info, void *ctx), void *ctx)
 {
@@ -619,15 +757,18 @@ void session_foreach(session_store *store,
     if (buf == NULL)
         return;
 
-    size_t nbuckets = store->mask + 1;
+    size_t per_shard = store->shard_mask + 1;
+    size_t nbuckets = per_shard * SESSION_SHARDS;
     size_t cursor = 0;
     while (cursor < nbuckets) {
         size_t count = 0;
         bool oom = false;
-        pthread_mutex_lock(&store->lock);
+        session_shard *sh = &store->shards[cursor / per_shard];
+        size_t shard_end = (cursor / per_shard + 1) * per_shard;
+        size_t end = cursor + FOREACH_BUCKETS < shard_end ? cursor + FOREACH_BUCKETS
+                                                          : shard_end;
+        session_shard_lock(sh);
         uint64_t now = session_store_now(store);
-        size_t end = cursor + FOREACH_BUCKETS < nbuckets ? cursor + FOREACH_BUCKETS
-                                                         : nbuckets;
         for (; cursor < end; cursor++) {
             size_t chain = 0;
             for (session *s = store->buckets[cursor]; s != NULL; s = s->hnext)
@@ -649,7 +790,7 @@ void session_foreach(session_store *store,
                 if (!session_is_expired_locked(store, s, now))
                     snapshot_locked(s, &buf[count++]);
         }
-        pthread_mutex_unlock(&store->lock);
+        session_shard_unlock(sh);
         for (size_t i = 0; i < count; i++)
             fn(&buf[i], ctx);
         if (oom)

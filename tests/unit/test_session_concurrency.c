@@ -299,12 +299,122 @@ static void test_shutdown_with_live_sessions(void **state)
     assert_int_equal(atomic_load(&payloads_freed), 1000);
 }
 
+/* Capacity is one limit over all shards: threads racing to create in
+ * different shards never get more than max_sessions places between them,
+ * and every place freed is a place that can be taken again. */
+#define CAP_THREADS 4
+#define CAP_MAX 64
+#define CAP_ROUNDS 2000 /* remove-then-create per thread */
+
+typedef struct cap_worker {
+    session_store *store;
+    pthread_barrier_t *start;
+    char ids[CAP_MAX + 1][SESSION_ID_SIZE]; /* one spare for a refused create */
+    size_t held;               /* ids this thread created and still owns */
+    long ok, refused, removed;
+} cap_worker;
+
+static void *cap_main(void *arg)
+{
+    cap_worker *w = arg;
+    pthread_barrier_wait(w->start);
+    /* Fill: everyone creates until refused. */
+    for (;;) {
+        session *s;
+        session_status st = session_create(w->store, &s, w->ids[w->held]);
+        if (st == SESSION_CAPACITY) {
+            w->refused++;
+            break;
+        }
+        if (st != SESSION_OK || w->held >= CAP_MAX) {
+            atomic_fetch_add(&failures, 1);
+            return NULL;
+        }
+        session_release(s);
+        w->held++;
+        w->ok++;
+    }
+    pthread_barrier_wait(w->start);
+    /* Churn: give a place back, try to take one. */
+    for (int r = 0; r < CAP_ROUNDS; r++) {
+        if (w->held > 0) {
+            w->held--;
+            if (session_remove(w->store, w->ids[w->held]) != SESSION_OK)
+                atomic_fetch_add(&failures, 1);
+            w->removed++;
+        }
+        session *s;
+        session_status st = session_create(w->store, &s, w->ids[w->held]);
+        if (st == SESSION_OK) {
+            session_release(s);
+            w->held++;
+            w->ok++;
+        } else if (st == SESSION_CAPACITY) {
+            w->refused++;
+        } else {
+            atomic_fetch_add(&failures, 1);
+        }
+    }
+    return NULL;
+}
+
+static void test_capacity_across_shards(void **state)
+{
+    (void)state;
+    atomic_store(&failures, 0);
+    session_config cfg = {.max_sessions = CAP_MAX};
+    session_store *store;
+    assert_int_equal(session_store_new(&cfg, &store), SESSION_OK);
+    pthread_barrier_t start;
+    assert_int_equal(pthread_barrier_init(&start, NULL, CAP_THREADS), 0);
+    cap_worker *w = calloc(CAP_THREADS, sizeof *w);
+    assert_non_null(w);
+    pthread_t t[CAP_THREADS];
+    for (int i = 0; i < CAP_THREADS; i++) {
+        w[i].store = store;
+        w[i].start = &start;
+        assert_int_equal(pthread_create(&t[i], NULL, cap_main, &w[i]), 0);
+    }
+    size_t held = 0;
+    long ok = 0, refused = 0, removed = 0;
+    for (int i = 0; i < CAP_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        held += w[i].held;
+        ok += w[i].ok;
+        refused += w[i].refused;
+        removed += w[i].removed;
+    }
+    assert_int_equal(atomic_load(&failures), 0);
+    session_stats st;
+    session_store_stats(store, &st);
+    assert_true(held <= CAP_MAX);
+    assert_int_equal(st.live, held);
+    assert_int_equal(st.created, (uint64_t)ok);
+    assert_int_equal(st.rejected, (uint64_t)refused);
+    assert_int_equal(st.removed, (uint64_t)removed);
+    assert_int_equal(st.created, st.live + st.removed);
+    /* Every place given back can be taken again, up to the limit exactly. */
+    for (size_t n = held; n < CAP_MAX; n++) {
+        session *s;
+        char id[SESSION_ID_SIZE];
+        assert_int_equal(session_create(store, &s, id), SESSION_OK);
+        session_release(s);
+    }
+    session *s;
+    char id[SESSION_ID_SIZE];
+    assert_int_equal(session_create(store, &s, id), SESSION_CAPACITY);
+    pthread_barrier_destroy(&start);
+    free(w);
+    session_store_free(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_sessions),
         cmocka_unit_test(test_hot_sessions_at_capacity),
         cmocka_unit_test(test_shutdown_with_live_sessions),
+        cmocka_unit_test(test_capacity_across_shards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

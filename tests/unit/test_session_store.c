@@ -434,6 +434,32 @@ static void test_capacity_counts_held_records(void **state)
     fixture_free(f);
 }
 
+/* The store is sharded; capacity is one limit over all shards, and at it a
+ * create reclaims over-idle records from whichever shard holds them. */
+static void test_capacity_reclaims_across_shards(void **state)
+{
+    (void)state;
+    enum { MAX = 200 };
+    fixture *f = fixture_new(MAX, 4);
+    char id[SESSION_ID_SIZE];
+    for (int i = 0; i < MAX; i++)
+        make(f, i, id);
+    session *s;
+    assert_int_equal(session_create(f->store, &s, id), SESSION_CAPACITY);
+    f->now += TTL_NS + SEC_NS;
+    for (int i = 0; i < MAX; i++)
+        make(f, i, id);
+    assert_int_equal(session_create(f->store, &s, id), SESSION_CAPACITY);
+    session_stats st;
+    session_store_stats(f->store, &st);
+    assert_int_equal(st.live, MAX);
+    assert_int_equal(st.expired, MAX); /* one reclaimed per create, no more */
+    assert_int_equal(st.rejected, 2);
+    assert_int_equal(st.created, 2 * MAX);
+    fixture_free(f);
+    assert_int_equal(payloads_live, 0);
+}
+
 static void test_counters(void **state)
 {
     fixture *f = *state;
@@ -754,6 +780,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_waiting_user_is_served, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capacity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capacity_counts_held_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_capacity_reclaims_across_shards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_access_is_stamped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ttl_boundaries, setup, teardown),
