@@ -6,8 +6,9 @@
  * of what the payload is beyond the free function it is given.
  *
  * Rules (specs/session.md has the full page):
- * - The store lock is held only to find, insert or unlink a record; never
- *   while a payload is built, used or freed.
+ * - The store's locks (one per shard of the table, 64 shards) are held
+ *   only to find, insert or unlink a record; never while a payload is
+ *   built, used or freed.
  * - session_acquire() counts the caller as a user (refcount) and then takes
  *   the record's own lock, so uses of one session are serialized while
  *   different sessions proceed in parallel. session_release() undoes both
@@ -61,7 +62,7 @@ typedef struct session_config {
     size_t reap_batch;            /* 0 = SESSION_DEFAULT_REAP_BATCH */
     session_clock_fn clock;       /* NULL = CLOCK_MONOTONIC */
     void *clock_ctx;
-    /* Frees a payload; called outside every store lock, exactly once per
+    /* Frees a payload; called outside every lock of the store, exactly once per
      * payload. NULL when payloads need no freeing. */
     void (*payload_free)(void *payload);
 } session_config;
@@ -77,7 +78,7 @@ void session_store_free(session_store *store);
 
 /* Starts the reaper thread: it wakes every reap_interval (or at once on
  * shutdown) and evicts records idle longer than the TTL and without users,
- * in batches of reap_batch under the store lock, freeing them outside it. */
+ * in batches of reap_batch per shard-lock hold, freeing them outside it. */
 session_status session_reaper_start(session_store *store);
 /* One reaper pass, on the caller's thread; returns how many records it
  * evicted. For tests and for stores run without the thread. */
@@ -136,13 +137,13 @@ typedef struct session_stats {
     uint64_t errors;
     size_t bytes;        /* sum of session_set_bytes over live records */
     uint64_t reaper_passes;
-    uint64_t lock_hold_max_ns; /* longest single store-lock hold by the reaper */
+    uint64_t lock_hold_max_ns; /* longest single shard-lock hold by the reaper */
 } session_stats;
 
 void session_store_stats(session_store *store, session_stats *out);
 
 /* Calls fn for each live record's snapshot; fn must not call back into the
- * store. The store lock is not held while fn runs. */
+ * store. No lock of the store is held while fn runs. */
 void session_foreach(session_store *store,
                      void (*fn)(const session_info *info, void *ctx), void *ctx);
 
