@@ -21,8 +21,9 @@ struct mcp_server {
     _Atomic unsigned long long *tool_ok;
     _Atomic unsigned long long *tool_err;
     /* serverInfo of every modern result, made once and shared: never
-     * changed after mcp_server_new, and jansson's reference counts are
-     * atomic, so requests on any thread may hold it. */
+     * changed after mcp_server_new and marked static for jansson (refcount
+     * (size_t)-1, see mcp_server_new), so linking it from results on any
+     * thread never writes to it. */
     json_t *modern_info;
 };
 

@@ -106,6 +106,13 @@ mcp_server *mcp_server_new(const mcp_server_config *config)
     server->tool_err = calloc(server->n_tools ? server->n_tools : 1, sizeof *server->tool_err);
     if (server->name && server->version)
         server->modern_info = mcp_server_info_json(server, MCP_VERSION_2026_07_28);
+    /* Every modern result links this one object from many threads at once.
+     * jansson's json_incref reads the count without an atomic before its
+     * atomic increment, a race ThreadSanitizer rightly reports; a count of
+     * (size_t)-1 is jansson's mark for a static value, which incref and
+     * decref leave alone, so the shared object is never written. */
+    if (server->modern_info)
+        server->modern_info->refcount = (size_t)-1;
     if (!server->name || !server->version || !server->tool_ok || !server->tool_err ||
         !server->modern_info) {
         mcp_server_free(server);
@@ -126,7 +133,10 @@ void mcp_server_free(mcp_server *server)
     free(server->version);
     free((void *)server->tool_ok);
     free((void *)server->tool_err);
-    json_decref(server->modern_info);
+    if (server->modern_info) {
+        server->modern_info->refcount = 1; /* back to an ordinary value, to free it */
+        json_decref(server->modern_info);
+    }
     free(server);
 }
 
