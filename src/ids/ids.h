@@ -250,6 +250,10 @@ typedef struct ids_value {
     size_t n_items;
 } ids_value;
 
+/* Frees what a value owns (strings, items) and resets it to ABSENT; for
+ * values a caller built on the heap or read from a view. NULL is fine. */
+void ids_value_clear(ids_value *value);
+
 /* ---- facets ------------------------------------------------------------- */
 
 typedef enum ids_location {

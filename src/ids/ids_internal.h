@@ -55,7 +55,6 @@ xmlNode *ids_param_node(const xmlNode *facet, ids_facet_kind kind, ids_param par
  * caller frees with ids_value_clear. An element holding neither
  * simpleValue nor xs:restriction reads as ABSENT. */
 ids_status ids_value_read(const xmlNode *param, ids_value *out, ids_error *err);
-void ids_value_clear(ids_value *value);
 /* Reads a facet element into out (freed with ids_facet_clear). */
 ids_status ids_facet_read(const xmlNode *facet, ids_facet *out, ids_error *err);
 void ids_facet_clear(ids_facet *facet);

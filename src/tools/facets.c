@@ -36,7 +36,7 @@ typedef struct facet_tool {
 static void facet_clear(ids_facet *f)
 {
     for (int p = 0; p < IDS_PARAM_COUNT; p++)
-        tool_value_clear(&f->params[p]);
+        ids_value_clear(&f->params[p]);
     for (int a = 0; a < IDS_FATTR_COUNT; a++) {
         free(f->fattrs[a]);
         f->fattrs[a] = NULL;

@@ -236,16 +236,6 @@ static const struct {
 };
 #define N_RESTRICTION_KEYS (sizeof(restriction_keys) / sizeof(restriction_keys[0]))
 
-void tool_value_clear(ids_value *value)
-{
-    free(value->simple);
-    free(value->base);
-    for (size_t i = 0; i < value->n_items; i++)
-        free(value->items[i].value);
-    free(value->items);
-    memset(value, 0, sizeof(*value));
-}
-
 static bool push_item(ids_value *v, ids_xs_facet facet, const json_t *json)
 {
     char *text = tool_scalar_dup(json);
@@ -275,7 +265,7 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
             return false;
         }
         if (out->simple[0] == '\0') {
-            tool_value_clear(out);
+            ids_value_clear(out);
             tool_fail(c, "argument '%s' must not be empty; leave it out when the "
                          "parameter should not be checked", arg_name);
             return false;
@@ -330,7 +320,7 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
 nomem:
     tool_fail(c, "Out of memory while reading argument '%s'. Try again.", arg_name);
 fail:
-    tool_value_clear(out);
+    ids_value_clear(out);
     return false;
 }
 

@@ -192,7 +192,7 @@ static void apply(tool_ctx *c, json_t *value_json, const char *what)
                                                          : " (its previous value was replaced)");
     r = NULL;
 out:
-    tool_value_clear(&value);
+    ids_value_clear(&value);
     json_decref(t.previous);
     json_decref(r);
 }

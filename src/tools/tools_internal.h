@@ -145,11 +145,10 @@ char *tool_spec_list_text(const ids_doc *doc);
 char *tool_spec_key(const ids_doc *doc, size_t index, char **name_out);
 
 /* Converts a facet-parameter argument (string, number, boolean or a
- * restriction object) to an ids_value; clear with tool_value_clear. On
+ * restriction object) to an ids_value; clear with ids_value_clear. On
  * failure fails the call naming the argument and returns false. */
 bool tool_value_from_json(tool_ctx *c, const char *arg_name,
                           const json_t *json, ids_value *out);
-void tool_value_clear(ids_value *value);
 /* The same value as JSON: a string, or a restriction object. */
 json_t *tool_value_to_json(const ids_value *value);
 /* "xs:string" for "string" or "xs:string"; NULL when not a base IDS has. */
