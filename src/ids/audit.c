@@ -190,9 +190,13 @@ static void audit_restriction(const xmlNode *r, ids_findings *out)
             continue;
         const char *name = (const char *)c->name;
         int facet = ids_node_is_xs(c, NULL) ? ids_xs_facet_from_name(name) : -1;
-        bool unsupported = facet < 0 || facet == IDS_XS_TOTAL_DIGITS ||
-                           facet == IDS_XS_FRACTION_DIGITS;
-        if (unsupported)
+        bool digits = facet == IDS_XS_TOTAL_DIGITS || facet == IDS_XS_FRACTION_DIGITS;
+        bool unsupported = facet < 0 || (digits && !ids_base_takes_digits(base));
+        if (digits && !unsupported)
+            AUDIT_WARN(out, "X3", c, "xs:%s is valid XML Schema for base %s, but IDS 1.0 "
+                       "checkers do not evaluate it (the buildingSMART audit tool rejects "
+                       "it); a pattern or bounds say the same to every checker", name, base);
+        else if (unsupported)
             AUDIT_ERR(out, "X3", c, "xs:%s is not supported inside an IDS restriction; "
                       "use enumeration, pattern, bounds (min/maxInclusive, "
                       "min/maxExclusive) or lengths (length, minLength, maxLength)", name);

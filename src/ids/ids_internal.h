@@ -85,6 +85,12 @@ extern const char *const ids_relations[];
 extern const char *const ids_base_types[];
 /* True when the base (with "xs:" prefix) accepts that restriction facet. */
 bool ids_base_allows(const char *base, ids_xs_facet facet);
+/* True for the bases on which XML Schema defines totalDigits and
+ * fractionDigits (xs:decimal, xs:integer). ids_base_allows leaves the two
+ * out, as the IDS audit tool does: they are valid XSD that IDS 1.0
+ * checkers do not evaluate, so the editor accepts them on these bases and
+ * the audit warns (X3). */
+bool ids_base_takes_digits(const char *base);
 
 /* ---- editing helpers (value.c, edit.c, edit_facet.c) ---- */
 

@@ -425,6 +425,13 @@ const char *const ids_base_types[] = {
     "xs:anyURI", NULL,
 };
 
+bool ids_base_takes_digits(const char *base)
+{
+    /* XML Schema defines totalDigits and fractionDigits on xs:decimal and
+     * the types derived from it; of the IDS bases that is these two. */
+    return base != NULL && (strcmp(base, "xs:decimal") == 0 || strcmp(base, "xs:integer") == 0);
+}
+
 bool ids_base_allows(const char *base, ids_xs_facet facet)
 {
     if (base == NULL)

@@ -504,16 +504,18 @@ static ids_status check_restriction(const ids_value *value, const char *what,
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "%s: item %zu has an unknown restriction kind; allowed: "
                            "enumeration, pattern, minInclusive, maxInclusive, minExclusive, "
-                           "maxExclusive, length, minLength, maxLength",
+                           "maxExclusive, length, minLength, maxLength (and totalDigits, "
+                           "fractionDigits on xs:decimal / xs:integer)",
                            what, i + 1);
-        if (item->facet == IDS_XS_TOTAL_DIGITS || item->facet == IDS_XS_FRACTION_DIGITS)
+        bool digits = item->facet == IDS_XS_TOTAL_DIGITS ||
+                      item->facet == IDS_XS_FRACTION_DIGITS;
+        if (digits && !ids_base_takes_digits(value->base))
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "%s: %s is not supported by IDS 1.0 (checkers ignore it and "
-                           "the audit rejects it); use a pattern such as "
-                           "[0-9]{1,5}(\\.[0-9]{1,2})? or minInclusive/maxInclusive bounds "
-                           "instead",
-                           what, name);
-        if (!ids_base_allows(value->base, item->facet)) {
+                           "%s: %s is only defined for base xs:decimal or xs:integer, not "
+                           "%s; for other bases use a pattern such as "
+                           "[0-9]{1,5}(\\.[0-9]{1,2})? or minInclusive/maxInclusive bounds",
+                           what, name, value->base);
+        if (!digits && !ids_base_allows(value->base, item->facet)) {
             list_allowed_items(value->base, allowed, sizeof(allowed));
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "%s: %s is not allowed with base %s; allowed: %s", what, name,
@@ -553,6 +555,20 @@ static ids_status check_restriction(const ids_value *value, const char *what,
                                "allowed: XML Schema regex syntax, implicitly anchored "
                                "(e.g. [A-Z]{2}[0-9]+ or (EF|Pr)_.*); ^ and $ are not anchors",
                                what, item->value);
+        } else if (digits) {
+            unsigned long long n;
+            bool total = item->facet == IDS_XS_TOTAL_DIGITS;
+            if (!length_value(item->value, &n) || (total && n == 0))
+                return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                               "%s: %s '%.100s' is not a digit count; allowed: %s", what,
+                               name, item->value,
+                               total ? "a positive integer such as 5" :
+                                       "a non-negative integer such as 2");
+            if (!total && n != 0 && strcmp(value->base, "xs:integer") == 0)
+                return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                               "%s: fractionDigits %llu with base xs:integer leaves no "
+                               "value; allowed: 0, or base xs:decimal",
+                               what, n);
         } else if (is_length_facet(item->facet)) {
             unsigned long long n;
             if (!length_value(item->value, &n))

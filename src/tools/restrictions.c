@@ -432,8 +432,9 @@ const tool_def tool_group_restrictions[] = {
             "other restriction tools do not cover (for example a pattern plus a "
             "maximum length). Facet names: enumeration, pattern, minInclusive, "
             "maxInclusive, minExclusive, maxExclusive, length, minLength, maxLength, "
-            "totalDigits, fractionDigits (the last two are refused: IDS 1.0 does not "
-            "support them)." R_DESC,
+            "totalDigits, fractionDigits (the last two only with base xs:decimal or "
+            "xs:integer; IDS 1.0 checkers do not evaluate them, so validate_ids warns "
+            "and a pattern or bounds are the portable choice)." R_DESC,
         .input_schema = R_IN(BASE_PROP("xs:string") ",\"items\":{\"type\":\"array\","
                              "\"minItems\":1,\"items\":{\"type\":\"object\","
                              "\"properties\":{\"facet\":{\"enum\":[\"enumeration\","

@@ -447,7 +447,7 @@ static void test_facets_and_defaults(void **state)
         "pattern", "x");
     err(f, "add_length_restriction", "not a valid restriction", "{s:i, s:s, s:i}",
         "facet_index", 1, "base_type", "xs:double", "length", 3);
-    err(f, "set_restriction", "totalDigits is not supported", "{s:i, s:s, s:[{s:s, s:i}]}", "facet_index", 1,
+    err(f, "set_restriction", "totalDigits is only defined for base xs:decimal or xs:integer", "{s:i, s:s, s:[{s:s, s:i}]}", "facet_index", 1,
         "base_type", "xs:double", "items", "facet", "totalDigits", "value", 3);
 
     r = ok(f, "set_facet_parameter", "{s:i, s:s, s:s}", "facet_index", 1, "parameter_name",
