@@ -218,7 +218,7 @@ bool tool_check_room(tool_ctx *c)
     size_t limit = c->env->config != NULL ? c->env->config->max_doc_bytes : 0;
     if (limit == 0 || c->ts == NULL || c->ts->doc == NULL)
         return true;
-    size_t used = ids_doc_memory_estimate(c->ts->doc);
+    size_t used = c->ts->doc_bytes;
     if (used <= limit)
         return true;
     tool_fail(c, "The document has reached the size limit of this server (%zu bytes held, "
@@ -349,7 +349,8 @@ out:
     if (c.s != NULL) {
         session_count_call(c.s, out->is_error);
         if (c.changed && c.ts != NULL) {
-            session_set_bytes(c.s, c.ts->doc != NULL ? ids_doc_memory_estimate(c.ts->doc) : 0);
+            c.ts->doc_bytes = c.ts->doc != NULL ? ids_doc_memory_estimate(c.ts->doc) : 0;
+            session_set_bytes(c.s, c.ts->doc_bytes);
             env->document_changed = true;
         }
         session_release(c.s);

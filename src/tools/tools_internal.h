@@ -62,6 +62,10 @@ typedef struct tool_facet_memory {
 
 struct tool_session {
     ids_doc *doc;
+    /* ids_doc_memory_estimate of doc as of the last change: walking the
+     * tree costs O(nodes), so it is done once per changing call, not again
+     * by every size check. */
+    size_t doc_bytes;
     bool has_last_spec;
     size_t last_spec;
     tool_facet_memory *facets;

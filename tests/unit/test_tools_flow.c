@@ -734,6 +734,45 @@ static void test_load_failures(void **state)
         "title to pass the limit</title></info><specifications/></ids>");
 }
 
+/* Adding content stops at max_doc_bytes, measured as of the last change;
+ * removing and exporting still work, so the author can get out. */
+static void test_document_size_limit(void **state)
+{
+    fx *f = *state;
+    f->cfg.max_doc_bytes = 6000;
+    create(f);
+    json_t *r = NULL;
+    int added = 0;
+    char name[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "Specification %d", i);
+        json_t *args = json_pack("{s:s, s:s}", "name", name, "ifc_versions", "IFC4");
+        const tool_def *t = tool_find("add_specification");
+        tool_result res;
+        f->env.transport_session_id = f->transport;
+        tool_call(t, args, &f->env, &res);
+        json_decref(args);
+        bool refused = res.is_error;
+        if (refused)
+            assert_non_null(strstr(res.text, "size limit of this server"));
+        tool_result_clear(&res);
+        if (refused)
+            break;
+        added++;
+    }
+    /* Some fit, and the limit stopped the loop well before it ended. */
+    assert_true(added > 0);
+    assert_true(added < 100);
+    r = ok(f, "remove_specification", "{s:s}", "spec_id", "1");
+    json_decref(r);
+    r = ok(f, "export_ids", "{s:b}", "validate", 0);
+    json_decref(r);
+    /* Room again after the removal. */
+    r = ok(f, "add_specification", "{s:s, s:s}", "name", "After removal", "ifc_versions",
+           "IFC4");
+    json_decref(r);
+}
+
 static void test_close_session(void **state)
 {
     fx *f = *state;
@@ -790,6 +829,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_testcases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_document_size_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions_are_separate, setup, teardown),
     };
