@@ -111,7 +111,6 @@ struct mcp_http {
     unsigned max_streams;
     unsigned keepalive_ms;
     bool loopback;                /* bound to a loopback address: check Host */
-    json_t *tools;                /* tools/list, for x-mcp-header lookups */
 
     struct MHD_Daemon *daemon;
     uint16_t port;
@@ -932,18 +931,6 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
 
 /* ---- POST: modern era ---------------------------------------------------- */
 
-static const json_t *tool_schema(mcp_http *h, const char *name)
-{
-    size_t i;
-    json_t *t;
-
-    json_array_foreach(h->tools, i, t) {
-        if (strcmp(json_string_value(json_object_get(t, "name")), name) == 0)
-            return json_object_get(t, "inputSchema");
-    }
-    return NULL;
-}
-
 /* HTTP status of a modern reply: protocol-level refusals are 4xx (the
  * 2026-07-28 transport), results and handler errors are 200. */
 static unsigned modern_status(json_t *reply)
@@ -1139,7 +1126,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
                               name_field);
     }
     if (strcmp(method, "tools/call") == 0 && json_is_string(name_src)) {
-        const json_t *schema = tool_schema(h, json_string_value(name_src));
+        const json_t *schema = tool_input_schema(tool_find(json_string_value(name_src)));
 
         if (schema && !mcp_http_check_param_headers(schema,
                                                     json_object_get(params, "arguments"),
@@ -1530,7 +1517,6 @@ static void http_free(mcp_http *h)
     free(h->host);
     free(h->path);
     free(h->token);
-    json_decref(h->tools);
     pthread_cond_destroy(&h->tick);
     pthread_mutex_destroy(&h->lock);
     free(h);
@@ -1569,10 +1555,9 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
     h->keepalive_ms = cfg->keepalive_ms ? cfg->keepalive_ms : MCP_HTTP_DEFAULT_KEEPALIVE_MS;
     h->n_buckets = LEGACY_BUCKETS;
     h->buckets = calloc(h->n_buckets, sizeof *h->buckets);
-    h->tools = tool_list_json();
     h->origins = cfg->n_allowed_origins ? calloc(cfg->n_allowed_origins, sizeof *h->origins)
                                         : NULL;
-    if (!h->host || !h->path || !h->buckets || !h->tools ||
+    if (!h->host || !h->path || !h->buckets ||
         (cfg->n_allowed_origins && !h->origins) ||
         (cfg->auth_token && cfg->auth_token[0] && !h->token))
         goto nomem;

@@ -127,7 +127,7 @@ const tool_def *tool_find(const char *name)
 
 static size_t index_of(const tool_def *tool)
 {
-    if (tool < table || tool >= table + n_tools)
+    if (tool == NULL || tool < table || tool >= table + n_tools)
         return TOOL_MAX;
     return (size_t)(tool - table);
 }

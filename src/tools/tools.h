@@ -88,6 +88,10 @@ const tool_def *tool_catalogue(size_t *count);
 const tool_def *tool_find(const char *name);
 /* The tools/list "tools" array (new reference; the caller owns it). */
 json_t *tool_list_json(void);
+/* The parsed input schema of a tool (borrowed; valid after
+ * tool_catalogue_init), for transports that check arguments against it,
+ * such as the 2026-07-28 Mcp-Param-* headers. NULL for an unknown tool. */
+const json_t *tool_input_schema(const tool_def *tool);
 
 /* Validates args (may be NULL = {}) against the tool's input schema, then
  * resolves the session and runs the handler. Never fails as a protocol

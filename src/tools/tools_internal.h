@@ -30,9 +30,8 @@ extern const size_t tool_group_restrictions_count;
 extern const tool_def tool_group_session[];
 extern const size_t tool_group_session_count;
 
-/* The parsed input / output schema of a tool (NULL when it has none);
- * valid after tool_catalogue_init. */
-const json_t *tool_input_schema(const tool_def *tool);
+/* The parsed output schema of a tool (NULL when it has none); valid after
+ * tool_catalogue_init. tool_input_schema is in tools.h. */
 const json_t *tool_output_schema(const tool_def *tool);
 
 /* ---- JSON Schema subset (schema.c) ---- */
