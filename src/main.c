@@ -493,7 +493,7 @@ out:
     return rc;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     config cfg;
     int rc;
@@ -546,5 +546,15 @@ int main(int argc, char **argv)
     mcp_log_set_threshold(cfg.log_level);
     rc = serve(&cfg);
     clear_roots(&cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+
+    tool_json_alloc_install();
+    rc = run(argc, argv);
+    tool_json_alloc_thread_flush();
     return rc;
 }

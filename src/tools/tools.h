@@ -107,6 +107,16 @@ void tool_result_clear(tool_result *result);
  * on failure (out of memory, invalid UTF-8 in a string, a cycle). */
 char *tool_json_dumps(const json_t *value);
 
+/* Makes jansson allocate through a per-thread cache of small blocks
+ * (json_alloc.c says why). Call once, before the first jansson value is
+ * made; every block it hands out is an ordinary malloc chunk. */
+void tool_json_alloc_install(void);
+/* Gives the calling thread's cached blocks back to malloc. Threads do it
+ * when they end; the main thread calls it before exit. */
+void tool_json_alloc_thread_flush(void);
+/* How many blocks the calling thread holds in its cache (for tests). */
+size_t tool_json_alloc_cached_blocks(void);
+
 /* The payload the store holds for each session. */
 typedef struct tool_session tool_session;
 /* payload_free for session_config. */

@@ -519,5 +519,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_server_stream_at_shutdown, setup, teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+
+    /* As idsd runs: jansson through its block cache. */
+    tool_json_alloc_install();
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tool_json_alloc_thread_flush();
+    return rc;
 }

@@ -182,5 +182,11 @@ int main(void)
         cmocka_unit_test(test_thread_pool),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+
+    /* As idsd runs: jansson through its block cache. */
+    tool_json_alloc_install();
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tool_json_alloc_thread_flush();
+    return rc;
 }
