@@ -269,16 +269,15 @@ static enum MHD_Result send_body(mcp_http *h, struct MHD_Connection *c,
                           MHD_RESPMEM_MUST_COPY);
 }
 
-/* A JSON-RPC reply (stolen) as application/json, or as a finished SSE
- * stream after the collected notifications when there are some and the
- * client takes text/event-stream. */
-static enum MHD_Result send_reply(mcp_http *h, struct MHD_Connection *c,
-                                  request_ctx *rc, unsigned status,
-                                  json_t *reply, collector *notes, bool sse_ok,
-                                  const char *session_id)
+/* A JSON-RPC reply's text (taken over; NULL when it could not be made) as
+ * application/json, or as a finished SSE stream after the collected
+ * notifications when there are some and the client takes
+ * text/event-stream. */
+static enum MHD_Result send_reply_text(mcp_http *h, struct MHD_Connection *c,
+                                       request_ctx *rc, unsigned status, char *text,
+                                       collector *notes, bool sse_ok,
+                                       const char *session_id)
 {
-    char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
-    json_decref(reply);
     if (!text)
         return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
                          "out of memory\n", 14, NULL);
@@ -297,6 +296,17 @@ static enum MHD_Result send_reply(mcp_http *h, struct MHD_Connection *c,
     /* The reply's text becomes the response body as it is, uncopied. */
     return send_body_mode(h, c, rc, status, "application/json", text, strlen(text),
                           session_id, MHD_RESPMEM_MUST_FREE);
+}
+
+/* The same for a reply tree (stolen). */
+static enum MHD_Result send_reply(mcp_http *h, struct MHD_Connection *c,
+                                  request_ctx *rc, unsigned status, json_t *reply,
+                                  collector *notes, bool sse_ok, const char *session_id)
+{
+    char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
+
+    json_decref(reply);
+    return send_reply_text(h, c, rc, status, text, notes, sse_ok, session_id);
 }
 
 static enum MHD_Result send_error(mcp_http *h, struct MHD_Connection *c,
@@ -933,12 +943,10 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
 
 /* HTTP status of a modern reply: protocol-level refusals are 4xx (the
  * 2026-07-28 transport), results and handler errors are 200. */
-static unsigned modern_status(json_t *reply)
+/* The HTTP status of a modern reply with JSON-RPC error code (0: none). */
+static unsigned modern_status(int code)
 {
-    json_t *err = json_object_get(reply, "error");
-    json_int_t code = json_integer_value(json_object_get(err, "code"));
-
-    if (!err)
+    if (code == 0)
         return MHD_HTTP_OK;
     if (code == MCP_METHOD_NOT_FOUND)
         return MHD_HTTP_NOT_FOUND;
@@ -1042,6 +1050,8 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     mcp_conn *conn = NULL;
     enum MHD_Result ret;
     char why[256];
+    char *text;
+    int code;
 
     if (!json_is_object(msg))
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, NULL, MCP_INVALID_REQUEST,
@@ -1146,13 +1156,13 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     if (!conn)
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
                           MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
-    reply = mcp_handle_message(conn, msg);
+    text = mcp_handle_message_text(conn, msg, &code);
     mcp_conn_free(conn);
-    if (!reply) {
+    if (!text) {
         free(col.buf);
         return send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
     }
-    ret = send_reply(h, c, rc, modern_status(reply), reply, &col, sse_ok, NULL);
+    ret = send_reply_text(h, c, rc, modern_status(code), text, &col, sse_ok, NULL);
     free(col.buf);
     return ret;
 }
@@ -1167,7 +1177,8 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
     session *s = NULL;
     session_status st;
     legacy_entry *e;
-    json_t *reply;
+    char *text;
+    int code;
     collector col = {0};
     enum MHD_Result ret;
 
@@ -1189,19 +1200,19 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
     }
     pthread_mutex_lock(&e->use);
     e->conn->emit_ctx = &col;
-    reply = mcp_handle_message(e->conn, msg);
+    text = mcp_handle_message_text(e->conn, msg, &code);
     e->conn->emit_ctx = NULL;
     pthread_mutex_unlock(&e->use);
-    if (!reply || json_object_get(reply, "error")) {
+    if (!text || code != 0) {
         legacy_end(h, e);
-        ret = reply ? send_reply(h, c, rc, MHD_HTTP_OK, reply, NULL, false, NULL)
-                    : send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
-                                 MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        ret = text ? send_reply_text(h, c, rc, MHD_HTTP_OK, text, NULL, false, NULL)
+                   : send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
+                                MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         free(col.buf);
         return ret;
     }
     mcp_logf(MCP_LOG_INFO, "legacy HTTP session %.8s... started", sid);
-    ret = send_reply(h, c, rc, MHD_HTTP_OK, reply, &col, sse_ok, sid);
+    ret = send_reply_text(h, c, rc, MHD_HTTP_OK, text, &col, sse_ok, sid);
     legacy_put(h, e);
     free(col.buf);
     return ret;
@@ -1218,7 +1229,8 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
     char sbuf[SESSION_ID_SIZE + 8];
     const char *sid;
     legacy_entry *e;
-    json_t *reply;
+    char *text;
+    int code;
     collector col = {0};
     enum MHD_Result ret;
     const char *negotiated;
@@ -1254,14 +1266,14 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           "version this session negotiated (%s)", pv_hdr, negotiated);
     }
     e->conn->emit_ctx = &col;
-    reply = mcp_handle_message(e->conn, msg);
+    text = mcp_handle_message_text(e->conn, msg, &code);
     e->conn->emit_ctx = NULL;
     pthread_mutex_unlock(&e->use);
     legacy_put(h, e);
-    if (!reply)
+    if (!text)
         ret = send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
     else
-        ret = send_reply(h, c, rc, MHD_HTTP_OK, reply, &col, sse_ok, NULL);
+        ret = send_reply_text(h, c, rc, MHD_HTTP_OK, text, &col, sse_ok, NULL);
     free(col.buf);
     return ret;
 }

@@ -50,6 +50,8 @@ void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
 
     json_decref(out->result);
     out->result = NULL;
+    free(out->result_text.p);
+    memset(&out->result_text, 0, sizeof out->result_text);
     json_decref(out->data);
     out->data = data;
     out->code = code;

@@ -25,6 +25,10 @@ struct mcp_server {
      * (size_t)-1, see mcp_server_new), so linking it from results on any
      * thread never writes to it. */
     json_t *modern_info;
+    /* What every modern result without caching hints ends with, written
+     * once: ,"_meta":{serverInfo},"resultType":"complete". */
+    char *modern_tail;
+    size_t modern_tail_len;
 };
 
 struct mcp_conn {
@@ -60,10 +64,14 @@ typedef struct mcp_request {
     mcp_log_level log_level;
 } mcp_request;
 
-/* Outcome of a method handler: a result object (owned) or an error. */
+/* Outcome of a method handler: a result object (owned) or an error. A
+ * handler on the hot path may instead write the result object's text into
+ * result_text, without its closing brace, so that it is not built as a
+ * tree and written again (tools/call does). */
 typedef struct mcp_outcome {
     json_t *result;
-    int code;            /* 0 when result is set */
+    tool_json_buf result_text;  /* used when result_text.p is set */
+    int code;            /* 0 when a result is set */
     char message[256];
     json_t *data;        /* owned; error data or NULL */
 } mcp_outcome;
@@ -71,6 +79,11 @@ typedef struct mcp_outcome {
 void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
                        const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The reply to one message as wire text (malloc'd; NULL when nothing is
+ * to be sent), with *code the JSON-RPC error code of a single error reply
+ * and 0 otherwise. mcp_handle_message is this, parsed back. */
+char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code);
 
 /* ---- jsonrpc.c ----------------------------------------------------------- */
 

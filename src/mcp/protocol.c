@@ -113,8 +113,19 @@ mcp_server *mcp_server_new(const mcp_server_config *config)
      * decref leave alone, so the shared object is never written. */
     if (server->modern_info)
         server->modern_info->refcount = (size_t)-1;
+    if (server->modern_info) {
+        tool_json_buf tail = {0};
+
+        if (tool_json_put_raw(&tail, ",\"_meta\":{\"" MCP_META_SERVER_INFO "\":",
+                              strlen(",\"_meta\":{\"" MCP_META_SERVER_INFO "\":")) &&
+            tool_json_put_value(&tail, server->modern_info) &&
+            tool_json_put_raw(&tail, "},\"resultType\":\"complete\"",
+                              strlen("},\"resultType\":\"complete\"")))
+            server->modern_tail = tool_json_buf_take(&tail, &server->modern_tail_len);
+        free(tail.p);
+    }
     if (!server->name || !server->version || !server->tool_ok || !server->tool_err ||
-        !server->modern_info) {
+        !server->modern_info || !server->modern_tail) {
         mcp_server_free(server);
         return NULL;
     }
@@ -131,6 +142,7 @@ void mcp_server_free(mcp_server *server)
         return;
     free(server->name);
     free(server->version);
+    free(server->modern_tail);
     free((void *)server->tool_ok);
     free((void *)server->tool_err);
     if (server->modern_info) {
@@ -406,6 +418,42 @@ static void method_unsubscribe(mcp_request *req, mcp_outcome *out)
     method_subscription(req, out, false);
 }
 
+#define PUT_LITERAL(b, lit) tool_json_put_raw((b), (lit), sizeof(lit) - 1)
+
+/* The tools/call result as text, written once: the tool's structured
+ * answer appears twice in it (inside the text content and as
+ * structuredContent), and building that as a tree to write it out again
+ * was a third of a call's cost. Leaves the object open (no closing brace)
+ * for dispatch to finish. */
+static bool write_call_result(mcp_request *req, const tool_def *tool,
+                              tool_result *res, tool_json_buf *b)
+{
+    const char *text = res->text ? res->text : res->is_error ? "error" : "ok";
+    /* structuredContent is 2025-06-18 and later. A tool's error object does
+     * not follow its output schema, and clients (the TypeScript SDK among
+     * them) check structuredContent against that schema even when isError
+     * is set; the message is in content[0] already, so leave it out. */
+    bool with_structured = res->structured &&
+                           strcmp(req->version, MCP_VERSION_2025_03_26) != 0 &&
+                           !(res->is_error && tool->output_schema);
+
+    if (with_structured && !res->structured_json) {
+        res->structured_json = tool_json_dumps(res->structured);
+        if (!res->structured_json)
+            return false;
+    }
+    if (!PUT_LITERAL(b, "{\"content\":[{\"type\":\"text\",\"text\":") ||
+        !tool_json_put_string(b, text, strlen(text)) ||
+        !(res->is_error ? PUT_LITERAL(b, "}],\"isError\":true")
+                        : PUT_LITERAL(b, "}],\"isError\":false")))
+        return false;
+    if (with_structured &&
+        (!PUT_LITERAL(b, ",\"structuredContent\":") ||
+         !tool_json_put_raw(b, res->structured_json, strlen(res->structured_json))))
+        return false;
+    return true;
+}
+
 static void method_tools_call(mcp_request *req, mcp_outcome *out)
 {
     mcp_conn *conn = req->conn;
@@ -414,8 +462,6 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     const tool_def *tool;
     tool_env env;
     tool_result res = {0};
-    json_t *content = NULL, *result = NULL;
-    char *text = NULL;
 
     if (!json_is_string(name)) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
@@ -462,33 +508,10 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
                         "new session %s", env.minted_session_id);
     }
 
-    if (res.text)
-        text = strdup(res.text);
-    else if (res.structured)
-        text = tool_json_dumps(res.structured);
-    else
-        text = strdup(res.is_error ? "error" : "ok");
-    content = json_pack("[{s:s, s:s}]", "type", "text", "text", text ? text : "");
-    result = json_pack("{s:o, s:b}", "content", content, "isError", res.is_error);
-    content = NULL;
-    if (!result) {
+    if (!write_call_result(req, tool, &res, &out->result_text))
         mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
-        goto out;
-    }
-    /* structuredContent is 2025-06-18 and later. A tool's error object does
-     * not follow its output schema, and clients (the TypeScript SDK among
-     * them) check structuredContent against that schema even when isError
-     * is set; the message is in content[0] already, so leave it out. */
-    if (res.structured && strcmp(req->version, MCP_VERSION_2025_03_26) != 0 &&
-        !(res.is_error && tool->output_schema))
-        json_object_set(result, "structuredContent", res.structured);
     mcp_request_log(req, res.is_error ? MCP_LOG_WARNING : MCP_LOG_INFO, "tools",
                     "%s: %s", tool->name, res.is_error ? "failed" : "done");
-    out->result = result;
-    result = NULL;
-out:
-    free(text);
-    json_decref(result);
     tool_result_clear(&res);
 }
 
@@ -576,6 +599,13 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         return;
     }
     m->fn(req, out);
+    if (out->result_text.p) {
+        /* Written as text: no caching hints (tools/call has none). */
+        if (modern && !tool_json_put_raw(&out->result_text, req->conn->server->modern_tail,
+                                         req->conn->server->modern_tail_len))
+            mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        return;
+    }
     if (!out->result || !modern)
         return;
     /* Every modern result names its type and the server; the cacheable
@@ -685,7 +715,36 @@ static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
     return true;
 }
 
-static json_t *handle_request(mcp_conn *conn, json_t *msg, bool in_batch)
+/* {"jsonrpc":"2.0","id":ID,"result":...} around a result written as text
+ * (taken over, and closed here). */
+static char *reply_around_text(json_t *id, tool_json_buf *result)
+{
+    tool_json_buf b = {0};
+    char *text = NULL;
+
+    if (PUT_LITERAL(&b, "{\"jsonrpc\":\"2.0\",\"id\":") && tool_json_put_value(&b, id) &&
+        PUT_LITERAL(&b, ",\"result\":") &&
+        tool_json_put_raw(&b, result->p, result->len) && PUT_LITERAL(&b, "}}"))
+        text = tool_json_buf_take(&b, NULL);
+    free(b.p);
+    free(result->p);
+    memset(result, 0, sizeof *result);
+    return text;
+}
+
+/* A reply tree as wire text; takes the reference. */
+static char *reply_text(json_t *reply, int *code)
+{
+    json_t *error = json_object_get(reply, "error");
+    char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
+
+    if (code)
+        *code = error ? (int)json_integer_value(json_object_get(error, "code")) : 0;
+    json_decref(reply);
+    return text;
+}
+
+static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *code)
 {
     mcp_request req;
     mcp_outcome out = {0};
@@ -751,6 +810,10 @@ static json_t *handle_request(mcp_conn *conn, json_t *msg, bool in_batch)
     dispatch(&req, &out);
 
 reply:
+    if (out.result_text.p) {
+        *code = 0;
+        return reply_around_text(req.id, &out.result_text);
+    }
     if (out.result) {
         reply = mcp_result_reply(req.id, out.result);
         out.result = NULL;
@@ -762,7 +825,7 @@ reply:
         if (out.code == MCP_INTERNAL_ERROR)
             mcp_logf(MCP_LOG_ERROR, "%s: %s", req.method, out.message);
     }
-    return reply;
+    return reply_text(reply, code);
 }
 
 static void handle_notification(mcp_conn *conn, json_t *msg)
@@ -782,54 +845,70 @@ static void handle_notification(mcp_conn *conn, json_t *msg)
     mcp_logf(MCP_LOG_DEBUG, "ignored notification %.100s", method);
 }
 
-static json_t *handle_single(mcp_conn *conn, json_t *msg, bool in_batch)
+static char *handle_single(mcp_conn *conn, json_t *msg, bool in_batch, int *code)
 {
     json_t *reply = NULL;
 
+    *code = 0;
     switch (mcp_jsonrpc_classify(msg, &reply)) {
     case MCP_MSG_REQUEST:
-        return handle_request(conn, msg, in_batch);
+        return handle_request(conn, msg, in_batch, code);
     case MCP_MSG_NOTIFICATION:
         handle_notification(conn, msg);
         return NULL;
     case MCP_MSG_RESPONSE:
         return NULL;
     case MCP_MSG_INVALID:
-        return reply;
+        break;
     }
-    return reply;
+    return reply_text(reply, code);
+}
+
+char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code)
+{
+    tool_json_buf replies = {0};
+    json_t *elem;
+    size_t i, n = 0;
+    char *text;
+    bool ok = true;
+    int ignored;
+
+    if (!json_is_array(message))
+        return handle_single(conn, message, false, code);
+    *code = 0;
+    /* JSON-RPC batches exist in MCP 2025-03-26 only (added there, removed
+     * in 2025-06-18), so a batch needs that revision negotiated. */
+    if (strcmp(conn->legacy_version, MCP_VERSION_2025_03_26) != 0)
+        return reply_text(mcp_error_reply(NULL, MCP_INVALID_REQUEST,
+                                          "Invalid Request: JSON-RPC batches are only "
+                                          "allowed after initialize negotiated 2025-03-26",
+                                          NULL), code);
+    if (json_array_size(message) == 0)
+        return reply_text(mcp_error_reply(NULL, MCP_INVALID_REQUEST,
+                                          "Invalid Request: empty batch", NULL), code);
+    json_array_foreach(message, i, elem) {
+        text = handle_single(conn, elem, true, &ignored);
+        if (!text)
+            continue;
+        ok = ok && tool_json_put_raw(&replies, n++ ? "," : "[", 1) &&
+             tool_json_put_raw(&replies, text, strlen(text));
+        free(text);
+    }
+    text = NULL;
+    if (n && ok && tool_json_put_raw(&replies, "]", 1))
+        text = tool_json_buf_take(&replies, NULL);
+    free(replies.p);
+    return text;
 }
 
 json_t *mcp_handle_message(mcp_conn *conn, json_t *message)
 {
-    json_t *replies, *elem, *reply;
-    size_t i;
+    int code;
+    char *text = mcp_handle_message_text(conn, message, &code);
+    json_t *reply = text ? json_loads(text, 0, NULL) : NULL;
 
-    if (!json_is_array(message))
-        return handle_single(conn, message, false);
-    /* JSON-RPC batches exist in MCP 2025-03-26 only (added there, removed
-     * in 2025-06-18), so a batch needs that revision negotiated. */
-    if (strcmp(conn->legacy_version, MCP_VERSION_2025_03_26) != 0)
-        return mcp_error_reply(NULL, MCP_INVALID_REQUEST,
-                               "Invalid Request: JSON-RPC batches are only "
-                               "allowed after initialize negotiated 2025-03-26",
-                               NULL);
-    if (json_array_size(message) == 0)
-        return mcp_error_reply(NULL, MCP_INVALID_REQUEST,
-                               "Invalid Request: empty batch", NULL);
-    replies = json_array();
-    if (!replies)
-        return NULL;
-    json_array_foreach(message, i, elem) {
-        reply = handle_single(conn, elem, true);
-        if (reply)
-            json_array_append_new(replies, reply);
-    }
-    if (json_array_size(replies) == 0) {
-        json_decref(replies);
-        return NULL;
-    }
-    return replies;
+    free(text);
+    return reply;
 }
 
 char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
@@ -838,6 +917,7 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     json_t *msg = NULL, *reply = NULL;
     char *line = NULL;
     char why[256];
+    int code;
 
     if (len > conn->server->max_message_bytes) {
         snprintf(why, sizeof why,
@@ -856,7 +936,7 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
         reply = mcp_error_reply(NULL, MCP_PARSE_ERROR, why, NULL);
         goto out;
     }
-    reply = mcp_handle_message(conn, msg);
+    line = mcp_handle_message_text(conn, msg, &code);
 out:
     if (reply)
         line = mcp_jsonrpc_dump(reply);

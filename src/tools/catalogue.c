@@ -190,6 +190,7 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
 {
     out->structured = NULL;
     out->text = NULL;
+    out->structured_json = NULL;
     out->is_error = false;
     env->minted_session_id[0] = '\0';
     env->used_session_id[0] = '\0';
@@ -235,7 +236,9 @@ void tool_result_clear(tool_result *result)
         return;
     json_decref(result->structured);
     free(result->text);
+    free(result->structured_json);
     result->structured = NULL;
     result->text = NULL;
+    result->structured_json = NULL;
     result->is_error = false;
 }

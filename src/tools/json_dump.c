@@ -31,10 +31,7 @@
 #define MAX_DEPTH 4096
 #define FIRST_CAP 1024u /* bytes; most replies fit without growing */
 
-typedef struct out_buf {
-    char *p;
-    size_t len, cap;
-} out_buf;
+typedef tool_json_buf out_buf;
 
 static bool grow(out_buf *b, size_t more)
 {
@@ -243,6 +240,36 @@ static bool put_value(out_buf *b, const json_t *j, unsigned depth)
     }
     }
     return false;
+}
+
+bool tool_json_put_raw(tool_json_buf *b, const char *s, size_t n)
+{
+    return put(b, s, n);
+}
+
+bool tool_json_put_string(tool_json_buf *b, const char *s, size_t n)
+{
+    return put_string(b, s, n);
+}
+
+bool tool_json_put_value(tool_json_buf *b, const json_t *value)
+{
+    return put_value(b, value, 0);
+}
+
+char *tool_json_buf_take(tool_json_buf *b, size_t *len)
+{
+    char *p;
+
+    if (!b->p && !grow(b, 0))
+        return NULL;
+    b->p[b->len] = '\0';
+    p = b->p;
+    if (len)
+        *len = b->len;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
 }
 
 char *tool_json_dumps(const json_t *value)

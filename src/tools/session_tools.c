@@ -281,7 +281,9 @@ static void render_text(tool_ctx *c)
     out->text = malloc(n);
     if (out->text != NULL)
         snprintf(out->text, n, "%s\n%s", summary, json != NULL ? json : "");
-    free(json);
+    /* Kept: the reply carries the same text as structuredContent. */
+    free(out->structured_json);
+    out->structured_json = json;
 }
 
 void tool_run(json_t *args, tool_env *env, tool_result *out, unsigned flags,

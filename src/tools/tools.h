@@ -59,6 +59,9 @@ typedef struct tool_env {
 typedef struct tool_result {
     json_t *structured;  /* the structuredContent object; owned */
     char *text;          /* text rendering for content[0]; owned (malloc) */
+    /* structured as compact JSON when the text was made from it (so the
+     * reply need not write it again); owned, often NULL. */
+    char *structured_json;
     bool is_error;
 } tool_result;
 
@@ -106,6 +109,23 @@ void tool_result_clear(tool_result *result);
  * object or an array. Returns a malloc'd string the caller frees, or NULL
  * on failure (out of memory, invalid UTF-8 in a string, a cycle). */
 char *tool_json_dumps(const json_t *value);
+
+/* A growing buffer of compact JSON text, for writing a message around
+ * parts already written (json_dump.c). Start it zeroed. A put returns
+ * false when memory runs out or a string is not valid UTF-8; the text is
+ * then unusable and the buffer is only to be freed (free(b.p)). */
+typedef struct tool_json_buf {
+    char *p;
+    size_t len, cap;
+} tool_json_buf;
+bool tool_json_put_raw(tool_json_buf *b, const char *text, size_t len);
+/* str as a quoted, escaped JSON string. */
+bool tool_json_put_string(tool_json_buf *b, const char *str, size_t len);
+/* Any value, containers or scalars, as tool_json_dumps writes it. */
+bool tool_json_put_value(tool_json_buf *b, const json_t *value);
+/* Ends the text and hands it over (malloc'd; the caller frees it): NULL
+ * when out of memory. b is empty afterwards. */
+char *tool_json_buf_take(tool_json_buf *b, size_t *len);
 
 /* Makes jansson allocate through a per-thread cache of small blocks
  * (json_alloc.c says why). Call once, before the first jansson value is

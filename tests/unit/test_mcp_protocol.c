@@ -742,6 +742,89 @@ static void test_tools_call_result_shape(void **state)
     json_decref(r);
 }
 
+/* The tools/call result is written as text in one pass (not built as a
+ * tree): its member order, the text content that ends with the compact
+ * structuredContent, and what each revision leaves out. */
+static void check_call_text(fixture *f, const char *request, const char *want_prefix,
+                            bool want_structured, bool modern)
+{
+    char *line = mcp_handle_text(f->conn, request, strlen(request));
+    json_t *reply, *result, *sc, *text_v;
+    const char *text;
+    char *dump;
+
+    assert_non_null(line);
+    if (strncmp(line, want_prefix, strlen(want_prefix)) != 0)
+        fail_msg("reply starts %.120s, not %s", line, want_prefix);
+    reply = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+    assert_non_null(reply);
+    result = result_of(reply);
+    text_v = json_object_get(json_array_get(json_object_get(result, "content"), 0), "text");
+    text = json_string_value(text_v);
+    assert_non_null(text);
+    sc = json_object_get(result, "structuredContent");
+    assert_int_equal(sc != NULL, want_structured);
+    if (sc) {
+        const char *nl = strchr(text, '\n');
+
+        dump = tool_json_dumps(sc);
+        assert_non_null(dump);
+        assert_non_null(nl);
+        assert_string_equal(nl + 1, dump);
+        /* structuredContent is the last member but the modern ones. */
+        assert_non_null(strstr(line, modern ? "},\"_meta\":{" : "}}}"));
+        assert_non_null(strstr(line, dump));
+        free(dump);
+    }
+    if (modern) {
+        assert_modern_result(result, false);
+        assert_non_null(strstr(line, "\"resultType\":\"complete\"}}"));
+    } else {
+        assert_null(json_object_get(result, "_meta"));
+    }
+    json_decref(reply);
+    free(line);
+}
+
+static void test_tools_call_result_text(void **state)
+{
+    fixture *f = *state;
+
+    if (!f->store)
+        skip();
+    check_call_text(f, "{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\",\"method\":\"tools/call\","
+                       "\"params\":{" MODERN_META ",\"name\":\"create_ids\",\"arguments\":"
+                       "{\"title\":\"T \\u00e4 \\\"q\\\"\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\",\"result\":{\"content\":[{\"type\":"
+                    "\"text\",\"text\":\"", true, true);
+    /* A refused call: isError, and no structuredContent against the
+     * output schema. */
+    check_call_text(f, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{"
+                       MODERN_META ",\"name\":\"get_ids_info\",\"arguments\":{\"session_id\":"
+                       "\"00000000000000000000000000000000\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"content\":[{\"type\":\"text\","
+                    "\"text\":\"", false, true);
+    initialize(f, "2025-11-25");
+    check_call_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                       "{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[{\"type\":\"text\","
+                    "\"text\":\"", true, false);
+}
+
+static void test_tools_call_result_text_2025_03_26(void **state)
+{
+    fixture *f = *state;
+
+    if (!f->store)
+        skip();
+    initialize(f, "2025-03-26");
+    /* structuredContent came with 2025-06-18. */
+    check_call_text(f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":"
+                       "{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[{\"type\":\"text\","
+                    "\"text\":\"", false, false);
+}
+
 static void test_resources_read_unknown(void **state)
 {
     fixture *f = *state;
@@ -920,6 +1003,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_modern_removed_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tools_call_protocol_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tools_call_result_shape, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tools_call_result_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tools_call_result_text_2025_03_26, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_resources_read_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resource_of_a_live_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prompts, setup, teardown),
