@@ -1301,8 +1301,7 @@ static enum MHD_Result handle_post(mcp_http *h, struct MHD_Connection *c,
         pv_hdr = NULL;
     else if (!pv_hdr)
         pv_hdr = "(too long)";
-    msg = json_loadb(rc->body ? rc->body : "", rc->len,
-                     JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    msg = mcp_json_read(rc->body ? rc->body : "", rc->len, &err);
     if (!msg)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, NULL, MCP_PARSE_ERROR, NULL,
                           "Parse error: %s (line %d, column %d)", err.text, err.line,

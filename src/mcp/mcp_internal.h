@@ -85,6 +85,15 @@ void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
  * and 0 otherwise. mcp_handle_message is this, parsed back. */
 char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code);
 
+/* ---- json_read.c --------------------------------------------------------- */
+
+/* json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, err),
+ * faster for well-formed messages (json_read.c). */
+json_t *mcp_json_read(const char *text, size_t len, json_error_t *err);
+/* Only the fast path: NULL when it gave up (which says nothing about
+ * whether the text is valid JSON). For tests. */
+json_t *mcp_json_read_fast(const char *text, size_t len);
+
 /* ---- jsonrpc.c ----------------------------------------------------------- */
 
 typedef enum mcp_msg_kind {

@@ -929,7 +929,7 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     /* Scalars are decoded too, so that `1` is an invalid request rather
      * than a parse error, as JSON-RPC's own examples have it. Duplicate
      * keys are refused: which one wins would be a guess. */
-    msg = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    msg = mcp_json_read(text, len, &err);
     if (!msg) {
         snprintf(why, sizeof why, "Parse error: %s (line %d, column %d)",
                  err.text, err.line, err.column);

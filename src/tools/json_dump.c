@@ -67,9 +67,7 @@ static inline bool put_c(out_buf *b, char c)
     return true;
 }
 
-/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80), 0 when it
- * is not one: the checks of jansson's utf8_check_first/utf8_check_full. */
-static size_t utf8_len(const unsigned char *s, size_t avail)
+size_t tool_json_utf8_len(const unsigned char *s, size_t avail)
 {
     unsigned char c = s[0];
     size_t n;
@@ -142,7 +140,7 @@ static bool put_string(out_buf *b, const char *str, size_t len)
             break;
         c = s[i];
         if (byte_class[c] == 2) {
-            size_t k = utf8_len(s + i, len - i);
+            size_t k = tool_json_utf8_len(s + i, len - i);
 
             if (k == 0)
                 return false;

@@ -123,6 +123,10 @@ bool tool_json_put_raw(tool_json_buf *b, const char *text, size_t len);
 bool tool_json_put_string(tool_json_buf *b, const char *str, size_t len);
 /* Any value, containers or scalars, as tool_json_dumps writes it. */
 bool tool_json_put_value(tool_json_buf *b, const json_t *value);
+/* Length of the valid UTF-8 sequence at s (a lead byte >= 0x80 and at
+ * most avail bytes), 0 when it is not one: jansson's rules (no overlong
+ * forms, no surrogates, nothing above U+10FFFF). */
+size_t tool_json_utf8_len(const unsigned char *s, size_t avail);
 /* Ends the text and hands it over (malloc'd; the caller frees it): NULL
  * when out of memory. b is empty afterwards. */
 char *tool_json_buf_take(tool_json_buf *b, size_t *len);
