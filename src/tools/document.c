@@ -79,8 +79,9 @@ static json_t *spec_summary_json(const ids_spec_summary *s, size_t index)
     json_t *o = json_object();
     const char *name = s->fields[IDS_SPEC_NAME];
     const char *ident = s->fields[IDS_SPEC_IDENTIFIER];
-    char pos[32];
-    snprintf(pos, sizeof(pos), "%zu", index + 1);
+    char pos[32] = "";
+    if (ident == NULL || ident[0] == '\0')
+        snprintf(pos, sizeof(pos), "%zu", index + 1);
     json_object_set_new(o, "spec_index", json_integer((json_int_t)index + 1));
     json_object_set_new(o, "spec_id", json_string(ident != NULL && ident[0] != '\0' ? ident : pos));
     json_object_set_new(o, "name", json_string(name != NULL ? name : ""));
@@ -373,8 +374,9 @@ static void info_impl(tool_ctx *c)
         /* tool_spec_key's answer, from the summary in hand: it would read
          * the whole specification, facets included, for one attribute. */
         const char *ident = sum->specs[c->ts->last_spec].fields[IDS_SPEC_IDENTIFIER];
-        char pos[32];
-        snprintf(pos, sizeof(pos), "%zu", c->ts->last_spec + 1);
+        char pos[32] = "";
+        if (ident == NULL || ident[0] == '\0')
+            snprintf(pos, sizeof(pos), "%zu", c->ts->last_spec + 1);
         json_object_set_new(r, "current_spec_id",
                             json_string(ident != NULL && ident[0] != '\0' ? ident : pos));
     }

@@ -122,12 +122,19 @@ static void join_keys(const json_t *props, char *buf, size_t size)
     }
 }
 
+/* path.key, cut at PATH_MAX_LEN - 1 bytes. Every argument of every call
+ * passes here, so no snprintf. */
 static void child_path(char *out, const char *path, const char *key)
 {
-    if (path[0] == '\0')
-        snprintf(out, PATH_MAX_LEN, "%s", key);
-    else
-        snprintf(out, PATH_MAX_LEN, "%s.%s", path, key);
+    size_t used = strnlen(path, PATH_MAX_LEN - 1);
+    size_t n;
+
+    memcpy(out, path, used);
+    if (used > 0 && used < PATH_MAX_LEN - 1)
+        out[used++] = '.';
+    n = strnlen(key, PATH_MAX_LEN - 1 - used);
+    memcpy(out + used, key, n);
+    out[used + n] = '\0';
 }
 
 static bool check(const json_t *schema, const json_t *v, const char *path,

@@ -277,10 +277,13 @@ static void render_text(tool_ctx *c)
         return;
     char *json = tool_json_dumps(out->structured);
     const char *summary = c->summary != NULL ? c->summary : "Done.";
-    size_t n = strlen(summary) + (json != NULL ? strlen(json) : 0) + 2;
-    out->text = malloc(n);
-    if (out->text != NULL)
-        snprintf(out->text, n, "%s\n%s", summary, json != NULL ? json : "");
+    size_t summary_len = strlen(summary), json_len = json != NULL ? strlen(json) : 0;
+    out->text = malloc(summary_len + json_len + 2);
+    if (out->text != NULL) {
+        memcpy(out->text, summary, summary_len);
+        out->text[summary_len] = '\n';
+        memcpy(out->text + summary_len + 1, json != NULL ? json : "", json_len + 1);
+    }
     /* Kept: the reply carries the same text as structuredContent. */
     free(out->structured_json);
     out->structured_json = json;
@@ -327,8 +330,8 @@ void tool_run(json_t *args, tool_env *env, tool_result *out, unsigned flags,
         }
         if (c.s != NULL) {
             c.ts = session_payload(c.s);
-            snprintf(env->used_session_id, sizeof(env->used_session_id), "%s",
-                     session_id(c.s));
+            /* A session id is SESSION_ID_LEN hex digits: it fits. */
+            memcpy(env->used_session_id, session_id(c.s), SESSION_ID_SIZE);
         }
         if ((flags & TOOL_NEEDS_DOC) && (c.ts == NULL || c.ts->doc == NULL)) {
             tool_fail(&c, "No IDS document in this session. Call create_ids or load_ids "
