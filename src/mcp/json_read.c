@@ -166,9 +166,29 @@ static json_t *read_number(reader *r)
 
 static json_t *read_value(reader *r);
 
+typedef enum { MORE, CLOSED, INVALID } member_end;
+
+/* What follows a member of an object or array: a comma (then the next
+ * member's first token is at r->p), the closer (consumed), or neither. */
+static member_end after_member(reader *r, char closer)
+{
+    skip_space(r);
+    if (r->p < r->end && *r->p == ',') {
+        r->p++;
+        skip_space(r);
+        return MORE;
+    }
+    if (r->p < r->end && *r->p == (unsigned char)closer) {
+        r->p++;
+        return CLOSED;
+    }
+    return INVALID;
+}
+
 static json_t *read_object(reader *r)
 {
     json_t *obj = json_object();
+    member_end end;
 
     r->p++;
     skip_space(r);
@@ -201,16 +221,11 @@ static json_t *read_object(reader *r)
         free(owned);
         if (!ok)
             break;
-        skip_space(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_space(r);
+        end = after_member(r, '}');
+        if (end == MORE)
             continue;
-        }
-        if (r->p < r->end && *r->p == '}') {
-            r->p++;
+        if (end == CLOSED)
             return obj;
-        }
         break;
     }
     json_decref(obj);
@@ -220,6 +235,7 @@ static json_t *read_object(reader *r)
 static json_t *read_array(reader *r)
 {
     json_t *arr = json_array();
+    member_end end;
 
     r->p++;
     skip_space(r);
@@ -232,16 +248,11 @@ static json_t *read_array(reader *r)
 
         if (!value || json_array_append_new(arr, value) != 0)
             break;
-        skip_space(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_space(r);
+        end = after_member(r, ']');
+        if (end == MORE)
             continue;
-        }
-        if (r->p < r->end && *r->p == ']') {
-            r->p++;
+        if (end == CLOSED)
             return arr;
-        }
         break;
     }
     json_decref(arr);

@@ -51,6 +51,9 @@ static const char *const server_instructions =
 
 /* ---- versions ------------------------------------------------------------ */
 
+/* Appends a string literal to a tool_json_buf. */
+#define PUT_LITERAL(b, lit) tool_json_put_raw((b), (lit), sizeof(lit) - 1)
+
 static const char *find_version(const char *const *list, size_t n,
                                 const char *version)
 {
@@ -116,11 +119,9 @@ mcp_server *mcp_server_new(const mcp_server_config *config)
     if (server->modern_info) {
         tool_json_buf tail = {0};
 
-        if (tool_json_put_raw(&tail, ",\"_meta\":{\"" MCP_META_SERVER_INFO "\":",
-                              strlen(",\"_meta\":{\"" MCP_META_SERVER_INFO "\":")) &&
+        if (PUT_LITERAL(&tail, ",\"_meta\":{\"" MCP_META_SERVER_INFO "\":") &&
             tool_json_put_value(&tail, server->modern_info) &&
-            tool_json_put_raw(&tail, "},\"resultType\":\"complete\"",
-                              strlen("},\"resultType\":\"complete\"")))
+            PUT_LITERAL(&tail, "},\"resultType\":\"complete\""))
             server->modern_tail = tool_json_buf_take(&tail, &server->modern_tail_len);
         free(tail.p);
     }
@@ -417,8 +418,6 @@ static void method_unsubscribe(mcp_request *req, mcp_outcome *out)
 {
     method_subscription(req, out, false);
 }
-
-#define PUT_LITERAL(b, lit) tool_json_put_raw((b), (lit), sizeof(lit) - 1)
 
 /* The tools/call result as text, written once: the tool's structured
  * answer appears twice in it (inside the text content and as
