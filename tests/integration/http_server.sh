@@ -37,32 +37,3 @@ stop_idsd() {
   [ -n "$IDSD_LOG" ] && rm -rf "$IDSD_LOG"
   return $rc
 }
-# The node packages, installed with npm ci from the committed lock; exit
-# 77 (skipped) without node/npm or a reachable registry.
-ensure_node_packages() {
-  local here=$1
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    echo "SKIPPED: node and npm are needed (scripts/install-deps.sh --test installs them)"
-    exit 77
-  fi
-  local major
-  major=$(node -p 'process.versions.node.split(".")[0]')
-  if [ "$major" -lt 20 ]; then
-    echo "SKIPPED: node >= 20 is needed, found $(node --version)"
-    exit 77
-  fi
-  local stamp="$here/node_modules/.idsd-lock-stamp"
-  # ctest runs the integration scripts in parallel; one npm ci at a time
-  # (npm ci deletes node_modules first).
-  exec 9>"${TMPDIR:-/tmp}/idsd-npm-ci.lock"
-  command -v flock >/dev/null 2>&1 && flock 9
-  if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
-    echo "installing node packages (npm ci) ..."
-    if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error); then
-      echo "SKIPPED: npm ci failed (is the npm registry reachable?)"
-      exit 77
-    fi
-    cp "$here/package-lock.json" "$stamp"
-  fi
-  exec 9>&-
-}

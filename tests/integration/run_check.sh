@@ -9,25 +9,10 @@
 # missing.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="${1:-}"
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-  echo "run_check.sh: give the idsd binary as the first argument" >&2
-  exit 2
-fi
-if [ -z "${IDSD_SHARED_IDS:-}" ]; then
-  IDSD_SHARED_IDS="$(cd "$here/../.." && pwd)/../shared/ids"
-fi
-cases="$IDSD_SHARED_IDS/testcases"
-if [ ! -d "$cases" ]; then
-  echo "SKIPPED: no test cases at $cases (set IDSD_SHARED_IDS)"
-  exit 77
-fi
-for tool in python3 xmllint; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIPPED: $tool is needed"
-    exit 77
-  fi
-done
+. "$here/common.sh"
+take_idsd_binary "${1:-}"
+need_shared_cases
+need_commands python3 xmllint
 xsd_args=()
 # The XSD is used when it compiles offline here (the W3C copies exist).
 if [ -f "$IDSD_SHARED_IDS/ids.xsd" ] &&

@@ -10,19 +10,11 @@
 # Exit 77 (skipped) without node/npm or when the packages cannot be installed.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="${1:-}"
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-  echo "run_http.sh: give the idsd binary as the first argument" >&2
-  exit 2
-fi
-IDSD_BIN="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
-export IDSD_BIN
+. "$here/common.sh"
+take_idsd_binary "${1:-}"
 . "$here/http_server.sh"
-ensure_node_packages "$here"
-if [ -z "${IDSD_SHARED_IDS:-}" ]; then
-  IDSD_SHARED_IDS="$(cd "$here/../.." && pwd)/../shared/ids"
-fi
-export IDSD_SHARED_IDS
+ensure_node_packages
+default_shared_ids
 cd "$here" || exit 2
 exec node --test --test-concurrency=1 --test-reporter=tap \
   http_raw.test.mjs http_sdk.test.mjs

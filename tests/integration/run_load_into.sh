@@ -11,23 +11,10 @@
 # Exit 77 (skipped) without the shared test cases or python3.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="${1:-}"
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-  echo "run_load_into.sh: give the idsd binary as the first argument" >&2
-  exit 2
-fi
-if [ -z "${IDSD_SHARED_IDS:-}" ]; then
-  IDSD_SHARED_IDS="$(cd "$here/../.." && pwd)/../shared/ids"
-fi
-cases="$IDSD_SHARED_IDS/testcases"
-if [ ! -d "$cases" ]; then
-  echo "SKIPPED: no test cases at $cases (set IDSD_SHARED_IDS)"
-  exit 77
-fi
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "SKIPPED: python3 is needed"
-  exit 77
-fi
+. "$here/common.sh"
+take_idsd_binary "${1:-}"
+need_shared_cases
+need_commands python3
 . "$here/http_server.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/idsd-load-XXXXXX")"

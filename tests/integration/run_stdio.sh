@@ -10,45 +10,12 @@
 # the committed package-lock.json.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="${1:-}"
-if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-  echo "run_stdio.sh: give the idsd binary as the first argument" >&2
-  exit 2
-fi
-IDSD_BIN="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
-export IDSD_BIN
+. "$here/common.sh"
+take_idsd_binary "${1:-}"
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "SKIPPED: node and npm are needed (scripts/install-deps.sh --test installs them)"
-  exit 77
-fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-  echo "SKIPPED: node >= 20 is needed, found $(node --version)"
-  exit 77
-fi
+ensure_node_packages
 
-# Reinstall when the lock file changed since the last install.
-stamp="$here/node_modules/.idsd-lock-stamp"
-# ctest runs the integration scripts in parallel; one npm ci at a time
-# (npm ci deletes node_modules first).
-exec 9>"${TMPDIR:-/tmp}/idsd-npm-ci.lock"
-command -v flock >/dev/null 2>&1 && flock 9
-if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
-  echo "installing node packages (npm ci) ..."
-  if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error); then
-    echo "SKIPPED: npm ci failed (is the npm registry reachable?)"
-    exit 77
-  fi
-  cp "$here/package-lock.json" "$stamp"
-fi
-exec 9>&-
-
-# The shared buildingSMART material, beside the checkout unless told.
-if [ -z "${IDSD_SHARED_IDS:-}" ]; then
-  IDSD_SHARED_IDS="$(cd "$here/../.." && pwd)/../shared/ids"
-fi
-export IDSD_SHARED_IDS
+default_shared_ids
 
 cd "$here" || exit 2
 # One test file at a time keeps the output readable; the TAP summary ends
