@@ -387,6 +387,11 @@ async function readPsets(S, extraQto) {
             if (n === undefined) { if (a !== '') dropped++; continue; }
             const id = S.entityId.get(n);
             if (!apps.includes(id)) apps.push(id);
+            // A set for occurrences may sit on their type object as well
+            // (IfcWall -> IfcWallType); @ifc-lite/data names the type only
+            // in some versions.
+            const t = S.entities[id].typeObject;
+            if (t !== NONE && !apps.includes(t)) apps.push(t);
         }
         if (borrowed && apps.length === 0) return;
         sets.push({ name: p.name, qto: p.name.startsWith('Qto_'), borrowed, apps: apps.sort((x, y) => x - y),

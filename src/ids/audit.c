@@ -1,18 +1,19 @@
 /*
  * audit.c - the semantic rules of the IDS reference (section 9) that need
- * no IFC schema data.
+ * no IFC schema data; audit_ifc.c adds those that do.
  *
  * The XSD accepts many documents that can never be satisfied or that the
  * buildingSMART audit tool rejects: an empty ifcVersion, an applicability
  * without facets, cardinalities other than required/optional/prohibited,
  * a property value in the wrong lexical form for its dataType, a
  * restriction with an unsupported base or facet. Each finding names the
- * rule of IDS-REFERENCE.md it enforces (S1-S5, P1, P2, P4, P5, C1, F3-F5,
+ * rule of IDS-REFERENCE.md it enforces (S1-S5, P1, P2, P5, C1, F3-F5,
  * X1-X4), plus V1, our own warning for an empty simpleValue.
  *
  * Rules that need IFC data (entity, predefinedType and attribute names,
  * attribute value types, standard property sets, partOf relation ends and
- * the applicability/requirements intersection) are not checked here.
+ * the applicability/requirements intersection) are in audit_ifc.c, called
+ * for each specification.
  *
  * The walk tolerates structurally broken documents: where an element a
  * rule reads is missing, the rule is skipped, since the structural check
@@ -267,8 +268,8 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
                   "IFCBOOLEAN or IFCLENGTHMEASURE", data_type);
         return;
     }
-    if (value == NULL)
-        return;
+    if (value == NULL || base[0] == '\0')
+        return; /* no restriction base (IFCBINARY): no lexical form to check */
     const xmlNode *simple = simple_of(value);
     if (simple != NULL) {
         char *text = ids_text_dup(simple);
@@ -313,38 +314,6 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
     }
 }
 
-/* P4: we carry no list of the standard property sets, so only the shape
- * of a reserved name is judged: standard names are the prefix followed by
- * letters and digits (Pset_WallCommon, Qto_SlabBaseQuantities). Anything
- * else with the prefix cannot be a standard set and is flagged as a
- * warning, since whether a well-shaped name is standard is unknown here. */
-static void audit_pset_name(const xmlNode *pset, ids_findings *out)
-{
-    const xmlNode *simple = simple_of(pset);
-    if (simple == NULL)
-        return;
-    char *text = ids_text_dup(simple);
-    if (text == NULL)
-        return;
-    const char *rest = NULL;
-    if (strncmp(text, "Pset_", 5) == 0)
-        rest = text + 5;
-    else if (strncmp(text, "Qto_", 4) == 0)
-        rest = text + 4;
-    if (rest != NULL) {
-        bool shaped = *rest != '\0';
-        for (const char *p = rest; *p; p++)
-            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                  (*p >= '0' && *p <= '9')))
-                shaped = false;
-        if (!shaped)
-            AUDIT_WARN(out, "P4", simple, "property set '%s' uses a prefix reserved for "
-                       "the standard sets (Pset_, Qto_) but is not a standard set name; "
-                       "choose a name without that prefix for a custom set", text);
-    }
-    free(text);
-}
-
 static void audit_property(const xmlNode *facet, ids_location loc, ids_findings *out)
 {
     const xmlNode *pset = ids_param_node(facet, IDS_FACET_PROPERTY, IDS_PARAM_PROPERTY_SET);
@@ -354,8 +323,6 @@ static void audit_property(const xmlNode *facet, ids_location loc, ids_findings 
         AUDIT_ERR(out, "P1", facet, "property facet lacks its propertySet");
     if (!param_given(base_name))
         AUDIT_ERR(out, "P1", facet, "property facet lacks its baseName");
-    if (pset != NULL)
-        audit_pset_name(pset, out);
 
     char *data_type = ids_attr_dup(facet, "dataType");
     char card[32];
@@ -509,6 +476,7 @@ static void audit_spec(const xmlNode *spec, ids_findings *out)
     if (req != NULL)
         for (const xmlNode *c = ids_first_element(req); c != NULL; c = ids_next_element(c))
             audit_facet(c, IDS_REQUIREMENTS, out);
+    ids_audit_ifc_spec(spec, out);
 }
 
 void ids_audit_check(const ids_doc *doc, ids_findings *out)

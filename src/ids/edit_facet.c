@@ -124,6 +124,8 @@ static ids_status data_type_check(const char *dt, const ids_value *value, ids_er
                        "type or measure such as IFCLABEL, IFCTEXT, IFCREAL, IFCINTEGER, "
                        "IFCBOOLEAN or IFCLENGTHMEASURE",
                        dt);
+    if (base[0] == '\0')
+        return IDS_OK; /* no restriction base (IFCBINARY): no lexical form to check */
     if (value->kind == IDS_VALUE_SIMPLE) {
         const char *form = ids_lexical_problem(base, value->simple);
         if (form != NULL)

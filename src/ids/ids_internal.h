@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlregexp.h>
 
 struct ids_doc {
     xmlDocPtr xml;
@@ -96,6 +97,11 @@ bool ids_base_takes_digits(const char *base);
 
 /* Longest pattern accepted, in bytes; bounds the regex compile time. */
 #define IDS_MAX_PATTERN_BYTES 4096
+
+/* Compiles an XSD regular expression quietly (nothing printed); NULL when
+ * it is not one, is longer than IDS_MAX_PATTERN_BYTES or is not valid
+ * text. Free with xmlRegFreeRegexp. */
+xmlRegexpPtr ids_regex_compile(const char *pattern);
 
 /* Checks that text is valid UTF-8 made only of characters XML 1.0 can
  * carry; what names the text in the message. NULL text is an error. */

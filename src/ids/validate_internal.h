@@ -40,6 +40,11 @@ void ids_structure_check(const xmlDoc *doc, ids_findings *out);
  * reports that. */
 void ids_audit_check(const ids_doc *doc, ids_findings *out);
 
+/* The rules of the IDS reference that need IFC schema data (audit_ifc.c):
+ * E1, E2, A1-A4, P3, P4, P5's version check, R1 and S6, for one
+ * <specification>, once for each IFC version it declares. */
+void ids_audit_ifc_spec(const xmlNode *spec, ids_findings *out);
+
 /* Validates with the compiled official schema (xsd.c). Sets *valid and
  * appends libxml2's messages (rule "XSD") to out. Works on a private copy,
  * because libxml2's validator registers xs:ID values in the document it
@@ -54,8 +59,9 @@ void ids_xsd_types_init(void);
 /* ---- IFC data types (datatypes.c) ---- */
 
 /* The restriction base ("xs:double", ...) that DOC:DataTypes.md gives for
- * an IFC dataType, or NULL when the name is not an IFC data type of any
- * version. Case-sensitive (the XSD wants upper case). */
+ * an IFC dataType, "" for one that has none (IFCBINARY), or NULL when the
+ * name is not an IFC data type of any version. Case-sensitive (the XSD
+ * wants upper case). The table is src/ifc's (ifc_datatype_find). */
 const char *ids_datatype_base(const char *data_type);
 /* True when value is a lexical form of the base type, by the regular
  * expressions of DOC:DataTypes.md (string accepts anything). Unknown bases

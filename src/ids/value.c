@@ -141,6 +141,15 @@ bool ids_xsd_regex_valid(const char *pattern)
     return regex_compiles(pattern) == 1;
 }
 
+xmlRegexpPtr ids_regex_compile(const char *pattern)
+{
+    if (pattern == NULL || strlen(pattern) > IDS_MAX_PATTERN_BYTES)
+        return NULL;
+    if (ids_text_check("pattern", pattern, NULL) != IDS_OK)
+        return NULL;
+    return regex_compile_quiet(pattern);
+}
+
 /* ---- lexical forms of the base types ---- */
 
 typedef enum base_kind {
