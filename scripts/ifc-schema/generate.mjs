@@ -487,7 +487,15 @@ function writeVersion(S, psets) {
         partofRows.push(`{${p.add(r.relation)}u, ${S.entityId.get(r.whole)}u, ${S.entityId.get(r.part)}u},`);
     }
     // distinct attribute and property names, sorted, for name matching
-    const attrNames = [...new Set(S.attrs.map((a) => a.name))].sort(cmpCI).map((n) => p.add(n));
+    const attrNameList = [...new Set(S.attrs.map((a) => a.name))].sort(cmpCI);
+    const attrNames = attrNameList.map((n) => p.add(n));
+    // the attribute rows of each distinct name, contiguous, in row order
+    const declFirst = [], declRows = [];
+    for (const n of attrNameList) {
+        declFirst.push(declRows.length);
+        S.attrs.forEach((a, i) => { if (a.name === n) declRows.push(i); });
+    }
+    declFirst.push(declRows.length);
     const propNames = [...new Set(psets.sets.flatMap((s) => s.props.map((q) => q.name)))].sort(cmpCI).map((n) => p.add(n));
 
     const num = (x) => `${x}u,`;
@@ -521,6 +529,9 @@ function writeVersion(S, psets) {
     out += '/* relation, whole, part */\n';
     out += rows('partof', 'ifc_partof_row', partofRows, (x) => x) + '\n';
     out += rows('attribute_names', 'uint32_t', attrNames, num, 10) + '\n';
+    out += '/* attribute_names[i] is declared by the rows declarations[first[i] .. first[i + 1]) */\n';
+    out += rows('declaration_first', 'uint16_t', declFirst, num, 12) + '\n';
+    out += rows('declarations', 'uint16_t', declRows, num, 12) + '\n';
     out += rows('property_names', 'uint32_t', propNames, num, 10) + '\n';
     out += `const ifc_schema ifc_schema_${c} = {
     .version = IFC_${S.V.key},
@@ -543,6 +554,7 @@ function writeVersion(S, psets) {
     .psets = psets, .pset_count = ${psets.sets.length},
     .partof = partof, .partof_count = ${partofRows.length},
     .attribute_names = attribute_names, .attribute_name_count = ${attrNames.length},
+    .declaration_first = declaration_first, .declarations = declarations,
     .property_names = property_names, .property_name_count = ${propNames.length},
 };
 `;

@@ -39,6 +39,9 @@
 #define MAX_ENTITIES 1024
 #define SET_WORDS (MAX_ENTITIES / 64)
 #define NAME_MAX_LEN 128
+/* Attribute names a name restriction may match and still be judged; a
+ * pattern matching more (".*") is judged on the first ones only. */
+#define MAX_NAMES 256
 
 /* ---- class sets ---- */
 
@@ -70,12 +73,35 @@ static bool set_has(const class_set *c, ifc_entity e)
     return c->all || (e >= 0 && e < MAX_ENTITIES && (c->w[e / 64] >> (e % 64)) & 1u);
 }
 
-/* e and all its subtypes: an id range. */
+/* The first member of c at or after from, or -1; c must not be "all". */
+static ifc_entity set_next(const class_set *c, ifc_entity from)
+{
+    if (from < 0)
+        from = 0;
+    for (size_t w = (size_t)from / 64; w < SET_WORDS; w++) {
+        uint64_t bits = c->w[w];
+        if (w == (size_t)from / 64)
+            bits &= ~0ull << (from % 64);
+        if (bits != 0)
+            return (ifc_entity)(w * 64 + (size_t)__builtin_ctzll(bits));
+    }
+    return -1;
+}
+
+/* e and all its subtypes: an id range, set a word at a time. */
 static void set_add_subtree(class_set *c, const ifc_schema *s, ifc_entity e)
 {
     ifc_entity last = ifc_entity_last(s, e);
-    for (ifc_entity i = e; i <= last && i != IFC_NONE; i++)
-        set_add(c, i);
+    if (e < 0 || last < e || last >= MAX_ENTITIES)
+        return;
+    for (ifc_entity i = e; i <= last;) {
+        if (i % 64 == 0 && last - i >= 63) {
+            c->w[i / 64] = ~0ull;
+            i += 64;
+        } else {
+            set_add(c, i++);
+        }
+    }
 }
 
 static void set_and(class_set *a, const class_set *b)
@@ -142,9 +168,92 @@ static void set_names(const class_set *c, const ifc_schema *s, size_t max, char 
 typedef struct matcher {
     const ids_value *v;
     xmlRegexpPtr *regex; /* compiled patterns of v, NULL where one failed */
+    const char **glob;   /* or the pattern itself when it is a glob (below) */
     size_t n_regex;
     bool unknown;        /* a pattern did not compile: matching is not judged */
 } matcher;
+
+/* True when pattern is literal text and ".*" only (".*", "IFCWALL.*",
+ * "IFC.*TYPE"): the usual shapes, matched here without running libxml2's
+ * regular expression engine over every class name (a pattern is checked
+ * against up to 876 names per version). */
+static bool is_glob(const char *pattern)
+{
+    for (const char *p = pattern; *p != '\0'; p++) {
+        if (*p == '.' && p[1] == '*') {
+            p++;
+            continue;
+        }
+        if (strchr(".\\?*+{}()[]|^$", *p) != NULL)
+            return false;
+    }
+    return true;
+}
+
+static void upper_into(const char *in, char *buf, size_t size)
+{
+    size_t i = 0;
+    for (; in[i] != '\0' && i + 1 < size; i++)
+        buf[i] = (char)(in[i] >= 'a' && in[i] <= 'z' ? in[i] - 'a' + 'A' : in[i]);
+    buf[i] = '\0';
+}
+
+static char up_char(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+/* True when the n bytes at lit equal those at name, name upper-cased when
+ * up is set. */
+static bool same_n(const char *lit, const char *name, size_t n, bool up)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = up ? up_char(name[i]) : name[i];
+        if (name[i] == '\0' || c != lit[i])
+            return false;
+    }
+    return true;
+}
+
+/* Whole-string match of a glob: literal pieces separated by ".*"; name is
+ * read upper-cased when up is set (class names against IDS's IFCWALL). */
+static bool glob_match(const char *pattern, const char *name, bool up)
+{
+    if (pattern[0] == '.' && pattern[1] == '*' && pattern[2] == '\0')
+        return true;
+    const char *star = strstr(pattern, ".*");
+    size_t first = star != NULL ? (size_t)(star - pattern) : strlen(pattern);
+    if (!same_n(pattern, name, first, up))
+        return false;
+    if (star == NULL)
+        return name[first] == '\0';
+    const char *at = name + first;
+    const char *piece = star + 2;
+    for (;;) {
+        const char *next = strstr(piece, ".*");
+        size_t len = next != NULL ? (size_t)(next - piece) : strlen(piece);
+        if (next == NULL) {
+            size_t rest = strlen(at);
+            return rest >= len && same_n(piece, at + rest - len, len, up);
+        }
+        if (len > 0) {
+            const char *hit = NULL;
+            for (const char *q = at; *q != '\0' && hit == NULL; q++)
+                if (same_n(piece, q, len, up))
+                    hit = q;
+            if (hit == NULL)
+                return false;
+            at = hit + len;
+        }
+        piece = next + 2;
+    }
+}
+
+static bool same_string(const char *lit, const char *name, bool up)
+{
+    size_t n = strlen(lit);
+    return same_n(lit, name, n, up) && name[n] == '\0';
+}
 
 static void matcher_init(matcher *m, const ids_value *v, ids_findings *out)
 {
@@ -159,7 +268,8 @@ static void matcher_init(matcher *m, const ids_value *v, ids_findings *out)
     if (n == 0)
         return;
     m->regex = calloc(n, sizeof(*m->regex));
-    if (m->regex == NULL) {
+    m->glob = calloc(n, sizeof(*m->glob));
+    if (m->regex == NULL || m->glob == NULL) {
         out->nomem = true;
         m->unknown = true;
         return;
@@ -167,6 +277,10 @@ static void matcher_init(matcher *m, const ids_value *v, ids_findings *out)
     for (size_t i = 0; i < v->n_items; i++) {
         if (v->items[i].facet != IDS_XS_PATTERN)
             continue;
+        if (is_glob(v->items[i].value)) {
+            m->glob[m->n_regex++] = v->items[i].value;
+            continue;
+        }
         xmlRegexpPtr re = ids_regex_compile(v->items[i].value);
         if (re == NULL)
             m->unknown = true; /* X4 reports it */
@@ -180,17 +294,18 @@ static void matcher_clear(matcher *m)
         if (m->regex[i] != NULL)
             xmlRegFreeRegexp(m->regex[i]);
     free(m->regex);
+    free(m->glob);
     memset(m, 0, sizeof(*m));
 }
 
 /* True when the value accepts name: a simpleValue equal to it, or a
  * restriction whose enumeration (if any) lists it, one of whose patterns
  * (if any) matches it, and whose length facets it meets. */
-static bool matcher_accepts(const matcher *m, const char *name)
+static bool matcher_accepts_as(const matcher *m, const char *name, bool up)
 {
     const ids_value *v = m->v;
     if (v->kind == IDS_VALUE_SIMPLE)
-        return strcmp(v->simple, name) == 0;
+        return same_string(v->simple, name, up);
     if (v->kind != IDS_VALUE_RESTRICTION)
         return true;
     bool has_enum = false, in_enum = false;
@@ -198,12 +313,17 @@ static bool matcher_accepts(const matcher *m, const char *name)
     for (size_t i = 0; i < v->n_items; i++) {
         const ids_xs_item *it = &v->items[i];
         char *end = NULL;
-        long n = strtol(it->value, &end, 10);
-        bool number = end != it->value && *end == '\0';
+        long n = 0;
+        bool number = false;
+        if (it->facet == IDS_XS_LENGTH || it->facet == IDS_XS_MIN_LENGTH ||
+            it->facet == IDS_XS_MAX_LENGTH) {
+            n = strtol(it->value, &end, 10);
+            number = end != it->value && *end == '\0';
+        }
         switch (it->facet) {
         case IDS_XS_ENUMERATION:
             has_enum = true;
-            if (strcmp(it->value, name) == 0)
+            if (same_string(it->value, name, up))
                 in_enum = true;
             break;
         case IDS_XS_LENGTH:
@@ -226,14 +346,30 @@ static bool matcher_accepts(const matcher *m, const char *name)
         return false;
     if (m->n_regex > 0) {
         bool any = false;
-        for (size_t i = 0; i < m->n_regex && !any; i++)
-            if (m->regex[i] != NULL &&
-                xmlRegexpExec(m->regex[i], (const xmlChar *)name) == 1)
-                any = true;
+        char upper[NAME_MAX_LEN];
+        const char *subject = name;
+        for (size_t i = 0; i < m->n_regex && !any; i++) {
+            if (m->glob[i] != NULL) {
+                any = glob_match(m->glob[i], name, up);
+                continue;
+            }
+            if (m->regex[i] == NULL)
+                continue;
+            if (up && subject == name) {
+                upper_into(name, upper, sizeof(upper));
+                subject = upper;
+            }
+            any = xmlRegexpExec(m->regex[i], (const xmlChar *)subject) == 1;
+        }
         if (!any)
             return false;
     }
     return true;
+}
+
+static bool matcher_accepts(const matcher *m, const char *name)
+{
+    return matcher_accepts_as(m, name, false);
 }
 
 /* True when matching is judged at all: a simple value, or a restriction
@@ -242,14 +378,6 @@ static bool matcher_judges(const matcher *m)
 {
     return (m->v->kind == IDS_VALUE_SIMPLE || m->v->kind == IDS_VALUE_RESTRICTION) &&
            !m->unknown;
-}
-
-static void upper_into(const char *in, char *buf, size_t size)
-{
-    size_t i = 0;
-    for (; in[i] != '\0' && i + 1 < size; i++)
-        buf[i] = (char)(in[i] >= 'a' && in[i] <= 'z' ? in[i] - 'a' + 'A' : in[i]);
-    buf[i] = '\0';
 }
 
 /* "; did you mean A, B or C?" for word, or "" when nothing is close. */
@@ -278,12 +406,20 @@ static void did_you_mean(ifc_name_kind kind, ifc_version_mask versions,
 
 /* ---- one specification ---- */
 
+/* The class sets an entity name value gives in each version, kept so that
+ * a pattern runs once per distinct class name, not once per version. */
+typedef struct name_memo {
+    bool done[IFC_VERSION_COUNT];
+    class_set cs[IFC_VERSION_COUNT];
+} name_memo;
+
 typedef struct facet_info {
     const xmlNode *node;
     ids_facet facet;
     ids_location loc;
     bool required;      /* narrows S6 (applicability, or a required requirement) */
     matcher name;       /* entity / partOf entity / attribute name */
+    name_memo memo;     /* classes of an entity name per version */
     matcher base_name;  /* property baseName */
     bool failed;        /* a facet rule already reported it in this version */
 } facet_info;
@@ -323,8 +459,11 @@ static size_t listed_values(const ids_value *v, const char **out, size_t max)
     return n;
 }
 
-/* The classes an entity name value matches in this version. */
-static void entity_classes(const spec_ctx *c, const matcher *m, class_set *cs)
+/* The classes an entity name value matches in this version. A class whose
+ * name a version already judged takes that answer (most names are in all
+ * three versions), so a pattern runs about once per distinct name. */
+static void entity_classes(const spec_ctx *c, const matcher *m, name_memo *memo,
+                           class_set *cs)
 {
     set_none(cs);
     if (m->v->kind == IDS_VALUE_SIMPLE) {
@@ -335,12 +474,36 @@ static void entity_classes(const spec_ctx *c, const matcher *m, class_set *cs)
             set_add(cs, e);
         return;
     }
-    char up[NAME_MAX_LEN];
+    bool slow = false; /* a pattern that is no glob: worth the look-ups */
+    for (size_t i = 0; i < m->n_regex; i++)
+        if (m->glob[i] == NULL)
+            slow = true;
+    bool all = m->v->n_items > 0;
+    for (size_t i = 0; i < m->v->n_items; i++)
+        if (m->v->items[i].facet != IDS_XS_PATTERN || strcmp(m->v->items[i].value, ".*") != 0)
+            all = false;
+    if (all) {
+        for (size_t i = 0; i < ifc_entity_count(c->s); i++)
+            set_add(cs, (ifc_entity)i);
+        return;
+    }
     for (size_t i = 0; i < ifc_entity_count(c->s); i++) {
-        upper_into(ifc_entity_name(c->s, (ifc_entity)i), up, sizeof(up));
-        if (matcher_accepts(m, up))
+        const char *name = ifc_entity_name(c->s, (ifc_entity)i);
+        int known = -1;
+        for (int w = 0; slow && w < IFC_VERSION_COUNT && known < 0; w++) {
+            if (!memo->done[w])
+                continue;
+            ifc_entity o = ifc_entity_find(ifc_schema_get((ifc_version)w), name, strlen(name));
+            if (o != IFC_NONE)
+                known = set_has(&memo->cs[w], o) ? 1 : 0;
+        }
+        if (known < 0)
+            known = matcher_accepts_as(m, name, true) ? 1 : 0;
+        if (known)
             set_add(cs, (ifc_entity)i);
     }
+    memo->cs[c->version] = *cs;
+    memo->done[c->version] = true;
 }
 
 /* E1 for the name of an entity or partOf facet; fills cs. */
@@ -351,7 +514,7 @@ static void check_entity_name(const spec_ctx *c, facet_info *f, const xmlNode *n
     const matcher *m = &f->name;
     if (!matcher_judges(m))
         return;
-    entity_classes(c, m, cs);
+    entity_classes(c, m, &f->memo, cs);
     const ids_value *v = m->v;
     const char *listed[64];
     size_t n = v->kind == IDS_VALUE_RESTRICTION ? listed_values(v, listed, 64) : 0;
@@ -405,9 +568,8 @@ static void check_predefined(const spec_ctx *c, facet_info *f, const xmlNode *pt
     if (n == 0)
         return;
     bool any_enum = false;
-    for (size_t e = 0; e < ifc_entity_count(c->s); e++)
-        if (set_has(cs, (ifc_entity)e) &&
-            ifc_entity_predefined_enum(c->s, (ifc_entity)e, NULL) >= 0)
+    for (ifc_entity e = set_next(cs, 0); e >= 0 && !any_enum; e = set_next(cs, e + 1))
+        if (ifc_entity_predefined_enum(c->s, e, NULL) >= 0)
             any_enum = true;
     char classes[256];
     set_names(cs, c->s, 3, classes, sizeof(classes));
@@ -422,15 +584,13 @@ static void check_predefined(const spec_ctx *c, facet_info *f, const xmlNode *pt
         bool ok = false;
         int first_enum = -1;
         ifc_entity first_class = IFC_NONE;
-        for (size_t e = 0; e < ifc_entity_count(c->s) && !ok; e++) {
-            if (!set_has(cs, (ifc_entity)e))
-                continue;
-            int en = ifc_entity_predefined_enum(c->s, (ifc_entity)e, NULL);
+        for (ifc_entity e = set_next(cs, 0); e >= 0 && !ok; e = set_next(cs, e + 1)) {
+            int en = ifc_entity_predefined_enum(c->s, e, NULL);
             if (en < 0)
                 continue;
             if (first_enum < 0) {
                 first_enum = en;
-                first_class = (ifc_entity)e;
+                first_class = e;
             }
             if (ifc_enum_value_find(c->s, en, values[i]) >= 0 ||
                 ifc_enum_value_find(c->s, en, "USERDEFINED") >= 0)
@@ -539,11 +699,18 @@ static void check_attribute(const spec_ctx *c, facet_info *f, const class_set *a
     const xmlNode *value_node = ids_param_node(f->node, IDS_FACET_ATTRIBUTE, IDS_PARAM_VALUE);
     const ids_value *value = &f->facet.params[IDS_PARAM_VALUE];
 
-    /* A1: the names the value matches among the version's explicit attributes. */
+    /* A1: the names the value matches among the version's explicit
+     * attributes (for a simple value, the one name). */
+    const char *names[MAX_NAMES];
     size_t matched = 0;
-    for (size_t i = 0; i < ifc_attribute_name_count(s); i++)
-        if (matcher_accepts(m, ifc_attribute_name_at(s, i)))
-            matched++;
+    if (m->v->kind == IDS_VALUE_SIMPLE) {
+        if (ifc_attribute_name_exists(s, m->v->simple))
+            names[matched++] = m->v->simple;
+    } else {
+        for (size_t i = 0; i < ifc_attribute_name_count(s) && matched < MAX_NAMES; i++)
+            if (matcher_accepts(m, ifc_attribute_name_at(s, i)))
+                names[matched++] = ifc_attribute_name_at(s, i);
+    }
     if (matched == 0) {
         char hint[256] = "";
         const char *why = "";
@@ -565,24 +732,35 @@ static void check_attribute(const spec_ctx *c, facet_info *f, const class_set *a
         return;
     }
 
-    /* The classes having a matching attribute that is not derived there;
-     * with a value, what each such (class, attribute) can hold. */
+    /* The classes having a matching attribute that is not derived there:
+     * each declaring class and its subtypes, where the attribute keeps its
+     * position. With a value, what the attribute can hold where the
+     * applicability selects such a class. */
     set_none(cs);
     bool any_pair = false, any_simple = false, fits = false;
     const char *not_simple = NULL;
     const char *bases[4] = {NULL, NULL, NULL, NULL};
     size_t n_bases = 0;
-    for (size_t e = 0; e < ifc_entity_count(s); e++) {
-        ifc_attribute a;
-        for (size_t i = 0; ifc_entity_attribute(s, (ifc_entity)e, i, &a); i++) {
-            if (a.derived || !matcher_accepts(m, a.name))
-                continue;
-            set_add(cs, (ifc_entity)e);
-            if (value->kind == IDS_VALUE_ABSENT || !set_has(app, (ifc_entity)e))
+    for (size_t k = 0; k < matched; k++) {
+        const char *name = names[k];
+        size_t cursor = 0;
+        ifc_attribute decl;
+        while (ifc_attribute_declaration(s, name, &cursor, &decl)) {
+            class_set sub;
+            set_none(&sub);
+            set_add_subtree(&sub, s, decl.declared_by);
+            ifc_entity last = ifc_entity_last(s, decl.declared_by);
+            for (ifc_entity e = decl.declared_by; e <= last; e++)
+                if (ifc_entity_attribute_derived(s, e, decl.position))
+                    sub.w[e / 64] &= ~(1ull << (e % 64));
+            for (size_t w = 0; w < SET_WORDS; w++)
+                cs->w[w] |= sub.w[w];
+            bool in_app = sets_meet(&sub, app);
+            if (value->kind == IDS_VALUE_ABSENT || !in_app)
                 continue;
             any_pair = true;
             const char *what = NULL;
-            const char *base = attribute_base(s, a.type, &what);
+            const char *base = attribute_base(s, decl.type, &what);
             if (base == NULL) {
                 not_simple = what;
                 continue;
@@ -806,9 +984,9 @@ static void check_partof(const spec_ctx *c, facet_info *f, const class_set *whol
     }
     if (whole->all || set_empty(whole))
         return;
-    for (size_t e = 0; e < ifc_entity_count(c->s); e++)
-        if (set_has(whole, (ifc_entity)e) && ifc_entity_is_subtype_of(c->s, (ifc_entity)e, r.whole))
-            return;
+    ifc_entity from = set_next(whole, r.whole);
+    if (from >= 0 && from <= ifc_entity_last(c->s, r.whole))
+        return; /* a named class lies in the subtree of the whole */
     char names[256], wname[NAME_MAX_LEN];
     set_names(whole, c->s, 3, names, sizeof(names));
     upper_into(ifc_entity_name(c->s, r.whole), wname, sizeof(wname));

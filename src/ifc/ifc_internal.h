@@ -151,6 +151,8 @@ struct ifc_schema {
     size_t partof_count;
     const uint32_t *attribute_names; /* distinct, sorted */
     size_t attribute_name_count;
+    const uint16_t *declaration_first; /* per distinct name, into declarations */
+    const uint16_t *declarations;      /* attribute rows grouped by name */
     const uint32_t *property_names; /* distinct, sorted */
     size_t property_name_count;
 };

@@ -283,6 +283,13 @@ bool ifc_entity_attribute(const ifc_schema *s, ifc_entity e, size_t position,
     return true;
 }
 
+bool ifc_entity_attribute_derived(const ifc_schema *s, ifc_entity e, size_t position)
+{
+    if (!entity_ok(s, e) || position >= s->entities[e].slot_count)
+        return false;
+    return (s->slots[s->entities[e].slots + position] & IFC_SLOT_DERIVED) != 0;
+}
+
 int ifc_entity_attribute_find(const ifc_schema *s, ifc_entity e, const char *name,
                               ifc_attribute *out)
 {
@@ -301,6 +308,45 @@ int ifc_entity_attribute_find(const ifc_schema *s, ifc_entity e, const char *nam
     return -1;
 }
 
+static int attribute_name_index(const ifc_schema *s, const char *name)
+{
+#define ATTR_NAME_AT(i) (s->attribute_names[(i)])
+    FIND_SORTED(s, s->attribute_name_count, ATTR_NAME_AT, name, strlen(name));
+#undef ATTR_NAME_AT
+}
+
+bool ifc_attribute_declaration(const ifc_schema *s, const char *name, size_t *cursor,
+                               ifc_attribute *out)
+{
+    if (name == NULL || cursor == NULL)
+        return false;
+    /* The cursor keeps the name's index (high bits, plus one) and how far
+     * it got (low 16 bits), so only the first call searches. */
+    size_t i;
+    if (*cursor == 0) {
+        int found = attribute_name_index(s, name);
+        if (found < 0 || strcmp(ifc_str(s, s->attribute_names[found]), name) != 0)
+            return false;
+        i = (size_t)found;
+    } else {
+        i = (*cursor >> 16) - 1;
+        if (i >= s->attribute_name_count)
+            return false;
+    }
+    size_t done = *cursor & 0xFFFFu;
+    size_t k = s->declaration_first[i] + done;
+    if (k >= s->declaration_first[i + 1])
+        return false;
+    uint16_t r = s->declarations[k];
+    const ifc_entity_row *d = &s->entities[s->attributes[r].declared_by];
+    size_t pos = 0;
+    while (pos < d->slot_count && (s->slots[d->slots + pos] & ~IFC_SLOT_DERIVED) != r)
+        pos++;
+    fill_attribute(s, s->slots[d->slots + pos], pos, out);
+    *cursor = ((i + 1) << 16) | (done + 1);
+    return true;
+}
+
 size_t ifc_attribute_name_count(const ifc_schema *s)
 {
     return s->attribute_name_count;
@@ -309,13 +355,6 @@ size_t ifc_attribute_name_count(const ifc_schema *s)
 const char *ifc_attribute_name_at(const ifc_schema *s, size_t i)
 {
     return i < s->attribute_name_count ? ifc_str(s, s->attribute_names[i]) : NULL;
-}
-
-static int attribute_name_index(const ifc_schema *s, const char *name)
-{
-#define ATTR_NAME_AT(i) (s->attribute_names[(i)])
-    FIND_SORTED(s, s->attribute_name_count, ATTR_NAME_AT, name, strlen(name));
-#undef ATTR_NAME_AT
 }
 
 bool ifc_attribute_name_exists(const ifc_schema *s, const char *name)

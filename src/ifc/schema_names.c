@@ -22,7 +22,9 @@ static unsigned char low(unsigned char c)
 
 /* Optimal string alignment distance (Damerau-Levenshtein without
  * repeated edits of one substring), ASCII case ignored; limit + 1 once it
- * is certain to exceed limit. */
+ * is certain to exceed limit. Only the band of cells within limit of the
+ * diagonal is computed (cells outside it exceed limit anyway), so a
+ * candidate costs O(length x limit). */
 static unsigned edit_distance(const char *a, size_t la, const char *b, unsigned limit)
 {
     size_t lb = strlen(b);
@@ -30,18 +32,34 @@ static unsigned edit_distance(const char *a, size_t la, const char *b, unsigned 
         return limit + 1;
     if ((la > lb ? la - lb : lb - la) > limit)
         return limit + 1;
+    /* A common prefix costs nothing ("IFC" of every class name). */
+    while (la > 0 && lb > 0 && low((unsigned char)*a) == low((unsigned char)*b)) {
+        a++;
+        b++;
+        la--;
+        lb--;
+    }
+    const unsigned far = limit + 1;
     unsigned rows[3][WORD_MAX + 1];
     unsigned *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = (unsigned)j;
+    for (size_t j = 0; j <= lb; j++) {
+        prev[j] = j <= limit ? (unsigned)j : far;
+        prev2[j] = far;
+    }
     for (size_t i = 1; i <= la; i++) {
-        cur[0] = (unsigned)i;
+        size_t lo = i > limit ? i - limit : 1;
+        size_t hi = i + limit < lb ? i + limit : lb;
+        /* Cells next to the band are read by the next row: keep them far. */
+        cur[0] = i <= limit ? (unsigned)i : far;
+        if (lo > 1)
+            cur[lo - 1] = far;
+        if (hi < lb)
+            cur[hi + 1] = far;
         unsigned row_min = cur[0];
-        for (size_t j = 1; j <= lb; j++) {
+        for (size_t j = lo; j <= hi; j++) {
             unsigned char ca = low((unsigned char)a[i - 1]);
             unsigned char cb = low((unsigned char)b[j - 1]);
-            unsigned cost = ca == cb ? 0 : 1;
-            unsigned v = prev[j - 1] + cost;
+            unsigned v = prev[j - 1] + (ca == cb ? 0 : 1);
             if (prev[j] + 1 < v)
                 v = prev[j] + 1;
             if (cur[j - 1] + 1 < v)
@@ -49,18 +67,20 @@ static unsigned edit_distance(const char *a, size_t la, const char *b, unsigned 
             if (i > 1 && j > 1 && ca == low((unsigned char)b[j - 2]) &&
                 low((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < v)
                 v = prev2[j - 2] + 1;
+            if (v > far)
+                v = far;
             cur[j] = v;
             if (v < row_min)
                 row_min = v;
         }
         if (row_min > limit)
-            return limit + 1;
+            return far;
         unsigned *t = prev2;
         prev2 = prev;
         prev = cur;
         cur = t;
     }
-    return prev[lb];
+    return prev[lb] > limit ? far : prev[lb];
 }
 
 static unsigned popcount(unsigned m)
