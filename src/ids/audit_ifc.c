@@ -380,7 +380,10 @@ static bool matcher_judges(const matcher *m)
            !m->unknown;
 }
 
-/* "; did you mean A, B or C?" for word, or "" when nothing is close. */
+/* "; did you mean A, B or C?" for word, or "" when nothing is close. Only
+ * the closest names are offered (all at the smallest distance, up to
+ * three), which also keeps the hint the same in versions that share them,
+ * so that their findings merge. */
 static void did_you_mean(ifc_name_kind kind, ifc_version_mask versions,
                          const char *context, const char *word, bool upper, char *buf,
                          size_t size)
@@ -388,6 +391,8 @@ static void did_you_mean(ifc_name_kind kind, ifc_version_mask versions,
     ifc_suggestion sug[3];
     size_t n = ifc_suggest(kind, versions, context, word, 0, sug, 3);
     buf[0] = '\0';
+    while (n > 1 && sug[n - 1].distance > sug[0].distance)
+        n--;
     if (n == 0)
         return;
     size_t used = (size_t)snprintf(buf, size, "; did you mean ");
@@ -543,7 +548,7 @@ static void check_entity_name(const spec_ctx *c, facet_info *f, const xmlNode *n
             return;
         }
         char hint[256];
-        did_you_mean(IFC_NAME_ENTITY, c->declared, NULL, v->simple, true, hint,
+        did_you_mean(IFC_NAME_ENTITY, 1u << c->version, NULL, v->simple, true, hint,
                      sizeof(hint));
         ERR(c, "E1", name_node, "entity '%s' is not a class of this IFC version%s", v->simple,
             hint);
@@ -715,7 +720,7 @@ static void check_attribute(const spec_ctx *c, facet_info *f, const class_set *a
         char hint[256] = "";
         const char *why = "";
         if (m->v->kind == IDS_VALUE_SIMPLE) {
-            did_you_mean(IFC_NAME_ATTRIBUTE, c->declared, NULL, m->v->simple, false, hint,
+            did_you_mean(IFC_NAME_ATTRIBUTE, 1u << c->version, NULL, m->v->simple, false, hint,
                          sizeof(hint));
             for (size_t e = 0; e < ifc_entity_count(s) && why[0] == '\0'; e++)
                 if (ifc_entity_inverse_find(s, (ifc_entity)e, m->v->simple, NULL) >= 0)
@@ -852,7 +857,7 @@ static void check_property(const spec_ctx *c, facet_info *f, class_set *cs)
         if (!reserved_prefix(names[i]) || ifc_pset_find(s, names[i]) != IFC_NONE)
             continue;
         char hint[256];
-        did_you_mean(IFC_NAME_PSET, c->declared, NULL, names[i], false, hint, sizeof(hint));
+        did_you_mean(IFC_NAME_PSET, 1u << c->version, NULL, names[i], false, hint, sizeof(hint));
         ERR(c, "P4", pset_node, "property set '%s' uses a prefix reserved for the standard "
             "sets (Pset_, Qto_) but is not a standard set of this IFC version%s; a custom "
             "set needs a name without that prefix", names[i], hint);
@@ -899,8 +904,11 @@ static void check_property(const spec_ctx *c, facet_info *f, class_set *cs)
     if (matched != 1)
         return;
     ifc_pset_property(s, p, (size_t)which, &q);
-    if (data_type != NULL && q.data_type[0] != '\0' && q.kind != IFC_PROPERTY_UNKNOWN &&
-        strcmp(data_type, q.data_type) != 0) {
+    /* Only a type IDS can name is compared: some properties hold an
+     * entity (IFCTIMESERIES, IFCPERSON), which no dataType can be. */
+    const ifc_datatype *known = ifc_datatype_find(q.data_type);
+    if (data_type != NULL && known != NULL && known->base[0] != '\0' &&
+        q.kind != IFC_PROPERTY_UNKNOWN && strcmp(data_type, q.data_type) != 0) {
         ERR(c, "P3", f->node, "%s.%s has dataType %s in this IFC version, not %s", pv->simple,
             q.name, q.data_type, data_type);
         f->failed = true;
@@ -966,6 +974,10 @@ static void associable_classes(const ifc_schema *s, bool classification, class_s
      * classification through IfcExternalReferenceRelationship (IFC4 on). */
     ifc_entity ext = ifc_entity_find(s, "IfcExternalReferenceRelationship", 32);
     if (classification && ifc_entity_attribute_find(s, ext, "RelatedResourceObjects", &a) >= 0)
+        add_type_classes(s, a.type, cs, 0);
+    /* IFC2X3 classifies materials with a relationship of their own. */
+    ifc_entity mat = ifc_entity_find(s, "IfcMaterialClassificationRelationship", 37);
+    if (classification && ifc_entity_attribute_find(s, mat, "ClassifiedMaterial", &a) >= 0)
         add_type_classes(s, a.type, cs, 0);
 }
 

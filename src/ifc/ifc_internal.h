@@ -172,5 +172,10 @@ static inline const char *ifc_str(const ifc_schema *s, uint32_t offset)
 
 /* ASCII case-insensitive comparison, the order of every sorted table. */
 int ifc_name_cmp(const char *a, const char *b);
+/* Index of the name equal to name (exact case) in a sorted array of name
+ * offsets, or -1. Names equal but for case (IFC2X3 has ID and Id) are
+ * neighbours; the exact one is picked among them. */
+int ifc_sorted_find_exact(const ifc_schema *s, const uint32_t *names, size_t n,
+                          const char *name);
 
 #endif /* IFC_INTERNAL_H */

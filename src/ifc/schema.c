@@ -308,11 +308,28 @@ int ifc_entity_attribute_find(const ifc_schema *s, ifc_entity e, const char *nam
     return -1;
 }
 
+int ifc_sorted_find_exact(const ifc_schema *s, const uint32_t *names, size_t n,
+                          const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ifc_name_cmp(ifc_str(s, names[mid]), name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* lo is the first name equal but for case, if any; the exact one is
+     * among those that follow (the generator sorts ties by exact order). */
+    for (size_t i = lo; i < n && ifc_name_cmp(ifc_str(s, names[i]), name) == 0; i++)
+        if (strcmp(ifc_str(s, names[i]), name) == 0)
+            return (int)i;
+    return -1;
+}
+
 static int attribute_name_index(const ifc_schema *s, const char *name)
 {
-#define ATTR_NAME_AT(i) (s->attribute_names[(i)])
-    FIND_SORTED(s, s->attribute_name_count, ATTR_NAME_AT, name, strlen(name));
-#undef ATTR_NAME_AT
+    return ifc_sorted_find_exact(s, s->attribute_names, s->attribute_name_count, name);
 }
 
 bool ifc_attribute_declaration(const ifc_schema *s, const char *name, size_t *cursor,
@@ -325,7 +342,7 @@ bool ifc_attribute_declaration(const ifc_schema *s, const char *name, size_t *cu
     size_t i;
     if (*cursor == 0) {
         int found = attribute_name_index(s, name);
-        if (found < 0 || strcmp(ifc_str(s, s->attribute_names[found]), name) != 0)
+        if (found < 0)
             return false;
         i = (size_t)found;
     } else {
@@ -361,8 +378,7 @@ bool ifc_attribute_name_exists(const ifc_schema *s, const char *name)
 {
     if (name == NULL)
         return false;
-    int i = attribute_name_index(s, name);
-    return i >= 0 && strcmp(ifc_str(s, s->attribute_names[i]), name) == 0;
+    return attribute_name_index(s, name) >= 0;
 }
 
 /* ---- inverses ---- */

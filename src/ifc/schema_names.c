@@ -165,21 +165,7 @@ static bool attribute_has(const ifc_schema *s, const char *name)
 
 static bool property_has(const ifc_schema *s, const char *name)
 {
-    size_t lo = 0, hi = s->property_name_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *m = ifc_str(s, s->property_names[mid]);
-        int c = ifc_name_cmp(name, m);
-        if (c == 0)
-            c = strcmp(name, m);
-        if (c == 0)
-            return true;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return false;
+    return ifc_sorted_find_exact(s, s->property_names, s->property_name_count, name) >= 0;
 }
 
 static bool relation_has(const ifc_schema *s, const char *name)
