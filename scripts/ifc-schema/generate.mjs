@@ -345,7 +345,6 @@ function buildVersion(V, schemaIndex) {
         const le = liteEntities.get(n);
         let t = le?.typeEntity ? byUpper.get(le.typeEntity) : undefined;
         if (t === undefined && entityId.has(n + 'Type')) t = n + 'Type';
-        if (t === undefined && /Element$/.test(n) && entityId.has(n + 'Type')) t = n + 'Type';
         if (t === undefined || !entityId.has(t) || t === n) return NONE;
         // must be an IfcTypeObject
         for (let p = t; p !== null; p = parentOf.get(p)) if (p === 'IfcTypeObject') return entityId.get(t);

@@ -35,6 +35,8 @@ printf '<ids><oops>' >"$work/broken.ids"
 # A few folders of the test cases (valid and invalid documents) and the
 # broken file in the middle, so order and per-file results are exercised.
 inputs=("$cases/attribute" "$work/broken.ids" "$cases/ids" "$cases/property")
+# Folders without invalid-* files: every document in them passes the audit.
+valid=("$cases/material" "$cases/tolerance")
 
 # ---- the documents arrive, one session each ----
 start_idsd "$bin" || exit 1
@@ -92,21 +94,21 @@ EOF
 then ok "every session holds its file's document (get_ids_info)"; else fail "sessions"; fi
 [ ! -s "$work/err" ] && ok "nothing on stderr" || fail "stderr: $(head -3 "$work/err")"
 
-"$bin" check -q --jobs 1 --load-into "$url" "$cases/attribute" >"$work/text"
+"$bin" check -q --jobs 1 --load-into "$url" "${valid[@]}" >"$work/text"
 expect_rc "text, one job, valid files only" 0 $?
-count=$(find "$cases/attribute" -name '*.ids' | wc -l)
+count=$(find "${valid[@]}" -name '*.ids' | wc -l)
 if tail -1 "$work/text" | grep -qE "^$count files: $count valid, 0 invalid, 0 failed; .*; $count loaded"; then
   ok "text summary counts the loaded files"
 else
   fail "text summary: $(tail -1 "$work/text")"
 fi
-"$bin" check --no-timings --load-into "$url" "$cases/attribute" >"$work/text"
+"$bin" check --no-timings --load-into "$url" "${valid[@]}" >"$work/text"
 if [ "$(grep -c -- ' -> session [0-9a-f]\{32\}$' "$work/text")" -eq "$count" ]; then
   ok "text gives each file's session"
 else
   fail "text sessions: $(head -2 "$work/text")"
 fi
-"$bin" check --format junit --load-into "$url" "$work/broken.ids" "$cases/attribute" >"$work/junit.xml"
+"$bin" check --format junit --load-into "$url" "$work/broken.ids" "${valid[@]}" >"$work/junit.xml"
 expect_rc "junit with a broken file" 1 $?
 if python3 - "$work/junit.xml" "$count" <<'EOF'
 import sys
@@ -161,9 +163,9 @@ if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert all("401"
 else
   fail "no token report"
 fi
-IDSD_AUTH_TOKEN=s3cret-token-0123456789 "$bin" check -q --load-into "$IDSD_URL" "$cases/attribute" >"$work/text"
+IDSD_AUTH_TOKEN=s3cret-token-0123456789 "$bin" check -q --load-into "$IDSD_URL" "${valid[@]}" >"$work/text"
 expect_rc "IDSD_AUTH_TOKEN" 0 $?
-"$bin" check -q --auth-token s3cret-token-0123456789 --load-into "$IDSD_URL" "$cases/attribute" >"$work/text"
+"$bin" check -q --auth-token s3cret-token-0123456789 --load-into "$IDSD_URL" "${valid[@]}" >"$work/text"
 expect_rc "--auth-token" 0 $?
 "$bin" check -q --auth-token 'bad token' --load-into "$IDSD_URL" "$cases/attribute" >/dev/null 2>&1
 expect_rc "a token with a space is refused" 2 $?
