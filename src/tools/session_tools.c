@@ -114,6 +114,8 @@ void tool_session_free(void *payload)
 
 /* ---- results ---- */
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list copy;

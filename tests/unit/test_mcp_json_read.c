@@ -91,8 +91,8 @@ static const char *const messages[] = {
     "\"n\":-42,\"list\":[1,[2,[3,[]]],{}],\"text\":\"tab\\there \\\"quoted\\\" "
     "slash\\/ back\\\\ nl\\n cr\\r ff\\f bs\\b\",\"unicode\":\"Wand \xc3\xa4\xe2\x82\xac"
     "\xf0\x9f\x8f\x97\"}}}",
-    "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\","
-    "\"method\":\"notifications/cancelled\"}]",
+    ("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\","
+     "\"method\":\"notifications/cancelled\"}]"),
 };
 
 static void test_client_messages_take_the_fast_path(void **state)

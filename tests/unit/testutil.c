@@ -29,7 +29,9 @@ const char *testutil_shared_path(const char *relative)
     const char *dir = testutil_shared_ids_dir();
     if (dir == NULL)
         return NULL;
-    snprintf(path, sizeof(path), "%s/%s", dir, relative);
+    int n = snprintf(path, sizeof(path), "%s/%s", dir, relative);
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return NULL;
     return path;
 }
 
