@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "check/check.h"
 #include "cli/cli.h"
 #include "ids/ids.h"
@@ -553,8 +554,8 @@ int main(int argc, char **argv)
 {
     int rc;
 
-    tool_json_alloc_install();
+    base_json_alloc_install();
     rc = run(argc, argv);
-    tool_json_alloc_thread_flush();
+    base_json_alloc_thread_flush();
     return rc;
 }

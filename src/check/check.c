@@ -49,7 +49,7 @@ typedef struct slot {
     ids_report *report;   /* kept only for on_result */
     ids_error *error;     /* result.error when it is not the walk's */
     check_load *load;     /* with --load-into, once the file was sent */
-    check_buf rendered;
+    base_buf rendered;
     bool done;            /* under run.lock */
 } slot;
 
@@ -111,43 +111,17 @@ static const ids_error nomem_error = {
  * loaded by the engine a moment ago, so it is under the size cap. */
 static char *read_file(const char *path, size_t max, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *data = NULL;
-    size_t cap = 0, n = 0;
+    base_buf data = {.max = max};
+    base_status st = base_buf_read_file(&data, path);
 
-    if (!f)
+    if (st != BASE_OK) {
+        int saved = st == BASE_IO ? errno : st == BASE_TOO_BIG ? EFBIG : ENOMEM;
+
+        base_buf_free(&data);
+        errno = saved;
         return NULL;
-    for (;;) {
-        size_t r;
-
-        if (n == cap) {
-            char *grown;
-
-            if (cap > max) {
-                errno = EFBIG;
-                goto fail;
-            }
-            cap = cap ? cap * 2 : 65536;
-            grown = realloc(data, cap + 1);
-            if (!grown)
-                goto fail;
-            data = grown;
-        }
-        r = fread(data + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
     }
-    if (ferror(f))
-        goto fail;
-    fclose(f);
-    data[n] = '\0';
-    *len = n;
-    return data;
-fail:
-    fclose(f);
-    free(data);
-    return NULL;
+    return base_buf_take(&data, len);
 }
 
 /* --load-into: sends the file and folds the server's answer into the
@@ -263,8 +237,9 @@ static void finish(run *rn, size_t index)
 
 static void work(run *rn)
 {
-    check_http_conn conn = {&rn->url, rn->cfg->auth_token, -1, NULL, 0, 0};
+    check_http_conn conn;
 
+    check_http_conn_init(&conn, &rn->url, rn->cfg->auth_token);
     for (;;) {
         size_t i = atomic_fetch_add(&rn->next, 1);
 
@@ -340,26 +315,26 @@ static void tally(check_summary *sum, const check_result *r)
 
 /* Writes the slot's part (JUnit parts are kept in body until the counts
  * for the opening tag are known). Returns false when out of memory. */
-static bool emit(run *rn, size_t index, FILE *out, check_buf *body, check_summary *sum,
+static bool emit(run *rn, size_t index, FILE *out, base_buf *body, check_summary *sum,
                  progress *pg)
 {
     const check_config *cfg = rn->cfg;
     slot *s = &rn->slots[index];
-    bool ok = !s->rendered.nomem;
+    bool ok = s->rendered.error == BASE_OK;
 
     tally(sum, &s->result);
     if (cfg->on_result)
         cfg->on_result(cfg->on_result_ctx, index, &s->result);
     if (ok && cfg->format == CHECK_FORMAT_JUNIT) {
-        check_buf_add(body, s->rendered.data ? s->rendered.data : "", s->rendered.len);
-        ok = !body->nomem;
+        ok = base_buf_append(body, s->rendered.data ? s->rendered.data : "",
+                             s->rendered.len);
     } else if (ok && s->rendered.len > 0) {
         progress_clear(pg);
         if (cfg->format == CHECK_FORMAT_JSON)
             fputs(index > 0 ? ",\n" : "\n", out);
         fwrite(s->rendered.data, 1, s->rendered.len, out);
     }
-    check_buf_free(&s->rendered);
+    base_buf_free(&s->rendered);
     ids_report_free(s->report);
     s->report = NULL;
     s->result.report = NULL;
@@ -385,7 +360,7 @@ int check_run(const check_config *cfg, const char *const *inputs, size_t n_input
 {
     check_items items = {0};
     check_summary sum = {0};
-    check_buf head = {0}, body = {0}, tail = {0};
+    base_buf head = {0}, body = {0}, tail = {0};
     pthread_t *threads = NULL;
     unsigned jobs, started = 0;
     progress pg = {cfg->progress, 0, 0, false};
@@ -397,10 +372,7 @@ int check_run(const check_config *cfg, const char *const *inputs, size_t n_input
     int rc = CHECK_EXIT_ERROR;
 
     memset(&rn, 0, sizeof rn);
-    memset(&conn, 0, sizeof conn);
-    conn.fd = -1;
-    conn.url = &rn.url;
-    conn.token = cfg->auth_token;
+    check_http_conn_init(&conn, &rn.url, cfg->auth_token);
     if (cfg->load_into && !check_url_parse(cfg->load_into, &rn.url, why, sizeof why)) {
         fprintf(stderr, "idsd check: %s\n", why);
         goto out;
@@ -509,7 +481,7 @@ int check_run(const check_config *cfg, const char *const *inputs, size_t n_input
             fwrite(body.data, 1, body.len, out);
     }
     check_render_end(cfg, &sum, &tail);
-    if (head.nomem || tail.nomem || body.nomem)
+    if (head.error || tail.error || body.error)
         nomem = true;
     else
         fwrite(tail.data, 1, tail.len, out);
@@ -529,7 +501,7 @@ out:
         pthread_mutex_destroy(&rn.lock);
     }
     for (size_t i = 0; rn.slots && i < items.n; i++) {
-        check_buf_free(&rn.slots[i].rendered);
+        base_buf_free(&rn.slots[i].rendered);
         ids_report_free(rn.slots[i].report);
         free(rn.slots[i].error);
         free(rn.slots[i].load);
@@ -537,9 +509,9 @@ out:
     check_http_free(&conn);
     free(rn.slots);
     free(threads);
-    check_buf_free(&head);
-    check_buf_free(&body);
-    check_buf_free(&tail);
+    base_buf_free(&head);
+    base_buf_free(&body);
+    base_buf_free(&tail);
     check_items_free(&items);
     if (summary)
         *summary = sum;

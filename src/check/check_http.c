@@ -38,7 +38,7 @@
 
 #define IO_TIMEOUT_S 120        /* seconds a send or receive may block */
 #define MAX_RESPONSE (64u << 20) /* bytes: a load_ids answer is a few KiB */
-#define MODERN_VERSION "2026-07-28"
+#define MAX_HEAD 65536u          /* bytes of status line and headers */
 
 bool check_url_parse(const char *url, check_url *u, char *why, size_t why_size)
 {
@@ -121,12 +121,22 @@ bool check_url_parse(const char *url, check_url *u, char *why, size_t why_size)
     return true;
 }
 
+void check_http_conn_init(check_http_conn *c, const check_url *url, const char *token)
+{
+    memset(c, 0, sizeof *c);
+    c->url = url;
+    c->token = token;
+    c->fd = -1;
+    /* A load_ids answer is a few KiB; room for an oversized header too. */
+    c->in.max = MAX_RESPONSE + MAX_HEAD;
+}
+
 void check_http_close(check_http_conn *c)
 {
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
-    c->in_len = 0;
+    base_buf_reset(&c->in);
 }
 
 static bool conn_open(check_http_conn *c, char *why, size_t why_size)
@@ -186,30 +196,13 @@ static bool send_all(int fd, const char *p, size_t n)
     return true;
 }
 
-/* Reads more bytes into the connection's buffer; 0 at EOF, -1 on error. */
+/* Reads more bytes into the connection's buffer; 0 at EOF, -1 on error
+ * (or an answer over its cap). */
 static int fill(check_http_conn *c)
 {
-    ssize_t r;
+    ssize_t r = base_buf_read_once(&c->in, c->fd);
 
-    if (c->in_len == c->in_cap) {
-        size_t cap = c->in_cap ? c->in_cap * 2 : 16384;
-        char *grown;
-
-        if (cap > MAX_RESPONSE + 65536)
-            return -1;
-        grown = realloc(c->in, cap);
-        if (!grown)
-            return -1;
-        c->in = grown;
-        c->in_cap = cap;
-    }
-    do
-        r = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return -1;
-    c->in_len += (size_t)r;
-    return r > 0;
+    return r < 0 ? -1 : r > 0;
 }
 
 static const char *find_crlfcrlf(const char *p, size_t n)
@@ -244,7 +237,7 @@ static const char *header_value(const char *head, size_t len, const char *name, 
     return NULL;
 }
 
-/* Walks a chunked body from c->in + start. With apply false it only
+/* Walks a chunked body from c->in.data + start. With apply false it only
  * checks that the whole body has arrived (returns 1; 0 = need more bytes,
  * -1 = malformed); with apply true it then decodes it in place and sets
  * *len. Two passes, so a partial body is never half rewritten. */
@@ -256,32 +249,33 @@ static int dechunk(check_http_conn *c, size_t start, bool apply, size_t *len)
         char *eol, *endp;
         unsigned long size;
 
-        eol = memchr(c->in + in, '\n', c->in_len - in);
+        eol = memchr(c->in.data + in, '\n', c->in.len - in);
         if (!eol)
             return 0;
-        size = strtoul(c->in + in, &endp, 16);
-        if (endp == c->in + in || size > MAX_RESPONSE)
+        size = strtoul(c->in.data + in, &endp, 16);
+        if (endp == c->in.data + in || size > MAX_RESPONSE)
             return -1;
-        in = (size_t)(eol - c->in) + 1;
+        in = (size_t)(eol - c->in.data) + 1;
         if (size == 0) {
             /* Trailers (none expected) end with an empty line. */
             for (;;) {
-                char *l = memchr(c->in + in, '\n', c->in_len - in);
+                char *l = memchr(c->in.data + in, '\n', c->in.len - in);
 
                 if (!l)
                     return 0;
-                if (l == c->in + in || (l == c->in + in + 1 && c->in[in] == '\r'))
+                if (l == c->in.data + in ||
+                    (l == c->in.data + in + 1 && c->in.data[in] == '\r'))
                     break;
-                in = (size_t)(l - c->in) + 1;
+                in = (size_t)(l - c->in.data) + 1;
             }
             if (apply)
                 *len = out - start;
             return 1;
         }
-        if (c->in_len - in < size + 2)
+        if (c->in.len - in < size + 2)
             return 0;
         if (apply)
-            memmove(c->in + out, c->in + in, size);
+            memmove(c->in.data + out, c->in.data + in, size);
         out += size;
         in += size + 2;
     }
@@ -300,7 +294,7 @@ static bool exchange(check_http_conn *c, const char *req, size_t req_len,
     int rc;
 
     *answered = false;
-    c->in_len = 0;
+    base_buf_reset(&c->in);
     if (!send_all(c->fd, req, req_len)) {
         snprintf(why, why_size, "sending to %s failed: %s", c->url->authority,
                  strerror(errno));
@@ -314,30 +308,32 @@ static bool exchange(check_http_conn *c, const char *req, size_t req_len,
             return false;
         }
         *answered = true;
-        hdr_end = find_crlfcrlf(c->in, c->in_len);
-        if (!hdr_end && c->in_len > 65536) {
+        hdr_end = find_crlfcrlf(c->in.data, c->in.len);
+        if (!hdr_end && c->in.len > MAX_HEAD) {
             snprintf(why, why_size, "%s sent an oversized header", c->url->authority);
             return false;
         }
     }
-    head_len = (size_t)(hdr_end - c->in) + 2;
+    head_len = (size_t)(hdr_end - c->in.data) + 2;
     body_at = head_len + 2;
-    if (c->in_len < 12 || strncmp(c->in, "HTTP/1.", 7) != 0) {
+    if (c->in.len < 12 || strncmp(c->in.data, "HTTP/1.", 7) != 0) {
         snprintf(why, why_size, "%s did not answer HTTP", c->url->authority);
         return false;
     }
-    ans->status = atoi(c->in + 9);
-    v = header_value(c->in, head_len, "Content-Length", &vlen);
+    ans->status = atoi(c->in.data + 9);
+    v = header_value(c->in.data, head_len, "Content-Length", &vlen);
     if (v)
         content_length = strtoll(v, NULL, 10);
-    v = header_value(c->in, head_len, "Transfer-Encoding", &vlen);
+    v = header_value(c->in.data, head_len, "Transfer-Encoding", &vlen);
     if (v && vlen >= 7 && strncasecmp(v + vlen - 7, "chunked", 7) == 0)
         chunked = true;
-    v = header_value(c->in, head_len, "Connection", &vlen);
+    v = header_value(c->in.data, head_len, "Connection", &vlen);
     if (v && vlen == 5 && strncasecmp(v, "close", 5) == 0)
         close_after = true;
-    v = header_value(c->in, head_len, "Content-Type", &vlen);
-    ans->event_stream = v && vlen >= 17 && strncasecmp(v, "text/event-stream", 17) == 0;
+    v = header_value(c->in.data, head_len, "Content-Type", &vlen);
+    ans->event_stream = v && vlen >= sizeof BASE_HTTP_EVENT_STREAM - 1 &&
+                        strncasecmp(v, BASE_HTTP_EVENT_STREAM,
+                                    sizeof BASE_HTTP_EVENT_STREAM - 1) == 0;
 
     if (chunked) {
         int st;
@@ -351,7 +347,7 @@ static bool exchange(check_http_conn *c, const char *req, size_t req_len,
             return false;
         }
         dechunk(c, body_at, true, &ans->body_len);
-        ans->body = c->in + body_at;
+        ans->body = c->in.data + body_at;
         /* Chunked answers end the exchange; nothing else is pipelined. */
     } else if (content_length >= 0) {
         if ((unsigned long long)content_length > MAX_RESPONSE) {
@@ -359,14 +355,14 @@ static bool exchange(check_http_conn *c, const char *req, size_t req_len,
                      MAX_RESPONSE);
             return false;
         }
-        while (c->in_len - body_at < (size_t)content_length) {
+        while (c->in.len - body_at < (size_t)content_length) {
             if (fill(c) <= 0) {
                 snprintf(why, why_size, "%s closed the connection mid-answer",
                          c->url->authority);
                 return false;
             }
         }
-        ans->body = c->in + body_at;
+        ans->body = c->in.data + body_at;
         ans->body_len = (size_t)content_length;
     } else {
         /* No length: the body runs to the end of the connection. */
@@ -376,8 +372,8 @@ static bool exchange(check_http_conn *c, const char *req, size_t req_len,
             snprintf(why, why_size, "reading from %s failed", c->url->authority);
             return false;
         }
-        ans->body = c->in + body_at;
-        ans->body_len = c->in_len - body_at;
+        ans->body = c->in.data + body_at;
+        ans->body_len = c->in.len - body_at;
         close_after = true;
     }
     if (close_after)
@@ -388,21 +384,21 @@ static bool exchange(check_http_conn *c, const char *req, size_t req_len,
 bool check_http_post(check_http_conn *c, const char *const *headers, const char *body,
                      size_t body_len, check_http_answer *ans, char *why, size_t why_size)
 {
-    check_buf req = {0};
+    base_buf req = {0};
     bool ok = false;
 
     memset(ans, 0, sizeof *ans);
-    check_buf_printf(&req, "POST %s HTTP/1.1\r\nHost: %s\r\n"
-                     "Content-Type: application/json\r\n"
-                     "Accept: application/json, text/event-stream\r\n"
+    base_buf_printf(&req, "POST %s HTTP/1.1\r\nHost: %s\r\n"
+                     "Content-Type: " BASE_HTTP_JSON "\r\n"
+                     "Accept: " BASE_HTTP_JSON ", " BASE_HTTP_EVENT_STREAM "\r\n"
                      "Content-Length: %zu\r\n", c->url->path, c->url->authority, body_len);
     if (c->token)
-        check_buf_printf(&req, "Authorization: Bearer %s\r\n", c->token);
+        base_buf_printf(&req, "Authorization: Bearer %s\r\n", c->token);
     for (size_t i = 0; headers && headers[i]; i++)
-        check_buf_printf(&req, "%s\r\n", headers[i]);
-    check_buf_puts(&req, "\r\n");
-    check_buf_add(&req, body, body_len);
-    if (req.nomem) {
+        base_buf_printf(&req, "%s\r\n", headers[i]);
+    base_buf_append_str(&req, "\r\n");
+    base_buf_append(&req, body, body_len);
+    if (req.error != BASE_OK) {
         snprintf(why, why_size, "out of memory building the request");
         goto out;
     }
@@ -420,7 +416,7 @@ bool check_http_post(check_http_conn *c, const char *const *headers, const char 
             break;
     }
 out:
-    check_buf_free(&req);
+    base_buf_free(&req);
     return ok;
 }
 
@@ -433,9 +429,7 @@ void check_http_done(check_http_conn *c, const check_http_answer *ans)
 void check_http_free(check_http_conn *c)
 {
     check_http_close(c);
-    free(c->in);
-    c->in = NULL;
-    c->in_cap = 0;
+    base_buf_free(&c->in);
 }
 
 /* ---- load_ids ---- */
@@ -484,9 +478,9 @@ void check_load_ids(check_http_conn *c, const char *xml, size_t len, long long r
                     check_load *out)
 {
     static const char *const headers[] = {
-        "MCP-Protocol-Version: " MODERN_VERSION,
-        "Mcp-Method: tools/call",
-        "Mcp-Name: load_ids",
+        BASE_HTTP_PROTOCOL_VERSION ": " BASE_MCP_VERSION_2026_07_28,
+        BASE_HTTP_METHOD ": tools/call",
+        BASE_HTTP_NAME ": load_ids",
         NULL
     };
     json_t *req = NULL, *resp = NULL, *source;
@@ -506,11 +500,11 @@ void check_load_ids(check_http_conn *c, const char *xml, size_t len, long long r
         return;
     }
     req = json_pack("{s:s, s:I, s:s, s:{s:s, s:{s:o, s:s}, s:{s:s, s:{}}}}",
-                    "jsonrpc", "2.0", "id", (json_int_t)request_id, "method", "tools/call",
+                    "jsonrpc", BASE_JSONRPC_VERSION, "id", (json_int_t)request_id, "method", "tools/call",
                     "params", "name", "load_ids", "arguments", "source", source,
                     "source_type", "string", "_meta",
-                    "io.modelcontextprotocol/protocolVersion", MODERN_VERSION,
-                    "io.modelcontextprotocol/clientCapabilities");
+                    BASE_META_PROTOCOL_VERSION, BASE_MCP_VERSION_2026_07_28,
+                    BASE_META_CLIENT_CAPABILITIES);
     if (req)
         body = json_dumps(req, JSON_COMPACT);
     if (!body) {

@@ -5,26 +5,10 @@
 #ifndef CHECK_INTERNAL_H
 #define CHECK_INTERNAL_H
 
+#include "base/base.h"
 #include "check/check.h"
 
 #include <stdarg.h>
-
-/* ---- a growing byte buffer (check_output.c) ---- */
-
-/* Allocation failure sets nomem and drops the rest, so writers never check
- * each append; the owner looks at nomem once at the end. */
-typedef struct check_buf {
-    char *data;  /* NUL-terminated when not NULL */
-    size_t len;
-    size_t cap;
-    bool nomem;
-} check_buf;
-
-void check_buf_add(check_buf *b, const char *s, size_t n);
-void check_buf_puts(check_buf *b, const char *s);
-void check_buf_printf(check_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void check_buf_free(check_buf *b);
 
 /* ---- inputs (check_walk.c) ---- */
 
@@ -38,9 +22,9 @@ typedef struct check_item {
 } check_item;
 
 typedef struct check_items {
-    check_item *items;
+    check_item *items;   /* n of them, kept in buf */
     size_t n;
-    size_t cap;
+    base_buf buf;
 } check_items;
 
 /* Expands files, folders (recursively, *.ids, sorted by name per folder,
@@ -65,14 +49,12 @@ typedef struct check_url {
 bool check_url_parse(const char *url, check_url *u, char *why, size_t why_size);
 
 /* One keep-alive connection, owned by one thread. Start with
- * {.fd = -1, .url = ..., .token = ...}; check_http_free at the end. */
+ * check_http_conn_init; check_http_free at the end. */
 typedef struct check_http_conn {
     const check_url *url;
     const char *token;   /* bearer token, or NULL */
     int fd;
-    char *in;            /* the answer being read */
-    size_t in_len;
-    size_t in_cap;
+    base_buf in;         /* the answer being read; capped */
 } check_http_conn;
 
 /* An answer; body points into the connection's buffer and is valid until
@@ -90,6 +72,7 @@ typedef struct check_http_answer {
  * transport failure; an HTTP error status is an answer. */
 bool check_http_post(check_http_conn *c, const char *const *headers, const char *body,
                      size_t body_len, check_http_answer *ans, char *why, size_t why_size);
+void check_http_conn_init(check_http_conn *c, const check_url *url, const char *token);
 /* Closes the connection when the answer said so. */
 void check_http_done(check_http_conn *c, const check_http_answer *ans);
 void check_http_close(check_http_conn *c);
@@ -114,12 +97,12 @@ void check_load_ids(check_http_conn *c, const char *xml, size_t len, long long r
 
 /* Renders one file's result in the format; run on the worker threads so
  * the formatting work is parallel too. */
-void check_render_file(const check_config *cfg, const check_result *r, check_buf *out);
+void check_render_file(const check_config *cfg, const check_result *r, base_buf *out);
 /* Text around the per-file fragments. For JUnit the counts belong in the
  * opening tag, so the caller keeps the fragments and writes them after
  * check_render_begin once the summary is known. */
-void check_render_begin(const check_config *cfg, const check_summary *s, check_buf *out);
-void check_render_end(const check_config *cfg, const check_summary *s, check_buf *out);
+void check_render_begin(const check_config *cfg, const check_summary *s, base_buf *out);
+void check_render_end(const check_config *cfg, const check_summary *s, base_buf *out);
 
 /* A copy of s that is valid UTF-8 (each bad byte becomes U+FFFD); n bytes
  * of s are read. NULL when out of memory. */

@@ -37,35 +37,25 @@ static void walk_error(ids_error *e, const char *fmt, ...)
 
 static bool push(check_items *out, const char *path, const ids_error *err)
 {
-    check_item *slot;
+    check_item item = {strdup(path), NULL};
 
-    if (out->n == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 256;
-        check_item *grown;
-
-        if (cap > SIZE_MAX / sizeof *grown)
-            return false;
-        grown = realloc(out->items, cap * sizeof *grown);
-        if (!grown)
-            return false;
-        out->items = grown;
-        out->cap = cap;
-    }
-    slot = &out->items[out->n];
-    slot->path = strdup(path);
-    slot->walk_error = NULL;
-    if (!slot->path)
+    if (!item.path)
         return false;
     if (err) {
-        slot->walk_error = malloc(sizeof *slot->walk_error);
-        if (!slot->walk_error) {
-            free(slot->path);
-            return false;
-        }
-        *slot->walk_error = *err;
+        item.walk_error = malloc(sizeof *item.walk_error);
+        if (!item.walk_error)
+            goto fail;
+        *item.walk_error = *err;
     }
+    if (!base_buf_append(&out->buf, &item, sizeof item))
+        goto fail;
+    out->items = (check_item *)(void *)out->buf.data;
     out->n++;
     return true;
+fail:
+    free(item.path);
+    free(item.walk_error);
+    return false;
 }
 
 static bool has_ids_suffix(const char *name)
@@ -109,8 +99,8 @@ static bool read_names(const char *dir, char ***names_out, size_t *n_out, int *e
 {
     DIR *d;
     struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    base_buf names = {0};   /* char *[n] */
+    size_t n = 0;
     bool ok = false;
 
     *names_out = NULL;
@@ -131,29 +121,25 @@ static bool read_names(const char *dir, char ***names_out, size_t *n_out, int *e
         /* Dot-entries are version-control and editor state, never inputs. */
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            size_t grown_cap = cap ? cap * 2 : 32;
-            char **grown = realloc(names, grown_cap * sizeof *grown);
+        {
+            char *copy = strdup(e->d_name);
 
-            if (!grown)
+            if (!copy || !base_buf_append(&names, &copy, sizeof copy)) {
+                free(copy);
                 goto out;
-            names = grown;
-            cap = grown_cap;
+            }
+            n++;
         }
-        names[n] = strdup(e->d_name);
-        if (!names[n])
-            goto out;
-        n++;
     }
     if (n > 1)
-        qsort(names, n, sizeof *names, by_bytes);
-    *names_out = names;
+        qsort(names.data, n, sizeof(char *), by_bytes);
+    /* The array is handed over as it is (free_names frees it). */
+    *names_out = (char **)(void *)names.data;
     *n_out = n;
-    names = NULL;
+    names.data = NULL;
     ok = true;
 out:
-    if (names)
-        free_names(names, n);
+    free_names((char **)(void *)names.data, names.data ? n : 0);
     closedir(d);
     return ok;
 }
@@ -295,6 +281,6 @@ void check_items_free(check_items *items)
         free(items->items[i].path);
         free(items->items[i].walk_error);
     }
-    free(items->items);
+    base_buf_free(&items->buf);
     memset(items, 0, sizeof *items);
 }

@@ -4,6 +4,7 @@
 #ifndef IDS_INTERNAL_H
 #define IDS_INTERNAL_H
 
+#include "base/base.h"
 #include "ids/ids.h"
 
 #include <libxml/parser.h>

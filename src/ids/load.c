@@ -312,7 +312,7 @@ ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc
                              ids_error *err)
 {
     ids_status status = IDS_OK;
-    char *buf = NULL;
+    base_buf buf = {0};
     int fd = -1;
     if (out == NULL)
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
@@ -354,50 +354,30 @@ ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc
                          (long long)sb.st_size, max_bytes);
         goto out;
     }
-    /* Read at most max_bytes + 1, so a file that grew since fstat is
-     * still caught by the cap. */
-    size_t cap = (size_t)sb.st_size + 1, used = 0;
-    buf = malloc(cap);
-    if (buf == NULL) {
-        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%.200s'", path);
+    /* Room for the size fstat gave, read to the end under the cap: a file
+     * that grew since is still caught by it. */
+    buf.max = max_bytes;
+    base_status got = base_buf_reserve(&buf, (size_t)sb.st_size) ? base_buf_read_fd(&buf, fd)
+                                                                  : buf.error;
+    if (got == BASE_IO) {
+        status = io_error(err, "read", path, errno);
         goto out;
     }
-    for (;;) {
-        if (used == cap) {
-            if (cap > max_bytes)
-                break;
-            size_t grown = cap * 2 > max_bytes + 1 ? max_bytes + 1 : cap * 2;
-            char *p = realloc(buf, grown);
-            if (p == NULL) {
-                status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%.200s'",
-                                 path);
-                goto out;
-            }
-            buf = p;
-            cap = grown;
-        }
-        ssize_t n = read(fd, buf + used, cap - used);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            status = io_error(err, "read", path, errno);
-            goto out;
-        }
-        if (n == 0)
-            break;
-        used += (size_t)n;
-    }
-    if (used > max_bytes) {
+    if (got == BASE_TOO_BIG) {
         status = ids_err(err, IDS_ERR_LIMIT, NULL,
                          "'%.200s' is over the limit of %zu bytes", path, max_bytes);
         goto out;
     }
+    if (got != BASE_OK) {
+        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%.200s'", path);
+        goto out;
+    }
     close(fd);
     fd = -1;
-    status = parse_memory(buf, used, limits, out, err);
+    status = parse_memory(buf.data, buf.len, limits, out, err);
 out:
     if (fd >= 0)
         close(fd);
-    free(buf);
+    base_buf_free(&buf);
     return status;
 }

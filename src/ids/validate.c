@@ -41,29 +41,21 @@ void ids_findings_add_at(ids_findings *list, ids_severity severity,
                          const char *rule, const char *path, int line,
                          const char *message)
 {
-    if (list->n == list->cap) {
-        size_t cap = list->cap == 0 ? 16 : list->cap * 2;
-        ids_finding *grown = realloc(list->items, cap * sizeof(*grown));
-        if (grown == NULL) {
-            list->nomem = true;
-            return;
-        }
-        list->items = grown;
-        list->cap = cap;
-    }
-    ids_finding *f = &list->items[list->n];
-    f->severity = severity;
-    f->rule = dup_string(rule);
-    f->message = dup_string(message);
-    f->path = dup_string(path);
-    f->line = line;
-    if (f->rule == NULL || f->message == NULL || f->path == NULL) {
-        free(f->rule);
-        free(f->message);
-        free(f->path);
+    ids_finding f;
+    f.severity = severity;
+    f.rule = dup_string(rule);
+    f.message = dup_string(message);
+    f.path = dup_string(path);
+    f.line = line;
+    if (f.rule == NULL || f.message == NULL || f.path == NULL ||
+        !base_buf_append(&list->buf, &f, sizeof(f))) {
+        free(f.rule);
+        free(f.message);
+        free(f.path);
         list->nomem = true;
         return;
     }
+    list->items = (ids_finding *)(void *)list->buf.data;
     list->n++;
 }
 
@@ -99,7 +91,7 @@ void ids_findings_clear(ids_findings *list)
 {
     for (size_t i = 0; i < list->n; i++)
         finding_free(&list->items[i]);
-    free(list->items);
+    base_buf_free(&list->buf);
     memset(list, 0, sizeof(*list));
 }
 
@@ -1101,11 +1093,12 @@ ids_status ids_validate(const ids_doc *doc, const ids_schema *schema,
             memcpy(report->findings + structural.n, audit.items,
                    audit.n * sizeof(ids_finding));
         report->n_findings = total;
-        free(structural.items);
-        free(audit.items);
+        base_buf_free(&structural.buf);
+        base_buf_free(&audit.buf);
         memset(&structural, 0, sizeof(structural));
         memset(&audit, 0, sizeof(audit));
     }
+    /* The array is handed over as it is; ids_report_free frees it. */
     report->xsd_findings = xsd.items;
     report->n_xsd_findings = xsd.n;
     memset(&xsd, 0, sizeof(xsd));

@@ -11,9 +11,9 @@
  * finding; the caller turns that into IDS_ERR_NOMEM once, at the end, so
  * the rule code never has to check. */
 typedef struct ids_findings {
-    ids_finding *items;
+    ids_finding *items;  /* n of them, kept in buf */
     size_t n;
-    size_t cap;
+    base_buf buf;
     bool nomem;
 } ids_findings;
 

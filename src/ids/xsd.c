@@ -129,41 +129,20 @@ static void on_compile_error(void *data, xmlErrorPtr e)
     log->line = e->line;
 }
 
+/* The whole file; NULL with errno set on failure. */
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = NULL;
-    size_t size = 0, cap = 0;
-    for (;;) {
-        if (cap - size < 4096) {
-            size_t grown_cap = cap == 0 ? 65536 : cap * 2;
-            char *grown = realloc(buf, grown_cap);
-            if (grown == NULL) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = grown;
-            cap = grown_cap;
-        }
-        size_t n = fread(buf + size, 1, cap - size - 1, f);
-        size += n;
-        if (n == 0)
-            break;
-    }
-    bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = EIO;
+    base_buf text = {0};
+    base_status st = base_buf_read_file(&text, path);
+
+    if (st != BASE_OK) {
+        int saved = st == BASE_IO ? errno : ENOMEM;
+
+        base_buf_free(&text);
+        errno = saved;
         return NULL;
     }
-    buf[size] = '\0';
-    *len = size;
-    return buf;
+    return base_buf_take(&text, len);
 }
 
 ids_status ids_schema_load(const char *xsd_path, const char *w3c_dir,

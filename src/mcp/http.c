@@ -78,8 +78,8 @@ struct sse_stream {
     struct MHD_Connection *conn;  /* NULL once MHD let go of the response */
     bool suspended;
     bool closed;                  /* nothing more is queued; end when drained */
-    char *buf;                    /* queued, unsent bytes [off, len) */
-    size_t len, off, cap;
+    base_buf queue;               /* unsent bytes are [off, queue.len); capped */
+    size_t off;
     unsigned refs;                /* the stream list + the MHD response */
     /* What it listens to: a legacy session's subscriptions (by id), or a
      * modern listen request's URIs. */
@@ -132,44 +132,18 @@ struct mcp_http {
 
 typedef struct request_ctx {
     struct timespec start;
-    char *body;
-    size_t len, cap;
-    bool too_large;
+    base_buf body;                /* capped at --max-body-bytes */
     bool is_stream;               /* an SSE stream; not in the latency histogram */
     const char *origin;           /* allowed Origin to echo (MHD-owned) */
 } request_ctx;
 
-/* Notifications emitted while one request is handled, as SSE events. */
+/* Notifications emitted while one request is handled, as SSE events; a
+ * failed buffer means some were lost, and none is sent. */
 typedef struct collector {
-    char *buf;
-    size_t len, cap;
-    bool failed;
+    base_buf buf;
 } collector;
 
 /* ---- small helpers ------------------------------------------------------- */
-
-static bool buf_append(char **buf, size_t *len, size_t *cap, const char *data,
-                       size_t n, size_t limit)
-{
-    if (*len + n > limit)
-        return false;
-    if (*len + n + 1 > *cap) {
-        size_t want = *cap ? *cap : 4096;
-        char *grown;
-
-        while (want < *len + n + 1)
-            want *= 2;
-        grown = realloc(*buf, want);
-        if (!grown)
-            return false;
-        *buf = grown;
-        *cap = want;
-    }
-    memcpy(*buf + *len, data, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return true;
-}
 
 static const char *header(struct MHD_Connection *c, const char *name)
 {
@@ -220,7 +194,7 @@ static void common_headers(struct MHD_Response *r, request_ctx *rc)
     if (rc && rc->origin) {
         MHD_add_response_header(r, "Access-Control-Allow-Origin", rc->origin);
         MHD_add_response_header(r, "Access-Control-Expose-Headers",
-                                "Mcp-Session-Id, WWW-Authenticate");
+                                BASE_HTTP_SESSION_ID ", WWW-Authenticate");
         MHD_add_response_header(r, "Vary", "Origin");
     }
 }
@@ -246,7 +220,7 @@ static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (session_id)
-        MHD_add_response_header(r, "Mcp-Session-Id", session_id);
+        MHD_add_response_header(r, BASE_HTTP_SESSION_ID, session_id);
     if (status == MHD_HTTP_UNAUTHORIZED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer realm=\"idsd\"");
@@ -281,15 +255,14 @@ static enum MHD_Result send_reply_text(mcp_http *h, struct MHD_Connection *c,
     if (!text)
         return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
                          "out of memory\n", 14, NULL);
-    if (notes && notes->len && !notes->failed && sse_ok) {
+    if (notes && notes->buf.len && notes->buf.error == BASE_OK && sse_ok) {
         char *ev = sse_event(text);
 
-        if (ev && buf_append(&notes->buf, &notes->len, &notes->cap, ev,
-                             strlen(ev), SIZE_MAX)) {
+        if (ev && base_buf_append_str(&notes->buf, ev)) {
             free(ev);
             free(text);
-            return send_body(h, c, rc, status, "text/event-stream", notes->buf,
-                             notes->len, session_id);
+            return send_body(h, c, rc, status, BASE_HTTP_EVENT_STREAM, notes->buf.data,
+                             notes->buf.len, session_id);
         }
         free(ev);
     }
@@ -342,7 +315,7 @@ static void stream_unref(sse_stream *s)
     for (size_t i = 0; i < s->n_uris; i++)
         free(s->uris[i]);
     free(s->uris);
-    free(s->buf);
+    base_buf_free(&s->queue);
     json_decref(s->subscription_id);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -355,11 +328,13 @@ static void stream_push(sse_stream *s, const char *text, bool close)
 {
     pthread_mutex_lock(&s->lock);
     if (!s->closed && text) {
-        if (s->off == s->len)
-            s->off = s->len = 0;
-        if (!buf_append(&s->buf, &s->len, &s->cap, text, strlen(text),
-                        MCP_HTTP_STREAM_QUEUE_BYTES)) {
-            mcp_logf(MCP_LOG_WARNING, "SSE stream queue full; ending the stream");
+        if (s->off == s->queue.len) {
+            base_buf_reset(&s->queue);
+            s->off = 0;
+        }
+        if (!base_buf_append_str(&s->queue, text)) {
+            mcp_logf(MCP_LOG_WARNING, "SSE stream queue %s; ending the stream",
+                     s->queue.error == BASE_TOO_BIG ? "full" : "out of memory");
             close = true;
         }
     }
@@ -378,10 +353,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
     ssize_t n;
 
     pthread_mutex_lock(&s->lock);
-    if (s->off < s->len) {
-        size_t k = s->len - s->off < max ? s->len - s->off : max;
+    if (s->off < s->queue.len) {
+        size_t k = s->queue.len - s->off < max ? s->queue.len - s->off : max;
 
-        memcpy(out, s->buf + s->off, k);
+        memcpy(out, s->queue.data + s->off, k);
         s->off += k;
         n = (ssize_t)k;
     } else if (s->closed || !s->conn) {
@@ -441,9 +416,9 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
     s->http = h;
     s->conn = c;
     s->refs = 2;
+    s->queue.max = MCP_HTTP_STREAM_QUEUE_BYTES;
     pthread_mutex_init(&s->lock, NULL);
-    if (!buf_append(&s->buf, &s->len, &s->cap, first, strlen(first),
-                    MCP_HTTP_STREAM_QUEUE_BYTES))
+    if (!base_buf_append_str(&s->queue, first))
         goto nomem;
     pthread_mutex_lock(&h->lock);
     if (h->stopping || h->n_streams >= h->max_streams) {
@@ -483,7 +458,7 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
         e->stream = s;
     pthread_mutex_unlock(&h->lock);
     rc->is_stream = true;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, BASE_HTTP_EVENT_STREAM);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, no-store");
     common_headers(r, rc);
     ret = MHD_queue_response(c, MHD_HTTP_OK, r);
@@ -503,7 +478,7 @@ static char *listen_final(sse_stream *s)
 {
     json_t *reply = json_pack("{s:s, s:O, s:{s:{s:O}}}", "jsonrpc", "2.0", "id",
                               s->subscription_id, "result", "_meta",
-                              "io.modelcontextprotocol/subscriptionId",
+                              MCP_META_SUBSCRIPTION_ID,
                               s->subscription_id);
     char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
     char *ev = text ? sse_event(text) : NULL;
@@ -600,8 +575,10 @@ static void emit_collect(void *ctx, json_t *message)
         return;
     text = mcp_jsonrpc_dump(message);
     ev = text ? sse_event(text) : NULL;
-    if (!ev || !buf_append(&col->buf, &col->len, &col->cap, ev, strlen(ev), SIZE_MAX))
-        col->failed = true;
+    if (!ev)
+        base_buf_fail(&col->buf, BASE_NOMEM);
+    else
+        base_buf_append_str(&col->buf, ev);
     free(ev);
     free(text);
 }
@@ -755,7 +732,7 @@ static void hook_document_changed(void *ctx, const char *session_id)
                          "notifications/resources/updated", "params", "uri", uri);
         if (note && !s->legacy)
             json_object_set_new(json_object_get(note, "params"), "_meta",
-                                json_pack("{s:O}", "io.modelcontextprotocol/subscriptionId",
+                                json_pack("{s:O}", MCP_META_SUBSCRIPTION_ID,
                                           s->subscription_id));
         text = note ? mcp_jsonrpc_dump(note) : NULL;
         ev = text ? sse_event(text) : NULL;
@@ -838,35 +815,15 @@ static void observe(mcp_http *h, const struct timespec *start)
     atomic_fetch_add(&h->m.sum_us, (unsigned long long)(s * 1e6));
 }
 
-static bool appendf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static bool appendf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return false;
-    return buf_append(buf, len, cap, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1,
-                      SIZE_MAX);
-}
-
 static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
                                     request_ctx *rc)
 {
     session_stats st;
     mcp_tool_stats tools[128];
     size_t n_tools, n_streams, n_entries;
-    char *b = NULL;
-    size_t len = 0, cap = 0;
+    base_buf b = {0};
     unsigned long long cum = 0;
     enum MHD_Result ret;
-    bool ok = true;
 
     session_store_stats(h->store, &st);
     n_tools = mcp_server_tool_stats(h->server, tools, 128);
@@ -877,7 +834,7 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
     n_entries = h->n_entries;
     pthread_mutex_unlock(&h->lock);
 
-#define M(...) ok = ok && appendf(&b, &len, &cap, __VA_ARGS__)
+#define M(...) base_buf_printf(&b, __VA_ARGS__)
     M("# HELP idsd_sessions_live Sessions held in the store now.\n"
       "# TYPE idsd_sessions_live gauge\nidsd_sessions_live %zu\n", st.live);
     M("# HELP idsd_sessions_created_total Sessions created.\n"
@@ -929,13 +886,13 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
       (double)atomic_load(&h->m.sum_us) / 1e6);
     M("idsd_request_duration_seconds_count %llu\n", atomic_load(&h->m.count));
 #undef M
-    if (!ok) {
-        free(b);
+    if (b.error != BASE_OK) {
+        base_buf_free(&b);
         return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
                          "out of memory\n", 14, NULL);
     }
-    ret = send_body(h, c, rc, MHD_HTTP_OK, "text/plain; version=0.0.4", b, len, NULL);
-    free(b);
+    ret = send_body(h, c, rc, MHD_HTTP_OK, "text/plain; version=0.0.4", b.data, b.len, NULL);
+    base_buf_free(&b);
     return ret;
 }
 
@@ -1014,7 +971,7 @@ static enum MHD_Result open_listen(mcp_http *h, struct MHD_Connection *c,
     ack = json_pack("{s:s, s:s, s:{s:{s:O}, s:{s:O}}}", "jsonrpc", "2.0", "method",
                     "notifications/subscriptions/acknowledged", "params",
                     "notifications", "resourceSubscriptions", honored, "_meta",
-                    "io.modelcontextprotocol/subscriptionId", id);
+                    MCP_META_SUBSCRIPTION_ID, id);
     text = ack ? mcp_jsonrpc_dump(ack) : NULL;
     ev = text ? sse_event(text) : NULL;
     if (!ev)
@@ -1101,7 +1058,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: params._meta[\"" MCP_META_CLIENT_CAPABILITIES
                           "\"] is required (an object; {} declares none)");
-    mhdr = header_trimmed(c, "Mcp-Method", mbuf, sizeof mbuf);
+    mhdr = header_trimmed(c, BASE_HTTP_METHOD, mbuf, sizeof mbuf);
     if (!mhdr || strcmp(mhdr, method) != 0)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH, NULL,
                           "Header mismatch: the Mcp-Method header %s the body's "
@@ -1119,7 +1076,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     if (name_field)
         name_src = json_object_get(params, name_field);
     if (json_is_string(name_src)) {
-        const char *raw = header(c, "Mcp-Name");
+        const char *raw = header(c, BASE_HTTP_NAME);
         size_t glen = 0;
         bool bad = false;
         char *got = raw ? mcp_http_decode_value(raw, &glen, &bad) : NULL;
@@ -1159,11 +1116,11 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     text = mcp_handle_message_text(conn, msg, &code);
     mcp_conn_free(conn);
     if (!text) {
-        free(col.buf);
+        base_buf_free(&col.buf);
         return send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
     }
     ret = send_reply_text(h, c, rc, modern_status(code), text, &col, sse_ok, NULL);
-    free(col.buf);
+    base_buf_free(&col.buf);
     return ret;
 }
 
@@ -1208,13 +1165,13 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
         ret = text ? send_reply_text(h, c, rc, MHD_HTTP_OK, text, NULL, false, NULL)
                    : send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
                                 MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
-        free(col.buf);
+        base_buf_free(&col.buf);
         return ret;
     }
     mcp_logf(MCP_LOG_INFO, "legacy HTTP session %.8s... started", sid);
     ret = send_reply_text(h, c, rc, MHD_HTTP_OK, text, &col, sse_ok, sid);
     legacy_put(h, e);
-    free(col.buf);
+    base_buf_free(&col.buf);
     return ret;
 }
 
@@ -1245,7 +1202,7 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           "Bad Request: unsupported MCP-Protocol-Version %.40s", pv_hdr);
     if (method && strcmp(method, "initialize") == 0 && id)
         return handle_initialize(h, c, rc, msg, sse_ok);
-    sid = header_trimmed(c, "Mcp-Session-Id", sbuf, sizeof sbuf);
+    sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     if (!sid)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_REQUEST, NULL,
                           "Bad Request: the Mcp-Session-Id header is required (send "
@@ -1274,7 +1231,7 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
         ret = send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
     else
         ret = send_reply_text(h, c, rc, MHD_HTTP_OK, text, &col, sse_ok, NULL);
-    free(col.buf);
+    base_buf_free(&col.buf);
     return ret;
 }
 
@@ -1282,7 +1239,7 @@ static enum MHD_Result handle_post(mcp_http *h, struct MHD_Connection *c,
                                    request_ctx *rc)
 {
     char pbuf[64];
-    const char *pv_hdr = header_trimmed(c, "MCP-Protocol-Version", pbuf, sizeof pbuf);
+    const char *pv_hdr = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok, modern;
     json_t *msg, *params, *meta;
     json_error_t err;
@@ -1297,11 +1254,11 @@ static enum MHD_Result handle_post(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "Accept must allow application/json and "
                           "text/event-stream");
-    if (!header(c, "MCP-Protocol-Version"))
+    if (!header(c, BASE_HTTP_PROTOCOL_VERSION))
         pv_hdr = NULL;
     else if (!pv_hdr)
         pv_hdr = "(too long)";
-    msg = mcp_json_read(rc->body ? rc->body : "", rc->len, &err);
+    msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
     if (!msg)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, NULL, MCP_PARSE_ERROR, NULL,
                           "Parse error: %s (line %d, column %d)", err.text, err.line,
@@ -1327,8 +1284,8 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
                                   request_ctx *rc)
 {
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
-    const char *sid = header_trimmed(c, "Mcp-Session-Id", sbuf, sizeof sbuf);
-    const char *pv = header_trimmed(c, "MCP-Protocol-Version", pbuf, sizeof pbuf);
+    const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok;
     legacy_entry *e;
     sse_stream *s;
@@ -1362,8 +1319,8 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
                                      request_ctx *rc)
 {
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
-    const char *sid = header_trimmed(c, "Mcp-Session-Id", sbuf, sizeof sbuf);
-    const char *pv = header_trimmed(c, "MCP-Protocol-Version", pbuf, sizeof pbuf);
+    const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     legacy_entry *e;
 
     if ((pv && mcp_version_is_modern(pv)) || !sid)
@@ -1436,6 +1393,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         rc = calloc(1, sizeof *rc);
         if (!rc)
             return MHD_NO;
+        rc->body.max = h->max_body;
         clock_gettime(CLOCK_MONOTONIC, &rc->start);
         *con_cls = rc;
         atomic_fetch_add(&h->active, 1);
@@ -1445,18 +1403,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!rc->too_large &&
-            !buf_append(&rc->body, &rc->len, &rc->cap, upload_data, *upload_data_size,
-                        h->max_body)) {
-            rc->too_large = true;
-            free(rc->body);
-            rc->body = NULL;
-            rc->len = rc->cap = 0;
-        }
+        /* Past the cap (or out of memory) the rest is read and dropped. */
+        base_buf_append(&rc->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (rc->too_large)
+    if (rc->body.error == BASE_NOMEM)
+        return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, MCP_INTERNAL_ERROR,
+                          NULL, "Internal error: out of memory reading the body");
+    if (rc->body.error == BASE_TOO_BIG)
         return send_error(h, c, rc, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MCP_INVALID_REQUEST,
                           NULL, "Payload Too Large: the body exceeds %zu bytes "
                           "(--max-body-bytes)", h->max_body);
@@ -1483,8 +1438,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         common_headers(r, rc);
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, DELETE");
         MHD_add_response_header(r, "Access-Control-Allow-Headers",
-                                "Content-Type, Accept, Authorization, Mcp-Session-Id, "
-                                "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID");
+                                "Content-Type, Accept, Authorization, " BASE_HTTP_SESSION_ID
+                                ", " BASE_HTTP_PROTOCOL_VERSION ", " BASE_HTTP_METHOD
+                                ", " BASE_HTTP_NAME ", Last-Event-ID");
         ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
         MHD_destroy_response(r);
         return ret;
@@ -1503,7 +1459,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     if (!rc->is_stream)
         observe(h, &rc->start);
-    free(rc->body);
+    base_buf_free(&rc->body);
     free(rc);
     *con_cls = NULL;
     atomic_fetch_sub(&h->active, 1);

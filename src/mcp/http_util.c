@@ -421,8 +421,9 @@ bool mcp_http_check_param_headers(const json_t *input_schema,
         if (!value || json_is_null(value) || !value_text(value, num, sizeof num, &want))
             continue;
         /* At most 100 bytes of name (checked above): it fits. */
-        memcpy(hname, "Mcp-Param-", 10);
-        memcpy(hname + 10, json_string_value(name), json_string_length(name) + 1);
+        memcpy(hname, BASE_HTTP_PARAM_PREFIX, sizeof BASE_HTTP_PARAM_PREFIX - 1);
+        memcpy(hname + sizeof BASE_HTTP_PARAM_PREFIX - 1, json_string_value(name),
+               json_string_length(name) + 1);
         raw = header(ctx, hname);
         if (!raw) {
             snprintf(why, why_len, "Header mismatch: argument \"%.60s\" is in the "

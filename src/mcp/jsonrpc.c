@@ -50,8 +50,7 @@ void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
 
     json_decref(out->result);
     out->result = NULL;
-    free(out->result_text.p);
-    memset(&out->result_text, 0, sizeof out->result_text);
+    base_buf_free(&out->result_text);
     json_decref(out->data);
     out->data = data;
     out->code = code;
@@ -120,5 +119,5 @@ char *mcp_jsonrpc_dump(json_t *msg)
 {
     /* Compact output escapes every control character inside strings, so a
      * message never spans two lines (the stdio framing relies on it). */
-    return tool_json_dumps(msg);
+    return base_json_dumps(msg);
 }

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/base.h"
 #include "session/session.h"
 #include "tools/tools.h"
 
@@ -35,19 +36,22 @@ extern "C" {
 
 /* ---- versions ------------------------------------------------------------ */
 
-#define MCP_VERSION_2025_03_26 "2025-03-26"
-#define MCP_VERSION_2025_06_18 "2025-06-18"
-#define MCP_VERSION_2025_11_25 "2025-11-25"
-#define MCP_VERSION_2026_07_28 "2026-07-28"
+/* The wire text is defined once, in base.h, for every module that speaks
+ * it (the `idsd check --load-into` client too). */
+#define MCP_VERSION_2025_03_26 BASE_MCP_VERSION_2025_03_26
+#define MCP_VERSION_2025_06_18 BASE_MCP_VERSION_2025_06_18
+#define MCP_VERSION_2025_11_25 BASE_MCP_VERSION_2025_11_25
+#define MCP_VERSION_2026_07_28 BASE_MCP_VERSION_2026_07_28
 /* The version a legacy client gets when it asks for one we do not speak. */
 #define MCP_LEGACY_LATEST MCP_VERSION_2025_11_25
 
 /* The _meta keys of the modern era. */
-#define MCP_META_PROTOCOL_VERSION "io.modelcontextprotocol/protocolVersion"
-#define MCP_META_CLIENT_INFO "io.modelcontextprotocol/clientInfo"
-#define MCP_META_CLIENT_CAPABILITIES "io.modelcontextprotocol/clientCapabilities"
-#define MCP_META_LOG_LEVEL "io.modelcontextprotocol/logLevel"
-#define MCP_META_SERVER_INFO "io.modelcontextprotocol/serverInfo"
+#define MCP_META_PROTOCOL_VERSION BASE_META_PROTOCOL_VERSION
+#define MCP_META_CLIENT_INFO BASE_META_CLIENT_INFO
+#define MCP_META_CLIENT_CAPABILITIES BASE_META_CLIENT_CAPABILITIES
+#define MCP_META_LOG_LEVEL BASE_META_LOG_LEVEL
+#define MCP_META_SERVER_INFO BASE_META_SERVER_INFO
+#define MCP_META_SUBSCRIPTION_ID BASE_META_SUBSCRIPTION_ID
 
 /* True when version is one of the legacy / modern revisions we serve. */
 bool mcp_version_is_legacy(const char *version);

@@ -70,7 +70,7 @@ typedef struct mcp_request {
  * tree and written again (tools/call does). */
 typedef struct mcp_outcome {
     json_t *result;
-    tool_json_buf result_text;  /* used when result_text.p is set */
+    base_buf result_text;  /* used when result_text.data is set */
     int code;            /* 0 when a result is set */
     char message[256];
     json_t *data;        /* owned; error data or NULL */
@@ -84,15 +84,6 @@ void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
  * to be sent), with *code the JSON-RPC error code of a single error reply
  * and 0 otherwise. mcp_handle_message is this, parsed back. */
 char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code);
-
-/* ---- json_read.c --------------------------------------------------------- */
-
-/* json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, err),
- * faster for well-formed messages (json_read.c). */
-json_t *mcp_json_read(const char *text, size_t len, json_error_t *err);
-/* Only the fast path: NULL when it gave up (which says nothing about
- * whether the text is valid JSON). For tests. */
-json_t *mcp_json_read_fast(const char *text, size_t len);
 
 /* ---- jsonrpc.c ----------------------------------------------------------- */
 

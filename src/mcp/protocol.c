@@ -51,8 +51,7 @@ static const char *const server_instructions =
 
 /* ---- versions ------------------------------------------------------------ */
 
-/* Appends a string literal to a tool_json_buf. */
-#define PUT_LITERAL(b, lit) tool_json_put_raw((b), (lit), sizeof(lit) - 1)
+#define PUT_LITERAL BASE_BUF_LITERAL
 
 static const char *find_version(const char *const *list, size_t n,
                                 const char *version)
@@ -117,13 +116,13 @@ mcp_server *mcp_server_new(const mcp_server_config *config)
     if (server->modern_info)
         server->modern_info->refcount = (size_t)-1;
     if (server->modern_info) {
-        tool_json_buf tail = {0};
+        base_buf tail = {0};
 
         if (PUT_LITERAL(&tail, ",\"_meta\":{\"" MCP_META_SERVER_INFO "\":") &&
-            tool_json_put_value(&tail, server->modern_info) &&
+            base_json_put_value(&tail, server->modern_info) &&
             PUT_LITERAL(&tail, "},\"resultType\":\"complete\""))
-            server->modern_tail = tool_json_buf_take(&tail, &server->modern_tail_len);
-        free(tail.p);
+            server->modern_tail = base_buf_take(&tail, &server->modern_tail_len);
+        base_buf_free(&tail);
     }
     if (!server->name || !server->version || !server->tool_ok || !server->tool_err ||
         !server->modern_info || !server->modern_tail) {
@@ -425,7 +424,7 @@ static void method_unsubscribe(mcp_request *req, mcp_outcome *out)
  * was a third of a call's cost. Leaves the object open (no closing brace)
  * for dispatch to finish. */
 static bool write_call_result(mcp_request *req, const tool_def *tool,
-                              tool_result *res, tool_json_buf *b)
+                              tool_result *res, base_buf *b)
 {
     const char *text = res->text ? res->text : res->is_error ? "error" : "ok";
     /* structuredContent is 2025-06-18 and later. A tool's error object does
@@ -437,18 +436,18 @@ static bool write_call_result(mcp_request *req, const tool_def *tool,
                            !(res->is_error && tool->output_schema);
 
     if (with_structured && !res->structured_json) {
-        res->structured_json = tool_json_dumps(res->structured);
+        res->structured_json = base_json_dumps(res->structured);
         if (!res->structured_json)
             return false;
     }
     if (!PUT_LITERAL(b, "{\"content\":[{\"type\":\"text\",\"text\":") ||
-        !tool_json_put_string(b, text, strlen(text)) ||
+        !base_json_put_string(b, text, strlen(text)) ||
         !(res->is_error ? PUT_LITERAL(b, "}],\"isError\":true")
                         : PUT_LITERAL(b, "}],\"isError\":false")))
         return false;
     if (with_structured &&
         (!PUT_LITERAL(b, ",\"structuredContent\":") ||
-         !tool_json_put_raw(b, res->structured_json, strlen(res->structured_json))))
+         !base_buf_append_str(b, res->structured_json)))
         return false;
     return true;
 }
@@ -598,10 +597,10 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         return;
     }
     m->fn(req, out);
-    if (out->result_text.p) {
+    if (out->result_text.data) {
         /* Written as text: no caching hints (tools/call has none). */
-        if (modern && !tool_json_put_raw(&out->result_text, req->conn->server->modern_tail,
-                                         req->conn->server->modern_tail_len))
+        if (modern && !base_buf_append(&out->result_text, req->conn->server->modern_tail,
+                                       req->conn->server->modern_tail_len))
             mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;
     }
@@ -716,18 +715,18 @@ static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
 
 /* {"jsonrpc":"2.0","id":ID,"result":...} around a result written as text
  * (taken over, and closed here). */
-static char *reply_around_text(json_t *id, tool_json_buf *result)
+static char *reply_around_text(json_t *id, base_buf *result)
 {
-    tool_json_buf b = {0};
+    base_buf b = {0};
     char *text = NULL;
 
-    if (PUT_LITERAL(&b, "{\"jsonrpc\":\"2.0\",\"id\":") && tool_json_put_value(&b, id) &&
+    if (result->error == BASE_OK &&
+        PUT_LITERAL(&b, "{\"jsonrpc\":\"2.0\",\"id\":") && base_json_put_value(&b, id) &&
         PUT_LITERAL(&b, ",\"result\":") &&
-        tool_json_put_raw(&b, result->p, result->len) && PUT_LITERAL(&b, "}}"))
-        text = tool_json_buf_take(&b, NULL);
-    free(b.p);
-    free(result->p);
-    memset(result, 0, sizeof *result);
+        base_buf_append(&b, result->data, result->len) && PUT_LITERAL(&b, "}}"))
+        text = base_buf_take(&b, NULL);
+    base_buf_free(&b);
+    base_buf_free(result);
     return text;
 }
 
@@ -809,7 +808,7 @@ static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *cod
     dispatch(&req, &out);
 
 reply:
-    if (out.result_text.p) {
+    if (out.result_text.data) {
         *code = 0;
         return reply_around_text(req.id, &out.result_text);
     }
@@ -865,7 +864,7 @@ static char *handle_single(mcp_conn *conn, json_t *msg, bool in_batch, int *code
 
 char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code)
 {
-    tool_json_buf replies = {0};
+    base_buf replies = {0};
     json_t *elem;
     size_t i, n = 0;
     char *text;
@@ -889,14 +888,14 @@ char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code)
         text = handle_single(conn, elem, true, &ignored);
         if (!text)
             continue;
-        ok = ok && tool_json_put_raw(&replies, n++ ? "," : "[", 1) &&
-             tool_json_put_raw(&replies, text, strlen(text));
+        ok = ok && base_buf_append_char(&replies, n++ ? ',' : '[') &&
+             base_buf_append_str(&replies, text);
         free(text);
     }
     text = NULL;
-    if (n && ok && tool_json_put_raw(&replies, "]", 1))
-        text = tool_json_buf_take(&replies, NULL);
-    free(replies.p);
+    if (n && ok && base_buf_append_char(&replies, ']'))
+        text = base_buf_take(&replies, NULL);
+    base_buf_free(&replies);
     return text;
 }
 
@@ -928,7 +927,7 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     /* Scalars are decoded too, so that `1` is an invalid request rather
      * than a parse error, as JSON-RPC's own examples have it. Duplicate
      * keys are refused: which one wins would be a guess. */
-    msg = mcp_json_read(text, len, &err);
+    msg = base_json_read(text, len, &err);
     if (!msg) {
         snprintf(why, sizeof why, "Parse error: %s (line %d, column %d)",
                  err.text, err.line, err.column);

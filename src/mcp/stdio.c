@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #define READ_CHUNK (64u * 1024u)     /* bytes per read(2) */
-#define LINE_INITIAL (64u * 1024u)   /* bytes; first line buffer */
 
 typedef struct stdio_out {
     int fd;
@@ -110,37 +109,14 @@ static void answer_too_large(stdio_out *o, size_t len, size_t limit)
     mcp_logf(MCP_LOG_WARNING, "skipped a message of %zu bytes (limit %zu)", len, limit);
 }
 
-/* Appends n bytes to the line, growing it up to limit. Returns false when
- * the line would pass the limit or memory runs out. */
-static bool line_append(char **line, size_t *cap, size_t *len, const char *data,
-                        size_t n, size_t limit)
-{
-    if (*len + n > limit)
-        return false;
-    if (*len + n > *cap) {
-        size_t want = *cap ? *cap : LINE_INITIAL;
-        char *grown;
-
-        while (want < *len + n)
-            want = want > limit / 2 ? limit : want * 2;
-        grown = realloc(*line, want);
-        if (!grown)
-            return false;
-        *line = grown;
-        *cap = want;
-    }
-    memcpy(*line + *len, data, n);
-    *len += n;
-    return true;
-}
-
 int mcp_stdio_run(mcp_server *server, int in_fd, int out_fd,
                   volatile sig_atomic_t *stop)
 {
     stdio_out out = {.fd = out_fd, .failed = false};
     size_t limit = mcp_server_max_message_bytes(server);
-    char *chunk = NULL, *line = NULL;
-    size_t cap = 0, len = 0, skipped = 0;
+    char *chunk = NULL;
+    base_buf line = {.max = limit};
+    size_t skipped = 0;
     bool skipping = false;
     mcp_conn *conn = NULL;
     int rc = -1;
@@ -167,8 +143,8 @@ int mcp_stdio_run(mcp_server *server, int in_fd, int out_fd,
             /* A last message without its newline still counts. */
             if (skipping)
                 answer_too_large(&out, skipped, limit);
-            else if (len)
-                answer_line(conn, &out, line, len);
+            else if (line.len)
+                answer_line(conn, &out, line.data, line.len);
             break;
         }
         for (p = chunk, end = chunk + n; p < end; p = nl + 1) {
@@ -178,27 +154,29 @@ int mcp_stdio_run(mcp_server *server, int in_fd, int out_fd,
             seg = (size_t)((nl ? nl : end) - p);
             if (skipping) {
                 skipped += seg;
-            } else if (!line_append(&line, &cap, &len, p, seg, limit)) {
+            } else if (!base_buf_append(&line, p, seg)) {
+                /* Over the limit (or out of memory): the rest of the line
+                 * is counted, not kept. */
                 skipping = true;
-                skipped = len + seg;
-                len = 0;
+                skipped = line.len + seg;
+                base_buf_reset(&line);
             }
             if (!nl)
                 break;
             if (skipping)
                 answer_too_large(&out, skipped, limit);
             else
-                answer_line(conn, &out, line, len);
+                answer_line(conn, &out, line.data, line.len);
             skipping = false;
             skipped = 0;
-            len = 0;
+            base_buf_reset(&line);
         }
     }
     rc = out.failed ? -1 : 0;
     mcp_logf(MCP_LOG_INFO, "stdio transport closed");
 out:
     mcp_conn_free(conn);
-    free(line);
+    base_buf_free(&line);
     free(chunk);
     pthread_mutex_destroy(&out.lock);
     return rc;

@@ -277,7 +277,7 @@ static void render_text(tool_ctx *c)
     tool_result *out = c->out;
     if (out->text != NULL)
         return;
-    char *json = tool_json_dumps(out->structured);
+    char *json = base_json_dumps(out->structured);
     const char *summary = c->summary != NULL ? c->summary : "Done.";
     size_t summary_len = strlen(summary), json_len = json != NULL ? strlen(json) : 0;
     out->text = malloc(summary_len + json_len + 2);

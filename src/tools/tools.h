@@ -104,43 +104,6 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
                tool_result *out);
 void tool_result_clear(tool_result *result);
 
-/* The text json_dumps(value, JSON_COMPACT) gives, made without jansson's
- * per-container bookkeeping (json_dump.c says why). value must be an
- * object or an array. Returns a malloc'd string the caller frees, or NULL
- * on failure (out of memory, invalid UTF-8 in a string, a cycle). */
-char *tool_json_dumps(const json_t *value);
-
-/* A growing buffer of compact JSON text, for writing a message around
- * parts already written (json_dump.c). Start it zeroed. A put returns
- * false when memory runs out or a string is not valid UTF-8; the text is
- * then unusable and the buffer is only to be freed (free(b.p)). */
-typedef struct tool_json_buf {
-    char *p;
-    size_t len, cap;
-} tool_json_buf;
-bool tool_json_put_raw(tool_json_buf *b, const char *text, size_t len);
-/* str as a quoted, escaped JSON string. */
-bool tool_json_put_string(tool_json_buf *b, const char *str, size_t len);
-/* Any value, containers or scalars, as tool_json_dumps writes it. */
-bool tool_json_put_value(tool_json_buf *b, const json_t *value);
-/* Length of the valid UTF-8 sequence at s (a lead byte >= 0x80 and at
- * most avail bytes), 0 when it is not one: jansson's rules (no overlong
- * forms, no surrogates, nothing above U+10FFFF). */
-size_t tool_json_utf8_len(const unsigned char *s, size_t avail);
-/* Ends the text and hands it over (malloc'd; the caller frees it): NULL
- * when out of memory. b is empty afterwards. */
-char *tool_json_buf_take(tool_json_buf *b, size_t *len);
-
-/* Makes jansson allocate through a per-thread cache of small blocks
- * (json_alloc.c says why). Call once, before the first jansson value is
- * made; every block it hands out is an ordinary malloc chunk. */
-void tool_json_alloc_install(void);
-/* Gives the calling thread's cached blocks back to malloc. Threads do it
- * when they end; the main thread calls it before exit. */
-void tool_json_alloc_thread_flush(void);
-/* How many blocks the calling thread holds in its cache (for tests). */
-size_t tool_json_alloc_cached_blocks(void);
-
 /* The payload the store holds for each session. */
 typedef struct tool_session tool_session;
 /* payload_free for session_config. */

@@ -11,6 +11,7 @@
 #ifndef TOOLS_INTERNAL_H
 #define TOOLS_INTERNAL_H
 
+#include "base/base.h"
 #include "tools/tools.h"
 
 #include <stdarg.h>

@@ -522,8 +522,8 @@ int main(void)
     int rc;
 
     /* As idsd runs: jansson through its block cache. */
-    tool_json_alloc_install();
+    base_json_alloc_install();
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    tool_json_alloc_thread_flush();
+    base_json_alloc_thread_flush();
     return rc;
 }

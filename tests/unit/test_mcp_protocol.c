@@ -767,7 +767,7 @@ static void check_call_text(fixture *f, const char *request, const char *want_pr
     if (sc) {
         const char *nl = strchr(text, '\n');
 
-        dump = tool_json_dumps(sc);
+        dump = base_json_dumps(sc);
         assert_non_null(dump);
         assert_non_null(nl);
         assert_string_equal(nl + 1, dump);
@@ -1016,8 +1016,8 @@ int main(void)
     int rc;
 
     /* As idsd runs: jansson through its block cache. */
-    tool_json_alloc_install();
+    base_json_alloc_install();
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    tool_json_alloc_thread_flush();
+    base_json_alloc_thread_flush();
     return rc;
 }

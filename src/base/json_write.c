@@ -1,5 +1,5 @@
 /*
- * json_dump.c - compact JSON text of a jansson value, byte for byte what
+ * json_write.c - compact JSON text of a jansson value, byte for byte what
  * json_dumps(value, JSON_COMPACT) writes, at a fraction of its cost.
  *
  * Why not json_dumps: every tool call's answer is written twice (the
@@ -19,7 +19,7 @@
  * string fails the dump, as it does in jansson. jansson fails on a cycle;
  * here a cycle ends at the depth limit and fails too.
  */
-#include "tools/tools.h"
+#include "base/base.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,48 +31,35 @@
 #define MAX_DEPTH 4096
 #define FIRST_CAP 1024u /* bytes; most replies fit without growing */
 
-typedef tool_json_buf out_buf;
-
-static bool grow(out_buf *b, size_t more)
+static inline bool put(base_buf *b, const char *s, size_t n)
 {
-    size_t want = b->cap ? b->cap : FIRST_CAP;
-    char *p;
-
-    if (more > SIZE_MAX / 2 - b->len)
-        return false;
-    while (want < b->len + more + 1)
-        want *= 2;
-    p = realloc(b->p, want);
-    if (!p)
-        return false;
-    b->p = p;
-    b->cap = want;
-    return true;
+    return base_buf_append(b, s, n);
 }
 
-static inline bool put(out_buf *b, const char *s, size_t n)
+static inline bool put_c(base_buf *b, char c)
 {
-    if (b->len + n + 1 > b->cap && !grow(b, n))
-        return false;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    return true;
+    return base_buf_append_char(b, c);
 }
 
-static inline bool put_c(out_buf *b, char c)
+/* Text that cannot be written (invalid UTF-8, a cycle) fails the buffer,
+ * so nobody sends half a message. */
+static bool invalid(base_buf *b)
 {
-    if (b->len + 2 > b->cap && !grow(b, 1))
-        return false;
-    b->p[b->len++] = c;
-    return true;
+    base_buf_fail(b, BASE_INVALID);
+    return false;
 }
 
-size_t tool_json_utf8_len(const unsigned char *s, size_t avail)
+size_t base_utf8_len(const unsigned char *s, size_t avail)
 {
-    unsigned char c = s[0];
+    unsigned char c;
     size_t n;
     uint32_t v;
 
+    if (avail == 0)
+        return 0;
+    c = s[0];
+    if (c < 0x80)
+        return 1;
     if (c >= 0xC2 && c <= 0xDF) {
         n = 2;
         v = c & 0x1F;
@@ -120,7 +107,7 @@ static const unsigned char byte_class[256] = {
     2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
-static bool put_string(out_buf *b, const char *str, size_t len)
+static bool put_string(base_buf *b, const char *str, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)str;
@@ -140,10 +127,10 @@ static bool put_string(out_buf *b, const char *str, size_t len)
             break;
         c = s[i];
         if (byte_class[c] == 2) {
-            size_t k = tool_json_utf8_len(s + i, len - i);
+            size_t k = base_utf8_len(s + i, len - i);
 
             if (k == 0)
-                return false;
+                return invalid(b);
             i += k;
             continue;
         }
@@ -174,7 +161,7 @@ static bool put_string(out_buf *b, const char *str, size_t len)
     return put(b, str + run, len - run) && put_c(b, '"');
 }
 
-static bool put_integer(out_buf *b, json_int_t v)
+static bool put_integer(base_buf *b, json_int_t v)
 {
     char tmp[24];
     char *p = tmp + sizeof tmp;
@@ -190,7 +177,7 @@ static bool put_integer(out_buf *b, json_int_t v)
     return put(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static bool put_value(out_buf *b, const json_t *j, unsigned depth)
+static bool put_value(base_buf *b, const json_t *j, unsigned depth)
 {
     switch (json_typeof(j)) {
     case JSON_NULL:
@@ -201,19 +188,16 @@ static bool put_value(out_buf *b, const json_t *j, unsigned depth)
         return put(b, "false", 5);
     case JSON_INTEGER:
         return put_integer(b, json_integer_value(j));
-    case JSON_REAL: {
-        char *text = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-        bool ok = text && put(b, text, strlen(text));
-
-        free(text);
-        return ok;
-    }
+    case JSON_REAL:
+        return base_json_put_real(b, json_real_value(j), 0);
     case JSON_STRING:
         return put_string(b, json_string_value(j), json_string_length(j));
     case JSON_ARRAY: {
         size_t n = json_array_size(j);
 
-        if (depth >= MAX_DEPTH || !put_c(b, '['))
+        if (depth >= MAX_DEPTH)
+            return invalid(b);
+        if (!put_c(b, '['))
             return false;
         for (size_t i = 0; i < n; i++) {
             if ((i && !put_c(b, ',')) || !put_value(b, json_array_get(j, i), depth + 1))
@@ -225,7 +209,9 @@ static bool put_value(out_buf *b, const json_t *j, unsigned depth)
         void *it = json_object_iter((json_t *)j);
         bool first = true;
 
-        if (depth >= MAX_DEPTH || !put_c(b, '{'))
+        if (depth >= MAX_DEPTH)
+            return invalid(b);
+        if (!put_c(b, '{'))
             return false;
         for (; it; it = json_object_iter_next((json_t *)j, it)) {
             if ((!first && !put_c(b, ',')) ||
@@ -240,46 +226,53 @@ static bool put_value(out_buf *b, const json_t *j, unsigned depth)
     return false;
 }
 
-bool tool_json_put_raw(tool_json_buf *b, const char *s, size_t n)
-{
-    return put(b, s, n);
-}
-
-bool tool_json_put_string(tool_json_buf *b, const char *s, size_t n)
+bool base_json_put_string(base_buf *b, const char *s, size_t n)
 {
     return put_string(b, s, n);
 }
 
-bool tool_json_put_value(tool_json_buf *b, const json_t *value)
+bool base_json_put_value(base_buf *b, const json_t *value)
 {
     return put_value(b, value, 0);
 }
 
-char *tool_json_buf_take(tool_json_buf *b, size_t *len)
+/* Reals are rare in idsd's messages and their formatting has subtleties
+ * (shortest round trip, exponent form) worth taking from jansson. */
+bool base_json_put_real(base_buf *b, double value, int precision)
 {
-    char *p;
+    json_t *real;
+    char *text;
+    bool ok;
 
-    if (!b->p && !grow(b, 0))
-        return NULL;
-    b->p[b->len] = '\0';
-    p = b->p;
-    if (len)
-        *len = b->len;
-    b->p = NULL;
-    b->len = b->cap = 0;
-    return p;
+    if (precision < 0 || precision > 31)
+        precision = 0;
+    real = json_real(value);
+    if (real == NULL) {
+        /* NaN and the infinities are not JSON (or memory ran out). */
+        base_buf_fail(b, BASE_INVALID);
+        return false;
+    }
+    text = json_dumps(real, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(precision));
+    json_decref(real);
+    if (text == NULL) {
+        base_buf_fail(b, BASE_NOMEM);
+        return false;
+    }
+    ok = put(b, text, strlen(text));
+    free(text);
+    return ok;
 }
 
-char *tool_json_dumps(const json_t *value)
+char *base_json_dumps(const json_t *value)
 {
-    out_buf b = {NULL, 0, 0};
+    base_buf b = {0};
 
     if (!json_is_object(value) && !json_is_array(value))
         return NULL;
-    if (!grow(&b, 0) || !put_value(&b, value, 0)) {
-        free(b.p);
+    /* Most replies fit without growing. */
+    if (!base_buf_reserve(&b, FIRST_CAP) || !put_value(&b, value, 0)) {
+        base_buf_free(&b);
         return NULL;
     }
-    b.p[b.len] = '\0';
-    return b.p;
+    return base_buf_take(&b, NULL);
 }

@@ -24,12 +24,12 @@
  *
  * Memory bound: CACHE_DEPTH * (24 + 40 + ... + 264) = 256 * 2,304 bytes,
  * about 576 KiB per thread at most, released when the thread ends (a
- * pthread key destructor) or on tool_json_alloc_thread_flush.
+ * pthread key destructor) or on base_json_alloc_thread_flush.
  *
  * Under AddressSanitizer a cached block is poisoned, so a use after
  * json_decref is still reported.
  */
-#include "tools/tools.h"
+#include "base/base.h"
 
 #include <malloc.h>
 #include <pthread.h>
@@ -147,17 +147,17 @@ static void cache_free(void *p)
     POISON(b, usable);
 }
 
-void tool_json_alloc_install(void)
+void base_json_alloc_install(void)
 {
     json_set_alloc_funcs(cache_malloc, cache_free);
 }
 
-void tool_json_alloc_thread_flush(void)
+void base_json_alloc_thread_flush(void)
 {
     flush(&cache);
 }
 
-size_t tool_json_alloc_cached_blocks(void)
+size_t base_json_alloc_cached_blocks(void)
 {
     size_t n = 0;
 

@@ -16,10 +16,10 @@
  * a long integer, any syntax error - and it gives up and jansson parses
  * the whole text again. So the verdict and every error message are
  * jansson's; the fast path only has to be right about what it accepts,
- * and tests/unit/test_mcp_json_read.c checks it against jansson on
+ * and tests/unit/test_base_json_read.c checks it against jansson on
  * hand-written and mutated messages.
  */
-#include "mcp/mcp_internal.h"
+#include "base/base.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +95,7 @@ static bool read_string(reader *r, const char **out, size_t *len, char **owned)
         case 3:
             return false;
         case 4: {
-            size_t k = tool_json_utf8_len(q, (size_t)(r->end - q));
+            size_t k = base_utf8_len(q, (size_t)(r->end - q));
 
             if (k == 0)
                 return false;
@@ -304,7 +304,7 @@ static json_t *read_value(reader *r)
     }
 }
 
-json_t *mcp_json_read_fast(const char *text, size_t len)
+json_t *base_json_read_fast(const char *text, size_t len)
 {
     reader r = {(const unsigned char *)text, (const unsigned char *)text + len, 0};
     json_t *v;
@@ -321,9 +321,9 @@ json_t *mcp_json_read_fast(const char *text, size_t len)
     return v;
 }
 
-json_t *mcp_json_read(const char *text, size_t len, json_error_t *err)
+json_t *base_json_read(const char *text, size_t len, json_error_t *err)
 {
-    json_t *v = mcp_json_read_fast(text, len);
+    json_t *v = base_json_read_fast(text, len);
 
     if (v)
         return v;

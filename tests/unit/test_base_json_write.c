@@ -1,5 +1,5 @@
 /*
- * test_tools_json_dump.c - tool_json_dumps writes what
+ * test_base_json_write.c - base_json_dumps writes what
  * json_dumps(JSON_COMPACT) writes: fixed cases for every escape and type,
  * invalid UTF-8 and cycles refused like jansson, and random values
  * compared byte for byte.
@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/tools.h"
+#include "base/base.h"
 
 static void assert_same(json_t *v)
 {
     char *want = json_dumps(v, JSON_COMPACT);
-    char *got = tool_json_dumps(v);
+    char *got = base_json_dumps(v);
 
     if (!want) {
         assert_null(got);
@@ -66,7 +66,7 @@ static void test_refused_like_jansson(void **state)
     (void)state;
     /* Not a container: json_dumps without JSON_ENCODE_ANY refuses too. */
     s = json_string("x");
-    assert_null(tool_json_dumps(s));
+    assert_null(base_json_dumps(s));
     json_decref(s);
     /* Invalid UTF-8 slipped in with the unchecked constructor. */
     json_object_set_new(v, "bad", json_stringn_nocheck("a\xC0\x80z", 4));
@@ -81,7 +81,7 @@ static void test_refused_like_jansson(void **state)
     /* A cycle (jansson refuses an array inside itself, not a loop of two). */
     json_array_append(a, b);
     json_array_append(b, a);
-    assert_null(tool_json_dumps(a));
+    assert_null(base_json_dumps(a));
     json_array_clear(a);
     json_decref(a);
     json_decref(b);

@@ -1,9 +1,9 @@
 /*
- * test_mcp_json_read.c - the fast path of mcp_json_read against jansson.
+ * test_base_json_read.c - the fast path of base_json_read against jansson.
  *
  * Whatever the fast path accepts, jansson (json_loadb with
  * JSON_DECODE_ANY | JSON_REJECT_DUPLICATES) must accept too, with an equal
- * tree and the same member order; whatever it gives up on, mcp_json_read
+ * tree and the same member order; whatever it gives up on, base_json_read
  * must still answer exactly as jansson does. Checked on hand-written texts,
  * on the messages real clients send (which the fast path must take, or it
  * would be dead code), and on many mutations of those messages.
@@ -18,19 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcp/mcp_internal.h"
+#include "base/base.h"
 
 #define FLAGS (JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)
 
 static unsigned long accepted_fast, mutations;
 
-/* The three readers agree on text: fast (when it answers), mcp_json_read
+/* The three readers agree on text: fast (when it answers), base_json_read
  * and jansson. Returns whether the fast path answered. */
 static bool agree(const char *text, size_t len)
 {
     json_error_t e1, e2;
-    json_t *fast = mcp_json_read_fast(text, len);
-    json_t *read = mcp_json_read(text, len, &e1);
+    json_t *fast = base_json_read_fast(text, len);
+    json_t *read = base_json_read(text, len, &e1);
     json_t *want = json_loadb(text, len, FLAGS, &e2);
     bool took = fast != NULL;
 
