@@ -72,7 +72,7 @@ static size_t reap_shard(session_store *store, session_shard *sh)
         session_shard_unlock(sh);
         note_hold(store, held);
 
-        session_destroy_chain(store, victims);
+        session_end_chain(store, victims);
         total += evicted;
         if (examined < store->batch || evicted == 0)
             break;

@@ -2,21 +2,28 @@
  * session.h - the session store: session id -> session record.
  *
  * A record owns one opaque payload (for idsd, a tool-layer struct holding
- * an IDS document) and its bookkeeping. The store knows nothing of MCP or
- * of what the payload is beyond the free function it is given.
+ * an IDS document), up to SESSION_SLOTS attachments of other layers, and
+ * its bookkeeping. The store knows nothing of MCP or of what the payload
+ * and attachments are beyond the functions it is given.
  *
  * Rules (specs/session.md has the full page):
  * - The store's locks (one per shard of the table, 64 shards) are held
- *   only to find, insert or unlink a record; never while a payload is
- *   built, used or freed.
+ *   only to find, insert or unlink a record; never while a payload or an
+ *   attachment is built, used or freed.
  * - session_acquire() counts the caller as a user (refcount) and then takes
  *   the record's own lock, so uses of one session are serialized while
  *   different sessions proceed in parallel. session_release() undoes both
- *   and stamps the last-access time.
+ *   and stamps the last-access time. session_hold() counts the caller as
+ *   a user without taking the lock.
  * - A record with users is never freed. Removal and eviction unlink it at
- *   once (no new user can find it) and the last release frees it.
+ *   once (no new user can find it) and the last release frees it, with
+ *   its payload and every attachment.
  * - A record idle past its TTL is treated as gone at lookup, whether or not
  *   the reaper has run.
+ * - Lock order: a thread may take a shard lock while it holds a record
+ *   lock (record -> shard: session_create, session_set_bytes,
+ *   session_remove_held do), never a record lock while it holds a shard
+ *   lock, never two shard locks. Builds with assertions check this.
  */
 #ifndef SESSION_H
 #define SESSION_H
@@ -103,6 +110,19 @@ session_status session_remove(session_store *store, const char *id);
 /* The same for a record the caller holds; the caller still releases it. */
 void session_remove_held(session *s);
 
+/* Finds a live record and counts the caller as a user without taking the
+ * record's lock: the record, its payload and its attachments stay
+ * allocated until session_unhold, even if it is removed meanwhile, and
+ * the hold counts as use (it stamps last access; a held record is never
+ * evicted). For a layer that reads its own attachment while the tool
+ * layer acquires the same record (the HTTP transport around a tool call);
+ * the payload is not for holders. */
+session_status session_hold(session_store *store, const char *id,
+                            session **out);
+/* Ends a hold: stamps last access, user count down; frees the record when
+ * it was removed and this was its last user. */
+void session_unhold(session *s);
+
 /* Accessors for an acquired record (the caller holds its lock). */
 const char *session_id(const session *s);
 void *session_payload(const session *s);
@@ -111,6 +131,65 @@ void session_set_payload(session *s, void *payload);
 /* Per-session counters, for metrics and the session's own reports. */
 void session_count_call(session *s, bool was_error);
 void session_set_bytes(session *s, size_t payload_bytes);
+
+/* ---- attachments ------------------------------------------------------ */
+
+/*
+ * One lifecycle per session: whatever a layer keeps per session hangs on
+ * the record, so no layer keeps a second table of sessions to reconcile
+ * with this one. Today the HTTP transport's legacy session (its mcp_conn,
+ * subscriptions and GET stream); a parsed IFC model and a persistent
+ * store's handle are meant to go the same way.
+ *
+ * A layer registers its slot once per store, with its functions:
+ * - free(data) runs exactly once per attachment, when the record is freed
+ *   (its last release or unhold, the reaper, expiry at lookup, a remove
+ *   without users, session_store_free), with no lock of the store held;
+ *   or when session_attach replaces it.
+ * - unlinked(data), when given, runs exactly once when the record leaves
+ *   the table (session_remove, session_remove_held, eviction, expiry at
+ *   lookup, reclaim at capacity), before free and outside every shard
+ *   lock. Users may still hold the record then; from session_remove_held
+ *   it runs on the caller's thread with the record lock held. It must not
+ *   acquire or hold sessions. session_store_free does not call it: the
+ *   store ends there, the sessions do not (a persistent store keeps
+ *   them).
+ * Layers that run concurrently with other users of the record (holders)
+ * guard their data themselves.
+ */
+#define SESSION_SLOTS 4u
+
+typedef unsigned session_slot;
+
+typedef struct session_slot_ops {
+    const char *name;               /* for diagnostics */
+    void (*free)(void *data);       /* required */
+    void (*unlinked)(void *data);   /* may be NULL */
+} session_slot_ops;
+
+/* Registers a layer's slot. ops must outlive the store (a static table);
+ * registering the same ops again gives the same slot. SESSION_CAPACITY
+ * when all SESSION_SLOTS are taken, SESSION_INVALID for NULL or ops
+ * without free. */
+session_status session_slot_register(session_store *store,
+                                     const session_slot_ops *ops,
+                                     session_slot *out);
+/* Puts data into a slot of an acquired record (the caller holds its lock;
+ * session_create's caller before anyone else can see it). An attachment
+ * already in the slot is freed first. Holders, and whoever unlinks the
+ * record, read attachments without the record lock: a slot that holders
+ * read, or whose ops have unlinked, is set before the record is shared
+ * (right after session_create) and not replaced or detached later. */
+void session_attach(session *s, session_slot slot, void *data);
+/* The attachment in slot, or NULL. For an acquirer, or for a holder of a
+ * slot set before the record was shared. */
+void *session_attachment(const session *s, session_slot slot);
+/* Takes the attachment out of an acquired record without freeing it: the
+ * caller owns it again. */
+void *session_detach(session *s, session_slot slot);
+/* Attachments of slot that exist now (attached and not yet freed or
+ * detached), for metrics. */
+size_t session_slot_count(session_store *store, session_slot slot);
 
 typedef struct session_info {
     char id[SESSION_ID_SIZE];

@@ -8,16 +8,21 @@
  *   [R]  the record's own lock (s->lock), held by the acquirer
  *   [A]  atomic, no lock
  *   [C]  constant after creation
- * Lock order: no thread ever holds two locks of this module at once: not
- * two shard locks, not a shard lock and a record lock, and the reaper's
- * wait lock with neither. With no nesting there is no ordering to get
- * wrong.
+ * Lock order: record -> shard. A thread that holds a record lock may take
+ * one shard lock (session_create links its new record, session_set_bytes
+ * and session_remove_held update the shard, all under the caller's record
+ * lock); no thread takes a record lock while it holds a shard lock, and
+ * none ever holds two shard locks. The reaper's wait lock and the slot
+ * registration lock are held with no other. Builds with assertions check
+ * the order on every lock (a per-thread count of shard locks held) and
+ * that a *_locked helper's caller is the thread that holds the lock.
  */
 #ifndef SESSION_INTERNAL_H
 #define SESSION_INTERNAL_H
 
 #include "session/session.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -47,7 +52,17 @@ struct session {
     _Atomic uint64_t errors;       /* [A] */
 
     void *payload;                 /* [R] */
+    /* Written [R] by the acquirer (or the creator before the record is
+     * shared); read by acquirers, by holders of slots set before sharing,
+     * and by whoever unlinks the record (for the unlinked callbacks).
+     * Atomic (release/acquire) so that those readers need no lock. */
+    void *_Atomic attached[SESSION_SLOTS];
     pthread_mutex_t lock;          /* serializes the users of this record */
+#ifndef NDEBUG
+    /* Who holds lock, for the assertions of functions that need it. */
+    pthread_t lock_owner;          /* [R] */
+    bool lock_held;                /* [R] */
+#endif
 };
 
 /* One shard: its own lock, its slice of the bucket array, its LRU list and
@@ -58,8 +73,9 @@ typedef struct session_shard {
     session **buckets;             /* [C] pointer; the slots are [S] */
     session *cold;                 /* [S] LRU: least recently used end */
     session *hot;                  /* [S] LRU: most recently used end */
-    bool held;                     /* [S] true from lock to unlock; asserted
-                                    * by the *_locked helpers */
+    bool held;                     /* [S] true from lock to unlock */
+    pthread_t owner;               /* [S] the holder while held; the
+                                    * *_locked helpers assert it is them */
     size_t live;                   /* [S] linked records in this shard */
     size_t bytes;                  /* [S] sum of bytes over them */
     uint64_t created;              /* [S] */
@@ -81,6 +97,12 @@ struct session_store {
     void *clock_ctx;               /* [C] */
     void (*payload_free)(void *);  /* [C] */
 
+    /* Slots of attachments: registered under slots_lock, read lock-free
+     * (each entry is written once, from NULL to its ops). */
+    pthread_mutex_t slots_lock;
+    const session_slot_ops *_Atomic slot_ops[SESSION_SLOTS];
+    _Atomic size_t slot_count[SESSION_SLOTS]; /* [A] attachments alive */
+
     /* Linked records plus creates that have reserved a place and not yet
      * linked or given it back. Never above max_sessions: a create raises
      * it by compare-and-swap only from below the limit. */
@@ -99,19 +121,72 @@ struct session_store {
     pthread_t reaper;
 };
 
-/* The shard lock, always through these, so that held is true exactly
- * while some thread holds it and *_locked helpers can assert it. */
+/* Shard locks this thread holds, in builds with assertions: the lock
+ * order's bookkeeping. */
+#ifndef NDEBUG
+extern _Thread_local unsigned session_shard_locks_held;
+#endif
+
+/* True when the calling thread holds sh's lock. For assertions only: when
+ * another thread holds it, owner may be changing as it is read. */
+static inline bool session_shard_held(const session_shard *sh)
+{
+    return sh->held && pthread_equal(sh->owner, pthread_self());
+}
+
+/* The shard lock, always through these, so that held and owner say who
+ * holds it and the *_locked helpers can assert that it is their caller. */
 static inline void session_shard_lock(session_shard *sh)
 {
+    /* Never two shard locks: one thread could wait for another's shard
+     * while that one waits for this one's. */
+    assert(session_shard_locks_held == 0 && "a second shard lock");
     pthread_mutex_lock(&sh->lock);
+    sh->owner = pthread_self();
     sh->held = true;
+#ifndef NDEBUG
+    session_shard_locks_held++;
+#endif
 }
 
 static inline void session_shard_unlock(session_shard *sh)
 {
+    assert(session_shard_held(sh));
     sh->held = false;
+#ifndef NDEBUG
+    session_shard_locks_held--;
+#endif
     pthread_mutex_unlock(&sh->lock);
 }
+
+/* The record lock, always through these. record -> shard is the order, so
+ * a thread holding a shard lock must not wait for a record. */
+static inline void session_record_lock(session *s)
+{
+    assert(session_shard_locks_held == 0 && "a record lock under a shard lock");
+    pthread_mutex_lock(&s->lock);
+#ifndef NDEBUG
+    s->lock_owner = pthread_self();
+    s->lock_held = true;
+#endif
+}
+
+static inline void session_record_unlock(session *s)
+{
+#ifndef NDEBUG
+    assert(s->lock_held && pthread_equal(s->lock_owner, pthread_self()));
+    s->lock_held = false;
+#endif
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* For the assertions of functions whose caller must hold s (acquired). */
+#ifndef NDEBUG
+#define SESSION_ASSERT_HELD(s) \
+    assert((s)->lock_held && pthread_equal((s)->lock_owner, pthread_self()))
+#else
+#define SESSION_ASSERT_HELD(s) ((void)(s))
+#endif
 
 static inline session_shard *session_shard_of(session_store *store, uint64_t hash)
 {
@@ -138,11 +213,18 @@ void session_unlink_locked(session_store *store, session_shard *sh, session *s);
 /* Moves a linked record to the hot end of its shard's LRU list.
  * Precondition: the shard lock held. */
 void session_lru_touch_locked(session_shard *sh, session *s);
-/* Frees the payload, the lock and the record. Precondition: no lock held,
- * record unlinked, no users. */
+/* Frees the payload, the attachments, the lock and the record.
+ * Precondition: no lock of the store held, record unlinked, no users. */
 void session_destroy(session_store *store, session *s);
-/* Frees a chain of victims linked through hnext; outside every lock. */
-void session_destroy_chain(session_store *store, session *chain);
+/* Tells the attachments' layers that the record left the table
+ * (session_slot_ops.unlinked). Precondition: no shard lock held; called
+ * once per record, by the thread that unlinked it. */
+void session_notify_unlinked(session_store *store, session *s);
+/* An unlinked victim without users: notify, then destroy. */
+void session_end(session_store *store, session *s);
+/* session_end for a chain of victims linked through hnext; outside every
+ * lock. */
+void session_end_chain(session_store *store, session *chain);
 /* True when the record has no users and has been idle longer than the TTL.
  * Precondition: the record's shard lock held. */
 bool session_is_expired_locked(const session_store *store, const session *s,

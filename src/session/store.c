@@ -101,6 +101,10 @@
 _Static_assert(sizeof(session_shard) % SESSION_CACHE_LINE == 0,
                "shards must not share cache lines");
 
+#ifndef NDEBUG
+_Thread_local unsigned session_shard_locks_held;
+#endif
+
 const char *session_status_name(session_status status)
 {
     switch (status) {
@@ -164,7 +168,7 @@ session_status session_store_new(const session_config *config,
     session_config defaults = {0};
     session_store *store = NULL;
     size_t locks_ready = 0;
-    bool reaper_lock_ready = false, cond_ready = false;
+    bool reaper_lock_ready = false, cond_ready = false, slots_lock_ready = false;
     pthread_condattr_t cattr;
     bool cattr_ready = false;
 
@@ -193,6 +197,10 @@ session_status session_store_new(const session_config *config,
     atomic_init(&store->lock_hold_max_ns, 0);
     atomic_init(&store->calls, 0);
     atomic_init(&store->errors, 0);
+    for (size_t i = 0; i < SESSION_SLOTS; i++) {
+        atomic_init(&store->slot_ops[i], NULL);
+        atomic_init(&store->slot_count[i], 0);
+    }
 
     /* The same total as one table of at least max_sessions buckets, split
      * evenly; a tiny store still gives every shard one bucket. */
@@ -215,6 +223,9 @@ session_status session_store_new(const session_config *config,
             goto out;
     }
 
+    if (pthread_mutex_init(&store->slots_lock, NULL) != 0)
+        goto out;
+    slots_lock_ready = true;
     if (pthread_mutex_init(&store->reaper_lock, NULL) != 0)
         goto out;
     reaper_lock_ready = true;
@@ -240,6 +251,8 @@ out:
             pthread_cond_destroy(&store->reaper_cond);
         if (reaper_lock_ready)
             pthread_mutex_destroy(&store->reaper_lock);
+        if (slots_lock_ready)
+            pthread_mutex_destroy(&store->slots_lock);
         for (size_t i = 0; i < locks_ready; i++)
             pthread_mutex_destroy(&store->shards[i].lock);
         free(store->shards);
@@ -256,7 +269,7 @@ void session_store_free(session_store *store)
     session_reaper_stop(store);
     /* Every linked record is on its shard's LRU list. Records already
      * unlinked but still held belong to their holders, who by contract are
-     * gone. */
+     * gone. The sessions are freed, not ended: no unlinked callbacks. */
     for (size_t i = 0; i < SESSION_SHARDS; i++) {
         session_shard *sh = &store->shards[i];
         session *s = sh->cold;
@@ -270,6 +283,7 @@ void session_store_free(session_store *store)
     }
     pthread_cond_destroy(&store->reaper_cond);
     pthread_mutex_destroy(&store->reaper_lock);
+    pthread_mutex_destroy(&store->slots_lock);
     free(store->shards);
     free(store->buckets);
     free(store);
@@ -303,7 +317,7 @@ static void lru_push_hot(session_shard *sh, session *s)
 
 void session_lru_touch_locked(session_shard *sh, session *s)
 {
-    assert(sh->held);
+    assert(session_shard_held(sh));
     if (sh->hot != s) {
         lru_remove(sh, s);
         lru_push_hot(sh, s);
@@ -313,7 +327,7 @@ void session_lru_touch_locked(session_shard *sh, session *s)
 static session *find_locked(session_store *store, session_shard *sh,
                             const char *id, uint64_t hash)
 {
-    assert(sh->held);
+    assert(session_shard_held(sh));
     for (session *s = *bucket_of(sh, store, hash); s != NULL; s = s->hnext)
         if (s->hash == hash && memcmp(s->id, id, SESSION_ID_LEN) == 0)
             return s;
@@ -322,7 +336,7 @@ static session *find_locked(session_store *store, session_shard *sh,
 
 void session_unlink_locked(session_store *store, session_shard *sh, session *s)
 {
-    assert(sh->held);
+    assert(session_shard_held(sh));
     assert(sh == session_shard_of(store, s->hash));
     assert(atomic_load_explicit(&s->linked, memory_order_relaxed));
     session **pp = bucket_of(sh, store, s->hash);
@@ -341,6 +355,7 @@ void session_unlink_locked(session_store *store, session_shard *sh, session *s)
 bool session_is_expired_locked(const session_store *store, const session *s,
                                uint64_t now)
 {
+    assert(session_shard_held(session_shard_of((session_store *)store, s->hash)));
     /* A clock that steps back (only a fake one can) means "not idle". */
     return s->users == 0 && now > s->last_access_ns &&
            now - s->last_access_ns > store->ttl_ns;
@@ -366,20 +381,62 @@ static session *lookup_locked(session_store *store, session_shard *sh,
     return s;
 }
 
+static const session_slot_ops *slot_ops(const session_store *store, session_slot slot)
+{
+    return atomic_load_explicit(&((session_store *)store)->slot_ops[slot],
+                                memory_order_acquire);
+}
+
+static void free_attachment(session_store *store, session_slot slot, void *data)
+{
+    const session_slot_ops *ops = slot_ops(store, slot);
+
+    atomic_fetch_sub_explicit(&store->slot_count[slot], 1, memory_order_relaxed);
+    ops->free(data);
+}
+
 void session_destroy(session_store *store, session *s)
 {
     assert(!atomic_load_explicit(&s->linked, memory_order_relaxed));
+    assert(session_shard_locks_held == 0);
     if (s->payload != NULL && store->payload_free != NULL)
         store->payload_free(s->payload);
+    for (session_slot i = 0; i < SESSION_SLOTS; i++) {
+        void *data = atomic_load_explicit(&s->attached[i], memory_order_acquire);
+
+        if (data != NULL)
+            free_attachment(store, i, data);
+    }
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
-void session_destroy_chain(session_store *store, session *chain)
+void session_notify_unlinked(session_store *store, session *s)
+{
+    assert(session_shard_locks_held == 0);
+    for (session_slot i = 0; i < SESSION_SLOTS; i++) {
+        void *data = atomic_load_explicit(&s->attached[i], memory_order_acquire);
+
+        if (data != NULL) {
+            const session_slot_ops *ops = slot_ops(store, i);
+
+            if (ops->unlinked != NULL)
+                ops->unlinked(data);
+        }
+    }
+}
+
+void session_end(session_store *store, session *s)
+{
+    session_notify_unlinked(store, s);
+    session_destroy(store, s);
+}
+
+void session_end_chain(session_store *store, session *chain)
 {
     while (chain != NULL) {
         session *next = chain->hnext;
-        session_destroy(store, chain);
+        session_end(store, chain);
         chain = next;
     }
 }
@@ -473,7 +530,7 @@ session_status session_create(session_store *store, session **out,
     atomic_init(&s->errors, 0);
     /* Nobody can see the record yet, so this never waits; it is handed out
      * already acquired. */
-    pthread_mutex_lock(&s->lock);
+    session_record_lock(s);
     record_locked = true;
 
     session_shard *sh = session_shard_of(store, s->hash);
@@ -508,14 +565,14 @@ session_status session_create(session_store *store, session **out,
 out:
     if (reserved && st != SESSION_OK)
         atomic_fetch_sub_explicit(&store->reserved, 1, memory_order_relaxed);
-    session_destroy_chain(store, victims);
+    session_end_chain(store, victims);
     if (st == SESSION_OK) {
         if (id_out != NULL)
             memcpy(id_out, s->id, SESSION_ID_SIZE);
         *out = s;
     } else if (s != NULL) {
         if (record_locked)
-            pthread_mutex_unlock(&s->lock);
+            session_record_unlock(s);
         if (mutex_ready)
             pthread_mutex_destroy(&s->lock);
         free(s);
@@ -523,8 +580,9 @@ out:
     return st;
 }
 
-session_status session_acquire(session_store *store, const char *id,
-                               session **out)
+/* Finds a live record and counts the caller as a user: the first half of
+ * an acquire, all of a hold. */
+static session_status hold(session_store *store, const char *id, session **out)
 {
     uint64_t hash;
     session *victim = NULL;
@@ -546,18 +604,34 @@ session_status session_acquire(session_store *store, const char *id,
     session_shard_unlock(sh);
 
     if (victim != NULL)
-        session_destroy(store, victim);
+        session_end(store, victim);
     if (s == NULL)
         return SESSION_NOT_FOUND;
+    *out = s;
+    return SESSION_OK;
+}
 
-    pthread_mutex_lock(&s->lock);
+session_status session_hold(session_store *store, const char *id, session **out)
+{
+    return hold(store, id, out);
+}
+
+session_status session_acquire(session_store *store, const char *id,
+                               session **out)
+{
+    session_status st = hold(store, id, out);
+
+    if (st != SESSION_OK)
+        return st;
+    session *s = *out;
+    session_record_lock(s);
     /* Removed while this caller waited for the previous user: the id is
      * gone, so say so; the release below may be the one that frees it. */
     if (!atomic_load_explicit(&s->linked, memory_order_relaxed)) {
         session_release(s);
+        *out = NULL;
         return SESSION_NOT_FOUND;
     }
-    *out = s;
     return SESSION_OK;
 }
 
@@ -565,7 +639,7 @@ session_status session_acquire(session_store *store, const char *id,
  * record not over-idle" is only right while each shard's list is exactly
  * in last-access order, and with one shard lock per 1/64 of the sessions
  * two threads on different sessions rarely wait for each other here. */
-void session_release(session *s)
+void session_unhold(session *s)
 {
     if (s == NULL)
         return;
@@ -573,7 +647,6 @@ void session_release(session *s)
     session_shard *sh = session_shard_of(store, s->hash);
     bool free_now;
 
-    pthread_mutex_unlock(&s->lock);
     session_shard_lock(sh);
     assert(s->users > 0);
     s->users--;
@@ -589,10 +662,19 @@ void session_release(session *s)
         session_destroy(store, s);
 }
 
+void session_release(session *s)
+{
+    if (s == NULL)
+        return;
+    session_record_unlock(s);
+    session_unhold(s);
+}
+
 session_status session_remove(session_store *store, const char *id)
 {
     uint64_t hash;
     session *victim = NULL;
+    bool borrowed = false;
 
     if (store == NULL || !session_id_parse(id, &hash))
         return SESSION_INVALID;
@@ -603,13 +685,23 @@ session_status session_remove(session_store *store, const char *id)
     if (s != NULL) {
         session_unlink_locked(store, sh, s);
         sh->removed++;
-        if (s->users == 0)
+        if (s->users == 0) {
             victim = s;
+        } else {
+            /* Its users free it; a user of our own keeps it alive while
+             * its layers are told it is gone. */
+            s->users++;
+            borrowed = true;
+        }
     }
     session_shard_unlock(sh);
 
     if (victim != NULL)
-        session_destroy(store, victim);
+        session_end(store, victim);
+    if (borrowed) {
+        session_notify_unlinked(store, s);
+        session_unhold(s);
+    }
     return s != NULL ? SESSION_OK : SESSION_NOT_FOUND;
 }
 
@@ -617,15 +709,22 @@ void session_remove_held(session *s)
 {
     if (s == NULL)
         return;
+    SESSION_ASSERT_HELD(s);
     session_store *store = s->store;
     session_shard *sh = session_shard_of(store, s->hash);
+    bool unlinked = false;
+
     session_shard_lock(sh);
     assert(s->users > 0);
     if (atomic_load_explicit(&s->linked, memory_order_relaxed)) {
         session_unlink_locked(store, sh, s);
         sh->removed++;
+        unlinked = true;
     }
     session_shard_unlock(sh);
+    /* The caller's own use keeps the record alive. */
+    if (unlinked)
+        session_notify_unlinked(store, s);
 }
 
 /* ---- accessors for a held record -------------------------------------- */
@@ -644,6 +743,7 @@ void session_set_payload(session *s, void *payload)
 {
     if (s == NULL)
         return;
+    SESSION_ASSERT_HELD(s);
     void *old = s->payload;
     s->payload = payload;
     if (old != NULL && old != payload && s->store->payload_free != NULL)
@@ -662,10 +762,12 @@ void session_count_call(session *s, bool was_error)
     }
 }
 
+/* Under the caller's record lock, the shard lock (record -> shard). */
 void session_set_bytes(session *s, size_t payload_bytes)
 {
     if (s == NULL)
         return;
+    SESSION_ASSERT_HELD(s);
     session_shard *sh = session_shard_of(s->store, s->hash);
     session_shard_lock(sh);
     /* The store total covers linked records only; an unlinked one keeps
@@ -674,6 +776,70 @@ void session_set_bytes(session *s, size_t payload_bytes)
         sh->bytes = sh->bytes - s->bytes + payload_bytes;
     s->bytes = payload_bytes;
     session_shard_unlock(sh);
+}
+
+/* ---- attachments ------------------------------------------------------- */
+
+session_status session_slot_register(session_store *store,
+                                     const session_slot_ops *ops,
+                                     session_slot *out)
+{
+    session_status st = SESSION_CAPACITY;
+
+    if (store == NULL || ops == NULL || ops->free == NULL || out == NULL)
+        return SESSION_INVALID;
+    pthread_mutex_lock(&store->slots_lock);
+    for (session_slot i = 0; i < SESSION_SLOTS; i++) {
+        const session_slot_ops *there = slot_ops(store, i);
+
+        if (there == ops || there == NULL) {
+            if (there == NULL)
+                atomic_store_explicit(&store->slot_ops[i], ops, memory_order_release);
+            *out = i;
+            st = SESSION_OK;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&store->slots_lock);
+    return st;
+}
+
+void session_attach(session *s, session_slot slot, void *data)
+{
+    if (s == NULL || slot >= SESSION_SLOTS)
+        return;
+    SESSION_ASSERT_HELD(s);
+    assert(slot_ops(s->store, slot) != NULL);
+    void *old = atomic_exchange_explicit(&s->attached[slot], data, memory_order_acq_rel);
+    if (data != NULL)
+        atomic_fetch_add_explicit(&s->store->slot_count[slot], 1, memory_order_relaxed);
+    if (old != NULL)
+        free_attachment(s->store, slot, old);
+}
+
+void *session_attachment(const session *s, session_slot slot)
+{
+    if (s == NULL || slot >= SESSION_SLOTS)
+        return NULL;
+    return atomic_load_explicit(&((session *)s)->attached[slot], memory_order_acquire);
+}
+
+void *session_detach(session *s, session_slot slot)
+{
+    if (s == NULL || slot >= SESSION_SLOTS)
+        return NULL;
+    SESSION_ASSERT_HELD(s);
+    void *old = atomic_exchange_explicit(&s->attached[slot], NULL, memory_order_acq_rel);
+    if (old != NULL)
+        atomic_fetch_sub_explicit(&s->store->slot_count[slot], 1, memory_order_relaxed);
+    return old;
+}
+
+size_t session_slot_count(session_store *store, session_slot slot)
+{
+    if (store == NULL || slot >= SESSION_SLOTS)
+        return 0;
+    return atomic_load_explicit(&store->slot_count[slot], memory_order_relaxed);
 }
 
 /* ---- snapshots -------------------------------------------------------- */
@@ -706,7 +872,7 @@ session_status session_get_info(session_store *store, const char *id,
     session_shard_unlock(sh);
 
     if (victim != NULL)
-        session_destroy(store, victim);
+        session_end(store, victim);
     return s != NULL ? SESSION_OK : SESSION_NOT_FOUND;
 }
 

@@ -5,6 +5,11 @@
  * ASan and valgrind: the assertions below check the bookkeeping, the
  * sanitizers check the locking and the frees.
  *
+ * Each record also carries an attachment in a registered slot, as the
+ * HTTP transport's legacy state does: every one must be told of the
+ * unlink exactly once and then freed exactly once, whichever way its
+ * record ended, while other threads hold the record to read it.
+ *
  * Time is a fake clock that every operation moves forward, so sessions
  * expire at a rate set by the amount of work, not by the machine's speed.
  */
@@ -36,6 +41,15 @@ typedef struct payload {
     uint64_t edits;
 } payload;
 
+#define TAG_MAGIC 0x7a6u
+
+typedef struct tag {
+    unsigned magic;
+    atomic_int unlinked;        /* times told the record left the table */
+} tag;
+
+static atomic_long tags_made;
+static atomic_long tags_freed;
 static atomic_long payloads_made;
 static atomic_long payloads_freed;
 static atomic_long failures;    /* checked on the main thread */
@@ -72,6 +86,38 @@ static void payload_free(void *ptr)
     free(p);
 }
 
+static tag *tag_new(void)
+{
+    tag *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->magic = TAG_MAGIC;
+    atomic_init(&t->unlinked, 0);
+    atomic_fetch_add(&tags_made, 1);
+    return t;
+}
+
+static void tag_unlinked(void *data)
+{
+    tag *t = data;
+    if (t->magic != TAG_MAGIC || atomic_fetch_add(&t->unlinked, 1) != 0)
+        atomic_fetch_add(&failures, 1);
+}
+
+/* Every record of run() ends by removal, eviction or expiry before the
+ * store is freed, so each tag was told exactly once. */
+static void tag_free(void *data)
+{
+    tag *t = data;
+    if (t->magic != TAG_MAGIC || atomic_load(&t->unlinked) != 1)
+        atomic_fetch_add(&failures, 1);
+    t->magic = 0;
+    atomic_fetch_add(&tags_freed, 1);
+    free(t);
+}
+
+static const session_slot_ops tag_ops = {"test tag", tag_free, tag_unlinked};
+
 /* Ids the threads share, so they collide on the same sessions. */
 typedef struct pool {
     pthread_mutex_t lock;
@@ -81,10 +127,11 @@ typedef struct pool {
 
 typedef struct worker {
     session_store *store;
+    session_slot slot;
     pool *pool;
     unsigned seed;
     int iterations;
-    long created, capacity, acquired, not_found, removed;
+    long created, capacity, acquired, not_found, removed, held;
 } worker;
 
 static void pool_get(pool *p, unsigned *seed, char id[SESSION_ID_SIZE])
@@ -147,8 +194,20 @@ static void *worker_main(void *arg)
             }
             w->created++;
             session_set_payload(s, payload_new());
+            session_attach(s, w->slot, tag_new());
             session_release(s);
             pool_put(w->pool, &w->seed, id);
+        } else if (r < 82) {
+            /* A holder reads the attachment without the record lock. */
+            pool_get(w->pool, &w->seed, id);
+            if (session_hold(w->store, id, &s) != SESSION_OK)
+                continue;
+            w->held++;
+            tag *t = session_attachment(s, w->slot);
+            if (t == NULL || t->magic != TAG_MAGIC || atomic_load(&t->unlinked) > 1)
+                atomic_fetch_add(&failures, 1);
+            tick();
+            session_unhold(s);
         } else if (r < 90) {
             pool_get(w->pool, &w->seed, id);
             session_status st = session_acquire(w->store, id, &s);
@@ -192,6 +251,8 @@ static void run(size_t pool_size, size_t max_sessions)
 {
     atomic_store(&payloads_made, 0);
     atomic_store(&payloads_freed, 0);
+    atomic_store(&tags_made, 0);
+    atomic_store(&tags_freed, 0);
     atomic_store(&failures, 0);
     atomic_store(&fake_now, 1000000000ull);
 
@@ -205,6 +266,8 @@ static void run(size_t pool_size, size_t max_sessions)
     };
     session_store *store;
     assert_int_equal(session_store_new(&cfg, &store), SESSION_OK);
+    session_slot slot;
+    assert_int_equal(session_slot_register(store, &tag_ops, &slot), SESSION_OK);
     assert_int_equal(session_reaper_start(store), SESSION_OK);
 
     pool ids = {.size = pool_size};
@@ -214,7 +277,7 @@ static void run(size_t pool_size, size_t max_sessions)
     worker workers[THREADS];
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++) {
-        workers[i] = (worker){.store = store, .pool = &ids,
+        workers[i] = (worker){.store = store, .slot = slot, .pool = &ids,
                               .seed = 12345u + (unsigned)i * 7919u,
                               .iterations = iterations};
         assert_int_equal(pthread_create(&threads[i], NULL, worker_main, &workers[i]), 0);
@@ -224,16 +287,18 @@ static void run(size_t pool_size, size_t max_sessions)
     for (int i = 0; i < 20; i++)
         session_foreach(store, count_info, &seen);
 
-    long created = 0, removed = 0, acquired = 0;
+    long created = 0, removed = 0, acquired = 0, held = 0;
     for (int i = 0; i < THREADS; i++) {
         pthread_join(threads[i], NULL);
         created += workers[i].created;
         removed += workers[i].removed;
         acquired += workers[i].acquired;
+        held += workers[i].held;
     }
     assert_int_equal(atomic_load(&failures), 0);
     assert_true(created > 0);
     assert_true(acquired > 0);
+    assert_true(held > 0);
 
     session_stats st;
     session_store_stats(store, &st);
@@ -256,11 +321,14 @@ static void run(size_t pool_size, size_t max_sessions)
     session_store_stats(store, &st);
     assert_int_equal(st.live, 0);
     assert_int_equal(st.created, st.removed + st.evicted + st.expired);
+    assert_int_equal(session_slot_count(store, slot), 0);
 
     session_store_free(store);
     pthread_mutex_destroy(&ids.lock);
     assert_int_equal(atomic_load(&failures), 0);
     assert_int_equal(atomic_load(&payloads_made), atomic_load(&payloads_freed));
+    assert_true(atomic_load(&tags_made) > 0);
+    assert_int_equal(atomic_load(&tags_made), atomic_load(&tags_freed));
 }
 
 /* Many sessions, moderate sharing, capacity rarely reached. */
