@@ -1,6 +1,6 @@
 /*
  * http.c - MCP Streamable HTTP on libmicrohttpd: routing, both eras, the
- * legacy session table, SSE streams and shutdown.
+ * legacy sessions' protocol state, SSE streams and shutdown.
  *
  * Threads. libmicrohttpd runs its own epoll thread, or a pool of them
  * (--threads; specs/http.md has the measurements behind the default).
@@ -9,24 +9,26 @@
  * SSE streams never hold a thread: when a stream has nothing to send its
  * content reader suspends the connection (MHD_suspend_connection), and
  * whoever queues a message resumes it. A ticker thread writes a keepalive
- * comment on every stream now and then (which is also how a vanished
- * client is noticed: a suspended connection sees no socket events) and
- * drops legacy entries whose store session is gone.
+ * comment on every open stream now and then, which is also how a vanished
+ * client is noticed: a suspended connection sees no socket events.
  *
  * Legacy sessions. initialize mints a session in the store (the same ids
- * as the tools' session_id) and an entry here: the mcp_conn holding the
+ * as the tools' session_id) and attaches this transport's state to its
+ * record (session_attach, slot legacy_ops): the mcp_conn holding the
  * negotiated version and log level, the subscribed URIs and the GET
- * stream. The store knows nothing of MCP, so the entry lives in this
- * table, keyed by the id, and goes when the session does: DELETE, or the
- * store answering "not found" (removed elsewhere, evicted, expired) at the
- * next request or ticker pass. An entry is reference-counted: a request
- * holds it while it runs, its own lock serializes the requests of one
- * session (mcp_conn is single-threaded), and the last holder frees it.
+ * stream. There is no table of our own: a request holds the record
+ * (session_hold, which takes no record lock, so its tool calls can
+ * acquire it) and reads the entry from it; the store tells us when the
+ * session leaves its table (entry_unlinked: DELETE, close_session,
+ * eviction, expiry), and we end its stream then; it frees the entry with
+ * the record (entry_free), outside every lock of ours and the store's.
  *
- * Locks, in the only order they are taken: http->lock (table, stream list)
- * -> entry->use (one request of a session at a time) is never taken under
- * http->lock; stream->lock may be taken under http->lock; the store's
- * locks may be taken under either. MHD's own locks are taken inside
+ * Locks, in the only order they are taken: entry->use (one request of a
+ * session at a time; the store's record and shard locks are taken under
+ * it by the tool calls) -> entry->lock (subscriptions, stream pointer) ->
+ * http->lock (stream list) -> stream->lock. No function of the store is
+ * called while entry->lock, http->lock or stream->lock is held, so
+ * nothing is freed under them. MHD's own locks are taken inside
  * MHD_resume/suspend_connection, which are called under stream->lock;
  * MHD never calls back into us holding them.
  */
@@ -47,10 +49,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LEGACY_BUCKETS 1024u      /* initial hash buckets; doubles as it fills */
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
 #define DRAIN_WAIT_MS 10000u      /* ms shutdown waits for in-flight requests */
 #define N_BUCKETS 14
+#define NS_PER_SEC 1000000000L    /* ns */
 
 /* Request latency histogram bounds, seconds. */
 static const double latency_bounds[N_BUCKETS] = {
@@ -60,16 +62,15 @@ static const double latency_bounds[N_BUCKETS] = {
 
 typedef struct sse_stream sse_stream;
 
+/* A legacy session's protocol state: an attachment of its store record,
+ * created at initialize and freed with the record. */
 typedef struct legacy_entry {
-    char id[SESSION_ID_SIZE];
-    mcp_conn *conn;
+    mcp_conn *conn;               /* under use */
     pthread_mutex_t use;          /* one request of this session at a time */
-    unsigned refs;                /* under http->lock */
-    bool dead;                    /* unlinked; the last release frees it */
-    char *subs[MCP_HTTP_MAX_SUBSCRIPTIONS]; /* under http->lock */
+    pthread_mutex_t lock;         /* subs and stream */
+    char *subs[MCP_HTTP_MAX_SUBSCRIPTIONS]; /* under lock */
     size_t n_subs;
-    sse_stream *stream;           /* the GET stream; under http->lock */
-    struct legacy_entry *next;
+    sse_stream *stream;           /* the GET stream, a counted reference; under lock */
 } legacy_entry;
 
 struct sse_stream {
@@ -80,12 +81,11 @@ struct sse_stream {
     bool closed;                  /* nothing more is queued; end when drained */
     base_buf queue;               /* unsent bytes are [off, queue.len); capped */
     size_t off;
-    unsigned refs;                /* the stream list + the MHD response */
-    /* What it listens to: a legacy session's subscriptions (by id), or a
-     * modern listen request's URIs. */
-    bool legacy;
-    char session_id[SESSION_ID_SIZE];
-    char **uris;
+    unsigned refs;                /* its creator or legacy entry, the list, the response */
+    bool legacy;                  /* a legacy GET stream (else a modern listen) */
+    /* The URIs it delivers updates of: a legacy session's subscriptions
+     * (kept in step by hook_subscribe) or a listen request's; under lock. */
+    char *uris[MCP_HTTP_MAX_SUBSCRIPTIONS];
     size_t n_uris;
     json_t *subscription_id;      /* modern: the listen request's id */
     sse_stream *next;             /* under http->lock */
@@ -101,6 +101,7 @@ typedef struct metrics {
 struct mcp_http {
     mcp_server *server;
     session_store *store;
+    session_slot legacy_slot;     /* where legacy entries hang on records */
     /* config, copied */
     char *host;
     char *path;
@@ -116,11 +117,8 @@ struct mcp_http {
     uint16_t port;
 
     pthread_mutex_t lock;
-    pthread_cond_t tick;
+    pthread_cond_t tick;          /* on CLOCK_MONOTONIC */
     bool stopping;
-    legacy_entry **buckets;
-    size_t n_buckets;
-    size_t n_entries;
     sse_stream *streams;
     size_t n_streams;
     pthread_t ticker;
@@ -137,10 +135,13 @@ typedef struct request_ctx {
     const char *origin;           /* allowed Origin to echo (MHD-owned) */
 } request_ctx;
 
-/* Notifications emitted while one request is handled, as SSE events; a
- * failed buffer means some were lost, and none is sent. */
+/* What the core's callbacks reach while one request is handled (the
+ * connection's emit_ctx): notifications to send as SSE events (a failed
+ * buffer means some were lost, and none is sent), and for a legacy
+ * request its session's entry. */
 typedef struct collector {
     base_buf buf;
+    legacy_entry *entry;
 } collector;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -303,10 +304,29 @@ static enum MHD_Result send_error(mcp_http *h, struct MHD_Connection *c,
 
 /* ---- SSE streams --------------------------------------------------------- */
 
+/* A stream with one reference, its creator's. */
+static sse_stream *stream_new(bool legacy)
+{
+    sse_stream *s = calloc(1, sizeof *s);
+
+    if (!s)
+        return NULL;
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return NULL;
+    }
+    s->refs = 1;
+    s->legacy = legacy;
+    s->queue.max = MCP_HTTP_STREAM_QUEUE_BYTES;
+    return s;
+}
+
 static void stream_unref(sse_stream *s)
 {
     bool last;
 
+    if (!s)
+        return;
     pthread_mutex_lock(&s->lock);
     last = --s->refs == 0;
     pthread_mutex_unlock(&s->lock);
@@ -314,7 +334,6 @@ static void stream_unref(sse_stream *s)
         return;
     for (size_t i = 0; i < s->n_uris; i++)
         free(s->uris[i]);
-    free(s->uris);
     base_buf_free(&s->queue);
     json_decref(s->subscription_id);
     pthread_mutex_destroy(&s->lock);
@@ -323,10 +342,10 @@ static void stream_unref(sse_stream *s)
 
 /* Queues bytes (or, with close, ends the stream after them) and wakes the
  * connection. A stream whose client reads too slowly to keep its queue
- * under MCP_HTTP_STREAM_QUEUE_BYTES is ended rather than allowed to grow. */
-static void stream_push(sse_stream *s, const char *text, bool close)
+ * under MCP_HTTP_STREAM_QUEUE_BYTES is ended rather than allowed to grow.
+ * Caller holds s->lock. */
+static void stream_push_locked(sse_stream *s, const char *text, bool close)
 {
-    pthread_mutex_lock(&s->lock);
     if (!s->closed && text) {
         if (s->off == s->queue.len) {
             base_buf_reset(&s->queue);
@@ -344,7 +363,24 @@ static void stream_push(sse_stream *s, const char *text, bool close)
         s->suspended = false;
         MHD_resume_connection(s->conn);
     }
+}
+
+static void stream_push(sse_stream *s, const char *text, bool close)
+{
+    pthread_mutex_lock(&s->lock);
+    stream_push_locked(s, text, close);
     pthread_mutex_unlock(&s->lock);
+}
+
+/* The client still reads it: not ended by us, not gone. */
+static bool stream_is_open(sse_stream *s)
+{
+    bool open;
+
+    pthread_mutex_lock(&s->lock);
+    open = !s->closed && s->conn != NULL;
+    pthread_mutex_unlock(&s->lock);
+    return open;
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
@@ -371,9 +407,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
     return n;
 }
 
-static legacy_entry *table_find(mcp_http *h, const char *id);
-
-/* MHD is done with the response: the connection ended. */
+/* MHD is done with the response: the connection ended. A legacy entry may
+ * still hold the stream; it sees it closed. */
 static void stream_gone(void *cls)
 {
     sse_stream *s = cls;
@@ -388,12 +423,6 @@ static void stream_gone(void *cls)
             break;
         }
     }
-    if (s->legacy) {
-        legacy_entry *e = table_find(h, s->session_id);
-
-        if (e && e->stream == s)
-            e->stream = NULL;
-    }
     pthread_mutex_unlock(&h->lock);
     pthread_mutex_lock(&s->lock);
     s->conn = NULL;
@@ -404,46 +433,30 @@ static void stream_gone(void *cls)
 }
 
 /* Opens an SSE response on c with first already queued. On success the
- * stream is in the list (and, for legacy, on its entry). */
+ * stream is in the list and has a reference for it and one for the
+ * response; the caller's own reference is untouched either way. On
+ * failure the stream is marked closed and the error is answered. */
 static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
                                    request_ctx *rc, sse_stream *s,
                                    const char *first)
 {
     struct MHD_Response *r = NULL;
     enum MHD_Result ret;
-    legacy_entry *e = NULL;
+    bool stopping;
 
     s->http = h;
-    s->conn = c;
-    s->refs = 2;
-    s->queue.max = MCP_HTTP_STREAM_QUEUE_BYTES;
-    pthread_mutex_init(&s->lock, NULL);
     if (!base_buf_append_str(&s->queue, first))
         goto nomem;
     pthread_mutex_lock(&h->lock);
     if (h->stopping || h->n_streams >= h->max_streams) {
-        bool stopping = h->stopping;
-
+        stopping = h->stopping;
         pthread_mutex_unlock(&h->lock);
-        s->refs = 1;
-        stream_unref(s);
+        stream_push(s, NULL, true);
         return send_error(h, c, rc, MHD_HTTP_SERVICE_UNAVAILABLE, NULL,
                           MCP_INTERNAL_ERROR, NULL,
                           stopping ? "Server shutting down"
                                    : "Too many open streams (limit %u); try later",
                           h->max_streams);
-    }
-    if (s->legacy) {
-        e = table_find(h, s->session_id);
-        if (!e || e->stream) {
-            pthread_mutex_unlock(&h->lock);
-            s->refs = 1;
-            stream_unref(s);
-            return send_error(h, c, rc, e ? MHD_HTTP_CONFLICT : MHD_HTTP_NOT_FOUND,
-                              NULL, MCP_INVALID_REQUEST, NULL,
-                              e ? "This session already has an open GET stream"
-                                : "Session not found; initialize a new one");
-        }
     }
     r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK,
                                           stream_read, s, stream_gone);
@@ -451,11 +464,13 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
         pthread_mutex_unlock(&h->lock);
         goto nomem;
     }
+    pthread_mutex_lock(&s->lock);
+    s->conn = c;
+    s->refs += 2;
+    pthread_mutex_unlock(&s->lock);
     s->next = h->streams;
     h->streams = s;
     h->n_streams++;
-    if (e)
-        e->stream = s;
     pthread_mutex_unlock(&h->lock);
     rc->is_stream = true;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, BASE_HTTP_EVENT_STREAM);
@@ -466,8 +481,7 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
     atomic_fetch_add(&h->m.status[200], 1);
     return ret;
 nomem:
-    s->refs = 1;
-    stream_unref(s);
+    stream_push(s, NULL, true);
     return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
                      "out of memory\n", 14, NULL);
 }
@@ -478,8 +492,7 @@ static char *listen_final(sse_stream *s)
 {
     json_t *reply = json_pack("{s:s, s:O, s:{s:{s:O}}}", "jsonrpc", "2.0", "id",
                               s->subscription_id, "result", "_meta",
-                              MCP_META_SUBSCRIPTION_ID,
-                              s->subscription_id);
+                              MCP_META_SUBSCRIPTION_ID, s->subscription_id);
     char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
     char *ev = text ? sse_event(text) : NULL;
 
@@ -488,83 +501,37 @@ static char *listen_final(sse_stream *s)
     return ev;
 }
 
-/* ---- legacy session table ------------------------------------------------ */
-
-static size_t id_hash(const char *id, size_t n_buckets)
+/* Adds (on) or drops uri in a list of at most MCP_HTTP_MAX_SUBSCRIPTIONS;
+ * false when it is full or memory runs out (the list is unchanged). */
+static bool uris_update(char **uris, size_t *n, const char *uri, bool on)
 {
-    /* Ids are uniformly random hex: their first digits are hash enough. */
-    size_t v = 0;
+    size_t i;
 
-    for (int i = 0; i < 12 && id[i]; i++)
-        v = v * 16 + (size_t)(id[i] <= '9' ? id[i] - '0' : (id[i] | 0x20) - 'a' + 10);
-    return v & (n_buckets - 1);
-}
+    for (i = 0; i < *n && strcmp(uris[i], uri) != 0; i++)
+        ;
+    if (on && i == *n) {
+        char *copy = *n < MCP_HTTP_MAX_SUBSCRIPTIONS ? strdup(uri) : NULL;
 
-/* Caller holds http->lock. */
-static legacy_entry *table_find(mcp_http *h, const char *id)
-{
-    legacy_entry *e;
-
-    for (e = h->buckets[id_hash(id, h->n_buckets)]; e; e = e->next) {
-        if (strcmp(e->id, id) == 0)
-            return e;
+        if (!copy)
+            return false;
+        uris[(*n)++] = copy;
+    } else if (!on && i < *n) {
+        free(uris[i]);
+        uris[i] = uris[--*n];
     }
-    return NULL;
+    return true;
 }
 
-static void table_grow(mcp_http *h)
+static bool uris_have(char *const *uris, size_t n, const char *uri)
 {
-    size_t n = h->n_buckets * 2;
-    legacy_entry **b = calloc(n, sizeof *b);
-
-    if (!b)
-        return;   /* longer chains, still correct */
-    for (size_t i = 0; i < h->n_buckets; i++) {
-        legacy_entry *e = h->buckets[i], *next;
-
-        for (; e; e = next) {
-            size_t k = id_hash(e->id, n);
-
-            next = e->next;
-            e->next = b[k];
-            b[k] = e;
-        }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(uris[i], uri) == 0)
+            return true;
     }
-    free(h->buckets);
-    h->buckets = b;
-    h->n_buckets = n;
+    return false;
 }
 
-static void entry_free(legacy_entry *e)
-{
-    for (size_t i = 0; i < e->n_subs; i++)
-        free(e->subs[i]);
-    mcp_conn_free(e->conn);
-    pthread_mutex_destroy(&e->use);
-    free(e);
-}
-
-/* Unlinks e and ends its stream. Caller holds http->lock; returns true
- * when nobody holds e any more and the caller must free it (after
- * unlocking). */
-static bool table_unlink(mcp_http *h, legacy_entry *e)
-{
-    legacy_entry **pp = &h->buckets[id_hash(e->id, h->n_buckets)];
-
-    for (; *pp; pp = &(*pp)->next) {
-        if (*pp == e) {
-            *pp = e->next;
-            h->n_entries--;
-            break;
-        }
-    }
-    e->dead = true;
-    if (e->stream) {
-        stream_push(e->stream, NULL, true);
-        e->stream = NULL;
-    }
-    return e->refs == 0;
-}
+/* ---- legacy sessions ------------------------------------------------------- */
 
 static void emit_collect(void *ctx, json_t *message)
 {
@@ -583,135 +550,106 @@ static void emit_collect(void *ctx, json_t *message)
     free(text);
 }
 
-static legacy_entry *legacy_add(mcp_http *h, const char *id)
+static legacy_entry *entry_new(mcp_http *h, const char *id)
 {
     legacy_entry *e = calloc(1, sizeof *e);
 
     if (!e)
         return NULL;
     e->conn = mcp_conn_new(h->server, MCP_TRANSPORT_HTTP, emit_collect, NULL);
-    if (!e->conn) {
+    if (!e->conn || pthread_mutex_init(&e->use, NULL) != 0) {
+        mcp_conn_free(e->conn);
         free(e);
         return NULL;
     }
-    strcpy(e->id, id);
-    mcp_conn_set_session_id(e->conn, id);
-    pthread_mutex_init(&e->use, NULL);
-    e->refs = 1;
-    pthread_mutex_lock(&h->lock);
-    if (h->n_entries >= h->n_buckets * 2)
-        table_grow(h);
-    {
-        size_t k = id_hash(id, h->n_buckets);
-
-        e->next = h->buckets[k];
-        h->buckets[k] = e;
-        h->n_entries++;
+    if (pthread_mutex_init(&e->lock, NULL) != 0) {
+        pthread_mutex_destroy(&e->use);
+        mcp_conn_free(e->conn);
+        free(e);
+        return NULL;
     }
-    pthread_mutex_unlock(&h->lock);
+    mcp_conn_set_session_id(e->conn, id);
     return e;
 }
 
-/* Finds and holds the entry of a live session, dropping it when the store
- * no longer has the session. NULL = unknown (404). */
-static legacy_entry *legacy_get(mcp_http *h, const char *id)
+/* The store: the session left its table (DELETE, close_session, eviction,
+ * expiry). Its stream ends now, though requests may still hold the record. */
+static void entry_unlinked(void *data)
+{
+    legacy_entry *e = data;
+
+    pthread_mutex_lock(&e->lock);
+    if (e->stream)
+        stream_push(e->stream, NULL, true);
+    pthread_mutex_unlock(&e->lock);
+}
+
+/* The store: the record is freed, with no lock held and nobody using it.
+ * Touches nothing of the transport but the stream, which may outlive the
+ * transport itself (a record freed with the store after mcp_http_stop). */
+static void entry_free(void *data)
+{
+    legacy_entry *e = data;
+
+    if (e->stream) {
+        stream_push(e->stream, NULL, true);
+        stream_unref(e->stream);
+    }
+    for (size_t i = 0; i < e->n_subs; i++)
+        free(e->subs[i]);
+    mcp_conn_free(e->conn);
+    pthread_mutex_destroy(&e->lock);
+    pthread_mutex_destroy(&e->use);
+    free(e);
+}
+
+static const session_slot_ops legacy_ops = {
+    "legacy HTTP session", entry_free, entry_unlinked
+};
+
+/* Holds the record of a legacy session and returns its entry; NULL (and
+ * nothing held) when the id is malformed or unknown, the session ended,
+ * or it is not a legacy session (minted by a tool call). The caller ends
+ * with session_unhold(*rec), never under a lock of ours: it may free the
+ * record. */
+static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec)
 {
     legacy_entry *e;
-    session_info info;
-    bool free_it = false;
 
-    if (strlen(id) != SESSION_ID_LEN)
+    if (session_hold(h->store, id, rec) != SESSION_OK)
         return NULL;
-    pthread_mutex_lock(&h->lock);
-    e = table_find(h, id);
-    if (e && session_get_info(h->store, id, &info) != SESSION_OK) {
-        free_it = table_unlink(h, e);
-        pthread_mutex_unlock(&h->lock);
-        if (free_it)
-            entry_free(e);
-        return NULL;
+    e = session_attachment(*rec, h->legacy_slot);
+    if (!e) {
+        session_unhold(*rec);
+        *rec = NULL;
     }
-    if (e)
-        e->refs++;
-    pthread_mutex_unlock(&h->lock);
     return e;
-}
-
-static void legacy_put(mcp_http *h, legacy_entry *e)
-{
-    bool free_it;
-
-    pthread_mutex_lock(&h->lock);
-    free_it = --e->refs == 0 && e->dead;
-    pthread_mutex_unlock(&h->lock);
-    if (free_it)
-        entry_free(e);
-}
-
-/* Ends a legacy session: the store's record and our entry. */
-static void legacy_end(mcp_http *h, legacy_entry *e)
-{
-    bool free_it;
-
-    session_remove(h->store, e->id);
-    pthread_mutex_lock(&h->lock);
-    if (!e->dead)
-        table_unlink(h, e);
-    free_it = --e->refs == 0;
-    pthread_mutex_unlock(&h->lock);
-    if (free_it)
-        entry_free(e);
 }
 
 /* ---- hooks from the core ------------------------------------------------- */
 
+/* resources/subscribe and unsubscribe of a legacy request (the core calls
+ * it on the request's thread, under entry->use). */
 static bool hook_subscribe(void *ctx, mcp_conn *conn, const char *uri, bool on)
 {
-    mcp_http *h = ctx;
-    legacy_entry *e;
-    bool ok = true;
+    collector *col = conn->emit_ctx;
+    legacy_entry *e = col ? col->entry : NULL;
+    bool ok;
 
-    pthread_mutex_lock(&h->lock);
-    e = table_find(h, mcp_conn_session_id(conn));
-    if (e) {
-        size_t i;
-
-        for (i = 0; i < e->n_subs && strcmp(e->subs[i], uri) != 0; i++)
-            ;
-        if (on && i == e->n_subs) {
-            char *copy = e->n_subs < MCP_HTTP_MAX_SUBSCRIPTIONS ? strdup(uri) : NULL;
-
-            if (copy)
-                e->subs[e->n_subs++] = copy;
-            else
-                ok = false;
-        } else if (!on && i < e->n_subs) {
-            free(e->subs[i]);
-            e->subs[i] = e->subs[--e->n_subs];
-        }
+    (void)ctx;
+    if (!e)
+        return true;
+    pthread_mutex_lock(&e->lock);
+    ok = uris_update(e->subs, &e->n_subs, uri, on);
+    if (ok && e->stream) {
+        pthread_mutex_lock(&e->stream->lock);
+        ok = uris_update(e->stream->uris, &e->stream->n_uris, uri, on);
+        pthread_mutex_unlock(&e->stream->lock);
+        if (!ok)
+            uris_update(e->subs, &e->n_subs, uri, false);
     }
-    pthread_mutex_unlock(&h->lock);
+    pthread_mutex_unlock(&e->lock);
     return ok;
-}
-
-static bool stream_wants(mcp_http *h, sse_stream *s, const char *uri)
-{
-    if (s->legacy) {
-        legacy_entry *e = table_find(h, s->session_id);
-
-        if (!e)
-            return false;
-        for (size_t i = 0; i < e->n_subs; i++) {
-            if (strcmp(e->subs[i], uri) == 0)
-                return true;
-        }
-        return false;
-    }
-    for (size_t i = 0; i < s->n_uris; i++) {
-        if (strcmp(s->uris[i], uri) == 0)
-            return true;
-    }
-    return false;
 }
 
 static void hook_document_changed(void *ctx, const char *session_id)
@@ -725,8 +663,12 @@ static void hook_document_changed(void *ctx, const char *session_id)
     for (s = h->streams; s; s = s->next) {
         json_t *note;
         char *text, *ev;
+        bool wants;
 
-        if (!stream_wants(h, s, uri))
+        pthread_mutex_lock(&s->lock);
+        wants = uris_have(s->uris, s->n_uris, uri);
+        pthread_mutex_unlock(&s->lock);
+        if (!wants)
             continue;
         note = json_pack("{s:s, s:s, s:{s:s}}", "jsonrpc", "2.0", "method",
                          "notifications/resources/updated", "params", "uri", uri);
@@ -747,6 +689,9 @@ static void hook_document_changed(void *ctx, const char *session_id)
 
 /* ---- the ticker ---------------------------------------------------------- */
 
+/* Keepalive comments on the open streams, every keepalive_ms of monotonic
+ * time (the condition variable waits on CLOCK_MONOTONIC, so a wall-clock
+ * step neither stalls nor hurries it); stop wakes it at once. */
 static void *ticker_main(void *arg)
 {
     mcp_http *h = arg;
@@ -754,45 +699,21 @@ static void *ticker_main(void *arg)
 
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
-        clock_gettime(CLOCK_REALTIME, &deadline);
+        int rc = 0;
+
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
         deadline.tv_sec += h->keepalive_ms / 1000;
         deadline.tv_nsec += (long)(h->keepalive_ms % 1000) * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
+        if (deadline.tv_nsec >= NS_PER_SEC) {
             deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
+            deadline.tv_nsec -= NS_PER_SEC;
         }
-        if (pthread_cond_timedwait(&h->tick, &h->lock, &deadline) != ETIMEDOUT)
-            continue;
+        while (!h->stopping && rc != ETIMEDOUT)
+            rc = pthread_cond_timedwait(&h->tick, &h->lock, &deadline);
+        if (h->stopping)
+            break;
         for (sse_stream *s = h->streams; s; s = s->next)
             stream_push(s, ": keepalive\n\n", false);
-        /* Entries whose session the store no longer has (evicted, expired,
-         * removed by another path). Freed after the walk, outside the lock. */
-        {
-            legacy_entry *doomed = NULL;
-
-            for (size_t b = 0; b < h->n_buckets; b++) {
-                legacy_entry *e = h->buckets[b], *next;
-                session_info info;
-
-                for (; e; e = next) {
-                    next = e->next;
-                    if (session_get_info(h->store, e->id, &info) == SESSION_OK)
-                        continue;
-                    if (table_unlink(h, e)) {
-                        e->next = doomed;
-                        doomed = e;
-                    }
-                }
-            }
-            pthread_mutex_unlock(&h->lock);
-            while (doomed) {
-                legacy_entry *next = doomed->next;
-
-                entry_free(doomed);
-                doomed = next;
-            }
-            pthread_mutex_lock(&h->lock);
-        }
     }
     pthread_mutex_unlock(&h->lock);
     return NULL;
@@ -831,8 +752,8 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
         n_tools = 128;
     pthread_mutex_lock(&h->lock);
     n_streams = h->n_streams;
-    n_entries = h->n_entries;
     pthread_mutex_unlock(&h->lock);
+    n_entries = session_slot_count(h->store, h->legacy_slot);
 
 #define M(...) base_buf_printf(&b, __VA_ARGS__)
     M("# HELP idsd_sessions_live Sessions held in the store now.\n"
@@ -945,7 +866,7 @@ static enum MHD_Result open_listen(mcp_http *h, struct MHD_Connection *c,
                           "Invalid params: subscriptions/listen needs \"notifications\" "
                           "(an object; resourceSubscriptions an array of URIs)");
     }
-    s = calloc(1, sizeof *s);
+    s = stream_new(false);
     honored = json_array();
     if (!s || !honored)
         goto nomem;
@@ -953,19 +874,12 @@ static enum MHD_Result open_listen(mcp_http *h, struct MHD_Connection *c,
     /* Only the documents idsd serves can change; lists never do, so the
      * acknowledgement names the document URIs and nothing else. */
     json_array_foreach(subs, i, uri) {
-        char **grown;
-
         if (!json_is_string(uri) || !is_resource_uri(json_string_value(uri)) ||
-            s->n_uris >= MCP_HTTP_MAX_SUBSCRIPTIONS)
+            s->n_uris >= MCP_HTTP_MAX_SUBSCRIPTIONS ||
+            uris_have(s->uris, s->n_uris, json_string_value(uri)))
             continue;
-        grown = realloc(s->uris, (s->n_uris + 1) * sizeof *grown);
-        if (!grown)
+        if (!uris_update(s->uris, &s->n_uris, json_string_value(uri), true))
             goto nomem;
-        s->uris = grown;
-        s->uris[s->n_uris] = strdup(json_string_value(uri));
-        if (!s->uris[s->n_uris])
-            goto nomem;
-        s->n_uris++;
         json_array_append(honored, uri);
     }
     ack = json_pack("{s:s, s:s, s:{s:{s:O}, s:{s:O}}}", "jsonrpc", "2.0", "method",
@@ -977,17 +891,12 @@ static enum MHD_Result open_listen(mcp_http *h, struct MHD_Connection *c,
     if (!ev)
         goto nomem;
     ret = stream_open(h, c, rc, s, ev);
-    s = NULL;
     goto out;
 nomem:
     ret = send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id, MCP_INTERNAL_ERROR,
                      NULL, "Internal error: out of memory");
 out:
-    if (s) {
-        s->refs = 1;
-        pthread_mutex_init(&s->lock, NULL);
-        stream_unref(s);
-    }
+    stream_unref(s);   /* this function's reference */
     json_decref(honored);
     json_decref(ack);
     free(text);
@@ -1131,7 +1040,7 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
 {
     json_t *id = json_object_get(msg, "id");
     char sid[SESSION_ID_SIZE];
-    session *s = NULL;
+    session *s = NULL, *held = NULL;
     session_status st;
     legacy_entry *e;
     char *text;
@@ -1148,29 +1057,40 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
                           MCP_INTERNAL_ERROR, NULL, "Internal error: %s",
                           session_status_name(st));
-    session_release(s);
-    e = legacy_add(h, sid);
+    /* The entry goes onto the record before anyone else can reach it; the
+     * hold then keeps both while initialize itself is handled. */
+    e = entry_new(h, sid);
     if (!e) {
-        session_remove(h->store, sid);
+        session_remove_held(s);
+        session_release(s);
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
                           MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
     }
+    session_attach(s, h->legacy_slot, e);
+    st = session_hold(h->store, sid, &held);
+    session_release(s);
+    if (st != SESSION_OK)
+        return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
+                          MCP_INTERNAL_ERROR, NULL, "Internal error: %s",
+                          session_status_name(st));
+    col.entry = e;
     pthread_mutex_lock(&e->use);
     e->conn->emit_ctx = &col;
     text = mcp_handle_message_text(e->conn, msg, &code);
     e->conn->emit_ctx = NULL;
     pthread_mutex_unlock(&e->use);
     if (!text || code != 0) {
-        legacy_end(h, e);
+        session_remove(h->store, sid);
+        session_unhold(held);
         ret = text ? send_reply_text(h, c, rc, MHD_HTTP_OK, text, NULL, false, NULL)
                    : send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
                                 MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         base_buf_free(&col.buf);
         return ret;
     }
+    session_unhold(held);
     mcp_logf(MCP_LOG_INFO, "legacy HTTP session %.8s... started", sid);
     ret = send_reply_text(h, c, rc, MHD_HTTP_OK, text, &col, sse_ok, sid);
-    legacy_put(h, e);
     base_buf_free(&col.buf);
     return ret;
 }
@@ -1185,6 +1105,7 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                              : NULL;
     char sbuf[SESSION_ID_SIZE + 8];
     const char *sid;
+    session *held;
     legacy_entry *e;
     char *text;
     int code;
@@ -1208,7 +1129,7 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           "Bad Request: the Mcp-Session-Id header is required (send "
                           "initialize first; or, for MCP %s, the _meta envelope and "
                           "the MCP-Protocol-Version header)", MCP_VERSION_2026_07_28);
-    e = legacy_get(h, sid);
+    e = legacy_hold(h, sid, &held);
     if (!e)
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, id, MCP_INVALID_REQUEST, NULL,
                           "Session not found (ended, expired or never created); "
@@ -1216,17 +1137,21 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
     pthread_mutex_lock(&e->use);
     negotiated = mcp_conn_legacy_version(e->conn);
     if (pv_hdr && negotiated && strcmp(pv_hdr, negotiated) != 0) {
+        char copy[sizeof e->conn->legacy_version];
+
+        snprintf(copy, sizeof copy, "%s", negotiated);
         pthread_mutex_unlock(&e->use);
-        legacy_put(h, e);
+        session_unhold(held);
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_REQUEST, NULL,
                           "Bad Request: MCP-Protocol-Version %.40s differs from the "
-                          "version this session negotiated (%s)", pv_hdr, negotiated);
+                          "version this session negotiated (%s)", pv_hdr, copy);
     }
+    col.entry = e;
     e->conn->emit_ctx = &col;
     text = mcp_handle_message_text(e->conn, msg, &code);
     e->conn->emit_ctx = NULL;
     pthread_mutex_unlock(&e->use);
-    legacy_put(h, e);
+    session_unhold(held);
     if (!text)
         ret = send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
     else
@@ -1286,9 +1211,11 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
     const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
-    bool json_ok, sse_ok;
+    bool json_ok, sse_ok, busy = false;
+    session *held;
     legacy_entry *e;
-    sse_stream *s;
+    sse_stream *s, *old = NULL;
+    enum MHD_Result ret;
 
     if ((pv && mcp_version_is_modern(pv)) || !sid)
         return send_error(h, c, rc, MHD_HTTP_METHOD_NOT_ALLOWED, NULL,
@@ -1301,18 +1228,39 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "GET answers with text/event-stream; the Accept "
                           "header must allow it");
-    e = legacy_get(h, sid);
+    e = legacy_hold(h, sid, &held);
     if (!e)
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, NULL, MCP_INVALID_REQUEST, NULL,
                           "Session not found; send initialize to start a new one");
-    legacy_put(h, e);
-    s = calloc(1, sizeof *s);
-    if (!s)
+    s = stream_new(true);
+    if (!s) {
+        session_unhold(held);
         return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
                          "out of memory\n", 14, NULL);
-    s->legacy = true;
-    strcpy(s->session_id, e->id);
-    return stream_open(h, c, rc, s, ": idsd notification stream\n\n");
+    }
+    /* One stream per session: the entry takes the new stream (and this
+     * function's reference to it) unless an open one is there. A stream
+     * that failed to open is closed, and the next GET replaces it. */
+    pthread_mutex_lock(&e->lock);
+    if (e->stream && stream_is_open(e->stream)) {
+        busy = true;
+    } else {
+        for (size_t i = 0; i < e->n_subs; i++)
+            uris_update(s->uris, &s->n_uris, e->subs[i], true);
+        old = e->stream;
+        e->stream = s;
+    }
+    pthread_mutex_unlock(&e->lock);
+    stream_unref(old);
+    if (busy) {
+        stream_unref(s);
+        session_unhold(held);
+        return send_error(h, c, rc, MHD_HTTP_CONFLICT, NULL, MCP_INVALID_REQUEST, NULL,
+                          "This session already has an open GET stream");
+    }
+    ret = stream_open(h, c, rc, s, ": idsd notification stream\n\n");
+    session_unhold(held);
+    return ret;
 }
 
 static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
@@ -1321,18 +1269,21 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
     const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
-    legacy_entry *e;
+    session *held;
 
     if ((pv && mcp_version_is_modern(pv)) || !sid)
         return send_error(h, c, rc, MHD_HTTP_METHOD_NOT_ALLOWED, NULL,
                           MCP_INVALID_REQUEST, NULL,
                           "DELETE ends a legacy session named by Mcp-Session-Id; "
                           "MCP %s has no protocol sessions", MCP_VERSION_2026_07_28);
-    e = legacy_get(h, sid);
-    if (!e)
+    if (!legacy_hold(h, sid, &held))
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, NULL, MCP_INVALID_REQUEST, NULL,
                           "Session not found");
-    legacy_end(h, e);
+    /* Unlinked now (its stream ends in entry_unlinked); freed, document
+     * and entry, when the last request using it lets go: here, unless one
+     * is still running. */
+    session_remove(h->store, sid);
+    session_unhold(held);
     mcp_logf(MCP_LOG_INFO, "legacy HTTP session %.8s... ended by DELETE", sid);
     return send_body(h, c, rc, MHD_HTTP_OK, NULL, "", 0, NULL);
 }
@@ -1467,17 +1418,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start and stop ------------------------------------------------------ */
 
+/* The legacy entries stay on their records: the store frees them with
+ * the sessions. */
 static void http_free(mcp_http *h)
 {
-    for (size_t b = 0; h->buckets && b < h->n_buckets; b++) {
-        legacy_entry *e = h->buckets[b], *next;
-
-        for (; e; e = next) {
-            next = e->next;
-            entry_free(e);
-        }
-    }
-    free(h->buckets);
     for (size_t i = 0; i < h->n_origins; i++)
         free(h->origins[i]);
     free(h->origins);
@@ -1508,11 +1452,19 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
         return NULL;
     }
     pthread_mutex_init(&h->lock, NULL);
+    /* The ticker waits on the monotonic clock: a wall-clock step must not
+     * stall the keepalives or fire them all at once. */
     pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&h->tick, &ca);
     pthread_condattr_destroy(&ca);
     h->server = server;
     h->store = server->store;
+    if (session_slot_register(h->store, &legacy_ops, &h->legacy_slot) != SESSION_OK) {
+        snprintf(why, why_len, "the session store has no free attachment slot");
+        http_free(h);
+        return NULL;
+    }
     h->host = strdup(cfg->host ? cfg->host : MCP_HTTP_DEFAULT_HOST);
     h->path = strdup(cfg->path ? cfg->path : MCP_HTTP_DEFAULT_PATH);
     h->token = cfg->auth_token && cfg->auth_token[0] ? strdup(cfg->auth_token) : NULL;
@@ -1520,11 +1472,9 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
                                       : mcp_server_max_message_bytes(server);
     h->max_streams = cfg->max_streams ? cfg->max_streams : MCP_HTTP_DEFAULT_MAX_STREAMS;
     h->keepalive_ms = cfg->keepalive_ms ? cfg->keepalive_ms : MCP_HTTP_DEFAULT_KEEPALIVE_MS;
-    h->n_buckets = LEGACY_BUCKETS;
-    h->buckets = calloc(h->n_buckets, sizeof *h->buckets);
     h->origins = cfg->n_allowed_origins ? calloc(cfg->n_allowed_origins, sizeof *h->origins)
                                         : NULL;
-    if (!h->host || !h->path || !h->buckets ||
+    if (!h->host || !h->path ||
         (cfg->n_allowed_origins && !h->origins) ||
         (cfg->auth_token && cfg->auth_token[0] && !h->token))
         goto nomem;

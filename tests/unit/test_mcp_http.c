@@ -4,7 +4,9 @@
  * Mcp-Param checks) and the server itself, started in-process on a free
  * port and driven with a tiny socket client: both eras, sessions, status
  * codes, limits, hostile requests, metrics and shutdown with an open
- * stream.
+ * stream; and how a legacy session's GET stream and protocol state end
+ * with its store record (DELETE, close_session, eviction, expiry at
+ * lookup), on a fake store clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <poll.h>
+#include <time.h>
 
 #include "http_client.h"
 #include "mcp/mcp.h"
@@ -225,9 +230,20 @@ typedef struct fixture {
     mcp_server *server;
     mcp_http *http;
     unsigned short port;
+    uint64_t now;              /* ns; the store's clock in clocked fixtures */
 } fixture;
 
-static int setup(void **state)
+#define CLOCKED_TTL_MS 60000ull   /* ms of fake time */
+
+static uint64_t fake_clock(void *ctx)
+{
+    return *(uint64_t *)ctx;
+}
+
+/* A server on a store of 8 sessions. clocked: the store runs on f->now
+ * and the keepalive is a minute, so nothing but the store's own events
+ * can end a stream within a test. */
+static int setup_with(void **state, bool clocked)
 {
     fixture *f = calloc(1, sizeof *f);
     session_config scfg = {0};
@@ -241,6 +257,12 @@ static int setup(void **state)
         return -1;
     scfg.max_sessions = 8;
     scfg.payload_free = tool_session_free;
+    if (clocked) {
+        f->now = 1000000000000ull;
+        scfg.clock = fake_clock;
+        scfg.clock_ctx = &f->now;
+        scfg.idle_ttl_ms = CLOCKED_TTL_MS;
+    }
     if (session_store_new(&scfg, &f->store) != SESSION_OK)
         return -1;
     f->tools.max_doc_bytes = 1 << 20;
@@ -250,7 +272,7 @@ static int setup(void **state)
     f->server = mcp_server_new(&mcfg);
     hcfg.port = 0;
     hcfg.threads = 2;
-    hcfg.keepalive_ms = 200;
+    hcfg.keepalive_ms = clocked ? 60000 : 200;
     f->http = f->server ? mcp_http_start(f->server, &hcfg, err, sizeof err) : NULL;
     if (!f->http) {
         fprintf(stderr, "mcp_http_start: %s\n", err);
@@ -259,6 +281,16 @@ static int setup(void **state)
     f->port = mcp_http_port(f->http);
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_with(state, false);
+}
+
+static int setup_clocked(void **state)
+{
+    return setup_with(state, true);
 }
 
 static int teardown(void **state)
@@ -503,6 +535,236 @@ static void test_server_stream_at_shutdown(void **state)
     close(fd);
 }
 
+/* ---- a legacy session's stream ends with its record ------------------------ */
+
+/* Opens the session's GET stream; returns the socket once the stream's
+ * first comment arrived. */
+static int open_stream(unsigned short port, const char *sid)
+{
+    struct sockaddr_in sa;
+    char req[512], buf[1024] = "";
+    size_t len = 0;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    snprintf(req, sizeof req, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+             "Accept: text/event-stream\r\nMcp-Session-Id: %s\r\n\r\n", sid);
+    assert_true(send(fd, req, strlen(req), 0) == (ssize_t)strlen(req));
+    while (!strstr(buf, "notification stream")) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t got;
+
+        assert_true(poll(&p, 1, 5000) == 1);
+        got = recv(fd, buf + len, sizeof buf - 1 - len, 0);
+        assert_true(got > 0);
+        len += (size_t)got;
+        buf[len] = '\0';
+    }
+    assert_non_null(strstr(buf, " 200 "));
+    return fd;
+}
+
+/* Reads the stream for up to timeout_ms. Returns 1 when it ended (the
+ * last chunk, or the server closed the connection), 0 when it is still
+ * open; what arrived is appended to seen (NUL-terminated). */
+static int stream_ended_within(int fd, int timeout_ms, char *seen, size_t size)
+{
+    size_t len = strlen(seen);
+    struct timespec t0, t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        long left;
+        ssize_t got;
+
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+        if (left <= 0 || poll(&p, 1, (int)left) != 1)
+            return 0;
+        if (len + 1 >= size)
+            len = 0; /* keep reading; only the end matters now */
+        got = recv(fd, seen + len, size - 1 - len, 0);
+        if (got <= 0)
+            return 1;
+        len += (size_t)got;
+        seen[len] = '\0';
+        if (strstr(seen, "\r\n0\r\n\r\n"))
+            return 1;
+    }
+}
+
+/* A gauge's value in /metrics. */
+static long gauge(fixture *f, const char *name)
+{
+    http_response r;
+    char key[128];
+    const char *at;
+    long v = -1;
+
+    assert_int_equal(http_do(f->port, "GET", "/metrics", NULL, NULL, &r), 0);
+    snprintf(key, sizeof key, "\n%s ", name);
+    at = strstr(r.body, key);
+    if (at)
+        v = strtol(at + strlen(key), NULL, 10);
+    http_response_free(&r);
+    return v;
+}
+
+static int post_legacy(fixture *f, const char *sid, const char *body, http_response *r)
+{
+    char hdrs[128];
+
+    snprintf(hdrs, sizeof hdrs, "Mcp-Session-Id: %s\r\n", sid);
+    return http_do(f->port, "POST", "/mcp", hdrs, body, r);
+}
+
+static void expect_gone(fixture *f, const char *sid)
+{
+    http_response r;
+
+    assert_int_equal(post_legacy(f, sid, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}",
+                                 &r), 0);
+    assert_int_equal(r.status, 404);
+    http_response_free(&r);
+}
+
+static void test_stream_ends_on_eviction(void **state)
+{
+    fixture *f = *state;
+    char sid[64], seen[4096] = "";
+    int fd;
+
+    start_session(f, sid);
+    fd = open_stream(f->port, sid);
+    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 1);
+    assert_int_equal(gauge(f, "idsd_sse_streams"), 1);
+    assert_int_equal(stream_ended_within(fd, 200, seen, sizeof seen), 0);
+    f->now += (CLOCKED_TTL_MS + 1000) * 1000000ull;
+    assert_int_equal(session_reap_now(f->store), 1);
+    assert_int_equal(stream_ended_within(fd, 5000, seen, sizeof seen), 1);
+    close(fd);
+    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 0);
+    expect_gone(f, sid);
+}
+
+static void test_stream_ends_on_expiry_at_lookup(void **state)
+{
+    fixture *f = *state;
+    char sid[64], seen[4096] = "";
+    int fd;
+
+    start_session(f, sid);
+    fd = open_stream(f->port, sid);
+    f->now += (CLOCKED_TTL_MS + 1000) * 1000000ull;
+    /* No reaper: the next request finds it over-idle. */
+    expect_gone(f, sid);
+    assert_int_equal(stream_ended_within(fd, 5000, seen, sizeof seen), 1);
+    close(fd);
+    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 0);
+}
+
+static void test_stream_ends_on_delete(void **state)
+{
+    fixture *f = *state;
+    char sid[64], hdrs[128], seen[4096] = "";
+    http_response r;
+    int fd;
+
+    start_session(f, sid);
+    fd = open_stream(f->port, sid);
+    snprintf(hdrs, sizeof hdrs, "Mcp-Session-Id: %s\r\n", sid);
+    assert_int_equal(http_do(f->port, "DELETE", "/mcp", hdrs, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    assert_int_equal(stream_ended_within(fd, 5000, seen, sizeof seen), 1);
+    close(fd);
+    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 0);
+    expect_gone(f, sid);
+    assert_int_equal(http_do(f->port, "DELETE", "/mcp", hdrs, NULL, &r), 0);
+    assert_int_equal(r.status, 404);
+    http_response_free(&r);
+}
+
+static void test_stream_ends_on_close_session(void **state)
+{
+    fixture *f = *state;
+    char sid[64], seen[4096] = "";
+    http_response r;
+    int fd;
+
+    start_session(f, sid);
+    fd = open_stream(f->port, sid);
+    assert_int_equal(post_legacy(f, sid, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                                 "\"params\":{\"name\":\"close_session\",\"arguments\":{}}}", &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "closed"));
+    http_response_free(&r);
+    assert_int_equal(stream_ended_within(fd, 5000, seen, sizeof seen), 1);
+    close(fd);
+    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 0);
+    expect_gone(f, sid);
+}
+
+/* Subscribed before the stream opened, or while it is open: both reach
+ * it. One open stream per session; once its client is gone (noticed at
+ * the next keepalive, 200 ms here), another may open. */
+static void test_stream_subscriptions(void **state)
+{
+    fixture *f = *state;
+    char a[64], b[64], body[512], hdrs[128], seen[8192] = "";
+    http_response r;
+    int fa, fb;
+
+    start_session(f, a);
+    start_session(f, b);
+    snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\","
+             "\"params\":{\"uri\":\"ids://session/%s\"}}", b);
+    assert_int_equal(post_legacy(f, b, body, &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    fb = open_stream(f->port, b);
+    fa = open_stream(f->port, a);
+    snprintf(hdrs, sizeof hdrs, "Accept: text/event-stream\r\nMcp-Session-Id: %s\r\n", a);
+    assert_int_equal(http_do(f->port, "GET", "/mcp", hdrs, NULL, &r), 0);
+    assert_int_equal(r.status, 409);
+    http_response_free(&r);
+    /* a watches b's document, subscribed with its stream open. */
+    assert_int_equal(post_legacy(f, a, body, &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    assert_int_equal(post_legacy(f, b, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                                 "\"params\":{\"name\":\"create_ids\",\"arguments\":"
+                                 "{\"title\":\"T\"}}}", &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    snprintf(body, sizeof body, "ids://session/%s", b);
+    assert_int_equal(stream_ended_within(fb, 1000, seen, sizeof seen), 0);
+    assert_non_null(strstr(seen, "notifications/resources/updated"));
+    assert_non_null(strstr(seen, body));
+    seen[0] = '\0';
+    assert_int_equal(stream_ended_within(fa, 1000, seen, sizeof seen), 0);
+    assert_non_null(strstr(seen, "notifications/resources/updated"));
+    assert_non_null(strstr(seen, body));
+    /* a's client goes away; a new stream may open. */
+    close(fa);
+    for (int i = 0; i < 250; i++) {
+        if (gauge(f, "idsd_sse_streams") == 1)
+            break;
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(gauge(f, "idsd_sse_streams"), 1);
+    fa = open_stream(f->port, a);
+    close(fa);
+    close(fb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -517,6 +779,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_server_modern, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_stream_at_shutdown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_ends_on_eviction, setup_clocked, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_ends_on_expiry_at_lookup, setup_clocked,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stream_ends_on_delete, setup_clocked, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_ends_on_close_session, setup_clocked,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stream_subscriptions, setup, teardown),
     };
 
     int rc;
