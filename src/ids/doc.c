@@ -514,28 +514,22 @@ static char *info_get_dup_quiet(const ids_doc *doc, ids_info_field field)
 
 ids_status ids_doc_new(const ids_info *info, ids_doc **out, ids_error *err)
 {
-    ids_xml_quiet q;
-    ids_xml_quiet_begin(&q);
-    ids_status result = doc_new_quiet(info, out, err);
-    ids_xml_quiet_end(&q);
+    ids_status result;
+    IDS_QUIETLY(result = doc_new_quiet(info, out, err));
     return result;
 }
 
 ids_status ids_info_set(ids_doc *doc, ids_info_field field, const char *value,
                         ids_error *err)
 {
-    ids_xml_quiet q;
-    ids_xml_quiet_begin(&q);
-    ids_status result = info_set_quiet(doc, field, value, err);
-    ids_xml_quiet_end(&q);
+    ids_status result;
+    IDS_QUIETLY(result = info_set_quiet(doc, field, value, err));
     return result;
 }
 
 char *ids_info_get_dup(const ids_doc *doc, ids_info_field field)
 {
-    ids_xml_quiet q;
-    ids_xml_quiet_begin(&q);
-    char *result = info_get_dup_quiet(doc, field);
-    ids_xml_quiet_end(&q);
+    char *result;
+    IDS_QUIETLY(result = info_get_dup_quiet(doc, field));
     return result;
 }

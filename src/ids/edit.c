@@ -361,8 +361,8 @@ static bool parse_position(const char *key, size_t count, size_t *index)
     return true;
 }
 
-ids_status ids_spec_find(const ids_doc *doc, const ids_spec_ref *ref, size_t *index_out,
-                         ids_error *err)
+static ids_status spec_find_quiet(const ids_doc *doc, const ids_spec_ref *ref,
+                                  size_t *index_out, ids_error *err)
 {
     ids_status st = ids_edit_doc_check(doc, err);
     if (st != IDS_OK)
@@ -438,8 +438,8 @@ static ids_status set_prop(xmlNode *node, const char *name, const char *value)
                : IDS_ERR_NOMEM;
 }
 
-ids_status ids_spec_add(ids_doc *doc, const ids_spec_fields *fields, size_t *index_out,
-                        ids_error *err)
+static ids_status spec_add_quiet(ids_doc *doc, const ids_spec_fields *fields,
+                                 size_t *index_out, ids_error *err)
 {
     ids_status st = ids_edit_doc_check(doc, err);
     xmlNode *spec = NULL, *new_specs = NULL;
@@ -535,8 +535,8 @@ static bool masked(const ids_spec_fields *fields, ids_spec_field f)
     return (fields->set_mask & (1u << f)) != 0;
 }
 
-ids_status ids_spec_update(ids_doc *doc, size_t index, const ids_spec_fields *fields,
-                           ids_error *err)
+static ids_status spec_update_quiet(ids_doc *doc, size_t index, const ids_spec_fields *fields,
+                                    ids_error *err)
 {
     xmlNode *spec = NULL, *carrier = NULL, *app_carrier = NULL, *req_carrier = NULL;
     xmlNode *new_app = NULL, *new_req = NULL;
@@ -686,7 +686,7 @@ out:
 
 /* ---- remove ---- */
 
-ids_status ids_spec_remove(ids_doc *doc, size_t index, ids_error *err)
+static ids_status spec_remove_quiet(ids_doc *doc, size_t index, ids_error *err)
 {
     xmlNode *spec = NULL;
     ids_status st = ids_edit_spec(doc, index, &spec, err);
@@ -695,4 +695,41 @@ ids_status ids_spec_remove(ids_doc *doc, size_t index, ids_error *err)
     xmlUnlinkNode(spec);
     xmlFreeNode(spec);
     return IDS_OK;
+}
+
+/* ---- public entry points ----
+ * libxml2 2.9 reports some failures (out of memory in string copies, in
+ * the entity encoder, for one) through its thread-local handlers with no
+ * context, which print to stderr by default; every entry point runs
+ * quiet. */
+
+ids_status ids_spec_find(const ids_doc *doc, const ids_spec_ref *ref, size_t *index_out,
+                         ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = spec_find_quiet(doc, ref, index_out, err));
+    return st;
+}
+
+ids_status ids_spec_add(ids_doc *doc, const ids_spec_fields *fields, size_t *index_out,
+                        ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = spec_add_quiet(doc, fields, index_out, err));
+    return st;
+}
+
+ids_status ids_spec_update(ids_doc *doc, size_t index, const ids_spec_fields *fields,
+                           ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = spec_update_quiet(doc, index, fields, err));
+    return st;
+}
+
+ids_status ids_spec_remove(ids_doc *doc, size_t index, ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = spec_remove_quiet(doc, index, err));
+    return st;
 }

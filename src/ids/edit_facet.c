@@ -456,8 +456,9 @@ size_t ids_facet_count(const ids_doc *doc, size_t spec_index, ids_location loc)
     return ids_location_facet_count(ids_location_node(ids_spec_node(doc, spec_index), loc));
 }
 
-ids_status ids_facet_add(ids_doc *doc, size_t spec_index, ids_location loc,
-                         const ids_facet *facet, size_t *facet_index_out, ids_error *err)
+static ids_status facet_add_quiet(ids_doc *doc, size_t spec_index, ids_location loc,
+                                  const ids_facet *facet, size_t *facet_index_out,
+                                  ids_error *err)
 {
     xmlNode *spec = NULL, *node = NULL, *new_loc = NULL;
     xmlNs *xs = NULL, *declared = NULL;
@@ -532,9 +533,9 @@ nomem:
     return ids_err(err, IDS_ERR_NOMEM, spec, "out of memory adding a facet");
 }
 
-ids_status ids_facet_update(ids_doc *doc, size_t spec_index, ids_location loc,
-                            size_t facet_index, const ids_facet_change *change,
-                            ids_error *err)
+static ids_status facet_update_quiet(ids_doc *doc, size_t spec_index, ids_location loc,
+                                     size_t facet_index, const ids_facet_change *change,
+                                     ids_error *err)
 {
     xmlNode *spec = NULL, *old = NULL, *node = NULL;
     xmlNs *xs = NULL, *declared = NULL;
@@ -587,9 +588,9 @@ out:
     return st;
 }
 
-ids_status ids_facet_set_param(ids_doc *doc, size_t spec_index, ids_location loc,
-                               size_t facet_index, ids_param param, const ids_value *value,
-                               ids_error *err)
+static ids_status facet_set_param_quiet(ids_doc *doc, size_t spec_index, ids_location loc,
+                                        size_t facet_index, ids_param param,
+                                        const ids_value *value, ids_error *err)
 {
     xmlNode *spec = NULL, *old = NULL;
     ids_status st = locate_facet(doc, spec_index, loc, facet_index, &spec, &old, err);
@@ -613,8 +614,8 @@ ids_status ids_facet_set_param(ids_doc *doc, size_t spec_index, ids_location loc
     return ids_facet_update(doc, spec_index, loc, facet_index, &change, err);
 }
 
-ids_status ids_facet_remove(ids_doc *doc, size_t spec_index, ids_location loc,
-                            size_t facet_index, ids_error *err)
+static ids_status facet_remove_quiet(ids_doc *doc, size_t spec_index, ids_location loc,
+                                     size_t facet_index, ids_error *err)
 {
     xmlNode *spec = NULL, *facet = NULL;
     ids_status st = locate_facet(doc, spec_index, loc, facet_index, &spec, &facet, err);
@@ -625,4 +626,42 @@ ids_status ids_facet_remove(ids_doc *doc, size_t spec_index, ids_location loc,
     if (loc == IDS_REQUIREMENTS)
         ids_cleanup_requirements(spec);
     return IDS_OK;
+}
+
+/* ---- public entry points ----
+ * Quiet, as in edit.c: libxml2 must not print when it runs out of memory. */
+
+ids_status ids_facet_add(ids_doc *doc, size_t spec_index, ids_location loc,
+                         const ids_facet *facet, size_t *facet_index_out, ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = facet_add_quiet(doc, spec_index, loc, facet, facet_index_out, err));
+    return st;
+}
+
+ids_status ids_facet_update(ids_doc *doc, size_t spec_index, ids_location loc,
+                            size_t facet_index, const ids_facet_change *change,
+                            ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = facet_update_quiet(doc, spec_index, loc, facet_index, change, err));
+    return st;
+}
+
+ids_status ids_facet_set_param(ids_doc *doc, size_t spec_index, ids_location loc,
+                               size_t facet_index, ids_param param, const ids_value *value,
+                               ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = facet_set_param_quiet(doc, spec_index, loc, facet_index, param, value,
+                                           err));
+    return st;
+}
+
+ids_status ids_facet_remove(ids_doc *doc, size_t spec_index, ids_location loc,
+                            size_t facet_index, ids_error *err)
+{
+    ids_status st;
+    IDS_QUIETLY(st = facet_remove_quiet(doc, spec_index, loc, facet_index, err));
+    return st;
 }

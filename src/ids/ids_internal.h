@@ -205,6 +205,20 @@ void ids_xml_quiet_end(ids_xml_quiet *q);
  * for a parser context's own structured handler. */
 void ids_xml_quiet_record(ids_xml_quiet *q, const xmlError *e);
 
+/* Runs statement with libxml2 quiet on this thread. Every public entry
+ * point that lets libxml2 allocate (or report) goes through it, since
+ * ids.h promises that nothing prints, even when libxml2 itself runs out
+ * of memory:
+ *     IDS_QUIETLY(st = spec_add_quiet(doc, fields, index_out, err));
+ */
+#define IDS_QUIETLY(statement)                 \
+    do {                                       \
+        ids_xml_quiet ids_quiet_;              \
+        ids_xml_quiet_begin(&ids_quiet_);      \
+        statement;                             \
+        ids_xml_quiet_end(&ids_quiet_);        \
+    } while (0)
+
 /* The info formats of ids.xsd, checked over the whole string. */
 bool ids_author_valid(const char *author); /* [^@]+@[^.]+\..+ */
 bool ids_date_valid(const char *date);     /* xs:date, a real calendar day */

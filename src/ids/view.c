@@ -209,19 +209,15 @@ fail:
 
 ids_status ids_doc_summary(const ids_doc *doc, ids_summary **out, ids_error *err)
 {
-    ids_xml_quiet q;
-    ids_xml_quiet_begin(&q);
-    ids_status result = doc_summary_quiet(doc, out, err);
-    ids_xml_quiet_end(&q);
+    ids_status result;
+    IDS_QUIETLY(result = doc_summary_quiet(doc, out, err));
     return result;
 }
 
 ids_status ids_spec_get(const ids_doc *doc, size_t index, ids_spec_view **out,
                         ids_error *err)
 {
-    ids_xml_quiet q;
-    ids_xml_quiet_begin(&q);
-    ids_status result = spec_get_quiet(doc, index, out, err);
-    ids_xml_quiet_end(&q);
+    ids_status result;
+    IDS_QUIETLY(result = spec_get_quiet(doc, index, out, err));
     return result;
 }

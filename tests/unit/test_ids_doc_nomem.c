@@ -253,6 +253,132 @@ static void test_output_nomem(void **state)
     ids_doc_free(doc);
 }
 
+/* The edits, each run with the n-th allocation failing for n = 0, 1, ...
+ * until it succeeds: every failure is a clean error that leaves the
+ * document as it was, and nothing reaches stderr (ids.h: the engine
+ * prints nothing, even when libxml2 itself runs out of memory). */
+typedef ids_status (*edit_fn)(ids_doc *doc, ids_error *err);
+
+static ids_status edit_spec_add(ids_doc *doc, ids_error *err)
+{
+    ids_spec_fields f = {{0}, 0};
+    f.values[IDS_SPEC_NAME] = "Doors & <windows>";
+    f.values[IDS_SPEC_IFC_VERSION] = "IFC4 IFC4X3_ADD2";
+    f.values[IDS_SPEC_IDENTIFIER] = "D1";
+    f.values[IDS_SPEC_DESCRIPTION] = "All doors";
+    size_t index;
+    return ids_spec_add(doc, &f, &index, err);
+}
+
+static ids_status edit_spec_update(ids_doc *doc, ids_error *err)
+{
+    ids_spec_fields f = {{0}, 0};
+    f.values[IDS_SPEC_NAME] = "Renamed";
+    f.values[IDS_SPEC_INSTRUCTIONS] = "Check every wall";
+    f.values[IDS_SPEC_MIN_OCCURS] = "0";
+    f.set_mask = 1u << IDS_SPEC_NAME | 1u << IDS_SPEC_INSTRUCTIONS | 1u << IDS_SPEC_MIN_OCCURS;
+    return ids_spec_update(doc, 0, &f, err);
+}
+
+static ids_status edit_spec_remove(ids_doc *doc, ids_error *err)
+{
+    return ids_spec_remove(doc, 0, err);
+}
+
+static ids_status edit_facet_add(ids_doc *doc, ids_error *err)
+{
+    static ids_xs_item items[] = {{IDS_XS_MIN_INCLUSIVE, "1"}, {IDS_XS_MAX_INCLUSIVE, "9"}};
+    ids_facet f;
+    memset(&f, 0, sizeof f);
+    f.kind = IDS_FACET_ATTRIBUTE;
+    f.params[IDS_PARAM_NAME].kind = IDS_VALUE_SIMPLE;
+    f.params[IDS_PARAM_NAME].simple = "Name";
+    f.params[IDS_PARAM_VALUE].kind = IDS_VALUE_RESTRICTION;
+    f.params[IDS_PARAM_VALUE].base = "xs:integer";
+    f.params[IDS_PARAM_VALUE].items = items;
+    f.params[IDS_PARAM_VALUE].n_items = 2;
+    f.fattrs[IDS_FATTR_CARDINALITY] = "optional";
+    f.fattrs[IDS_FATTR_INSTRUCTIONS] = "Give it a name";
+    size_t index;
+    return ids_facet_add(doc, 0, IDS_REQUIREMENTS, &f, &index, err);
+}
+
+static ids_status edit_facet_update(ids_doc *doc, ids_error *err)
+{
+    ids_facet f;
+    memset(&f, 0, sizeof f);
+    f.kind = IDS_FACET_PROPERTY;
+    f.params[IDS_PARAM_BASE_NAME].kind = IDS_VALUE_SIMPLE;
+    f.params[IDS_PARAM_BASE_NAME].simple = "FireRating";
+    f.fattrs[IDS_FATTR_URI] = "https://example.org/fire";
+    ids_facet_change c = {&f, 1u << IDS_PARAM_BASE_NAME, 1u << IDS_FATTR_URI};
+    return ids_facet_update(doc, 0, IDS_REQUIREMENTS, 0, &c, err);
+}
+
+static ids_status edit_facet_set_param(ids_doc *doc, ids_error *err)
+{
+    static ids_xs_item items[] = {{IDS_XS_ENUMERATION, "IFCWALL"}, {IDS_XS_ENUMERATION, "IFCDOOR"}};
+    ids_value v = {IDS_VALUE_RESTRICTION, NULL, "xs:string", items, 2};
+    return ids_facet_set_param(doc, 0, IDS_APPLICABILITY, 0, IDS_PARAM_NAME, &v, err);
+}
+
+static ids_status edit_facet_remove(ids_doc *doc, ids_error *err)
+{
+    return ids_facet_remove(doc, 0, IDS_REQUIREMENTS, 0, err);
+}
+
+static void test_edits_nomem_leave_doc_and_stay_silent(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        edit_fn fn;
+        bool allocates;
+    } edits[] = {
+        {"spec_add", edit_spec_add, true},
+        {"spec_update", edit_spec_update, true},
+        {"spec_remove", edit_spec_remove, false},
+        {"facet_add", edit_facet_add, true},
+        {"facet_update", edit_facet_update, true},
+        {"facet_set_param", edit_facet_set_param, true},
+        {"facet_remove", edit_facet_remove, false},
+    };
+    stderr_capture();
+    for (size_t e = 0; e < sizeof edits / sizeof edits[0]; e++) {
+        ids_doc *doc = NULL;
+        char *before = NULL;
+        size_t failures = 0;
+        assert_int_equal(ids_doc_load_string(sample, strlen(sample), NULL, &doc, NULL), IDS_OK);
+        assert_int_equal(ids_doc_to_string(doc, &before, NULL, NULL), IDS_OK);
+        for (long n = 0;; n++) {
+            ids_error err;
+            ids_error_clear(&err);
+            countdown = n;
+            ids_status st = edits[e].fn(doc, &err);
+            countdown = -1;
+            if (st == IDS_OK)
+                break;
+            if (st != IDS_ERR_NOMEM)
+                fail_msg("%s, allocation %ld: %s %s", edits[e].name, n, ids_status_name(st),
+                         err.message);
+            failures++;
+            char *now = NULL;
+            assert_int_equal(ids_doc_to_string(doc, &now, NULL, NULL), IDS_OK);
+            if (strcmp(before, now) != 0)
+                fail_msg("%s, allocation %ld: failed but changed the document", edits[e].name,
+                         n);
+            free(now);
+            assert_true(n < 100000);
+        }
+        /* An edit that builds nodes met failing allocations. */
+        if (edits[e].allocates && failures == 0)
+            fail_msg("%s never met a failing allocation", edits[e].name);
+        free(before);
+        ids_doc_free(doc);
+    }
+    stderr_assert_empty();
+}
+
 int main(void)
 {
     if (xmlMemSetup(t_free, t_malloc, t_realloc, t_strdup) != 0)
@@ -263,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_new_nomem),
         cmocka_unit_test(test_info_set_nomem_leaves_doc),
         cmocka_unit_test(test_output_nomem),
+        cmocka_unit_test(test_edits_nomem_leave_doc_and_stay_silent),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     ids_library_cleanup();
