@@ -65,6 +65,7 @@ typedef struct run {
     size_t waiting_for;   /* under lock: the slot it waits for */
     size_t n_done;        /* under lock */
     size_t n_bad;         /* under lock: invalid or failed, for the bar */
+    bool lock_ready;      /* lock and ready were initialized */
 } run;
 
 static double now_ms(void)
@@ -355,163 +356,250 @@ static unsigned default_jobs(void)
     return n > 0 ? (unsigned)(n > (long)CHECK_MAX_JOBS ? CHECK_MAX_JOBS : n) : 1u;
 }
 
+/* ---- the run, step by step ---- */
+
+/* The file list, one slot per file, the lock and condition variable.
+ * false (with a line on stderr) when the run cannot start. */
+static bool run_setup(run *rn, const check_config *cfg, const char *const *inputs,
+                      size_t n_inputs, check_items *items)
+{
+    char why[512];
+    pthread_condattr_t attr;
+    bool cond_ok;
+
+    rn->cfg = cfg;
+    rn->items = items;
+    atomic_init(&rn->next, 0);
+    if (cfg->load_into && !check_url_parse(cfg->load_into, &rn->url, why, sizeof why)) {
+        fprintf(stderr, "idsd check: %s\n", why);
+        return false;
+    }
+    if (!check_items_expand(inputs, n_inputs, cfg->list_input, items, why, sizeof why)) {
+        fprintf(stderr, "idsd check: %s\n", why);
+        return false;
+    }
+    if (items->n > 0) {
+        rn->slots = calloc(items->n, sizeof *rn->slots);
+        if (!rn->slots) {
+            fprintf(stderr, "idsd check: out of memory for %zu files\n", items->n);
+            return false;
+        }
+    }
+    /* The writer's timed waits (for the progress bar) run on the
+     * monotonic clock. */
+    cond_ok = pthread_condattr_init(&attr) == 0;
+    if (cond_ok) {
+        cond_ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+                  pthread_cond_init(&rn->ready, &attr) == 0;
+        pthread_condattr_destroy(&attr);
+    }
+    if (!cond_ok)
+        goto no_lock;
+    if (pthread_mutex_init(&rn->lock, NULL) != 0) {
+        pthread_cond_destroy(&rn->ready);
+        goto no_lock;
+    }
+    rn->lock_ready = true;
+    return true;
+no_lock:
+    fprintf(stderr, "idsd check: cannot create a lock\n");
+    return false;
+}
+
+/* Starts the workers beside the calling thread (--jobs N: N - 1 threads,
+ * never more than files); returns how many started. A thread that cannot
+ * be started only makes the run slower. */
+static unsigned start_workers(run *rn, pthread_t **threads)
+{
+    unsigned jobs = rn->cfg->jobs ? rn->cfg->jobs : default_jobs();
+    unsigned started = 0;
+
+    if (jobs > CHECK_MAX_JOBS)
+        jobs = CHECK_MAX_JOBS;
+    if (jobs > rn->items->n)
+        jobs = (unsigned)rn->items->n;
+    *threads = NULL;
+    if (jobs > 1) {
+        *threads = calloc(jobs - 1, sizeof **threads);
+        for (unsigned i = 0; *threads && i < jobs - 1; i++) {
+            if (pthread_create(&(*threads)[i], NULL, worker_main, rn) != 0)
+                break;
+            started++;
+        }
+    }
+    return started;
+}
+
+/* With nothing left to take: sleeps until a worker finishes slot i,
+ * redrawing the progress bar now and then. */
+static void wait_for_slot(run *rn, size_t i, progress *pg)
+{
+    pthread_mutex_lock(&rn->lock);
+    rn->waiting = true;
+    rn->waiting_for = i;
+    while (!rn->slots[i].done) {
+        if (pg->f) {
+            struct timespec until;
+
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_nsec += PROGRESS_TICK_MS * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&rn->ready, &rn->lock, &until);
+            if (!rn->slots[i].done) {
+                size_t done = rn->n_done, bad = rn->n_bad;
+
+                pthread_mutex_unlock(&rn->lock);
+                progress_draw(pg, done, bad, rn->items->n);
+                pthread_mutex_lock(&rn->lock);
+            }
+        } else {
+            pthread_cond_wait(&rn->ready, &rn->lock);
+        }
+    }
+    rn->waiting = false;
+    pthread_mutex_unlock(&rn->lock);
+}
+
+/* The calling thread's part: writes every finished slot in input order,
+ * checks files itself while there are some to take, and waits only at
+ * the end. false when a part could not be written for want of memory. */
+static bool write_in_order(run *rn, check_http_conn *conn, FILE *out, base_buf *body,
+                           check_summary *sum, progress *pg)
+{
+    size_t n = rn->items->n;
+    bool ok = true;
+
+    for (size_t i = 0; i < n;) {
+        size_t ready = i, k;
+
+        pthread_mutex_lock(&rn->lock);
+        while (ready < n && rn->slots[ready].done)
+            ready++;
+        pthread_mutex_unlock(&rn->lock);
+        /* Slots before ready are done and no worker touches them again. */
+        for (; i < ready; i++)
+            if (!emit(rn, i, out, body, sum, pg))
+                ok = false;
+        if (i == n)
+            break;
+        progress_draw(pg, i, sum->invalid + sum->failed, n);
+        k = atomic_fetch_add(&rn->next, 1);
+        if (k < n) {
+            check_one(rn, conn, k);
+            finish(rn, k);
+            continue;
+        }
+        wait_for_slot(rn, i, pg);
+    }
+    return ok;
+}
+
+/* The text before the files: at once for text and JSON; for JUnit, whose
+ * opening tag carries the counts, after the run (report_end). */
+static bool report_begin(const check_config *cfg, FILE *out)
+{
+    check_summary none = {0};
+    base_buf head = {0};
+    bool ok;
+
+    if (cfg->format == CHECK_FORMAT_JUNIT)
+        return true;
+    check_render_begin(cfg, &none, &head);
+    ok = head.error == BASE_OK;
+    if (ok && head.len)
+        fwrite(head.data, 1, head.len, out);
+    base_buf_free(&head);
+    return ok;
+}
+
+/* The rest once the summary is known: JUnit's head and the parts kept in
+ * body, then every format's tail. */
+static bool report_end(const check_config *cfg, const check_summary *sum,
+                       const base_buf *body, FILE *out)
+{
+    base_buf head = {0}, tail = {0};
+    bool ok;
+
+    if (cfg->format == CHECK_FORMAT_JUNIT)
+        check_render_begin(cfg, sum, &head);
+    check_render_end(cfg, sum, &tail);
+    ok = head.error == BASE_OK && tail.error == BASE_OK && body->error == BASE_OK;
+    if (ok) {
+        if (head.len)
+            fwrite(head.data, 1, head.len, out);
+        if (body->len)
+            fwrite(body->data, 1, body->len, out);
+        fwrite(tail.data, 1, tail.len, out);
+    }
+    base_buf_free(&head);
+    base_buf_free(&tail);
+    return ok;
+}
+
+static int exit_code(const check_summary *sum)
+{
+    if (sum->failed > 0)
+        return CHECK_EXIT_ERROR;
+    if (sum->invalid > 0)
+        return CHECK_EXIT_INVALID;
+    return CHECK_EXIT_VALID;
+}
+
+static void run_free(run *rn)
+{
+    if (rn->lock_ready) {
+        pthread_cond_destroy(&rn->ready);
+        pthread_mutex_destroy(&rn->lock);
+    }
+    for (size_t i = 0; rn->slots && i < rn->items->n; i++) {
+        base_buf_free(&rn->slots[i].rendered);
+        ids_report_free(rn->slots[i].report);
+        free(rn->slots[i].error);
+        free(rn->slots[i].load);
+    }
+    free(rn->slots);
+}
+
 int check_run(const check_config *cfg, const char *const *inputs, size_t n_inputs,
               FILE *out, check_summary *summary)
 {
     check_items items = {0};
     check_summary sum = {0};
-    base_buf head = {0}, body = {0}, tail = {0};
+    base_buf body = {0};   /* JUnit: the files' parts until the counts are known */
     pthread_t *threads = NULL;
-    unsigned jobs, started = 0;
+    unsigned started = 0;
     progress pg = {cfg->progress, 0, 0, false};
-    char why[512];
-    bool nomem = false, lock_ready = false;
-    double t0;
-    run rn;
     check_http_conn conn;
+    run rn;
+    bool written;
     int rc = CHECK_EXIT_ERROR;
 
     memset(&rn, 0, sizeof rn);
     check_http_conn_init(&conn, &rn.url, cfg->auth_token);
-    if (cfg->load_into && !check_url_parse(cfg->load_into, &rn.url, why, sizeof why)) {
-        fprintf(stderr, "idsd check: %s\n", why);
+    if (!run_setup(&rn, cfg, inputs, n_inputs, &items))
         goto out;
-    }
-    if (!check_items_expand(inputs, n_inputs, cfg->list_input, &items, why, sizeof why)) {
-        fprintf(stderr, "idsd check: %s\n", why);
-        goto out;
-    }
-    t0 = now_ms();
-    pg.start = t0;
-    rn.cfg = cfg;
-    rn.items = &items;
-    atomic_init(&rn.next, 0);
-    if (items.n > 0) {
-        rn.slots = calloc(items.n, sizeof *rn.slots);
-        if (!rn.slots) {
-            fprintf(stderr, "idsd check: out of memory for %zu files\n", items.n);
-            goto out;
-        }
-    }
-    if (pthread_mutex_init(&rn.lock, NULL) != 0 || pthread_cond_init(&rn.ready, NULL) != 0) {
-        fprintf(stderr, "idsd check: cannot create a lock\n");
-        goto out;
-    }
-    lock_ready = true;
-
-    jobs = cfg->jobs ? cfg->jobs : default_jobs();
-    if (jobs > CHECK_MAX_JOBS)
-        jobs = CHECK_MAX_JOBS;
-    if (jobs > items.n)
-        jobs = (unsigned)items.n;
-    /* The calling thread checks files too; a thread that cannot be started
-     * only makes the run slower. */
-    if (jobs > 1) {
-        threads = calloc(jobs - 1, sizeof *threads);
-        for (unsigned i = 0; threads && i < jobs - 1; i++) {
-            if (pthread_create(&threads[i], NULL, worker_main, &rn) != 0)
-                break;
-            started++;
-        }
-    }
-
-    if (cfg->format != CHECK_FORMAT_JUNIT) {
-        check_render_begin(cfg, &sum, &head);
-        if (head.len)
-            fwrite(head.data, 1, head.len, out);
-    }
-    for (size_t i = 0; i < items.n;) {
-        size_t ready = i, k;
-
-        pthread_mutex_lock(&rn.lock);
-        while (ready < items.n && rn.slots[ready].done)
-            ready++;
-        pthread_mutex_unlock(&rn.lock);
-        /* Slots before ready are done and no worker touches them again. */
-        for (; i < ready; i++)
-            if (!emit(&rn, i, out, &body, &sum, &pg))
-                nomem = true;
-        if (i == items.n)
-            break;
-        progress_draw(&pg, i, sum.invalid + sum.failed, items.n);
-        k = atomic_fetch_add(&rn.next, 1);
-        if (k < items.n) {
-            check_one(&rn, &conn, k);
-            finish(&rn, k);
-            continue;
-        }
-        /* Nothing left to take: wait for the workers to finish slot i. */
-        pthread_mutex_lock(&rn.lock);
-        rn.waiting = true;
-        rn.waiting_for = i;
-        while (!rn.slots[i].done) {
-            if (pg.f) {
-                struct timespec until;
-
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_nsec += PROGRESS_TICK_MS * 1000000L;
-                if (until.tv_nsec >= 1000000000L) {
-                    until.tv_sec++;
-                    until.tv_nsec -= 1000000000L;
-                }
-                pthread_cond_timedwait(&rn.ready, &rn.lock, &until);
-                if (!rn.slots[i].done) {
-                    size_t done = rn.n_done, bad = rn.n_bad;
-
-                    pthread_mutex_unlock(&rn.lock);
-                    progress_draw(&pg, done, bad, items.n);
-                    pthread_mutex_lock(&rn.lock);
-                }
-            } else {
-                pthread_cond_wait(&rn.ready, &rn.lock);
-            }
-        }
-        rn.waiting = false;
-        pthread_mutex_unlock(&rn.lock);
-    }
+    pg.start = now_ms();
+    started = start_workers(&rn, &threads);
+    written = report_begin(cfg, out);
+    written = write_in_order(&rn, &conn, out, &body, &sum, &pg) && written;
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     progress_clear(&pg);
-    sum.millis = now_ms() - t0;
-
-    if (cfg->format == CHECK_FORMAT_JUNIT) {
-        check_render_begin(cfg, &sum, &head);
-        fwrite(head.data, 1, head.len, out);
-        if (body.len)
-            fwrite(body.data, 1, body.len, out);
-    }
-    check_render_end(cfg, &sum, &tail);
-    if (head.error || tail.error || body.error)
-        nomem = true;
-    else
-        fwrite(tail.data, 1, tail.len, out);
-    if (nomem) {
+    sum.millis = now_ms() - pg.start;
+    written = report_end(cfg, &sum, &body, out) && written;
+    if (!written) {
         fprintf(stderr, "idsd check: out of memory writing the report\n");
         goto out;
     }
-    if (sum.failed > 0)
-        rc = CHECK_EXIT_ERROR;
-    else if (sum.invalid > 0)
-        rc = CHECK_EXIT_INVALID;
-    else
-        rc = CHECK_EXIT_VALID;
+    rc = exit_code(&sum);
 out:
-    if (lock_ready) {
-        pthread_cond_destroy(&rn.ready);
-        pthread_mutex_destroy(&rn.lock);
-    }
-    for (size_t i = 0; rn.slots && i < items.n; i++) {
-        base_buf_free(&rn.slots[i].rendered);
-        ids_report_free(rn.slots[i].report);
-        free(rn.slots[i].error);
-        free(rn.slots[i].load);
-    }
+    run_free(&rn);
     check_http_free(&conn);
-    free(rn.slots);
     free(threads);
-    base_buf_free(&head);
     base_buf_free(&body);
-    base_buf_free(&tail);
     check_items_free(&items);
     if (summary)
         *summary = sum;

@@ -75,6 +75,16 @@ bool tool_catalogue_init(const char **why)
         return false;
     }
     for (size_t i = 0; i < n_tools; i++) {
+        unsigned flags = table[i].flags;
+        /* A body, and flags that make sense together: needing a document
+         * or minting a session presumes resolving one. */
+        if (table[i].impl == NULL ||
+            ((flags & (TOOL_NEEDS_DOC | TOOL_MAY_MINT)) && !(flags & TOOL_USES_SESSION))) {
+            if (why != NULL)
+                *why = "a tool without a body, or with flags that contradict each other";
+            tool_catalogue_cleanup();
+            return false;
+        }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(table[i].name, table[j].name) == 0) {
                 if (why != NULL)
@@ -223,7 +233,7 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
             return;
         }
     }
-    tool->handler(args, env, out);
+    tool_run(tool, args, env, out);
     if (out->structured == NULL || out->text == NULL) {
         tool_result_clear(out);
         error_result(out, "Out of memory while building the result. Try again.");

@@ -179,11 +179,6 @@ static void create_impl(tool_ctx *c)
             replaced ? " (it replaces this session's previous document)" : "");
 }
 
-static void h_create_ids(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_MAY_MINT, create_impl);
-}
-
 /* ---- load_ids ---- */
 
 static void load_impl(tool_ctx *c)
@@ -275,11 +270,6 @@ out:
     free(path);
 }
 
-static void h_load_ids(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_MAY_MINT, load_impl);
-}
-
 /* ---- export_ids ---- */
 
 static void export_impl(tool_ctx *c)
@@ -347,11 +337,6 @@ out:
     free(xml);
 }
 
-static void h_export_ids(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, export_impl);
-}
-
 /* ---- get_ids_info ---- */
 
 static void info_impl(tool_ctx *c)
@@ -384,11 +369,6 @@ static void info_impl(tool_ctx *c)
             sum->info[IDS_INFO_TITLE] != NULL ? sum->info[IDS_INFO_TITLE] : "",
             sum->n_specs, sum->n_specs == 1 ? "" : "s");
     ids_summary_free(sum);
-}
-
-static void h_get_ids_info(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, info_impl);
 }
 
 /* ---- update_ids_info ---- */
@@ -456,11 +436,6 @@ out:
     json_decref(cleared);
 }
 
-static void h_update_ids_info(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, update_info_impl);
-}
-
 /* ---- validate_ids ---- */
 
 static void validate_impl(tool_ctx *c)
@@ -488,11 +463,6 @@ static void validate_impl(tool_ctx *c)
     ids_report_free(report);
 }
 
-static void h_validate_ids(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, validate_impl);
-}
-
 /* ---- table ---- */
 
 const tool_def tool_group_document[] = {
@@ -517,7 +487,8 @@ const tool_def tool_group_document[] = {
         .destructive = true,
         .idempotent = false,
         .open_world = false,
-        .handler = h_create_ids,
+        .flags = TOOL_USES_SESSION | TOOL_MAY_MINT,
+        .impl = create_impl,
     },
     {
         .name = "load_ids",
@@ -550,7 +521,8 @@ const tool_def tool_group_document[] = {
         .destructive = true,
         .idempotent = false,
         .open_world = false,
-        .handler = h_load_ids,
+        .flags = TOOL_USES_SESSION | TOOL_MAY_MINT,
+        .impl = load_impl,
     },
     {
         .name = "export_ids",
@@ -577,7 +549,8 @@ const tool_def tool_group_document[] = {
         .destructive = true, /* an existing file at output_path is replaced */
         .idempotent = true,
         .open_world = false,
-        .handler = h_export_ids,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = export_impl,
     },
     {
         .name = "get_ids_info",
@@ -599,7 +572,8 @@ const tool_def tool_group_document[] = {
         .destructive = false,
         .idempotent = true,
         .open_world = false,
-        .handler = h_get_ids_info,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = info_impl,
     },
     {
         .name = "update_ids_info",
@@ -622,7 +596,8 @@ const tool_def tool_group_document[] = {
         .destructive = false,
         .idempotent = true,
         .open_world = false,
-        .handler = h_update_ids_info,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = update_info_impl,
     },
     {
         .name = "validate_ids",
@@ -654,7 +629,8 @@ const tool_def tool_group_document[] = {
         .destructive = false,
         .idempotent = true,
         .open_world = false,
-        .handler = h_validate_ids,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = validate_impl,
     },
 };
 const size_t tool_group_document_count =

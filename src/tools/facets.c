@@ -91,8 +91,11 @@ static bool cardinality_arg(tool_ctx *c, const facet_tool *t, ids_location loc,
     return f->fattrs[IDS_FATTR_CARDINALITY] != NULL;
 }
 
-static void add_facet(tool_ctx *c, const facet_tool *t)
+/* The body of all six add tools; the table entry's data is its
+ * facet_tool. */
+static void add_facet(tool_ctx *c)
 {
+    const facet_tool *t = c->tool->data;
     json_t *r = json_object();
     json_t *notes = json_array();
     ids_facet f;
@@ -213,20 +216,6 @@ static const facet_tool material_tool = {IDS_FACET_MATERIAL, "material", materia
 static const facet_tool partof_tool = {IDS_FACET_PARTOF, "partOf", partof_args,
                                        N(partof_args)};
 
-static void entity_impl(tool_ctx *c) { add_facet(c, &entity_tool); }
-static void property_impl(tool_ctx *c) { add_facet(c, &property_tool); }
-static void attribute_impl(tool_ctx *c) { add_facet(c, &attribute_tool); }
-static void classification_impl(tool_ctx *c) { add_facet(c, &classification_tool); }
-static void material_impl(tool_ctx *c) { add_facet(c, &material_tool); }
-static void partof_impl(tool_ctx *c) { add_facet(c, &partof_tool); }
-
-#define FLAGS (TOOL_USES_SESSION | TOOL_NEEDS_DOC)
-static void h_entity(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, entity_impl); }
-static void h_property(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, property_impl); }
-static void h_attribute(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, attribute_impl); }
-static void h_classification(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, classification_impl); }
-static void h_material(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, material_impl); }
-static void h_partof(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, partof_impl); }
 
 /* ---- remove_facet ---- */
 
@@ -268,11 +257,6 @@ static void remove_impl(tool_ctx *c)
     r = NULL;
 out:
     json_decref(r);
-}
-
-static void h_remove_facet(json_t *a, tool_env *e, tool_result *o)
-{
-    tool_run(a, e, o, FLAGS, remove_impl);
 }
 
 /* ---- table ---- */
@@ -330,7 +314,9 @@ const tool_def tool_group_facets[] = {
             "ignored).\"}",
             ",\"entity_name\""),
         .output_schema = FACET_OUT,
-        .handler = h_entity,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_facet,
+        .data = &entity_tool,
     },
     {
         .name = "add_property_facet",
@@ -349,7 +335,9 @@ const tool_def tool_group_facets[] = {
             INSTR_PROP,
             ",\"property_set\",\"property_name\""),
         .output_schema = FACET_OUT,
-        .handler = h_property,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_facet,
+        .data = &property_tool,
     },
     {
         .name = "add_attribute_facet",
@@ -363,7 +351,9 @@ const tool_def tool_group_facets[] = {
             INSTR_PROP,
             ",\"attribute_name\""),
         .output_schema = FACET_OUT,
-        .handler = h_attribute,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_facet,
+        .data = &attribute_tool,
     },
     {
         .name = "add_classification_facet",
@@ -377,7 +367,9 @@ const tool_def tool_group_facets[] = {
             CARD3_PROP "," URI_PROP "," INSTR_PROP,
             ",\"classification_system\""),
         .output_schema = FACET_OUT,
-        .handler = h_classification,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_facet,
+        .data = &classification_tool,
     },
     {
         .name = "add_material_facet",
@@ -390,7 +382,9 @@ const tool_def tool_group_facets[] = {
             CARD3_PROP "," URI_PROP "," INSTR_PROP,
             ""),
         .output_schema = FACET_OUT,
-        .handler = h_material,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_facet,
+        .data = &material_tool,
     },
     {
         .name = "add_partof_facet",
@@ -410,7 +404,9 @@ const tool_def tool_group_facets[] = {
             "\"Requirements only: required (default) or prohibited.\"}," INSTR_PROP,
             ",\"parent_entity\""),
         .output_schema = FACET_OUT,
-        .handler = h_partof,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_facet,
+        .data = &partof_tool,
     },
     {
         .name = "remove_facet",
@@ -433,7 +429,8 @@ const tool_def tool_group_facets[] = {
             "\"integer\"}},\"required\":[\"status\",\"session_id\","
             TOOL_OUT_SPEC_REQUIRED ",\"location\",\"facet_index\",\"facets_left\"]}",
         .destructive = true,
-        .handler = h_remove_facet,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = remove_impl,
     },
 };
 const size_t tool_group_facets_count = sizeof(tool_group_facets) / sizeof(tool_group_facets[0]);

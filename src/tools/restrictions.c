@@ -308,14 +308,6 @@ static void set_param_impl(tool_ctx *c)
     apply(c, tool_arg(c, "value"), "value");
 }
 
-#define FLAGS (TOOL_USES_SESSION | TOOL_NEEDS_DOC)
-static void h_enumeration(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, enumeration_impl); }
-static void h_pattern(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, pattern_impl); }
-static void h_bounds(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, bounds_impl); }
-static void h_length(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, length_impl); }
-static void h_set_restriction(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, set_restriction_impl); }
-static void h_set_param(json_t *a, tool_env *e, tool_result *o) { tool_run(a, e, o, FLAGS, set_param_impl); }
-
 /* ---- table ---- */
 
 #define TARGET_PROPS                                                            \
@@ -377,7 +369,8 @@ const tool_def tool_group_restrictions[] = {
                              "\"values\""),
         .output_schema = R_OUT,
         .idempotent = true,
-        .handler = h_enumeration,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = enumeration_impl,
     },
     {
         .name = "add_pattern_restriction",
@@ -392,7 +385,8 @@ const tool_def tool_group_restrictions[] = {
                              "\"pattern\""),
         .output_schema = R_OUT,
         .idempotent = true,
-        .handler = h_pattern,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = pattern_impl,
     },
     {
         .name = "add_bounds_restriction",
@@ -407,7 +401,8 @@ const tool_def tool_group_restrictions[] = {
                              ""),
         .output_schema = R_OUT,
         .idempotent = true,
-        .handler = h_bounds,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = bounds_impl,
     },
     {
         .name = "add_length_restriction",
@@ -422,7 +417,8 @@ const tool_def tool_group_restrictions[] = {
                              ""),
         .output_schema = R_OUT,
         .idempotent = true,
-        .handler = h_length,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = length_impl,
     },
     {
         .name = "set_restriction",
@@ -450,7 +446,8 @@ const tool_def tool_group_restrictions[] = {
                              "\"items\""),
         .output_schema = R_OUT,
         .idempotent = true,
-        .handler = h_set_restriction,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = set_restriction_impl,
     },
     {
         .name = "set_facet_parameter",
@@ -468,7 +465,8 @@ const tool_def tool_group_restrictions[] = {
                              "\"value\""),
         .output_schema = R_OUT,
         .idempotent = true,
-        .handler = h_set_param,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = set_param_impl,
     },
 };
 const size_t tool_group_restrictions_count =

@@ -186,11 +186,6 @@ static void add_impl(tool_ctx *c)
     free(name);
 }
 
-static void h_add_specification(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, add_impl);
-}
-
 /* ---- get_specification ---- */
 
 static void get_impl(tool_ctx *c)
@@ -245,11 +240,6 @@ static void get_impl(tool_ctx *c)
 out:
     ids_spec_view_free(view);
     json_decref(r);
-}
-
-static void h_get_specification(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, get_impl);
 }
 
 /* ---- update_specification ---- */
@@ -326,11 +316,6 @@ out:
     json_decref(changed);
 }
 
-static void h_update_specification(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, update_impl);
-}
-
 /* ---- remove_specification ---- */
 
 static void remove_impl(tool_ctx *c)
@@ -361,11 +346,6 @@ static void remove_impl(tool_ctx *c)
     r = NULL;
 out:
     json_decref(r);
-}
-
-static void h_remove_specification(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION | TOOL_NEEDS_DOC, remove_impl);
 }
 
 /* ---- table ---- */
@@ -436,7 +416,8 @@ const tool_def tool_group_specification[] = {
         .destructive = false,
         .idempotent = false,
         .open_world = false,
-        .handler = h_add_specification,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = add_impl,
     },
     {
         .name = "get_specification",
@@ -464,7 +445,8 @@ const tool_def tool_group_specification[] = {
         .destructive = false,
         .idempotent = true,
         .open_world = false,
-        .handler = h_get_specification,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = get_impl,
     },
     {
         .name = "update_specification",
@@ -486,7 +468,8 @@ const tool_def tool_group_specification[] = {
         .destructive = false,
         .idempotent = true,
         .open_world = false,
-        .handler = h_update_specification,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = update_impl,
     },
     {
         .name = "remove_specification",
@@ -508,7 +491,8 @@ const tool_def tool_group_specification[] = {
         .destructive = true,
         .idempotent = false,
         .open_world = false,
-        .handler = h_remove_specification,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = remove_impl,
     },
 };
 const size_t tool_group_specification_count =

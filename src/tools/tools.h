@@ -65,7 +65,17 @@ typedef struct tool_result {
     bool is_error;
 } tool_result;
 
-typedef void (*tool_handler)(json_t *args, tool_env *env, tool_result *out);
+/* How the runtime (runtime.c) prepares a tool's call. */
+enum {
+    TOOL_USES_SESSION = 1u << 0, /* resolves a session (all but none) */
+    TOOL_NEEDS_DOC = 1u << 1,    /* refuses when the session has no document */
+    TOOL_MAY_MINT = 1u << 2      /* create_ids / load_ids: mint when none in scope */
+};
+
+/* A tool's body: it runs inside the runtime, which has resolved and
+ * acquired the session (tools_internal.h has the context). */
+typedef struct tool_ctx tool_ctx;
+typedef void (*tool_impl)(tool_ctx *c);
 
 typedef struct tool_def {
     const char *name;
@@ -77,7 +87,11 @@ typedef struct tool_def {
     bool destructive;
     bool idempotent;
     bool open_world;
-    tool_handler handler;
+    unsigned flags;             /* TOOL_USES_SESSION, ... */
+    tool_impl impl;
+    /* What impl needs besides the arguments, when one body serves several
+     * tools (the facet tools' argument tables); NULL otherwise. */
+    const void *data;
 } tool_def;
 
 /* Parses every schema once; call before serving. Returns false (and leaves

@@ -2,11 +2,12 @@
  * tools_internal.h - what the files of src/tools share. Not for other
  * modules.
  *
- * Every tool handler has the public tool_handler signature and hands its
- * work to tool_run(), which resolves and acquires the session, runs the
- * tool's body with a tool_ctx, stamps session_id into the result and
- * releases the session on one exit path. Bodies report through tool_ok /
- * tool_fail and never touch the session lock themselves.
+ * A tool is its table entry: tool_call validates the arguments and hands
+ * the entry to tool_run() (runtime.c), which resolves and acquires the
+ * session as the entry's flags say, runs its impl with a tool_ctx,
+ * stamps session_id into the result and releases the session on one exit
+ * path. Bodies report through tool_ok / tool_fail and never touch the
+ * session lock themselves.
  */
 #ifndef TOOLS_INTERNAL_H
 #define TOOLS_INTERNAL_H
@@ -48,7 +49,7 @@ bool tool_schema_validate(const json_t *schema, const json_t *value,
  * typo in a built-in schema is caught by tool_catalogue_init. */
 bool tool_schema_well_formed(const json_t *schema, char *msg, size_t msg_size);
 
-/* ---- the session payload (session_tools.c) ---- */
+/* ---- the session payload (runtime.c) ---- */
 
 /* What the session remembers for the agent: the specification last added
  * or edited, and per specification the facet last added and where.
@@ -83,15 +84,10 @@ void tool_memory_spec_removed(tool_session *ts, size_t spec);
 void tool_memory_facet_removed(tool_session *ts, size_t spec, ids_location loc,
                                size_t facet);
 
-/* ---- running a tool ---- */
+/* ---- running a tool (runtime.c) ---- */
 
-enum {
-    TOOL_USES_SESSION = 1u << 0, /* resolves a session (all but none) */
-    TOOL_NEEDS_DOC = 1u << 1,    /* refuses when the session has no document */
-    TOOL_MAY_MINT = 1u << 2      /* create_ids / load_ids: mint when none in scope */
-};
-
-typedef struct tool_ctx {
+struct tool_ctx {
+    const tool_def *tool;
     json_t *args;      /* validated arguments, never NULL */
     tool_env *env;
     tool_result *out;
@@ -99,12 +95,10 @@ typedef struct tool_ctx {
     tool_session *ts;  /* its payload, or NULL */
     bool changed;      /* the document changed */
     char *summary;     /* tool_ok's summary line, until the text is rendered */
-} tool_ctx;
+};
 
-typedef void (*tool_impl)(tool_ctx *c);
-
-void tool_run(json_t *args, tool_env *env, tool_result *out, unsigned flags,
-              tool_impl impl);
+/* Runs tool (arguments already validated) with its session handling. */
+void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *out);
 
 /* Success: result (stolen; must be an object) becomes structuredContent,
  * text is the summary line followed by the compact JSON. */

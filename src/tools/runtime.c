@@ -1,8 +1,8 @@
 /*
- * session_tools.c - running a tool inside its session: resolution,
- * acquire/release on one exit path, result rendering, the session payload
- * (document plus what the session remembers for the agent), close_session
- * and the document resource.
+ * runtime.c - the tool runtime: running a tool inside its session
+ * (resolution, acquire/release on one exit path), result rendering, the
+ * session payload (document plus what the session remembers for the
+ * agent), close_session and the document resource.
  *
  * Resolution order (tools.h): the session_id argument, then the transport's
  * session, then - for create_ids / load_ids only - a new session. An
@@ -291,16 +291,17 @@ static void render_text(tool_ctx *c)
     out->structured_json = json;
 }
 
-void tool_run(json_t *args, tool_env *env, tool_result *out, unsigned flags,
-              tool_impl impl)
+void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *out)
 {
     tool_ctx c;
     memset(&c, 0, sizeof(c));
+    unsigned flags = tool->flags;
     json_t *empty = NULL;
     if (args == NULL) {
         empty = json_object();
         args = empty;
     }
+    c.tool = tool;
     c.args = args;
     c.env = env;
     c.out = out;
@@ -341,7 +342,7 @@ void tool_run(json_t *args, tool_env *env, tool_result *out, unsigned flags,
             goto out;
         }
     }
-    impl(&c);
+    tool->impl(&c);
     if (out->structured == NULL)
         tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
                       "Call get_ids_info to see the document's state.");
@@ -381,11 +382,6 @@ static void close_impl(tool_ctx *c)
     tool_ok(c, r, "Session %s closed; its document is gone.", c->env->used_session_id);
 }
 
-static void h_close_session(json_t *args, tool_env *env, tool_result *out)
-{
-    tool_run(args, env, out, TOOL_USES_SESSION, close_impl);
-}
-
 const tool_def tool_group_session[] = {
     {
         .name = "close_session",
@@ -404,7 +400,8 @@ const tool_def tool_group_session[] = {
         .destructive = true,
         .idempotent = false,
         .open_world = false,
-        .handler = h_close_session,
+        .flags = TOOL_USES_SESSION,
+        .impl = close_impl,
     },
 };
 const size_t tool_group_session_count = sizeof(tool_group_session) / sizeof(tool_group_session[0]);
