@@ -17,8 +17,9 @@ build: deps
 run: build
 	$(BUILD)/idsd serve
 
-# Plain build, ASan+UBSan build, TSan on the concurrency tests, valgrind
-# memcheck on the unit tests: see scripts/test.sh.
+# clang Debug under ASan+UBSan, gcc RelWithDebInfo, valgrind on the unit
+# tests, TSan on the concurrency tests, a gcc Release compile; warnings
+# are errors: see scripts/test.sh.
 test:
 	@scripts/install-deps.sh --test
 	@scripts/test.sh
@@ -32,4 +33,4 @@ bench: deps
 	@cmake --build build-bench -j $(JOBS) --target bench_all
 
 clean:
-	rm -rf build build-asan build-tsan build-bench
+	rm -rf build build-asan build-tsan build-release build-bench

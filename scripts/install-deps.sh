@@ -11,7 +11,8 @@ packages=(
   valgrind
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(nodejs npm curl)
+  # clang: the Debug sanitizer build of scripts/test.sh (a second compiler).
+  packages+=(clang nodejs npm curl)
 fi
 
 missing=()
