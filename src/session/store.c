@@ -20,9 +20,15 @@
  * ids fall in the same shard (1 time in 64 for two threads). Each record
  * also has its own lock for its payload. A shard lock is held for O(1)
  * work only: find, insert, unlink, a user count up or down, an LRU move.
- * No payload is ever built, used or freed under it, and no thread ever
- * holds two locks of this module at once (session_internal.h has the
- * field-by-field table).
+ * No payload or attachment is ever built, used or freed under it. The
+ * one lock order is record -> shard: a shard lock may be taken under the
+ * caller's record lock (create, set_bytes, remove_held), never the other
+ * way, never two shard locks (session_internal.h has the field-by-field
+ * table and the assertions that check it).
+ * - Attachments: whatever other layers keep per session hangs on the
+ *   record (up to SESSION_SLOTS pointers), with the free function its
+ *   layer registered; the store frees them with the record and tells the
+ *   layer when the record leaves the table (session.h).
  *
  * - Hash table: power-of-two buckets, at least max_sessions of them in all
  *   (load factor <= 1), split evenly into one slice per shard and chained
@@ -74,14 +80,14 @@
  *
  * Memory
  * ------
- * A record is about 176 bytes on x86-64 (33-byte id, hash, five links and
- * counters, a 40-byte pthread mutex), 192 bytes as a glibc chunk, the same
- * as before sharding: the shard is computed from the hash, not stored. The
+ * A record is 208 bytes on x86-64 (33-byte id, hash, five links and
+ * counters, four attachment pointers, a 40-byte pthread mutex), 224 bytes
+ * as a glibc chunk; the shard is computed from the hash, not stored. The
  * table adds one 8-byte bucket per 1 to 2 records allowed (the same total
  * as one unsharded table; at least one bucket per shard), and the shards
  * 64 x 128 bytes (two whole cache lines each, so two cores working in two
  * shards do not share a line) = 8 KiB per store. At the default limit of
- * 200,000 that is 2 MiB of buckets and about 38 MiB for full records,
+ * 200,000 that is 2 MiB of buckets and about 45 MiB for full records,
  * before any payload. specs/session.md has the measured figures.
  */
 #include "session/session_internal.h"
