@@ -149,9 +149,11 @@ void session_set_bytes(session *s, size_t payload_bytes);
  * - unlinked(data), when given, runs exactly once when the record leaves
  *   the table (session_remove, session_remove_held, eviction, expiry at
  *   lookup, reclaim at capacity), before free and outside every shard
- *   lock. Users may still hold the record then; from session_remove_held
- *   it runs on the caller's thread with the record lock held. It must not
- *   acquire or hold sessions. session_store_free does not call it: the
+ *   lock. Users may still hold the record then. It may run with a record
+ *   lock of the calling thread held: the record's own, from
+ *   session_remove_held, or a new one's, from a session_create that
+ *   reclaims over-idle records at capacity. It must not acquire or hold
+ *   sessions. session_store_free does not call it: the
  *   store ends there, the sessions do not (a persistent store keeps
  *   them).
  * Layers that run concurrently with other users of the record (holders)
