@@ -198,17 +198,6 @@ static void *worker_main(void *arg)
             session_release(s);
             pool_put(w->pool, &w->seed, id);
         } else if (r < 82) {
-            /* A holder reads the attachment without the record lock. */
-            pool_get(w->pool, &w->seed, id);
-            if (session_hold(w->store, id, &s) != SESSION_OK)
-                continue;
-            w->held++;
-            tag *t = session_attachment(s, w->slot);
-            if (t == NULL || t->magic != TAG_MAGIC || atomic_load(&t->unlinked) > 1)
-                atomic_fetch_add(&failures, 1);
-            tick();
-            session_unhold(s);
-        } else if (r < 90) {
             pool_get(w->pool, &w->seed, id);
             session_status st = session_acquire(w->store, id, &s);
             if (st == SESSION_NOT_FOUND || st == SESSION_INVALID) {
@@ -226,6 +215,17 @@ static void *worker_main(void *arg)
                 w->removed++;
             }
             session_release(s);
+        } else if (r < 90) {
+            /* A holder reads the attachment without the record lock. */
+            pool_get(w->pool, &w->seed, id);
+            if (session_hold(w->store, id, &s) != SESSION_OK)
+                continue;
+            w->held++;
+            tag *t = session_attachment(s, w->slot);
+            if (t == NULL || t->magic != TAG_MAGIC || atomic_load(&t->unlinked) > 1)
+                atomic_fetch_add(&failures, 1);
+            tick();
+            session_unhold(s);
         } else if (r < 97) {
             pool_get(w->pool, &w->seed, id);
             if (session_remove(w->store, id) == SESSION_OK)
@@ -321,12 +321,14 @@ static void run(size_t pool_size, size_t max_sessions)
     session_store_stats(store, &st);
     assert_int_equal(st.live, 0);
     assert_int_equal(st.created, st.removed + st.evicted + st.expired);
-    assert_int_equal(session_slot_count(store, slot), 0);
 
     session_store_free(store);
     pthread_mutex_destroy(&ids.lock);
     assert_int_equal(atomic_load(&failures), 0);
     assert_int_equal(atomic_load(&payloads_made), atomic_load(&payloads_freed));
+    /* Only now: the reaper thread may still have been freeing a batch it
+     * had unlinked (live counts it gone at the unlink), until the store's
+     * free joined it. */
     assert_true(atomic_load(&tags_made) > 0);
     assert_int_equal(atomic_load(&tags_made), atomic_load(&tags_freed));
 }
