@@ -6,7 +6,8 @@
  *
  * The files are a generated mix (valid, invalid, malformed, missing) of
  * different sizes, so workers finish out of order; the shared test cases
- * are added when present.
+ * are added when present. Under valgrind and ThreadSanitizer, where each
+ * file costs 20-30 times as much, fewer files and one round.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +24,7 @@
 #include "testutil.h"
 
 #define GENERATED 240
-#define GENERATED_VALGRIND 40
+#define GENERATED_SLOW 40 /* under valgrind and TSan, where a file costs 20-30 times as much */
 #define ROUNDS 4 /* repeats of each worker count */
 
 static char *dir;
@@ -67,7 +68,7 @@ static int setup(void **state)
     dir = testutil_mkdtemp();
     if (dir == NULL)
         return -1;
-    size_t n = testutil_under_valgrind() ? GENERATED_VALGRIND : GENERATED;
+    size_t n = testutil_slow_runtime() ? GENERATED_SLOW : GENERATED;
     char path[4096];
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof(path), "%s/f%03zu.ids", dir, i);
@@ -81,7 +82,7 @@ static int setup(void **state)
         }
     }
     const char *shared = testutil_shared_ids_dir();
-    if (shared != NULL && !testutil_under_valgrind()) {
+    if (shared != NULL && !testutil_slow_runtime()) {
         snprintf(testcases, sizeof(testcases), "%s/testcases", shared);
         struct stat st;
         have_testcases = stat(testcases, &st) == 0 && S_ISDIR(st.st_mode);
@@ -121,7 +122,7 @@ static void same_for_every_worker_count(check_format format)
     assert_int_equal(rc1, CHECK_EXIT_ERROR); /* the missing file */
     assert_true(strlen(one) > 1000);
     static const unsigned jobs[] = {2, 8, 3};
-    size_t rounds = testutil_under_valgrind() ? 1 : ROUNDS;
+    size_t rounds = testutil_slow_runtime() ? 1 : ROUNDS;
     for (size_t r = 0; r < rounds; r++) {
         for (size_t j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++) {
             int rc;
@@ -161,7 +162,7 @@ static void test_input_order(void **state)
     char *text = run(CHECK_FORMAT_TEXT, 8, &rc);
     const char *at = text;
     char name[64];
-    size_t n = testutil_under_valgrind() ? GENERATED_VALGRIND : GENERATED;
+    size_t n = testutil_slow_runtime() ? GENERATED_SLOW : GENERATED;
     for (size_t i = 0; i < n; i++) {
         snprintf(name, sizeof(name), "/f%03zu.ids:", i);
         const char *hit = strstr(at, name);

@@ -148,3 +148,21 @@ int testutil_under_valgrind(void)
     const char *v = getenv("IDSD_TEST_UNDER_VALGRIND");
     return v != NULL && v[0] == '1';
 }
+
+/* gcc says __SANITIZE_THREAD__, clang __has_feature(thread_sanitizer). */
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+
+int testutil_slow_runtime(void)
+{
+#if defined(UNDER_TSAN)
+    return 1;
+#else
+    return testutil_under_valgrind();
+#endif
+}

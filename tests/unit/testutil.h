@@ -26,5 +26,9 @@ void testutil_rmtree(const char *dir);
 /* True under valgrind (the memcheck ctest entries set it), so suites can
  * shrink their loops. */
 int testutil_under_valgrind(void);
+/* True under valgrind or in a ThreadSanitizer build: runtimes where every
+ * memory access costs 10-30 times as much, so suites scale their work
+ * down (the races and leaks they look for need far less of it). */
+int testutil_slow_runtime(void);
 
 #endif
