@@ -110,7 +110,10 @@ static void spec_section(view_buf *b, const view_spec *s)
               view_usage_name(u));
     if (v->fields[IDS_SPEC_IFC_VERSION] != NULL) {
         VB_LIT(b, " <span class=\"ver\">");
+        size_t before = b->len;
         view_words_versions(b, VIEW_MODE_HTML, v->fields[IDS_SPEC_IFC_VERSION]);
+        if (b->len == before)
+            VB_LIT(b, "no IFC version");
         VB_LIT(b, "</span>");
     }
     if (v->fields[IDS_SPEC_IDENTIFIER] != NULL) {

@@ -102,7 +102,10 @@ static void spec_section(view_buf *b, const view_spec *s)
     field(b, "Identifier", v->fields[IDS_SPEC_IDENTIFIER]);
     if (v->fields[IDS_SPEC_IFC_VERSION] != NULL) {
         VB_LIT(b, "- **IFC versions:** ");
+        size_t before = b->len;
         view_words_versions(b, VIEW_MODE_MD, v->fields[IDS_SPEC_IFC_VERSION]);
+        if (b->len == before)
+            VB_LIT(b, "(none)");
         vb_char(b, '\n');
     }
     view_usage u = view_usage_of(v->fields[IDS_SPEC_MIN_OCCURS], v->fields[IDS_SPEC_MAX_OCCURS]);
@@ -244,7 +247,7 @@ void view_md_check(view_buf *b, const view_check_result *c, bool top)
         fail += c->specs[i].status == VIEW_CHECK_FAIL;
         na += c->specs[i].status == VIEW_CHECK_NOT_APPLICABLE;
     }
-    VB_LIT(b, top ? "# IFC check" : "\n## IFC check");
+    vb_str(b, top ? "# IFC check" : "\n## IFC check");
     if (c->model != NULL) {
         VB_LIT(b, " of ");
         text(b, c->model);

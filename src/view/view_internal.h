@@ -35,7 +35,8 @@ void vb_fail(view_buf *b, view_status why);
 char *vb_take(view_buf *b, size_t *len, view_status *why);
 void vb_free(view_buf *b);
 
-#define VB_LIT(b, lit) vb_put((b), (lit), sizeof(lit) - 1)
+/* A string literal (the "" "" makes anything else a compile error). */
+#define VB_LIT(b, lit) vb_put((b), "" lit "", sizeof(lit) - 1)
 
 /* ---- escaping (escape.c) ------------------------------------------------- */
 

@@ -329,7 +329,7 @@ static void digits(const out *o, const ids_value *v, mood md, bool *first)
         if (n == NULL)
             continue;
         and_sep(o, first);
-        lit(o, md == MOOD_BE ? "have at most " : "with at most ");
+        lit(o, md == MOOD_BE ? "have at most " : "of at most ");
         value(o, n, false);
         lit(o, kinds[k].what);
     }
