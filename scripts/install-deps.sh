@@ -12,7 +12,8 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   # clang: the Debug sanitizer build of scripts/test.sh (a second compiler).
-  packages+=(clang nodejs npm curl)
+  # chromium: the browser test of the view (tests/integration/run_view.sh).
+  packages+=(clang nodejs npm curl chromium)
 fi
 
 missing=()

@@ -47,6 +47,8 @@ const char view_page_style[] =
     ".badge.none{color:var(--mute)}\n"
     ".spec,.cspec,.toc,.docf{background:var(--card);border:1px solid var(--line);"
     "border-radius:8px;padding:14px 16px;margin:14px 0}\n"
+    /* A long document lays out only what is on screen. */
+    ".spec,.cspec{content-visibility:auto;contain-intrinsic-size:auto 420px}\n"
     ".num{color:var(--mute);font-variant-numeric:tabular-nums}\n"
     ".meta{display:flex;flex-wrap:wrap;gap:8px;align-items:center;color:var(--mute);"
     "font-size:.9em}\n"
@@ -71,6 +73,8 @@ const char view_page_style[] =
     ".toc summary{cursor:pointer;font-weight:600}\n"
     ".toc ol{margin:.5em 0 0;padding-left:2em;columns:2 320px}\n"
     ".toc li{break-inside:avoid;margin:2px 0}\n"
+    ".cspec h3{font-size:1.1em;text-transform:none;letter-spacing:0;color:var(--fg);"
+    "margin:0 0 .3em}\n"
     ".creq{border-top:1px solid var(--line);margin-top:10px;padding-top:6px}\n"
     ".creq .words{font-weight:600}\n"
     ".gid,.step{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
