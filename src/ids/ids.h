@@ -393,6 +393,12 @@ typedef struct ids_spec_view {
 ids_status ids_spec_get(const ids_doc *doc, size_t index, ids_spec_view **out,
                         ids_error *err);
 void ids_spec_view_free(ids_spec_view *view);
+/* Every specification in document order, in one walk over the document
+ * (calling ids_spec_get for each index costs O(n^2)). *out is NULL and
+ * *n_out 0 for a document without any; free with ids_spec_views_free. */
+ids_status ids_spec_get_all(const ids_doc *doc, ids_spec_view ***out, size_t *n_out,
+                            ids_error *err);
+void ids_spec_views_free(ids_spec_view **views, size_t n);
 
 /* ---- validation --------------------------------------------------------- */
 

@@ -144,26 +144,10 @@ void ids_spec_view_free(ids_spec_view *view)
     free(view);
 }
 
-static ids_status spec_get_quiet(const ids_doc *doc, size_t index, ids_spec_view **out,
-                        ids_error *err)
+/* Reads the <specification> element spec, at position index. */
+static ids_status spec_read(xmlNode *spec, size_t index, ids_spec_view **out, ids_error *err)
 {
     ids_status status = IDS_OK;
-    if (out == NULL)
-        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
-    *out = NULL;
-    if (doc == NULL || doc->xml == NULL)
-        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no document given");
-    xmlNode *spec = ids_spec_node(doc, index);
-    if (spec == NULL) {
-        size_t n = count_specs(ids_specs_node(doc));
-        if (n == 0)
-            return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
-                           "no specification at position %zu: the document has none",
-                           index);
-        return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
-                       "no specification at position %zu: positions run from 0 to %zu",
-                       index, n - 1);
-    }
     ids_spec_view *v = calloc(1, sizeof(*v));
     if (v == NULL)
         goto nomem;
@@ -202,6 +186,71 @@ fail:
     return status;
 }
 
+static ids_status spec_get_quiet(const ids_doc *doc, size_t index, ids_spec_view **out,
+                        ids_error *err)
+{
+    if (out == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
+    *out = NULL;
+    if (doc == NULL || doc->xml == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no document given");
+    xmlNode *spec = ids_spec_node(doc, index);
+    if (spec == NULL) {
+        size_t n = count_specs(ids_specs_node(doc));
+        if (n == 0)
+            return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
+                           "no specification at position %zu: the document has none",
+                           index);
+        return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
+                       "no specification at position %zu: positions run from 0 to %zu",
+                       index, n - 1);
+    }
+    return spec_read(spec, index, out, err);
+}
+
+void ids_spec_views_free(ids_spec_view **views, size_t n)
+{
+    if (views == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        ids_spec_view_free(views[i]);
+    free(views);
+}
+
+/* One walk over <specifications>: reading every specification through
+ * ids_spec_get would walk to each one from the start, O(n^2). */
+static ids_status spec_get_all_quiet(const ids_doc *doc, ids_spec_view ***out, size_t *n_out,
+                                     ids_error *err)
+{
+    if (out == NULL || n_out == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
+    *out = NULL;
+    *n_out = 0;
+    if (doc == NULL || doc->xml == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no document given");
+    xmlNode *specs = ids_specs_node(doc);
+    size_t n = count_specs(specs), k = 0;
+    if (n == 0)
+        return IDS_OK;
+    ids_spec_view **views = calloc(n, sizeof(*views));
+    if (views == NULL)
+        return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading the specifications");
+    for (xmlNode *spec = ids_first_element(specs); spec != NULL && k < n;
+         spec = ids_next_element(spec)) {
+        if (!ids_node_is(spec, "specification"))
+            continue;
+        ids_status status = spec_read(spec, k, &views[k], err);
+        if (status != IDS_OK) {
+            ids_spec_views_free(views, k);
+            return status;
+        }
+        k++;
+    }
+    *out = views;
+    *n_out = k;
+    return IDS_OK;
+}
+
 /* ---- public entry points ----
  * libxml2 2.9 reports some failures (out of memory in string copies, for
  * one) through its thread-local handlers with no context, which print to
@@ -219,5 +268,13 @@ ids_status ids_spec_get(const ids_doc *doc, size_t index, ids_spec_view **out,
 {
     ids_status result;
     IDS_QUIETLY(result = spec_get_quiet(doc, index, out, err));
+    return result;
+}
+
+ids_status ids_spec_get_all(const ids_doc *doc, ids_spec_view ***out, size_t *n_out,
+                            ids_error *err)
+{
+    ids_status result;
+    IDS_QUIETLY(result = spec_get_all_quiet(doc, out, n_out, err));
     return result;
 }

@@ -385,6 +385,40 @@ static void test_info_duplicates_collapse(void **state)
 
 /* ---- the shared test cases ---- */
 
+/* ids_spec_get_all gives what ids_spec_get gives for each position. */
+static void expect_get_all_matches(const ids_doc *doc, size_t n_specs)
+{
+    ids_spec_view **all = NULL;
+    size_t n = 99;
+    ids_error err;
+    ids_error_clear(&err);
+    assert_int_equal(ids_spec_get_all(doc, &all, &n, &err), IDS_OK);
+    assert_int_equal(n, n_specs);
+    if (n == 0)
+        assert_null(all);
+    for (size_t k = 0; k < n; k++) {
+        ids_spec_view *one = NULL;
+        assert_int_equal(ids_spec_get(doc, k, &one, &err), IDS_OK);
+        assert_int_equal(all[k]->index, k);
+        assert_int_equal(all[k]->line, one->line);
+        for (int f = 0; f < IDS_SPEC_FIELD_COUNT; f++) {
+            if (one->fields[f] == NULL)
+                assert_null(all[k]->fields[f]);
+            else
+                assert_string_equal(all[k]->fields[f], one->fields[f]);
+        }
+        for (int loc = 0; loc < 2; loc++) {
+            assert_int_equal(all[k]->n_facets[loc], one->n_facets[loc]);
+            for (size_t i = 0; i < one->n_facets[loc]; i++) {
+                assert_int_equal(all[k]->facets[loc][i].kind, one->facets[loc][i].kind);
+                assert_int_equal(all[k]->facets[loc][i].line, one->facets[loc][i].line);
+            }
+        }
+        ids_spec_view_free(one);
+    }
+    ids_spec_views_free(all, n);
+}
+
 static void test_shared_testcases_round_trip(void **state)
 {
     (void)state;
@@ -437,6 +471,7 @@ static void test_shared_testcases_round_trip(void **state)
                     assert_true(v->facets[loc][f].line > 0);
             ids_spec_view_free(v);
         }
+        expect_get_all_matches(doc, sum->n_specs);
         ids_spec_view *none = NULL;
         ids_error_clear(&err);
         assert_int_equal(ids_spec_get(doc, sum->n_specs, &none, &err), IDS_ERR_NOT_FOUND);
@@ -1147,6 +1182,7 @@ static void test_views_on_broken_documents(void **state)
             assert_int_equal(ids_spec_get(doc, k, &v, &err), IDS_OK);
             ids_spec_view_free(v);
         }
+        expect_get_all_matches(doc, sum->n_specs);
         if (i == 1)
             assert_string_equal(sum->info[IDS_INFO_TITLE], "");
         if (i == 2) {
@@ -1179,6 +1215,12 @@ static void test_views_on_broken_documents(void **state)
     assert_null(sum);
     ids_summary_free(NULL);
     ids_spec_view_free(NULL);
+    ids_spec_views_free(NULL, 0);
+    ids_spec_view **all = (ids_spec_view **)(uintptr_t)1;
+    size_t n_all = 5;
+    assert_int_equal(ids_spec_get_all(NULL, &all, &n_all, NULL), IDS_ERR_INVALID_ARG);
+    assert_null(all);
+    assert_int_equal(n_all, 0);
     ids_doc_free(NULL);
 }
 
