@@ -130,22 +130,25 @@ view_status view_model_build(const ids_doc *doc, const ids_report *report, view_
     memset(m, 0, sizeof(*m));
     ids_error err;
     ids_error_clear(&err);
-    const ids_spec_view **views = NULL;
+    ids_spec_view **views = NULL;
+    size_t n_views = 0;
     view_status st = VIEW_OK;
-    if (ids_doc_summary(doc, &m->summary, &err) != IDS_OK)
+    if (ids_doc_summary(doc, &m->summary, &err) != IDS_OK ||
+        ids_spec_get_all(doc, &views, &n_views, &err) != IDS_OK)
         goto ids_failed;
-    if (m->summary->n_specs > 0) {
-        m->specs = calloc(m->summary->n_specs, sizeof(*m->specs));
-        views = calloc(m->summary->n_specs, sizeof(*views));
-        if (m->specs == NULL || views == NULL)
+    if (n_views > 0) {
+        m->specs = calloc(n_views, sizeof(*m->specs));
+        if (m->specs == NULL)
             goto nomem;
     }
-    for (size_t i = 0; i < m->summary->n_specs; i++) {
+    /* The model owns the views from here; the array stays for placing. */
+    for (size_t i = 0; i < n_views; i++) {
         view_spec *s = &m->specs[i];
-        if (ids_spec_get(doc, i, &s->view, &err) != IDS_OK)
-            goto ids_failed;
+        s->view = views[i];
         m->n_specs++;
-        views[i] = s->view;
+    }
+    for (size_t i = 0; i < m->n_specs; i++) {
+        view_spec *s = &m->specs[i];
         for (int loc = 0; loc < 2; loc++) {
             if (s->view->n_facets[loc] == 0)
                 continue;
@@ -156,8 +159,9 @@ view_status view_model_build(const ids_doc *doc, const ids_report *report, view_
     }
     if (report != NULL) {
         m->validated = true;
-        if (!place_all(m, views, report->findings, report->n_findings, false) ||
-            !place_all(m, views, report->xsd_findings, report->n_xsd_findings, true))
+        const ids_spec_view *const *placing = (const ids_spec_view *const *)views;
+        if (!place_all(m, placing, report->findings, report->n_findings, false) ||
+            !place_all(m, placing, report->xsd_findings, report->n_xsd_findings, true))
             goto nomem;
     }
     goto out;
@@ -167,6 +171,9 @@ ids_failed:
 nomem:
     st = VIEW_ERR_NOMEM;
 fail:
+    /* Views not yet handed to the model are freed here. */
+    for (size_t i = m->n_specs; i < n_views; i++)
+        ids_spec_view_free(views[i]);
     view_model_free(m);
 out:
     free(views);
