@@ -28,41 +28,20 @@
 #include <string.h>
 
 /* Decodes one UTF-8 sequence at s (avail bytes): its code point, or -1
- * for a malformed one (overlong, surrogate, above U+10FFFF, cut short);
- * *used is the bytes consumed (1 for a malformed sequence). */
+ * for a malformed one (base_utf8_len's rules: overlong, surrogate, above
+ * U+10FFFF, cut short); *used is the bytes consumed (1 for a malformed
+ * sequence). */
 static long utf8_decode(const unsigned char *s, size_t avail, size_t *used)
 {
-    unsigned char c = s[0];
-    *used = 1;
-    if (c < 0x80)
-        return c;
-    size_t n;
-    long cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
+    size_t n = base_utf8_len(s, avail);
+    *used = n != 0 ? n : 1;
+    if (n == 0)
         return -1;
-    }
-    if (avail < n)
-        return -1;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return -1;
+    if (n == 1)
+        return s[0];
+    long cp = s[0] & (0xFF >> (n + 1));
+    for (size_t i = 1; i < n; i++)
         cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return -1;
-    *used = n;
     return cp;
 }
 
@@ -87,9 +66,9 @@ static bool hidden(long cp)
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-static void put_mark(view_buf *b, long cp)
+static void put_mark(base_buf *b, long cp)
 {
-    vb_printf(b, "\xE2\x9F\xA8U+%04lX\xE2\x9F\xA9", (unsigned long)cp);
+    base_buf_printf(b, "\xE2\x9F\xA8U+%04lX\xE2\x9F\xA9", (unsigned long)cp);
 }
 
 static bool ascii_alnum(int c)
@@ -112,16 +91,16 @@ static bool starts_ci(const char *s, size_t n, const char *prefix)
     return true;
 }
 
-static void put_html_ascii(view_buf *b, char c)
+static void put_html_ascii(base_buf *b, char c)
 {
     switch (c) {
-    case '&': VB_LIT(b, "&amp;"); break;
-    case '<': VB_LIT(b, "&lt;"); break;
-    case '>': VB_LIT(b, "&gt;"); break;
-    case '"': VB_LIT(b, "&quot;"); break;
-    case '\'': VB_LIT(b, "&#39;"); break;
-    case '\n': VB_LIT(b, "&#10;"); break;
-    default: vb_char(b, c); break;
+    case '&': BASE_BUF_LITERAL(b, "&amp;"); break;
+    case '<': BASE_BUF_LITERAL(b, "&lt;"); break;
+    case '>': BASE_BUF_LITERAL(b, "&gt;"); break;
+    case '"': BASE_BUF_LITERAL(b, "&quot;"); break;
+    case '\'': BASE_BUF_LITERAL(b, "&#39;"); break;
+    case '\n': BASE_BUF_LITERAL(b, "&#10;"); break;
+    default: base_buf_append_char(b, c); break;
     }
 }
 
@@ -132,18 +111,18 @@ typedef struct md_state {
     bool leading_digits; /* inside a run of digits that began a line */
 } md_state;
 
-static void put_md_newline(view_buf *b, md_state *st)
+static void put_md_newline(base_buf *b, md_state *st)
 {
     if (st->lines != VIEW_MD_BREAKS) {
-        vb_char(b, ' ');
+        base_buf_append_char(b, ' ');
         return;
     }
-    VB_LIT(b, "\\\n  ");
+    BASE_BUF_LITERAL(b, "\\\n  ");
     st->line_start = true;
 }
 
 /* One ASCII byte of s at i (of n) in Markdown. */
-static void put_md_ascii(view_buf *b, md_state *st, const char *s, size_t i, size_t n)
+static void put_md_ascii(base_buf *b, md_state *st, const char *s, size_t i, size_t n)
 {
     char c = s[i];
     if (st->line_start) {
@@ -151,8 +130,8 @@ static void put_md_ascii(view_buf *b, md_state *st, const char *s, size_t i, siz
             return; /* leading blanks would make an indented code block */
         st->line_start = false;
         if (c == '-' || c == '+' || c == '=' || c == ':') {
-            vb_char(b, '\\');
-            vb_char(b, c);
+            base_buf_append_char(b, '\\');
+            base_buf_append_char(b, c);
             return;
         }
         if (c >= '0' && c <= '9')
@@ -161,63 +140,63 @@ static void put_md_ascii(view_buf *b, md_state *st, const char *s, size_t i, siz
     if (st->leading_digits && !(c >= '0' && c <= '9')) {
         st->leading_digits = false;
         if (c == '.' || c == ')') {
-            vb_char(b, '\\');
-            vb_char(b, c);
+            base_buf_append_char(b, '\\');
+            base_buf_append_char(b, c);
             return;
         }
     }
     switch (c) {
     case '\\': case '`': case '*': case '[': case ']': case '<': case '>':
     case '|': case '~': case '#': case '$':
-        vb_char(b, '\\');
-        vb_char(b, c);
+        base_buf_append_char(b, '\\');
+        base_buf_append_char(b, c);
         return;
     case '&': /* only "&name;" and "&#n;" are references */
         if (i + 1 < n && (ascii_alnum((unsigned char)s[i + 1]) || s[i + 1] == '#'))
-            vb_char(b, '\\');
-        vb_char(b, c);
+            base_buf_append_char(b, '\\');
+        base_buf_append_char(b, c);
         return;
     case '@': /* only between such characters is it an e-mail autolink */
         if (i > 0 && i + 1 < n && ascii_alnum((unsigned char)s[i + 1]) &&
             (ascii_alnum((unsigned char)s[i - 1]) || strchr(".-_+", s[i - 1]) != NULL))
-            vb_char(b, '\\');
-        vb_char(b, c);
+            base_buf_append_char(b, '\\');
+        base_buf_append_char(b, c);
         return;
     case '_': {
         bool inside = i > 0 && i + 1 < n && ascii_alnum((unsigned char)s[i - 1]) &&
                       ascii_alnum((unsigned char)s[i + 1]);
         if (!inside)
-            vb_char(b, '\\');
-        vb_char(b, c);
+            base_buf_append_char(b, '\\');
+        base_buf_append_char(b, c);
         return;
     }
     case ':':
         if (st->lines != VIEW_MD_LINK_TEXT && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
-            vb_char(b, '\\');
-        vb_char(b, c);
+            base_buf_append_char(b, '\\');
+        base_buf_append_char(b, c);
         return;
     case '\t':
-        vb_char(b, ' ');
+        base_buf_append_char(b, ' ');
         return;
     default:
-        vb_char(b, c);
+        base_buf_append_char(b, c);
         return;
     }
 }
 
-void view_put_text(view_buf *b, view_mode mode, view_md_lines lines, const char *s,
+void view_put_text(base_buf *b, view_mode mode, view_md_lines lines, const char *s,
                    size_t n)
 {
     if (s == NULL)
         return;
     if (mode == VIEW_MODE_TEXT) {
-        vb_put(b, s, n);
+        base_buf_append(b, s, n);
         return;
     }
     md_state st = {lines, false, false};
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    while (i < n && b->error == VIEW_OK) {
+    while (i < n && b->error == BASE_OK) {
         if (u[i] == '\r' || u[i] == '\n') {
             i += (u[i] == '\r' && i + 1 < n && u[i + 1] == '\n') ? 2 : 1;
             if (mode == VIEW_MODE_HTML)
@@ -229,7 +208,7 @@ void view_put_text(view_buf *b, view_mode mode, view_md_lines lines, const char 
         size_t used;
         long cp = utf8_decode(u + i, n - i, &used);
         if (cp < 0) {
-            VB_LIT(b, "\xEF\xBF\xBD");
+            BASE_BUF_LITERAL(b, "\xEF\xBF\xBD");
             i += used;
             continue;
         }
@@ -241,7 +220,7 @@ void view_put_text(view_buf *b, view_mode mode, view_md_lines lines, const char 
             continue;
         }
         if (cp >= 0x80) {
-            vb_put(b, s + i, used);
+            base_buf_append(b, s + i, used);
             st.line_start = false;
             st.leading_digits = false;
             i += used;
@@ -254,8 +233,8 @@ void view_put_text(view_buf *b, view_mode mode, view_md_lines lines, const char 
                    starts_ci(s + i, n - i, "www.")) {
             st.line_start = false;
             st.leading_digits = false;
-            vb_put(b, s + i, 3); /* "www\." is no GFM autolink */
-            VB_LIT(b, "\\.");
+            base_buf_append(b, s + i, 3); /* "www\." is no GFM autolink */
+            BASE_BUF_LITERAL(b, "\\.");
             i += 4;
             continue;
         } else {
@@ -265,7 +244,7 @@ void view_put_text(view_buf *b, view_mode mode, view_md_lines lines, const char 
     }
 }
 
-void view_put_cstr(view_buf *b, view_mode mode, const char *s)
+void view_put_cstr(base_buf *b, view_mode mode, const char *s)
 {
     if (s != NULL)
         view_put_text(b, mode, VIEW_MD_INLINE, s, strlen(s));
@@ -295,20 +274,20 @@ bool view_uri_linkable(const char *s)
 
 /* A link destination for Markdown: everything outside a small safe set
  * percent-encoded, & escaped (destinations decode entity references). */
-static void put_md_destination(view_buf *b, const char *uri)
+static void put_md_destination(base_buf *b, const char *uri)
 {
     static const char safe[] = "-._~:/?#@!$'*+,;=%";
     for (const unsigned char *p = (const unsigned char *)uri; *p != '\0'; p++) {
         if (ascii_alnum(*p) || (*p != '\0' && strchr(safe, *p) != NULL))
-            vb_char(b, (char)*p);
+            base_buf_append_char(b, (char)*p);
         else if (*p == '&')
-            VB_LIT(b, "\\&");
+            BASE_BUF_LITERAL(b, "\\&");
         else
-            vb_printf(b, "%%%02X", *p);
+            base_buf_printf(b, "%%%02X", *p);
     }
 }
 
-void view_put_uri(view_buf *b, view_mode mode, const char *uri)
+void view_put_uri(base_buf *b, view_mode mode, const char *uri)
 {
     if (uri == NULL)
         return;
@@ -317,21 +296,21 @@ void view_put_uri(view_buf *b, view_mode mode, const char *uri)
         return;
     }
     if (mode == VIEW_MODE_HTML) {
-        VB_LIT(b, "<a href=\"");
+        BASE_BUF_LITERAL(b, "<a href=\"");
         view_put_cstr(b, mode, uri);
-        VB_LIT(b, "\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">");
+        BASE_BUF_LITERAL(b, "\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">");
         view_put_cstr(b, mode, uri);
-        VB_LIT(b, "</a>");
+        BASE_BUF_LITERAL(b, "</a>");
         return;
     }
-    vb_char(b, '[');
+    base_buf_append_char(b, '[');
     view_put_text(b, mode, VIEW_MD_LINK_TEXT, uri, strlen(uri));
-    VB_LIT(b, "](");
+    BASE_BUF_LITERAL(b, "](");
     put_md_destination(b, uri);
-    vb_char(b, ')');
+    base_buf_append_char(b, ')');
 }
 
-void view_put_md_pattern(view_buf *b, const char *pattern, bool in_table)
+void view_put_md_pattern(base_buf *b, const char *pattern, bool in_table)
 {
     size_t n = strlen(pattern), run = 0, longest = 0;
     for (size_t i = 0; i < n; i++) {
@@ -340,26 +319,26 @@ void view_put_md_pattern(view_buf *b, const char *pattern, bool in_table)
             longest = run;
     }
     for (size_t k = 0; k <= longest; k++)
-        vb_char(b, '`');
-    vb_char(b, '/');
+        base_buf_append_char(b, '`');
+    base_buf_append_char(b, '/');
     const unsigned char *u = (const unsigned char *)pattern;
     size_t i = 0;
-    while (i < n && b->error == VIEW_OK) {
+    while (i < n && b->error == BASE_OK) {
         size_t used;
         long cp = utf8_decode(u + i, n - i, &used);
         if (cp == '\r' || cp == '\n')
-            vb_char(b, ' ');
+            base_buf_append_char(b, ' ');
         else if (cp < 0)
-            VB_LIT(b, "\xEF\xBF\xBD");
+            BASE_BUF_LITERAL(b, "\xEF\xBF\xBD");
         else if (hidden(cp))
             put_mark(b, cp);
         else if (cp == '|' && in_table)
-            VB_LIT(b, "\\|");
+            BASE_BUF_LITERAL(b, "\\|");
         else
-            vb_put(b, pattern + i, used);
+            base_buf_append(b, pattern + i, used);
         i += used;
     }
-    vb_char(b, '/');
+    base_buf_append_char(b, '/');
     for (size_t k = 0; k <= longest; k++)
-        vb_char(b, '`');
+        base_buf_append_char(b, '`');
 }

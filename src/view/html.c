@@ -12,40 +12,40 @@
 
 #include <string.h>
 
-static void text(view_buf *b, const char *s)
+static void text(base_buf *b, const char *s)
 {
     view_put_cstr(b, VIEW_MODE_HTML, s);
 }
 
 /* ---- findings ------------------------------------------------------------ */
 
-static void finding(view_buf *b, const view_finding_ref *r, const char *facet_kind)
+static void finding(base_buf *b, const view_finding_ref *r, const char *facet_kind)
 {
     const ids_finding *f = r->finding;
     const char *sev = f->severity == IDS_SEVERITY_ERROR ? "error" : "warning";
-    vb_printf(b, "<li class=\"f %s\"><span class=\"sev\">%s</span> <span class=\"rule\">", sev,
+    base_buf_printf(b, "<li class=\"f %s\"><span class=\"sev\">%s</span> <span class=\"rule\">", sev,
               sev);
     text(b, f->rule);
-    VB_LIT(b, "</span>");
+    BASE_BUF_LITERAL(b, "</span>");
     if (r->from_xsd)
-        VB_LIT(b, " <span class=\"src\">official schema</span>");
+        BASE_BUF_LITERAL(b, " <span class=\"src\">official schema</span>");
     if (f->line > 0)
-        vb_printf(b, " <span class=\"ln\">line %d</span>", f->line);
+        base_buf_printf(b, " <span class=\"ln\">line %d</span>", f->line);
     if (facet_kind != NULL)
-        vb_printf(b, " <span class=\"fk\">%s facet</span>", facet_kind);
-    VB_LIT(b, " <span class=\"msg\">");
+        base_buf_printf(b, " <span class=\"fk\">%s facet</span>", facet_kind);
+    BASE_BUF_LITERAL(b, " <span class=\"msg\">");
     text(b, f->message);
-    VB_LIT(b, "</span></li>");
+    BASE_BUF_LITERAL(b, "</span></li>");
 }
 
-static void finding_list(view_buf *b, const view_finding_list *l, const char *facet_kind)
+static void finding_list(base_buf *b, const view_finding_list *l, const char *facet_kind)
 {
     if (l->n == 0)
         return;
-    VB_LIT(b, "<ul class=\"fl\">");
+    BASE_BUF_LITERAL(b, "<ul class=\"fl\">");
     for (size_t i = 0; i < l->n; i++)
         finding(b, &l->items[i], facet_kind);
-    VB_LIT(b, "</ul>");
+    BASE_BUF_LITERAL(b, "</ul>");
 }
 
 static size_t spec_finding_count(const view_spec *s)
@@ -66,117 +66,117 @@ static const char *spec_name(const ids_spec_view *v)
     return v->fields[IDS_SPEC_NAME] != NULL ? v->fields[IDS_SPEC_NAME] : "(no name)";
 }
 
-static void requirements(view_buf *b, const view_spec *s)
+static void requirements(base_buf *b, const view_spec *s)
 {
     const ids_spec_view *v = s->view;
     size_t n = v->n_facets[IDS_REQUIREMENTS];
-    VB_LIT(b, "<h3>Requirements</h3>");
+    BASE_BUF_LITERAL(b, "<h3>Requirements</h3>");
     if (v->fields[IDS_SPEC_REQUIREMENTS_DESCRIPTION] != NULL) {
-        VB_LIT(b, "<p class=\"desc\" dir=\"auto\">");
+        BASE_BUF_LITERAL(b, "<p class=\"desc\" dir=\"auto\">");
         text(b, v->fields[IDS_SPEC_REQUIREMENTS_DESCRIPTION]);
-        VB_LIT(b, "</p>");
+        BASE_BUF_LITERAL(b, "</p>");
     }
     if (n == 0) {
-        VB_LIT(b, "<p class=\"noreq\">No requirements.</p>");
+        BASE_BUF_LITERAL(b, "<p class=\"noreq\">No requirements.</p>");
     } else {
-        VB_LIT(b, "<table class=\"reqs\"><thead><tr><th>#</th><th>Requirement</th>"
+        BASE_BUF_LITERAL(b, "<table class=\"reqs\"><thead><tr><th>#</th><th>Requirement</th>"
                   "<th>Cardinality</th><th>Instructions</th></tr></thead><tbody>");
         for (size_t i = 0; i < n; i++) {
             const ids_facet *f = &v->facets[IDS_REQUIREMENTS][i];
             const char *card = view_facet_cardinality(f, IDS_REQUIREMENTS);
-            vb_printf(b, "<tr class=\"c-%s\"><td class=\"num\">%zu</td><td class=\"words\">", card,
+            base_buf_printf(b, "<tr class=\"c-%s\"><td class=\"num\">%zu</td><td class=\"words\">", card,
                       i + 1);
             view_words_facet(b, VIEW_MODE_HTML, f, IDS_REQUIREMENTS,
                              v->fields[IDS_SPEC_IFC_VERSION], false);
             finding_list(b, &s->facet_findings[IDS_REQUIREMENTS][i], NULL);
-            vb_printf(b, "</td><td><span class=\"card %s\">%s</span></td><td dir=\"auto\">", card,
+            base_buf_printf(b, "</td><td><span class=\"card %s\">%s</span></td><td dir=\"auto\">", card,
                       card);
             text(b, f->fattrs[IDS_FATTR_INSTRUCTIONS]);
-            VB_LIT(b, "</td></tr>");
+            BASE_BUF_LITERAL(b, "</td></tr>");
         }
-        VB_LIT(b, "</tbody></table>");
+        BASE_BUF_LITERAL(b, "</tbody></table>");
     }
     finding_list(b, &s->loc_findings[IDS_REQUIREMENTS], NULL);
 }
 
-static void spec_section(view_buf *b, const view_spec *s)
+static void spec_section(base_buf *b, const view_spec *s)
 {
     const ids_spec_view *v = s->view;
     view_usage u = view_usage_of(v->fields[IDS_SPEC_MIN_OCCURS], v->fields[IDS_SPEC_MAX_OCCURS]);
-    vb_printf(b, "<section class=\"spec\" id=\"spec-%zu\"><h2><span class=\"num\">%zu.</span> ",
+    base_buf_printf(b, "<section class=\"spec\" id=\"spec-%zu\"><h2><span class=\"num\">%zu.</span> ",
               v->index + 1, v->index + 1);
     text(b, spec_name(v));
-    vb_printf(b, "</h2><p class=\"meta\"><span class=\"u %s\">%s</span>", view_usage_name(u),
+    base_buf_printf(b, "</h2><p class=\"meta\"><span class=\"u %s\">%s</span>", view_usage_name(u),
               view_usage_name(u));
     if (v->fields[IDS_SPEC_IFC_VERSION] != NULL) {
-        VB_LIT(b, " <span class=\"ver\">");
+        BASE_BUF_LITERAL(b, " <span class=\"ver\">");
         size_t before = b->len;
         view_words_versions(b, VIEW_MODE_HTML, v->fields[IDS_SPEC_IFC_VERSION]);
         if (b->len == before)
-            VB_LIT(b, "no IFC version");
-        VB_LIT(b, "</span>");
+            BASE_BUF_LITERAL(b, "no IFC version");
+        BASE_BUF_LITERAL(b, "</span>");
     }
     if (v->fields[IDS_SPEC_IDENTIFIER] != NULL) {
-        VB_LIT(b, " <span class=\"ident\">Identifier ");
+        BASE_BUF_LITERAL(b, " <span class=\"ident\">Identifier ");
         if (view_uri_linkable(v->fields[IDS_SPEC_IDENTIFIER]))
             view_put_uri(b, VIEW_MODE_HTML, v->fields[IDS_SPEC_IDENTIFIER]);
         else
             text(b, v->fields[IDS_SPEC_IDENTIFIER]);
-        VB_LIT(b, "</span>");
+        BASE_BUF_LITERAL(b, "</span>");
     }
-    vb_printf(b, "</p><p class=\"usage\">%s", view_usage_words(u));
+    base_buf_printf(b, "</p><p class=\"usage\">%s", view_usage_words(u));
     if (u == VIEW_USAGE_OTHER) {
-        VB_LIT(b, " (minOccurs ");
+        BASE_BUF_LITERAL(b, " (minOccurs ");
         text(b, v->fields[IDS_SPEC_MIN_OCCURS] != NULL ? v->fields[IDS_SPEC_MIN_OCCURS] : "1");
-        VB_LIT(b, ", maxOccurs ");
+        BASE_BUF_LITERAL(b, ", maxOccurs ");
         text(b, v->fields[IDS_SPEC_MAX_OCCURS] != NULL ? v->fields[IDS_SPEC_MAX_OCCURS] : "1");
-        vb_char(b, ')');
+        base_buf_append_char(b, ')');
     }
-    VB_LIT(b, "</p>");
+    BASE_BUF_LITERAL(b, "</p>");
     if (v->fields[IDS_SPEC_DESCRIPTION] != NULL) {
-        VB_LIT(b, "<p class=\"desc\" dir=\"auto\">");
+        BASE_BUF_LITERAL(b, "<p class=\"desc\" dir=\"auto\">");
         text(b, v->fields[IDS_SPEC_DESCRIPTION]);
-        VB_LIT(b, "</p>");
+        BASE_BUF_LITERAL(b, "</p>");
     }
     if (v->fields[IDS_SPEC_INSTRUCTIONS] != NULL) {
-        VB_LIT(b, "<p class=\"instr\" dir=\"auto\"><b>Instructions:</b> ");
+        BASE_BUF_LITERAL(b, "<p class=\"instr\" dir=\"auto\"><b>Instructions:</b> ");
         text(b, v->fields[IDS_SPEC_INSTRUCTIONS]);
-        VB_LIT(b, "</p>");
+        BASE_BUF_LITERAL(b, "</p>");
     }
     finding_list(b, &s->spec_findings, NULL);
-    VB_LIT(b, "<h3>Applies to</h3><p class=\"applies\">");
+    BASE_BUF_LITERAL(b, "<h3>Applies to</h3><p class=\"applies\">");
     view_words_applicability(b, VIEW_MODE_HTML, v);
-    VB_LIT(b, ".</p>");
+    BASE_BUF_LITERAL(b, ".</p>");
     finding_list(b, &s->loc_findings[IDS_APPLICABILITY], NULL);
     for (size_t i = 0; i < v->n_facets[IDS_APPLICABILITY]; i++)
         finding_list(b, &s->facet_findings[IDS_APPLICABILITY][i],
                      ids_facet_kind_name(v->facets[IDS_APPLICABILITY][i].kind));
     requirements(b, s);
-    VB_LIT(b, "</section>");
+    BASE_BUF_LITERAL(b, "</section>");
 }
 
-static void contents(view_buf *b, const view_model *m)
+static void contents(base_buf *b, const view_model *m)
 {
     /* Open for a short document; a long one starts folded. */
-    vb_printf(b, "<nav class=\"toc\"><details%s><summary>Specifications (%zu)</summary><ol>",
+    base_buf_printf(b, "<nav class=\"toc\"><details%s><summary>Specifications (%zu)</summary><ol>",
               m->n_specs <= 20 ? " open" : "", m->n_specs);
     for (size_t i = 0; i < m->n_specs; i++) {
         const ids_spec_view *v = m->specs[i].view;
         view_usage u =
             view_usage_of(v->fields[IDS_SPEC_MIN_OCCURS], v->fields[IDS_SPEC_MAX_OCCURS]);
-        vb_printf(b, "<li><a href=\"#spec-%zu\">", i + 1);
+        base_buf_printf(b, "<li><a href=\"#spec-%zu\">", i + 1);
         text(b, spec_name(v));
-        vb_printf(b, "</a> <span class=\"u %s\">%s</span>", view_usage_name(u),
+        base_buf_printf(b, "</a> <span class=\"u %s\">%s</span>", view_usage_name(u),
                   view_usage_name(u));
         size_t nf = spec_finding_count(&m->specs[i]);
         if (nf > 0)
-            vb_printf(b, " <span class=\"cnt\">%zu finding%s</span>", nf, nf == 1 ? "" : "s");
-        VB_LIT(b, "</li>");
+            base_buf_printf(b, " <span class=\"cnt\">%zu finding%s</span>", nf, nf == 1 ? "" : "s");
+        BASE_BUF_LITERAL(b, "</li>");
     }
-    VB_LIT(b, "</ol></details></nav>");
+    BASE_BUF_LITERAL(b, "</ol></details></nav>");
 }
 
-void view_html_document(view_buf *b, const view_model *m)
+void view_html_document(base_buf *b, const view_model *m)
 {
     static const struct {
         ids_info_field field;
@@ -187,14 +187,14 @@ void view_html_document(view_buf *b, const view_model *m)
         {IDS_INFO_MILESTONE, "Milestone"}, {IDS_INFO_COPYRIGHT, "Copyright"},
     };
     const ids_summary *sum = m->summary;
-    VB_LIT(b, "<article class=\"ids\"><header><p class=\"kicker\">Information Delivery "
+    BASE_BUF_LITERAL(b, "<article class=\"ids\"><header><p class=\"kicker\">Information Delivery "
               "Specification</p><h1 dir=\"auto\">");
     text(b, sum->info[IDS_INFO_TITLE] != NULL ? sum->info[IDS_INFO_TITLE] : "(untitled)");
-    VB_LIT(b, "</h1>");
+    BASE_BUF_LITERAL(b, "</h1>");
     if (sum->info[IDS_INFO_DESCRIPTION] != NULL) {
-        VB_LIT(b, "<p class=\"desc\" dir=\"auto\">");
+        BASE_BUF_LITERAL(b, "<p class=\"desc\" dir=\"auto\">");
         text(b, sum->info[IDS_INFO_DESCRIPTION]);
-        VB_LIT(b, "</p>");
+        BASE_BUF_LITERAL(b, "</p>");
     }
     bool any = false;
     for (size_t i = 0; i < sizeof(info) / sizeof(info[0]); i++) {
@@ -202,36 +202,36 @@ void view_html_document(view_buf *b, const view_model *m)
         if (value == NULL)
             continue;
         if (!any)
-            VB_LIT(b, "<dl class=\"info\">");
+            BASE_BUF_LITERAL(b, "<dl class=\"info\">");
         any = true;
-        vb_printf(b, "<div><dt>%s</dt><dd dir=\"auto\">", info[i].label);
+        base_buf_printf(b, "<div><dt>%s</dt><dd dir=\"auto\">", info[i].label);
         text(b, value);
-        VB_LIT(b, "</dd></div>");
+        BASE_BUF_LITERAL(b, "</dd></div>");
     }
     if (any)
-        VB_LIT(b, "</dl>");
-    vb_printf(b, "<p class=\"stats\"><span>%zu specification%s</span> ", m->n_specs,
+        BASE_BUF_LITERAL(b, "</dl>");
+    base_buf_printf(b, "<p class=\"stats\"><span>%zu specification%s</span> ", m->n_specs,
               m->n_specs == 1 ? "" : "s");
     if (!m->validated)
-        VB_LIT(b, "<span class=\"badge none\">not validated</span>");
+        BASE_BUF_LITERAL(b, "<span class=\"badge none\">not validated</span>");
     else if (m->n_errors == 0 && m->n_warnings == 0)
-        VB_LIT(b, "<span class=\"badge ok\">valid</span>");
+        BASE_BUF_LITERAL(b, "<span class=\"badge ok\">valid</span>");
     else
-        vb_printf(b, "<span class=\"badge %s\">%s: %zu error%s, %zu warning%s</span>",
+        base_buf_printf(b, "<span class=\"badge %s\">%s: %zu error%s, %zu warning%s</span>",
                   m->n_errors > 0 ? "bad" : "warn", m->n_errors > 0 ? "invalid" : "valid",
                   m->n_errors, m->n_errors == 1 ? "" : "s", m->n_warnings,
                   m->n_warnings == 1 ? "" : "s");
-    VB_LIT(b, "</p></header>");
+    BASE_BUF_LITERAL(b, "</p></header>");
     if (m->doc_findings.n > 0) {
-        VB_LIT(b, "<section class=\"docf\"><h2>Findings on the document</h2>");
+        BASE_BUF_LITERAL(b, "<section class=\"docf\"><h2>Findings on the document</h2>");
         finding_list(b, &m->doc_findings, NULL);
-        VB_LIT(b, "</section>");
+        BASE_BUF_LITERAL(b, "</section>");
     }
     if (m->n_specs > 1)
         contents(b, m);
     for (size_t i = 0; i < m->n_specs; i++)
         spec_section(b, &m->specs[i]);
-    VB_LIT(b, "</article>");
+    BASE_BUF_LITERAL(b, "</article>");
 }
 
 /* ---- check result -------------------------------------------------------------- */
@@ -241,70 +241,70 @@ static const char *status_class(view_check_status s)
     return s == VIEW_CHECK_PASS ? "ok" : s == VIEW_CHECK_FAIL ? "bad" : "none";
 }
 
-static void element_row(view_buf *b, const view_check_element *e)
+static void element_row(base_buf *b, const view_check_element *e)
 {
-    VB_LIT(b, "<tr><td class=\"gid\">");
+    BASE_BUF_LITERAL(b, "<tr><td class=\"gid\">");
     text(b, e->global_id != NULL ? e->global_id : "-");
-    VB_LIT(b, "</td><td>");
+    BASE_BUF_LITERAL(b, "</td><td>");
     text(b, e->ifc_class != NULL ? e->ifc_class : "-");
     if (e->step_id != 0)
-        vb_printf(b, " <span class=\"step\">#%lu</span>", e->step_id);
-    VB_LIT(b, "</td><td dir=\"auto\">");
+        base_buf_printf(b, " <span class=\"step\">#%lu</span>", e->step_id);
+    BASE_BUF_LITERAL(b, "</td><td dir=\"auto\">");
     text(b, e->name != NULL ? e->name : "-");
-    VB_LIT(b, "</td><td dir=\"auto\">");
+    BASE_BUF_LITERAL(b, "</td><td dir=\"auto\">");
     text(b, e->reason);
-    VB_LIT(b, "</td></tr>");
+    BASE_BUF_LITERAL(b, "</td></tr>");
 }
 
-static void check_spec(view_buf *b, size_t i, const view_check_spec *s, bool top)
+static void check_spec(base_buf *b, size_t i, const view_check_spec *s, bool top)
 {
     const char *h = top ? "h2" : "h3";
-    vb_printf(b, "<section class=\"cspec\" id=\"check-%zu\"><%s><span class=\"num\">%zu.</span> ",
+    base_buf_printf(b, "<section class=\"cspec\" id=\"check-%zu\"><%s><span class=\"num\">%zu.</span> ",
               i + 1, h, i + 1);
     text(b, s->name != NULL ? s->name : "(no name)");
-    vb_printf(b, " <span class=\"badge %s\">%s</span></%s><p class=\"meta\">",
+    base_buf_printf(b, " <span class=\"badge %s\">%s</span></%s><p class=\"meta\">",
               status_class(s->status), view_check_status_name(s->status), h);
-    vb_printf(b, "<span class=\"u %s\">%s</span>", view_usage_name(s->usage),
+    base_buf_printf(b, "<span class=\"u %s\">%s</span>", view_usage_name(s->usage),
               view_usage_name(s->usage));
     if (s->identifier != NULL) {
-        VB_LIT(b, " <span class=\"ident\">Identifier ");
+        BASE_BUF_LITERAL(b, " <span class=\"ident\">Identifier ");
         text(b, s->identifier);
-        VB_LIT(b, "</span>");
+        BASE_BUF_LITERAL(b, "</span>");
     }
-    vb_printf(b, " <span class=\"counts\">%zu applicable, %zu passed, %zu failed</span></p>",
+    base_buf_printf(b, " <span class=\"counts\">%zu applicable, %zu passed, %zu failed</span></p>",
               s->n_applicable, s->n_passed, s->n_failed);
     if (s->applicability != NULL) {
-        VB_LIT(b, "<p class=\"applies\"><b>Applies to:</b> ");
+        BASE_BUF_LITERAL(b, "<p class=\"applies\"><b>Applies to:</b> ");
         text(b, s->applicability);
-        VB_LIT(b, "</p>");
+        BASE_BUF_LITERAL(b, "</p>");
     }
     if (s->message != NULL) {
-        VB_LIT(b, "<p class=\"note\">");
+        BASE_BUF_LITERAL(b, "<p class=\"note\">");
         text(b, s->message);
-        VB_LIT(b, "</p>");
+        BASE_BUF_LITERAL(b, "</p>");
     }
     for (size_t r = 0; r < s->n_requirements; r++) {
         const view_check_requirement *q = &s->requirements[r];
-        VB_LIT(b, "<div class=\"creq\"><p class=\"words\">");
+        BASE_BUF_LITERAL(b, "<div class=\"creq\"><p class=\"words\">");
         text(b, q->text != NULL ? q->text : "(requirement)");
-        vb_printf(b, "</p><p class=\"fails\">%zu element%s fail%s", q->n_failed,
+        base_buf_printf(b, "</p><p class=\"fails\">%zu element%s fail%s", q->n_failed,
                   q->n_failed == 1 ? "" : "s", q->n_failed == 1 ? "s" : "");
         if (q->n_elements < q->n_failed)
-            vb_printf(b, " (the first %zu listed)", q->n_elements);
-        VB_LIT(b, ".</p>");
+            base_buf_printf(b, " (the first %zu listed)", q->n_elements);
+        BASE_BUF_LITERAL(b, ".</p>");
         if (q->n_elements > 0) {
-            VB_LIT(b, "<table class=\"els\"><thead><tr><th>GlobalId</th><th>Class</th>"
+            BASE_BUF_LITERAL(b, "<table class=\"els\"><thead><tr><th>GlobalId</th><th>Class</th>"
                       "<th>Name</th><th>Reason</th></tr></thead><tbody>");
             for (size_t e = 0; e < q->n_elements; e++)
                 element_row(b, &q->elements[e]);
-            VB_LIT(b, "</tbody></table>");
+            BASE_BUF_LITERAL(b, "</tbody></table>");
         }
-        VB_LIT(b, "</div>");
+        BASE_BUF_LITERAL(b, "</div>");
     }
-    VB_LIT(b, "</section>");
+    BASE_BUF_LITERAL(b, "</section>");
 }
 
-void view_html_check(view_buf *b, const view_check_result *c, bool top)
+void view_html_check(base_buf *b, const view_check_result *c, bool top)
 {
     size_t pass = 0, fail = 0, na = 0;
     for (size_t i = 0; i < c->n_specs; i++) {
@@ -313,44 +313,44 @@ void view_html_check(view_buf *b, const view_check_result *c, bool top)
         na += c->specs[i].status == VIEW_CHECK_NOT_APPLICABLE;
     }
     const char *h = top ? "h1" : "h2";
-    vb_printf(b, "<section class=\"check\" id=\"check\"><header><p class=\"kicker\">IFC check"
+    base_buf_printf(b, "<section class=\"check\" id=\"check\"><header><p class=\"kicker\">IFC check"
                  "</p><%s dir=\"auto\">", h);
     text(b, c->model != NULL ? c->model : "IFC model");
-    vb_printf(b, "</%s><dl class=\"info\">", h);
+    base_buf_printf(b, "</%s><dl class=\"info\">", h);
     if (c->ids_title != NULL) {
-        VB_LIT(b, "<div><dt>IDS</dt><dd dir=\"auto\">");
+        BASE_BUF_LITERAL(b, "<div><dt>IDS</dt><dd dir=\"auto\">");
         text(b, c->ids_title);
-        VB_LIT(b, "</dd></div>");
+        BASE_BUF_LITERAL(b, "</dd></div>");
     }
     if (c->ifc_version != NULL) {
-        VB_LIT(b, "<div><dt>Schema</dt><dd>");
+        BASE_BUF_LITERAL(b, "<div><dt>Schema</dt><dd>");
         text(b, c->ifc_version);
-        VB_LIT(b, "</dd></div>");
+        BASE_BUF_LITERAL(b, "</dd></div>");
     }
-    vb_printf(b, "</dl><p class=\"stats\"><span class=\"badge %s\">%s</span> <span>%zu "
+    base_buf_printf(b, "</dl><p class=\"stats\"><span class=\"badge %s\">%s</span> <span>%zu "
                  "specification%s: %zu passed, %zu failed, %zu not applicable</span></p>",
               fail > 0 ? "bad" : "ok", fail > 0 ? "fail" : "pass", c->n_specs,
               c->n_specs == 1 ? "" : "s", pass, fail, na);
     if (c->truncated)
-        VB_LIT(b, "<p class=\"warn\">The check stopped early: the counts are lower bounds.</p>");
-    VB_LIT(b, "</header>");
+        BASE_BUF_LITERAL(b, "<p class=\"warn\">The check stopped early: the counts are lower bounds.</p>");
+    BASE_BUF_LITERAL(b, "</header>");
     if (c->n_specs > 0) {
-        VB_LIT(b, "<table class=\"summary\"><thead><tr><th>#</th><th>Specification</th>"
+        BASE_BUF_LITERAL(b, "<table class=\"summary\"><thead><tr><th>#</th><th>Specification</th>"
                   "<th>Status</th><th>Applicable</th><th>Passed</th><th>Failed</th></tr>"
                   "</thead><tbody>");
         for (size_t i = 0; i < c->n_specs; i++) {
             const view_check_spec *s = &c->specs[i];
-            vb_printf(b, "<tr><td class=\"num\">%zu</td><td><a href=\"#check-%zu\">", i + 1,
+            base_buf_printf(b, "<tr><td class=\"num\">%zu</td><td><a href=\"#check-%zu\">", i + 1,
                       i + 1);
             text(b, s->name != NULL ? s->name : "(no name)");
-            vb_printf(b, "</a></td><td><span class=\"badge %s\">%s</span></td><td class=\"num\">"
+            base_buf_printf(b, "</a></td><td><span class=\"badge %s\">%s</span></td><td class=\"num\">"
                          "%zu</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td></tr>",
                       status_class(s->status), view_check_status_name(s->status),
                       s->n_applicable, s->n_passed, s->n_failed);
         }
-        VB_LIT(b, "</tbody></table>");
+        BASE_BUF_LITERAL(b, "</tbody></table>");
     }
     for (size_t i = 0; i < c->n_specs; i++)
         check_spec(b, i, &c->specs[i], top);
-    VB_LIT(b, "</section>");
+    BASE_BUF_LITERAL(b, "</section>");
 }

@@ -29,16 +29,32 @@ const char *view_check_status_name(view_check_status status)
     }
 }
 
-static view_status finish(view_buf *b, char **out, size_t *len)
+char *view_buf_take(base_buf *b, size_t *len, view_status *why)
+{
+    base_status failed = b->error;
+    char *out = failed == BASE_OK ? base_buf_take(b, len) : NULL;
+    if (out == NULL && failed == BASE_OK)
+        failed = BASE_NOMEM; /* the take itself ran out */
+    base_buf_free(b);
+    switch (failed) {
+    case BASE_OK: *why = VIEW_OK; break;
+    case BASE_TOO_BIG: *why = VIEW_ERR_TOO_BIG; break;
+    case BASE_NOMEM: *why = VIEW_ERR_NOMEM; break;
+    default: *why = VIEW_ERR_INVALID_ARG; break;
+    }
+    return out;
+}
+
+static view_status finish(base_buf *b, char **out, size_t *len)
 {
     view_status st;
-    *out = vb_take(b, len, &st);
+    *out = view_buf_take(b, len, &st);
     if (*out == NULL && len != NULL)
         *len = 0;
     return st;
 }
 
-static view_status start(const view_input *in, char **out, size_t *len, view_buf *b)
+static view_status start(const view_input *in, char **out, size_t *len, base_buf *b)
 {
     if (out == NULL)
         return VIEW_ERR_INVALID_ARG;
@@ -54,7 +70,7 @@ static view_status start(const view_input *in, char **out, size_t *len, view_buf
 
 view_status view_markdown(const view_input *in, char **out, size_t *len)
 {
-    view_buf b;
+    base_buf b;
     view_status st = start(in, out, len, &b);
     if (st != VIEW_OK)
         return st;
@@ -69,12 +85,12 @@ view_status view_markdown(const view_input *in, char **out, size_t *len)
     if (in->check != NULL)
         view_md_check(&b, in->check, in->doc == NULL);
     if (in->doc == NULL && in->check == NULL)
-        VB_LIT(&b, "No document yet.\n");
+        BASE_BUF_LITERAL(&b, "No document yet.\n");
     return finish(&b, out, len);
 }
 
 /* The body into b (shared by the body and the page). */
-static view_status body(const view_input *in, view_buf *b)
+static view_status body(const view_input *in, base_buf *b)
 {
     if (in->doc != NULL) {
         view_model m;
@@ -87,19 +103,19 @@ static view_status body(const view_input *in, view_buf *b)
     if (in->check != NULL)
         view_html_check(b, in->check, in->doc == NULL);
     if (in->doc == NULL && in->check == NULL)
-        VB_LIT(b, "<p class=\"empty\">Waiting for a document\xE2\x80\xA6</p>");
+        BASE_BUF_LITERAL(b, "<p class=\"empty\">Waiting for a document\xE2\x80\xA6</p>");
     return VIEW_OK;
 }
 
 view_status view_html_body(const view_input *in, char **out, size_t *len)
 {
-    view_buf b;
+    base_buf b;
     view_status st = start(in, out, len, &b);
     if (st != VIEW_OK)
         return st;
     st = body(in, &b);
     if (st != VIEW_OK) {
-        vb_free(&b);
+        base_buf_free(&b);
         return st;
     }
     return finish(&b, out, len);
@@ -146,20 +162,20 @@ static view_status check_options(const view_page_options *opts)
     return VIEW_OK;
 }
 
-static void csp(view_buf *b, const view_page_options *opts)
+static void csp(base_buf *b, const view_page_options *opts)
 {
     char hash[60];
     view_csp_hash(view_page_script, hash);
-    vb_printf(b, "default-src 'none'; script-src '%s'", hash);
+    base_buf_printf(b, "default-src 'none'; script-src '%s'", hash);
     if (opts != NULL && opts->extra_script != NULL) {
         view_csp_hash(opts->extra_script, hash);
-        vb_printf(b, " '%s'", hash);
+        base_buf_printf(b, " '%s'", hash);
     }
     view_csp_hash(view_page_style, hash);
-    vb_printf(b, "; style-src '%s'; img-src data:", hash);
+    base_buf_printf(b, "; style-src '%s'; img-src data:", hash);
     if (opts != NULL && opts->live_url != NULL)
-        VB_LIT(b, "; connect-src 'self'");
-    VB_LIT(b, "; base-uri 'none'; form-action 'none'");
+        BASE_BUF_LITERAL(b, "; connect-src 'self'");
+    BASE_BUF_LITERAL(b, "; base-uri 'none'; form-action 'none'");
 }
 
 view_status view_csp_header(const view_page_options *opts, char **out)
@@ -170,9 +186,9 @@ view_status view_csp_header(const view_page_options *opts, char **out)
     view_status st = check_options(opts);
     if (st != VIEW_OK)
         return st;
-    view_buf b = {0};
+    base_buf b = {0};
     csp(&b, opts);
-    VB_LIT(&b, "; frame-ancestors 'none'");
+    BASE_BUF_LITERAL(&b, "; frame-ancestors 'none'");
     return finish(&b, out, NULL);
 }
 
@@ -192,45 +208,45 @@ static const char *page_title(const view_input *in, char **owned)
 view_status view_html_page(const view_input *in, const view_page_options *opts, char **out,
                            size_t *len)
 {
-    view_buf b;
+    base_buf b;
     view_status st = start(in, out, len, &b);
     if (st != VIEW_OK)
         return st;
     st = check_options(opts);
     if (st != VIEW_OK)
         return st;
-    VB_LIT(&b, "<!DOCTYPE html>\n<html lang=\"en\"");
+    BASE_BUF_LITERAL(&b, "<!DOCTYPE html>\n<html lang=\"en\"");
     if (opts != NULL && opts->live_url != NULL) {
-        VB_LIT(&b, " data-live=\"");
+        BASE_BUF_LITERAL(&b, " data-live=\"");
         view_put_cstr(&b, VIEW_MODE_HTML, opts->live_url);
-        vb_char(&b, '"');
+        base_buf_append_char(&b, '"');
     }
-    VB_LIT(&b, ">\n<head>\n<meta charset=\"utf-8\">\n"
+    BASE_BUF_LITERAL(&b, ">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta http-equiv=\"Content-Security-Policy\" content=\"");
     csp(&b, opts);
-    VB_LIT(&b, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    BASE_BUF_LITERAL(&b, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<meta name=\"referrer\" content=\"no-referrer\">\n"
                "<link rel=\"icon\" href=\"data:,\">\n<title>");
     char *owned;
     view_put_cstr(&b, VIEW_MODE_HTML, page_title(in, &owned));
     free(owned);
-    VB_LIT(&b, "</title>\n<style>");
-    vb_str(&b, view_page_style);
-    VB_LIT(&b, "</style>\n</head>\n<body>\n<div id=\"status\" role=\"status\" hidden></div>\n"
+    BASE_BUF_LITERAL(&b, "</title>\n<style>");
+    base_buf_append_str(&b, view_page_style);
+    BASE_BUF_LITERAL(&b, "</style>\n</head>\n<body>\n<div id=\"status\" role=\"status\" hidden></div>\n"
                "<main id=\"view\" aria-live=\"polite\">");
     st = body(in, &b);
     if (st != VIEW_OK) {
-        vb_free(&b);
+        base_buf_free(&b);
         return st;
     }
-    VB_LIT(&b, "</main>\n<script>");
-    vb_str(&b, view_page_script);
-    VB_LIT(&b, "</script>\n");
+    BASE_BUF_LITERAL(&b, "</main>\n<script>");
+    base_buf_append_str(&b, view_page_script);
+    BASE_BUF_LITERAL(&b, "</script>\n");
     if (opts != NULL && opts->extra_script != NULL) {
-        VB_LIT(&b, "<script>");
-        vb_str(&b, opts->extra_script);
-        VB_LIT(&b, "</script>\n");
+        BASE_BUF_LITERAL(&b, "<script>");
+        base_buf_append_str(&b, opts->extra_script);
+        BASE_BUF_LITERAL(&b, "</script>\n");
     }
-    VB_LIT(&b, "</body>\n</html>\n");
+    BASE_BUF_LITERAL(&b, "</body>\n</html>\n");
     return finish(&b, out, len);
 }

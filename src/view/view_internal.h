@@ -7,36 +7,20 @@
 
 #include "view/view.h"
 
+#include "base/base.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- output buffer (buf.c) ---------------------------------------------- */
+/* ---- output ------------------------------------------------------------- */
 
-/* A growable text buffer that remembers its first failure (out of memory,
- * over max) and refuses every later append, so a renderer appends a run
- * of pieces and looks once at the end. */
-typedef struct view_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-    size_t max;          /* most bytes of content; 0 = no cap */
-    view_status error;   /* the first failure; VIEW_OK while none */
-} view_buf;
-
-bool vb_put(view_buf *b, const void *data, size_t n);
-bool vb_str(view_buf *b, const char *s);
-bool vb_char(view_buf *b, char c);
-bool vb_printf(view_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vb_fail(view_buf *b, view_status why);
-/* The content as a malloc'd string (the buffer is emptied), or NULL with
- * *why set when the buffer had failed. */
-char *vb_take(view_buf *b, size_t *len, view_status *why);
-void vb_free(view_buf *b);
-
-/* A string literal (the "" "" makes anything else a compile error). */
-#define VB_LIT(b, lit) vb_put((b), "" lit "", sizeof(lit) - 1)
+/* Renderers append to a base_buf (src/base), which keeps its first
+ * failure, and look once at the end: the content as a malloc'd string
+ * (the buffer emptied), or NULL with *why saying what failed (nomem,
+ * too_big past max). */
+char *view_buf_take(base_buf *b, size_t *len, view_status *why);
 
 /* ---- escaping (escape.c) ------------------------------------------------- */
 
@@ -61,33 +45,33 @@ typedef enum view_md_lines {
  * "⟨U+202E⟩"; CR LF and a lone CR are a line break. HTML escapes & < > "
  * ' and writes a line break as &#10; (the output holds no raw CR or LF).
  * Markdown escapes what could start markup, a link or an autolink. */
-void view_put_text(view_buf *b, view_mode mode, view_md_lines lines,
+void view_put_text(base_buf *b, view_mode mode, view_md_lines lines,
                    const char *s, size_t n);
-void view_put_cstr(view_buf *b, view_mode mode, const char *s);
+void view_put_cstr(base_buf *b, view_mode mode, const char *s);
 
 /* A pattern as a Markdown code span "`/p/`": its content is literal, so
  * no backslashes; the fence is one backtick longer than any run inside.
  * Line breaks become spaces, hidden characters marks; in a table cell a
  * | is escaped (GFM splits cells before it parses code spans). */
-void view_put_md_pattern(view_buf *b, const char *pattern, bool in_table);
+void view_put_md_pattern(base_buf *b, const char *pattern, bool in_table);
 
 /* True when s is an absolute http or https URI with a host, printable
  * ASCII only: the only ones that become links. */
 bool view_uri_linkable(const char *s);
 /* Appends a URI: a link when linkable (HTML <a>, Markdown [..](..)),
  * else text. */
-void view_put_uri(view_buf *b, view_mode mode, const char *uri);
+void view_put_uri(base_buf *b, view_mode mode, const char *uri);
 
 /* ---- words (words.c) ------------------------------------------------------ */
 
 /* A facet's sentence (see view_facet_words) into b, escaped for mode.
  * In HTML, names and values are wrapped in <code> / <q> elements. */
-void view_words_facet(view_buf *b, view_mode mode, const ids_facet *facet,
+void view_words_facet(base_buf *b, view_mode mode, const ids_facet *facet,
                       ids_location loc, const char *ifc_version, bool in_table);
 /* The applicability sentence of spec into b. */
-void view_words_applicability(view_buf *b, view_mode mode, const ids_spec_view *spec);
+void view_words_applicability(base_buf *b, view_mode mode, const ids_spec_view *spec);
 /* "IFC4, IFC4X3_ADD2" from a space-separated ifcVersion. */
-void view_words_versions(view_buf *b, view_mode mode, const char *ifc_version);
+void view_words_versions(base_buf *b, view_mode mode, const char *ifc_version);
 /* The usage explained ("at least one applicable element must exist ..."). */
 const char *view_usage_words(view_usage usage);
 /* A facet's cardinality in requirements: "required", "optional",
@@ -145,11 +129,11 @@ view_place view_place_of(const char *path, const ids_spec_view *const *specs, si
 
 /* ---- renderers (markdown.c, html.c) --------------------------------------- */
 
-void view_md_document(view_buf *b, const view_model *m);
+void view_md_document(base_buf *b, const view_model *m);
 /* top: the check is the whole rendering (its own # heading). */
-void view_md_check(view_buf *b, const view_check_result *check, bool top);
-void view_html_document(view_buf *b, const view_model *m);
-void view_html_check(view_buf *b, const view_check_result *check, bool top);
+void view_md_check(base_buf *b, const view_check_result *check, bool top);
+void view_html_document(base_buf *b, const view_model *m);
+void view_html_check(base_buf *b, const view_check_result *check, bool top);
 
 /* ---- the page's assets (page.c) ------------------------------------------ */
 

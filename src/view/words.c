@@ -31,7 +31,7 @@ typedef enum mood {
 } mood;
 
 typedef struct out {
-    view_buf *b;
+    base_buf *b;
     view_mode mode;
     const char *versions; /* the specification's ifcVersion, or NULL */
     bool in_table;        /* Markdown: inside a GFM table cell */
@@ -39,17 +39,17 @@ typedef struct out {
 
 static void lit(const out *o, const char *s)
 {
-    vb_str(o->b, s);
+    base_buf_append_str(o->b, s);
 }
 
 /* A name from the document (class, property set, property, attribute). */
 static void name(const out *o, const char *s)
 {
     if (o->mode == VIEW_MODE_HTML)
-        VB_LIT(o->b, "<span class=\"n\">");
+        BASE_BUF_LITERAL(o->b, "<span class=\"n\">");
     view_put_cstr(o->b, o->mode, s);
     if (o->mode == VIEW_MODE_HTML)
-        VB_LIT(o->b, "</span>");
+        BASE_BUF_LITERAL(o->b, "</span>");
 }
 
 /* Quotes make a value with blanks or commas unambiguous in a list. */
@@ -72,14 +72,14 @@ static void value(const out *o, const char *s, bool quote)
     quote = quote || needs_quotes(s);
     const char *q = strchr(s, '\'') != NULL && strchr(s, '"') == NULL ? "\"" : "'";
     if (o->mode == VIEW_MODE_HTML)
-        VB_LIT(o->b, "<span class=\"v\">");
+        BASE_BUF_LITERAL(o->b, "<span class=\"v\">");
     if (quote)
         view_put_cstr(o->b, o->mode, q);
     view_put_cstr(o->b, o->mode, s);
     if (quote)
         view_put_cstr(o->b, o->mode, q);
     if (o->mode == VIEW_MODE_HTML)
-        VB_LIT(o->b, "</span>");
+        BASE_BUF_LITERAL(o->b, "</span>");
 }
 
 /* A pattern between slashes. In Markdown a code span, so a model reads
@@ -93,12 +93,12 @@ static void pattern(const out *o, const char *s)
         return;
     }
     if (o->mode == VIEW_MODE_HTML)
-        VB_LIT(o->b, "<code>");
+        BASE_BUF_LITERAL(o->b, "<code>");
     lit(o, "/");
     view_put_cstr(o->b, o->mode, s);
     lit(o, "/");
     if (o->mode == VIEW_MODE_HTML)
-        VB_LIT(o->b, "</code>");
+        BASE_BUF_LITERAL(o->b, "</code>");
 }
 
 /* ---- IFC names ------------------------------------------------------------ */
@@ -619,12 +619,12 @@ static void property_subject(const out *o, const ids_facet *f)
     if (pset->kind == IDS_VALUE_SIMPLE && base->kind == IDS_VALUE_SIMPLE &&
         pset->simple != NULL && base->simple != NULL) {
         if (o->mode == VIEW_MODE_HTML)
-            VB_LIT(o->b, "<span class=\"n\">");
+            BASE_BUF_LITERAL(o->b, "<span class=\"n\">");
         view_put_cstr(o->b, o->mode, pset->simple);
         lit(o, ".");
         view_put_cstr(o->b, o->mode, base->simple);
         if (o->mode == VIEW_MODE_HTML)
-            VB_LIT(o->b, "</span>");
+            BASE_BUF_LITERAL(o->b, "</span>");
         return;
     }
     name_subject(o, base, "a property");
@@ -676,14 +676,14 @@ static void facet_words(const out *o, const ids_facet *f, ids_location loc)
     }
 }
 
-void view_words_facet(view_buf *b, view_mode mode, const ids_facet *facet,
+void view_words_facet(base_buf *b, view_mode mode, const ids_facet *facet,
                       ids_location loc, const char *versions, bool in_table)
 {
     out o = {b, mode, versions, in_table};
     facet_words(&o, facet, loc);
 }
 
-void view_words_versions(view_buf *b, view_mode mode, const char *versions)
+void view_words_versions(base_buf *b, view_mode mode, const char *versions)
 {
     const char *p = versions != NULL ? versions : "";
     bool first = true;
@@ -696,13 +696,13 @@ void view_words_versions(view_buf *b, view_mode mode, const char *versions)
         if (p == start)
             continue;
         if (!first)
-            vb_str(b, ", ");
+            base_buf_append_str(b, ", ");
         first = false;
         view_put_text(b, mode, VIEW_MD_INLINE, start, (size_t)(p - start));
     }
 }
 
-void view_words_applicability(view_buf *b, view_mode mode, const ids_spec_view *spec)
+void view_words_applicability(base_buf *b, view_mode mode, const ids_spec_view *spec)
 {
     const char *versions = spec->fields[IDS_SPEC_IFC_VERSION];
     out o = {b, mode, versions, false};
@@ -794,10 +794,10 @@ view_status view_facet_words(const ids_facet *facet, ids_location loc,
     *out_text = NULL;
     if (facet == NULL || (loc != IDS_APPLICABILITY && loc != IDS_REQUIREMENTS))
         return VIEW_ERR_INVALID_ARG;
-    view_buf b = {0};
+    base_buf b = {0};
     view_words_facet(&b, VIEW_MODE_TEXT, facet, loc, versions, false);
     view_status st;
-    *out_text = vb_take(&b, NULL, &st);
+    *out_text = view_buf_take(&b, NULL, &st);
     return st;
 }
 
@@ -808,9 +808,9 @@ view_status view_applicability_words(const ids_spec_view *spec, char **out_text)
     *out_text = NULL;
     if (spec == NULL)
         return VIEW_ERR_INVALID_ARG;
-    view_buf b = {0};
+    base_buf b = {0};
     view_words_applicability(&b, VIEW_MODE_TEXT, spec);
     view_status st;
-    *out_text = vb_take(&b, NULL, &st);
+    *out_text = view_buf_take(&b, NULL, &st);
     return st;
 }

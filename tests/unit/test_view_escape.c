@@ -19,10 +19,10 @@
 
 static char *render(view_mode mode, view_md_lines lines, const char *s)
 {
-    view_buf b = {0};
+    base_buf b = {0};
     view_put_text(&b, mode, lines, s, strlen(s));
     view_status st;
-    char *out = vb_take(&b, NULL, &st);
+    char *out = view_buf_take(&b, NULL, &st);
     assert_int_equal(st, VIEW_OK);
     return out;
 }
@@ -120,24 +120,24 @@ static void test_line_breaks(void **state)
 static void test_patterns(void **state)
 {
     (void)state;
-    view_buf b = {0};
+    base_buf b = {0};
     view_put_md_pattern(&b, "[A-Z]`x``y|z", true);
-    VB_LIT(&b, " ");
+    BASE_BUF_LITERAL(&b, " ");
     view_put_md_pattern(&b, "a|b\nc", false);
-    VB_LIT(&b, " ");
+    BASE_BUF_LITERAL(&b, " ");
     view_put_md_pattern(&b, "\xE2\x80\xAE", false);
     view_status st;
-    char *out = vb_take(&b, NULL, &st);
+    char *out = view_buf_take(&b, NULL, &st);
     assert_string_equal(out, "```/[A-Z]`x``y\\|z/``` `/a|b c/` `/\xE2\x9F\xA8U+202E\xE2\x9F\xA9/`");
     free(out);
 }
 
 static char *uri(view_mode mode, const char *s)
 {
-    view_buf b = {0};
+    base_buf b = {0};
     view_put_uri(&b, mode, s);
     view_status st;
-    char *out = vb_take(&b, NULL, &st);
+    char *out = view_buf_take(&b, NULL, &st);
     assert_int_equal(st, VIEW_OK);
     return out;
 }

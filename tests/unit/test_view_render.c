@@ -509,10 +509,10 @@ static void test_bad_arguments(void **state)
 
 static char *big_document(size_t n)
 {
-    view_buf b = {0};
-    vb_str(&b, IDS_OPEN "<info><title>Big</title></info><specifications>");
+    base_buf b = {0};
+    base_buf_append_str(&b, IDS_OPEN "<info><title>Big</title></info><specifications>");
     for (size_t i = 0; i < n; i++)
-        vb_printf(&b,
+        base_buf_printf(&b,
                   "<specification name=\"Spec %zu\" ifcVersion=\"IFC4 IFC4X3_ADD2\" "
                   "identifier=\"S-%zu\" description=\"Walls of group %zu\">"
                   "<applicability minOccurs=\"1\" maxOccurs=\"unbounded\"><entity><name>"
@@ -528,9 +528,9 @@ static char *big_document(size_t n)
                   "<xs:restriction base=\"xs:string\"><xs:pattern value=\"W-[0-9]{3}\"/>"
                   "</xs:restriction></value></attribute></requirements></specification>",
                   i + 1, i + 1, i % 7);
-    vb_str(&b, "</specifications></ids>");
+    base_buf_append_str(&b, "</specifications></ids>");
     view_status st;
-    char *xml = vb_take(&b, NULL, &st);
+    char *xml = view_buf_take(&b, NULL, &st);
     assert_int_equal(st, VIEW_OK);
     return xml;
 }
