@@ -119,7 +119,7 @@ int main(int argc, char **argv)
             return 1;
         }
         free(xml);
-        view_input in = {doc, report, NULL, 0};
+        view_input in = {.doc = doc, .report = report, .check = NULL};
         if (measure("markdown", sizes[s], view_markdown, &in, repeat) != 0 ||
             measure("html body", sizes[s], view_html_body, &in, repeat) != 0 ||
             measure("html page", sizes[s], page, &in, repeat) != 0)

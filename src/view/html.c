@@ -159,8 +159,8 @@ static void contents(base_buf *b, const view_model *m)
 {
     /* Open for a short document; a long one starts folded. */
     base_buf_printf(b, "<nav class=\"toc\"><details%s><summary>Specifications (%zu)</summary><ol>",
-              m->n_specs <= 20 ? " open" : "", m->n_specs);
-    for (size_t i = 0; i < m->n_specs; i++) {
+              m->end - m->first <= 20 ? " open" : "", m->n_specs);
+    for (size_t i = m->first; i < m->end; i++) {
         const ids_spec_view *v = m->specs[i].view;
         view_usage u =
             view_usage_of(v->fields[IDS_SPEC_MIN_OCCURS], v->fields[IDS_SPEC_MAX_OCCURS]);
@@ -221,15 +221,18 @@ void view_html_document(base_buf *b, const view_model *m)
                   m->n_errors > 0 ? "bad" : "warn", m->n_errors > 0 ? "invalid" : "valid",
                   m->n_errors, m->n_errors == 1 ? "" : "s", m->n_warnings,
                   m->n_warnings == 1 ? "" : "s");
+    if (m->first > 0 || m->end < m->n_specs)
+        base_buf_printf(b, " <span class=\"range\">showing %zu to %zu</span>", m->first + 1,
+                        m->end);
     BASE_BUF_LITERAL(b, "</p></header>");
     if (m->doc_findings.n > 0) {
         BASE_BUF_LITERAL(b, "<section class=\"docf\"><h2>Findings on the document</h2>");
         finding_list(b, &m->doc_findings, NULL);
         BASE_BUF_LITERAL(b, "</section>");
     }
-    if (m->n_specs > 1)
+    if (m->end - m->first > 1)
         contents(b, m);
-    for (size_t i = 0; i < m->n_specs; i++)
+    for (size_t i = m->first; i < m->end; i++)
         spec_section(b, &m->specs[i]);
     BASE_BUF_LITERAL(b, "</article>");
 }

@@ -186,11 +186,16 @@ void view_md_document(base_buf *b, const view_model *m)
         base_buf_printf(b, "%s: %zu error%s, %zu warning%s.\n", m->n_errors > 0 ? "Invalid" : "Valid",
                   m->n_errors, m->n_errors == 1 ? "" : "s", m->n_warnings,
                   m->n_warnings == 1 ? "" : "s");
+    if (m->first > 0 || m->end < m->n_specs) {
+        if (m->end > m->first)
+            base_buf_printf(b, "Showing specifications %zu to %zu of %zu.\n", m->first + 1,
+                            m->end, m->n_specs);
+    }
     if (m->doc_findings.n > 0) {
         BASE_BUF_LITERAL(b, "\n**Findings on the document:**\n\n");
         finding_items(b, &m->doc_findings, NULL);
     }
-    for (size_t i = 0; i < m->n_specs; i++)
+    for (size_t i = m->first; i < m->end; i++)
         spec_section(b, &m->specs[i]);
 }
 

@@ -125,8 +125,10 @@ static bool place_all(view_model *m, const ids_spec_view *const *views,
     return true;
 }
 
-view_status view_model_build(const ids_doc *doc, const ids_report *report, view_model *m)
+view_status view_model_build(const view_input *in, view_model *m)
 {
+    const ids_doc *doc = in->doc;
+    const ids_report *report = in->report;
     memset(m, 0, sizeof(*m));
     ids_error err;
     ids_error_clear(&err);
@@ -164,6 +166,14 @@ view_status view_model_build(const ids_doc *doc, const ids_report *report, view_
             !place_all(m, placing, report->xsd_findings, report->n_xsd_findings, true))
             goto nomem;
     }
+    if (in->spec_first > 0 && in->spec_first >= m->n_specs) {
+        st = VIEW_ERR_INVALID_ARG;
+        goto fail;
+    }
+    m->first = in->spec_first;
+    m->end = in->spec_count == 0 || in->spec_count > m->n_specs - m->first
+                 ? m->n_specs
+                 : m->first + in->spec_count;
     goto out;
 ids_failed:
     st = err.code == IDS_ERR_NOMEM ? VIEW_ERR_NOMEM : VIEW_ERR_DOCUMENT;

@@ -76,7 +76,7 @@ view_status view_markdown(const view_input *in, char **out, size_t *len)
         return st;
     if (in->doc != NULL) {
         view_model m;
-        st = view_model_build(in->doc, in->report, &m);
+        st = view_model_build(in, &m);
         if (st != VIEW_OK)
             return st;
         view_md_document(&b, &m);
@@ -94,7 +94,7 @@ static view_status body(const view_input *in, base_buf *b)
 {
     if (in->doc != NULL) {
         view_model m;
-        view_status st = view_model_build(in->doc, in->report, &m);
+        view_status st = view_model_build(in, &m);
         if (st != VIEW_OK)
             return st;
         view_html_document(b, &m);

@@ -148,6 +148,13 @@ typedef struct view_input {
     const ids_report *report;         /* its validation findings; NULL: not validated */
     const view_check_result *check;   /* an IFC check result */
     size_t max_bytes;                 /* cap on the output; 0 = VIEW_DEFAULT_MAX_BYTES */
+    /* Which specifications of doc are shown (a page of them, for a model
+     * whose context a whole large document would fill): spec_count from
+     * spec_first (0-based); spec_count 0 = all from spec_first. The title,
+     * counts and document findings are always shown. A spec_first past
+     * the last specification is VIEW_ERR_INVALID_ARG. */
+    size_t spec_first;
+    size_t spec_count;
 } view_input;
 
 /* The whole rendering as Markdown (CommonMark with GFM tables). */

@@ -108,12 +108,13 @@ typedef struct view_model {
     size_t n_errors;
     size_t n_warnings;
     bool validated;
+    size_t first, end;                      /* the specifications shown: [first, end) */
 } view_model;
 
-/* Reads the document and places each finding of report (may be NULL) on
- * the specification, location or facet its path names. */
-view_status view_model_build(const ids_doc *doc, const ids_report *report,
-                             view_model *out);
+/* Reads the document and places each finding of in->report (may be
+ * NULL) on the specification, location or facet its path names; sets the
+ * range shown from in->spec_first / spec_count. */
+view_status view_model_build(const view_input *in, view_model *out);
 void view_model_free(view_model *model);
 
 /* Where a finding's element path points: spec is -1 for the document,

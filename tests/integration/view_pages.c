@@ -192,7 +192,7 @@ static int write_page(const char *dir, const char *name, const ids_doc *doc,
         fprintf(stderr, "view_pages: validation failed: %s\n", err.message);
         return -1;
     }
-    view_input in = {doc, report, check, 0};
+    view_input in = {.doc = doc, .report = report, .check = check};
     view_page_options opts = {live_url, NULL};
     char *page = NULL, *body = NULL, *csp = NULL;
     int rc = -1;

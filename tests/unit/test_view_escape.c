@@ -265,7 +265,7 @@ static void test_hostile_document(void **state)
 {
     (void)state;
     ids_doc *doc = load(hostile_ids);
-    view_input in = {doc, NULL, NULL, 0};
+    view_input in = {.doc = doc, .report = NULL, .check = NULL};
     char *html = NULL, *md = NULL;
     size_t len = 0;
     assert_int_equal(view_html_body(&in, &html, &len), VIEW_OK);
@@ -309,7 +309,7 @@ static void test_hostile_check(void **state)
     view_check_spec specs[] = {{"]]>\xE2\x80\xA8", "javascript:alert(1)", "<b>x</b>",
                                 VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 1, 0, 1, "\xFF", reqs, 1}};
     view_check_result check = {"<i>t</i>", "model<.ifc", "IFC4", specs, 1, false};
-    view_input in = {NULL, NULL, &check, 0};
+    view_input in = {.doc = NULL, .report = NULL, .check = &check};
     char *html = NULL, *md = NULL;
     assert_int_equal(view_html_body(&in, &html, NULL), VIEW_OK);
     expect_only_own_tags(html);

@@ -143,7 +143,7 @@ static void test_markdown_with_findings(void **state)
 {
     (void)state;
     loaded l = load(findings_ids, true);
-    view_input in = {l.doc, l.report, NULL, 0};
+    view_input in = {.doc = l.doc, .report = l.report, .check = NULL};
     char *md = NULL;
     size_t len = 0;
     assert_int_equal(view_markdown(&in, &md, &len), VIEW_OK);
@@ -164,7 +164,7 @@ static void test_markdown_with_findings(void **state)
     free(md);
 
     /* Not validated: no findings, and it says so. */
-    view_input plain = {l.doc, NULL, NULL, 0};
+    view_input plain = {.doc = l.doc, .report = NULL, .check = NULL};
     assert_int_equal(view_markdown(&plain, &md, NULL), VIEW_OK);
     assert_non_null(strstr(md, "\n2 specifications. Not validated.\n"));
     assert_null(strstr(md, "**error**"));
@@ -177,7 +177,7 @@ static void test_html_findings_beside_elements(void **state)
 {
     (void)state;
     loaded l = load(findings_ids, true);
-    view_input in = {l.doc, l.report, NULL, 0};
+    view_input in = {.doc = l.doc, .report = l.report, .check = NULL};
     char *html = NULL;
     assert_int_equal(view_html_body(&in, &html, NULL), VIEW_OK);
     assert_null(strchr(html, '\n'));
@@ -338,7 +338,7 @@ static const char *const check_md =
 static void test_check_result(void **state)
 {
     (void)state;
-    view_input in = {NULL, NULL, &check, 0};
+    view_input in = {.doc = NULL, .report = NULL, .check = &check};
     char *md = NULL;
     assert_int_equal(view_markdown(&in, &md, NULL), VIEW_OK);
     assert_string_equal(md, check_md);
@@ -366,7 +366,7 @@ static void test_check_result(void **state)
     view_check_result cut = check;
     cut.truncated = true;
     loaded l = load(findings_ids, false);
-    view_input both = {l.doc, NULL, &cut, 0};
+    view_input both = {.doc = l.doc, .report = NULL, .check = &cut};
     assert_int_equal(view_markdown(&both, &md, NULL), VIEW_OK);
     const char *doc_end = strstr(md, "**Requirements:** none.\n");
     assert_non_null(doc_end);
@@ -397,7 +397,7 @@ static char *csp_of(const char *page)
 static void test_page_shell(void **state)
 {
     (void)state;
-    view_input empty = {NULL, NULL, NULL, 0};
+    view_input empty = {.doc = NULL, .report = NULL, .check = NULL};
     char *page = NULL;
     size_t len = 0;
     assert_int_equal(view_html_page(&empty, NULL, &page, &len), VIEW_OK);
@@ -444,7 +444,7 @@ static void test_page_options(void **state)
     loaded l = load(IDS_OPEN "<info><title>A &amp; &lt;B&gt;</title></info><specifications>"
                              "</specifications></ids>",
                     false);
-    view_input in = {l.doc, NULL, NULL, 0};
+    view_input in = {.doc = l.doc, .report = NULL, .check = NULL};
     view_page_options opts = {"/view/abc-123/events?x=1&y=2", "window.__extra = 1;"};
     char *page = NULL;
     assert_int_equal(view_html_page(&in, &opts, &page, NULL), VIEW_OK);
@@ -489,7 +489,7 @@ static void test_bad_arguments(void **state)
     (void)state;
     char *out = (char *)"untouched";
     size_t len = 7;
-    view_input in = {NULL, NULL, NULL, 0};
+    view_input in = {.doc = NULL, .report = NULL, .check = NULL};
     assert_int_equal(view_markdown(NULL, &out, &len), VIEW_ERR_INVALID_ARG);
     assert_null(out);
     assert_int_equal(len, 0);
@@ -556,7 +556,7 @@ static void test_500_specifications(void **state)
     char *xml = big_document(500);
     loaded l = load(xml, true);
     free(xml);
-    view_input in = {l.doc, l.report, NULL, 0};
+    view_input in = {.doc = l.doc, .report = l.report, .check = NULL};
     char *md = NULL, *page = NULL;
     size_t md_len = 0, page_len = 0;
     struct timespec t0;
@@ -578,6 +578,35 @@ static void test_500_specifications(void **state)
                      500);
     /* A long document starts with its contents folded. */
     assert_non_null(strstr(page, "<nav class=\"toc\"><details><summary>Specifications (500)"));
+
+    /* A page of specifications: the header whole, 3 sections. */
+    view_input part = in;
+    part.spec_first = 10;
+    part.spec_count = 3;
+    char *out_md = NULL, *out_html = NULL;
+    assert_int_equal(view_markdown(&part, &out_md, NULL), VIEW_OK);
+    assert_non_null(strstr(out_md, "\n500 specifications. Valid: no findings.\n"
+                                   "Showing specifications 11 to 13 of 500.\n\n## 11. Spec 11\n"));
+    assert_int_equal(count(out_md, "\n## "), 3);
+    assert_non_null(strstr(out_md, "\n## 13. Spec 13\n"));
+    assert_int_equal(view_html_body(&part, &out_html, NULL), VIEW_OK);
+    assert_int_equal(count(out_html, "<section class=\"spec\""), 3);
+    assert_int_equal(count(out_html, "<li><a href=\"#spec-"), 3);
+    assert_non_null(strstr(out_html, "<li><a href=\"#spec-11\">Spec 11</a>"));
+    assert_non_null(strstr(out_html, "<span class=\"range\">showing 11 to 13</span>"));
+    free(out_md);
+    free(out_html);
+    part.spec_first = 499;
+    part.spec_count = 5;
+    assert_int_equal(view_markdown(&part, &out_md, NULL), VIEW_OK);
+    assert_non_null(strstr(out_md, "Showing specifications 500 to 500 of 500.\n"));
+    assert_int_equal(count(out_md, "\n## "), 1);
+    free(out_md);
+    part.spec_first = 500;
+    out_md = (char *)"untouched";
+    assert_int_equal(view_markdown(&part, &out_md, NULL), VIEW_ERR_INVALID_ARG);
+    assert_null(out_md);
+    assert_int_equal(view_html_page(&part, NULL, &out_md, NULL), VIEW_ERR_INVALID_ARG);
 
     /* Over the cap: nothing, and it says why. */
     view_input capped = in;
