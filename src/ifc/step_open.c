@@ -493,8 +493,11 @@ static const char *parse_instance(parser *ps, const char *p)
         type = r->complex_type;
     } else {
         const char *name = p;
-        if (p < end && *p == '!')
+        uint32_t h = 2166136261u; /* hash_name's, computed while scanning */
+        if (p < end && *p == '!') {
+            h = (h ^ ('!' & 0xDFu)) * 16777619u;
             p++;
+        }
         if (p >= end || !step_is_keyword_start((unsigned char)*p)) {
             char buf[48];
             fail(ps, p >= end ? IFC_STEP_ERR_TRUNCATED : IFC_STEP_ERR_SYNTAX, p, ps->line,
@@ -502,7 +505,6 @@ static const char *parse_instance(parser *ps, const char *p)
                  found(p, end, buf));
             return NULL;
         }
-        uint32_t h = 2166136261u;
         while (p < end && step_is_keyword_char((unsigned char)*p)) {
             h = (h ^ ((unsigned char)*p & 0xDFu)) * 16777619u;
             p++;

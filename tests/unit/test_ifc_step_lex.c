@@ -706,12 +706,18 @@ static void test_index(void **state)
                                        "#3=IfcSlab('b');\n"
                                        "#10=ifcwall('c');\n"
                                        "#4 = IFCWALL ('d');\n"
-                                       "#0=IFCDOOR();\n",
+                                       "#0=IFCDOOR();\n"
+                                       "#1=!MyType();\n",
                                        NULL),
                      IFC_STEP_OK);
     ifc_step_reader *r = f.reader;
-    assert_int_equal(ifc_step_instance_count(r), 5);
-    assert_int_equal(ifc_step_type_count(r), 3);
+    assert_int_equal(ifc_step_instance_count(r), 6);
+    assert_int_equal(ifc_step_type_count(r), 4);
+    /* A user-defined type name keeps its '!'. */
+    ifc_step_type user = ifc_step_instance_type(r, 5);
+    assert_string_equal(ifc_step_type_name(r, user), "!MYTYPE");
+    assert_int_equal(ifc_step_type_find(r, "!mytype"), user);
+    assert_int_equal(ifc_step_type_find(r, "MYTYPE"), IFC_STEP_NO_TYPE);
     ifc_step_type wall = ifc_step_type_find(r, "IfcWall");
     assert_int_not_equal(wall, IFC_STEP_NO_TYPE);
     assert_string_equal(ifc_step_type_name(r, wall), "IFCWALL");
