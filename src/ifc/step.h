@@ -100,7 +100,8 @@ ifc_step_status ifc_step_open_memory(const void *data, size_t len,
                                      ifc_step_reader **out, ifc_step_error *err);
 void ifc_step_close(ifc_step_reader *reader);
 
-/* Bytes the reader allocated (index, tables; not the mapped file). */
+/* Bytes the reader has allocated: the index and tables, and the input
+ * itself when it was read (a pipe) rather than mapped or borrowed. */
 size_t ifc_step_memory_bytes(const ifc_step_reader *reader);
 /* The most it had allocated at once while opening. */
 size_t ifc_step_memory_peak(const ifc_step_reader *reader);
