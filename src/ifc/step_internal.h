@@ -61,6 +61,8 @@ struct ifc_step_reader {
     uint32_t *hash_ids;    /* open addressing; hash_vals[i] = instance + 1 */
     uint32_t *hash_vals;
     uint32_t hash_mask;
+    unsigned hash_shift;   /* 64 - log2 of the slots */
+    uint64_t id_mul;       /* random odd multiplier: ids are the file's to choose */
 
     uint32_t *by_type;
     uint32_t *type_start;  /* type_count + 1 entries */
@@ -70,6 +72,8 @@ struct ifc_step_reader {
     uint16_t *type_lens;
     uint16_t *type_slots;  /* hash of names: type + 1; 0 = empty */
     uint32_t type_slot_mask;
+    bool type_keyed;       /* names hashed with SipHash under type_key */
+    uint64_t type_key[2];
     ifc_step_type complex_type;
 
     step_header_record header[STEP_MAX_HEADER_RECORDS];
@@ -93,6 +97,10 @@ static inline const char *step_inst_start(const ifc_step_reader *r, uint32_t ins
         hi = (uint64_t)(k + 1) << r->seg_bits;
     return r->data + (hi + r->off_lo[inst]);
 }
+
+/* FNV-1a of a name with ASCII letters folded to upper case: the hash of
+ * type names until a lookup probes too far (see step_open.c). */
+uint32_t step_name_hash(const char *s, size_t len);
 
 /* ---- errors ------------------------------------------------------------------ */
 

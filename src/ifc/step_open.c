@@ -15,22 +15,24 @@
  * Ids are collected in a scratch array during the pass; once the range of
  * ids is known the id map is built (dense array or hash, whichever is
  * smaller) and the scratch array is reused for the per-type lists, so the
- * peak is what stays plus the map.
+ * peak is the final size plus the arrays' growth slack.
  */
 #include "ifc/step_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GROW_MIN 1024u /* instances in the first allocation */
+#define MAX_PROBES 64u /* slots one type lookup may probe before the table is rekeyed */
 
 unsigned step_segment_bits = 32;
 
@@ -83,12 +85,68 @@ static void *grow(parser *ps, void *old, size_t old_n, size_t new_n, size_t size
 
 /* ---- type names ------------------------------------------------------------------- */
 
-static uint32_t hash_name(const char *s, size_t len)
+/*
+ * Hash flooding. Type names and ids are the file's to choose, so a hostile
+ * file could pick names whose hashes collide and make every lookup walk a
+ * long run of slots. Ids are hashed by multiply-shift with a random odd
+ * multiplier (2-universal: no set of ids collides more than chance for a
+ * key the file cannot know). Type names are hashed with FNV-1a, cheap
+ * enough to run while the name is scanned; a lookup that probes more than
+ * MAX_PROBES slots, which a table at most half full essentially never does
+ * by chance, rehashes every name with SipHash-1-3 under a random key and
+ * stays keyed (the way .NET's Dictionary switches to randomized hashing).
+ */
+uint32_t step_name_hash(const char *s, size_t len)
 {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++)
         h = (h ^ ((unsigned char)s[i] & 0xDFu)) * 16777619u; /* & 0xDF folds a-z to A-Z */
     return h;
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                             \
+    do {                                                                     \
+        v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);            \
+        v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                               \
+        v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                               \
+        v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);            \
+    } while (0)
+
+/* SipHash-1-3 of the name folded to upper case. */
+static uint32_t keyed_name_hash(const uint64_t key[2], const char *s, size_t len)
+{
+    uint64_t v0 = key[0] ^ 0x736f6d6570736575ull, v1 = key[1] ^ 0x646f72616e646f6dull;
+    uint64_t v2 = key[0] ^ 0x6c7967656e657261ull, v3 = key[1] ^ 0x7465646279746573ull;
+    uint64_t m = 0;
+    size_t i = 0;
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'a' && c <= 'z')
+            c = (unsigned char)(c - 'a' + 'A');
+        m |= (uint64_t)c << (8 * (i & 7));
+        if ((i & 7) == 7) {
+            v3 ^= m;
+            SIPROUND;
+            v0 ^= m;
+            m = 0;
+        }
+    }
+    m |= (uint64_t)(len & 0xFF) << 56;
+    v3 ^= m;
+    SIPROUND;
+    v0 ^= m;
+    v2 ^= 0xFF;
+    SIPROUND;
+    SIPROUND;
+    SIPROUND;
+    uint64_t h = v0 ^ v1 ^ v2 ^ v3;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint32_t type_hash(const ifc_step_reader *r, const char *s, size_t len)
+{
+    return r->type_keyed ? keyed_name_hash(r->type_key, s, len) : step_name_hash(s, len);
 }
 
 static bool name_equals(const char *upper, const char *s, size_t len)
@@ -105,18 +163,38 @@ static bool name_equals(const char *upper, const char *s, size_t len)
     return true;
 }
 
+/* The type named so, or IFC_STEP_NO_TYPE; *probes counts the slots seen. */
 static ifc_step_type lookup_type(const ifc_step_reader *r, const char *s, size_t len,
-                                 uint32_t hash)
+                                 uint32_t hash, uint32_t *probes)
 {
-    if (r->type_slots == NULL)
-        return IFC_STEP_NO_TYPE;
-    for (uint32_t i = hash & r->type_slot_mask;; i = (i + 1) & r->type_slot_mask) {
-        uint16_t slot = r->type_slots[i];
-        if (slot == 0)
-            return IFC_STEP_NO_TYPE;
-        ifc_step_type t = slot - 1u;
-        if (r->type_lens[t] == len && name_equals(r->type_names[t], s, len))
-            return t;
+    uint32_t n = 0;
+    ifc_step_type found = IFC_STEP_NO_TYPE;
+    if (r->type_slots != NULL) {
+        for (uint32_t i = hash & r->type_slot_mask;; i = (i + 1) & r->type_slot_mask) {
+            uint16_t slot = r->type_slots[i];
+            n++;
+            if (slot == 0)
+                break;
+            ifc_step_type t = slot - 1u;
+            if (r->type_lens[t] == len && name_equals(r->type_names[t], s, len)) {
+                found = t;
+                break;
+            }
+        }
+    }
+    if (probes != NULL)
+        *probes = n;
+    return found;
+}
+
+/* Fills a slot table of n (a power of two) slots with every type. */
+static void fill_slots(const ifc_step_reader *r, uint16_t *slots, uint32_t n)
+{
+    for (ifc_step_type t = 0; t < r->type_count; t++) {
+        uint32_t i = type_hash(r, r->type_names[t], r->type_lens[t]) & (n - 1);
+        while (slots[i] != 0)
+            i = (i + 1) & (n - 1);
+        slots[i] = (uint16_t)(t + 1);
     }
 }
 
@@ -153,12 +231,7 @@ static bool add_type(parser *ps, const char *s, size_t len, uint32_t hash, const
         if (slots == NULL)
             goto nomem;
         account(ps, 0, n * sizeof(*slots));
-        for (ifc_step_type t = 0; t < r->type_count; t++) {
-            uint32_t i = hash_name(r->type_names[t], r->type_lens[t]) & (n - 1);
-            while (slots[i] != 0)
-                i = (i + 1) & (n - 1);
-            slots[i] = (uint16_t)(t + 1);
-        }
+        fill_slots(r, slots, n);
         if (r->type_slots != NULL)
             account(ps, (r->type_slot_mask + 1) * sizeof(*slots), 0);
         free(r->type_slots);
@@ -192,7 +265,15 @@ nomem:
 static bool intern(parser *ps, const char *s, size_t len, uint32_t hash, const char *pos,
                    ifc_step_type *out)
 {
-    ifc_step_type t = lookup_type(ps->r, s, len, hash);
+    ifc_step_reader *r = ps->r;
+    uint32_t probes;
+    ifc_step_type t = lookup_type(r, s, len, hash, &probes);
+    if (probes > MAX_PROBES && !r->type_keyed) {
+        r->type_keyed = true;
+        memset(r->type_slots, 0, (r->type_slot_mask + 1) * sizeof(*r->type_slots));
+        fill_slots(r, r->type_slots, r->type_slot_mask + 1);
+        hash = type_hash(r, s, len);
+    }
     if (t != IFC_STEP_NO_TYPE) {
         *out = t;
         return true;
@@ -487,13 +568,13 @@ static const char *parse_instance(parser *ps, const char *p)
         if (r->complex_type == IFC_STEP_NO_TYPE) {
             const char *name = IFC_STEP_COMPLEX_TYPE_NAME;
             size_t len = strlen(name);
-            if (!intern(ps, name, len, hash_name(name, len), p, &r->complex_type))
+            if (!intern(ps, name, len, type_hash(r, name, len), p, &r->complex_type))
                 return NULL;
         }
         type = r->complex_type;
     } else {
         const char *name = p;
-        uint32_t h = 2166136261u; /* hash_name's, computed while scanning */
+        uint32_t h = 2166136261u; /* step_name_hash, computed while scanning */
         if (p < end && *p == '!') {
             h = (h ^ ('!' & 0xDFu)) * 16777619u;
             p++;
@@ -515,6 +596,8 @@ static const char *parse_instance(parser *ps, const char *p)
                  "a type name of %zu characters (at most %d)", len, STEP_MAX_KEYWORD);
             return NULL;
         }
+        if (ps->r->type_keyed)
+            h = type_hash(ps->r, name, len);
         if (!intern(ps, name, len, h, name, &type))
             return NULL;
         p = skip_space(ps, p);
@@ -733,9 +816,9 @@ static bool duplicate(parser *ps, uint32_t first, uint32_t again)
     return false;
 }
 
-static uint32_t hash_id(uint32_t id, uint32_t mask)
+static uint32_t hash_id(const ifc_step_reader *r, uint32_t id)
 {
-    return (uint32_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+    return (uint32_t)((r->id_mul * id) >> r->hash_shift);
 }
 
 static bool build_id_map(parser *ps)
@@ -761,8 +844,12 @@ static bool build_id_map(parser *ps)
         return true;
     }
     uint64_t cap = 16;
-    while (cap < (uint64_t)n * 2)
+    unsigned bits = 4;
+    while (cap < (uint64_t)n * 2) {
         cap *= 2;
+        bits++;
+    }
+    r->hash_shift = 64 - bits;
     r->hash_ids = malloc(cap * sizeof(*r->hash_ids));
     r->hash_vals = calloc(cap, sizeof(*r->hash_vals));
     if (r->hash_ids == NULL || r->hash_vals == NULL)
@@ -771,7 +858,7 @@ static bool build_id_map(parser *ps)
     r->hash_mask = (uint32_t)(cap - 1);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t id = ps->ids[i];
-        uint32_t s = hash_id(id, r->hash_mask);
+        uint32_t s = hash_id(r, id);
         while (r->hash_vals[s] != 0) {
             if (r->hash_ids[s] == id)
                 return duplicate(ps, r->hash_vals[s] - 1, i);
@@ -981,6 +1068,18 @@ static ifc_step_reader *reader_new(const ifc_step_limits *limits)
         return NULL;
     set_limits(&r->limits, limits);
     r->complex_type = IFC_STEP_NO_TYPE;
+    uint64_t key[3];
+    if (getrandom(key, sizeof(key), GRND_NONBLOCK) != (ssize_t)sizeof(key)) {
+        /* No entropy yet (early boot): a key the file still cannot know. */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        key[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)(uintptr_t)r << 16);
+        key[1] = (uint64_t)ts.tv_sec * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&ts;
+        key[2] = key[0] * 0xBF58476D1CE4E5B9ull ^ key[1];
+    }
+    r->type_key[0] = key[0];
+    r->type_key[1] = key[1];
+    r->id_mul = key[2] | 1;
     r->seg_bits = step_segment_bits >= 8 && step_segment_bits <= 32 ? step_segment_bits : 32;
     r->mem_bytes = sizeof(*r);
     return r;
@@ -1226,7 +1325,7 @@ ifc_step_inst ifc_step_find(const ifc_step_reader *r, uint32_t id)
     }
     if (r->hash_vals == NULL)
         return IFC_STEP_NO_INST;
-    for (uint32_t s = hash_id(id, r->hash_mask);; s = (s + 1) & r->hash_mask) {
+    for (uint32_t s = hash_id(r, id);; s = (s + 1) & r->hash_mask) {
         if (r->hash_vals[s] == 0)
             return IFC_STEP_NO_INST;
         if (r->hash_ids[s] == id)
@@ -1276,7 +1375,9 @@ ifc_step_type ifc_step_type_find(const ifc_step_reader *r, const char *name)
     if (name == NULL)
         return IFC_STEP_NO_TYPE;
     size_t len = strlen(name);
-    return lookup_type(r, name, len, hash_name(name, len));
+    if (len > STEP_MAX_KEYWORD)
+        return IFC_STEP_NO_TYPE;
+    return lookup_type(r, name, len, type_hash(r, name, len), NULL);
 }
 
 const ifc_step_inst *ifc_step_instances_of_type(const ifc_step_reader *r, ifc_step_type type,

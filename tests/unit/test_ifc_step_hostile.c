@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ifc/step_internal.h"
 #include "step_fixture.h"
 #include "testutil.h"
 
@@ -399,6 +400,49 @@ static void test_endless_pipe(void **state)
     free(dir);
 }
 
+/* Type names chosen so that their FNV hashes share the low bits: the
+ * table is rekeyed with SipHash rather than walked from end to end at
+ * every instance; everything still reads. Ids in a pattern that would
+ * defeat a hash of their low bits are found too. */
+static void test_hash_flooding(void **state)
+{
+    (void)state;
+    enum { NAMES = 300 };
+    char (*names)[16] = calloc(NAMES, sizeof(*names));
+    size_t found = 0;
+    for (unsigned k = 0; found < NAMES; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "IFCX%07u", k);
+        if ((step_name_hash(name, strlen(name)) & 1023u) == 0x155u)
+            strcpy(names[found++], name);
+    }
+    char *body = malloc(NAMES * 2 * 40 + 1), *p = body;
+    for (size_t round = 0; round < 2; round++)
+        for (size_t i = 0; i < NAMES; i++)
+            p += sprintf(p, "#%zu=%s();\n", (round * NAMES + i + 1) << 16, names[i]);
+    step_fixture f;
+    assert_int_equal(step_fixture_open(&f, body, NULL), IFC_STEP_OK);
+    assert_true(f.reader->type_keyed);
+    assert_int_equal(ifc_step_type_count(f.reader), NAMES);
+    for (size_t i = 0; i < NAMES; i++) {
+        ifc_step_type t = ifc_step_type_find(f.reader, names[i]);
+        assert_int_not_equal(t, IFC_STEP_NO_TYPE);
+        size_t n;
+        const ifc_step_inst *insts = ifc_step_instances_of_type(f.reader, t, &n);
+        assert_int_equal(n, 2);
+        assert_int_equal(ifc_step_instance_id(f.reader, insts[1]), (NAMES + i + 1) << 16);
+        assert_int_equal(ifc_step_find(f.reader, (uint32_t)((i + 1) << 16)), insts[0]);
+    }
+    assert_int_equal(ifc_step_find(f.reader, 1), IFC_STEP_NO_INST);
+    step_fixture_close(&f);
+    free(body);
+    free(names);
+    /* An ordinary file stays on the cheap hash. */
+    assert_int_equal(step_fixture_open(&f, "#1=IFCWALL();\n#2=IFCSLAB();\n", NULL), IFC_STEP_OK);
+    assert_false(f.reader->type_keyed);
+    step_fixture_close(&f);
+}
+
 /* Deterministic mutations of a valid file: open, then validate what
  * opens; errors have lines, nothing crashes. */
 static void test_mutations(void **state)
@@ -481,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_endless_pipe),
+        cmocka_unit_test(test_hash_flooding),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
