@@ -98,8 +98,8 @@ static inline const char *step_inst_start(const ifc_step_reader *r, uint32_t ins
     return r->data + (hi + r->off_lo[inst]);
 }
 
-/* FNV-1a of a name with ASCII letters folded to upper case: the hash of
- * type names until a lookup probes too far (see step_open.c). */
+/* The cheap hash of a name with ASCII letters folded to upper case: the
+ * hash of type names until a lookup probes too far (see step_open.c). */
 uint32_t step_name_hash(const char *s, size_t len);
 
 /* ---- errors ------------------------------------------------------------------ */

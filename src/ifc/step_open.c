@@ -90,18 +90,29 @@ static void *grow(parser *ps, void *old, size_t old_n, size_t new_n, size_t size
  * file could pick names whose hashes collide and make every lookup walk a
  * long run of slots. Ids are hashed by multiply-shift with a random odd
  * multiplier (2-universal: no set of ids collides more than chance for a
- * key the file cannot know). Type names are hashed with FNV-1a, cheap
- * enough to run while the name is scanned; a lookup that probes more than
+ * key the file cannot know). Type names are hashed eight bytes at a time
+ * with a fixed multiply-xorshift, cheap but predictable; a lookup that
+ * probes more than
  * MAX_PROBES slots, which a table at most half full essentially never does
  * by chance, rehashes every name with SipHash-1-3 under a random key and
  * stays keyed (the way .NET's Dictionary switches to randomized hashing).
  */
 uint32_t step_name_hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ ((unsigned char)s[i] & 0xDFu)) * 16777619u; /* & 0xDF folds a-z to A-Z */
-    return h;
+    /* Eight bytes at a time; & 0xDF on every byte folds a-z to A-Z. */
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    while (len > 0) {
+        uint64_t w = 0;
+        size_t n = len < 8 ? len : 8;
+        memcpy(&w, s, n);
+        w &= 0xDFDFDFDFDFDFDFDFull;
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 29;
+        s += n;
+        len -= n;
+    }
+    h *= 0xC4CEB9FE1A85EC53ull;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -283,7 +294,7 @@ static bool intern(parser *ps, const char *s, size_t len, uint32_t hash, const c
 
 /* ---- small lexical helpers --------------------------------------------------------- */
 
-static const char *skip_space(parser *ps, const char *p)
+static const char *skip_space_slow(parser *ps, const char *p)
 {
     const char *bad = NULL;
     uint64_t nl = 0;
@@ -295,6 +306,17 @@ static const char *skip_space(parser *ps, const char *p)
     }
     ps->line += nl;
     return q;
+}
+
+/* Most records have no space between their tokens: one test then. */
+static inline const char *skip_space(parser *ps, const char *p)
+{
+    if (p < ps->end) {
+        unsigned char c = (unsigned char)*p;
+        if (!step_is_space(c) && c != '/' && c != '\\')
+            return p;
+    }
+    return skip_space_slow(ps, p);
 }
 
 /* A top-level word such as HEADER or END-ISO-10303-21; sets *len. */
@@ -574,11 +596,8 @@ static const char *parse_instance(parser *ps, const char *p)
         type = r->complex_type;
     } else {
         const char *name = p;
-        uint32_t h = 2166136261u; /* step_name_hash, computed while scanning */
-        if (p < end && *p == '!') {
-            h = (h ^ ('!' & 0xDFu)) * 16777619u;
+        if (p < end && *p == '!')
             p++;
-        }
         if (p >= end || !step_is_keyword_start((unsigned char)*p)) {
             char buf[48];
             fail(ps, p >= end ? IFC_STEP_ERR_TRUNCATED : IFC_STEP_ERR_SYNTAX, p, ps->line,
@@ -586,19 +605,15 @@ static const char *parse_instance(parser *ps, const char *p)
                  found(p, end, buf));
             return NULL;
         }
-        while (p < end && step_is_keyword_char((unsigned char)*p)) {
-            h = (h ^ ((unsigned char)*p & 0xDFu)) * 16777619u;
+        while (p < end && step_is_keyword_char((unsigned char)*p))
             p++;
-        }
         size_t len = (size_t)(p - name);
         if (len > STEP_MAX_KEYWORD) {
             fail(ps, IFC_STEP_ERR_LIMIT, name, ps->line, (int64_t)id,
                  "a type name of %zu characters (at most %d)", len, STEP_MAX_KEYWORD);
             return NULL;
         }
-        if (ps->r->type_keyed)
-            h = type_hash(ps->r, name, len);
-        if (!intern(ps, name, len, h, name, &type))
+        if (!intern(ps, name, len, type_hash(ps->r, name, len), name, &type))
             return NULL;
         p = skip_space(ps, p);
         if (p == NULL)

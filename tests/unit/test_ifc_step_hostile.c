@@ -400,7 +400,7 @@ static void test_endless_pipe(void **state)
     free(dir);
 }
 
-/* Type names chosen so that their FNV hashes share the low bits: the
+/* Type names chosen so that their cheap hashes share the low bits: the
  * table is rekeyed with SipHash rather than walked from end to end at
  * every instance; everything still reads. Ids in a pattern that would
  * defeat a hash of their low bits are found too. */
