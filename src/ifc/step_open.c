@@ -914,6 +914,34 @@ static bool build_type_lists(parser *ps)
     return true;
 }
 
+/* The arrays grew by half at a time: give back what the last growth did
+ * not use (glibc shrinks large blocks in place). A failed shrink keeps the
+ * larger block, which is still right. */
+static bool shrink_arrays(parser *ps)
+{
+    ifc_step_reader *r = ps->r;
+    size_t n = r->count;
+    if (n == 0 || ps->cap <= n)
+        return true;
+    void *p = realloc(r->off_lo, n * sizeof(*r->off_lo));
+    if (p != NULL)
+        r->off_lo = p;
+    p = realloc(r->types, n * sizeof(*r->types));
+    if (p != NULL)
+        r->types = p;
+    p = realloc(r->lines, n * sizeof(*r->lines));
+    if (p != NULL)
+        r->lines = p;
+    p = realloc(r->by_type, n * sizeof(*r->by_type));
+    if (p != NULL)
+        r->by_type = p;
+    size_t each = sizeof(*r->off_lo) + sizeof(*r->types) + sizeof(*r->lines) +
+                  sizeof(*r->by_type);
+    account(ps, ps->cap * each, n * each);
+    ps->cap = (uint32_t)n;
+    return true;
+}
+
 /* ---- the schema from FILE_SCHEMA ------------------------------------------------------------------ */
 
 ifc_step_schema ifc_step_schema_from_identifier(const char *id)
@@ -1063,7 +1091,8 @@ static ifc_step_status index_reader(ifc_step_reader *r, ifc_step_error *err)
         .end = r->end,
         .err = err != NULL && err->code == IFC_STEP_OK ? err : &local,
     };
-    bool ok = parse_file(&ps) && build_id_map(&ps) && build_type_lists(&ps) && read_schema(&ps);
+    bool ok = parse_file(&ps) && build_id_map(&ps) && build_type_lists(&ps) &&
+              shrink_arrays(&ps) && read_schema(&ps);
     if (ps.ids != NULL)
         account(&ps, (size_t)ps.cap * sizeof(*ps.ids), 0);
     free(ps.ids);
