@@ -1161,6 +1161,26 @@ ifc_step_status ifc_step_open_memory(const void *data, size_t len, const ifc_ste
     return IFC_STEP_OK;
 }
 
+/* Whether the first byte that is not space may start a STEP file (which
+ * begins with ISO-10303-21;, perhaps after a byte order mark or a
+ * comment). *scan is where the previous call stopped, so a long run of
+ * spaces is looked at once; *decided is set when the answer is known. */
+static bool plausible_start(const char *buf, size_t len, size_t *scan, bool *decided)
+{
+    size_t i = *scan;
+    if (i == 0 && len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    if (i == 0 && len < 3 && (unsigned char)buf[0] == 0xEF)
+        return true; /* perhaps a byte order mark not yet read whole */
+    while (i < len && step_is_space((unsigned char)buf[i]))
+        i++;
+    *scan = i;
+    if (i == len)
+        return true;
+    *decided = true;
+    return buf[i] == 'I' || buf[i] == 'i' || buf[i] == '/';
+}
+
 /* Reads a non-regular file (or a regular one mmap refused) up to the
  * limit; one byte more than the limit means it is over. */
 static ifc_step_status read_all(int fd, ifc_step_reader *r, const char *path, size_t hint,
@@ -1168,7 +1188,8 @@ static ifc_step_status read_all(int fd, ifc_step_reader *r, const char *path, si
 {
     uint64_t max = r->limits.max_file_bytes;
     size_t cap = hint > 0 && hint < max ? hint + 1 : 65536;
-    size_t len = 0;
+    size_t len = 0, scan = 0;
+    bool decided = false;
     char *buf = malloc(cap);
     if (buf == NULL)
         goto nomem;
@@ -1203,6 +1224,16 @@ static ifc_step_status read_all(int fd, ifc_step_reader *r, const char *path, si
         if (n == 0)
             break;
         len += (size_t)n;
+        if (!decided && !plausible_start(buf, len, &scan, &decided)) {
+            /* /dev/zero or a binary: no need to read up to the limit. */
+            uint64_t line = 1 + step_count_newlines(buf, buf + scan);
+            free(buf);
+            step_fail(err, IFC_STEP_ERR_SYNTAX, NULL, NULL,
+                      line > UINT32_MAX ? UINT32_MAX : (uint32_t)line, -1,
+                      "%s is not an ISO 10303-21 (STEP) file: it must begin with "
+                      "ISO-10303-21;", path);
+            return IFC_STEP_ERR_SYNTAX;
+        }
     }
     if (len > max) {
         free(buf);

@@ -209,6 +209,22 @@ static void test_open_file(void **state)
     /* A FIFO nobody writes to does not hang the open: it reads as empty. */
     ifc_step_error_clear(&err);
     assert_int_equal(ifc_step_open_file(fifo, NULL, &r, &err), IFC_STEP_ERR_TRUNCATED);
+    /* A stream that cannot be STEP is refused at its first bytes, not
+     * read up to the size limit (4 GiB by default). */
+    ifc_step_error_clear(&err);
+    assert_int_equal(ifc_step_open_file("/dev/zero", NULL, &r, &err), IFC_STEP_ERR_SYNTAX);
+    assert_int_equal(err.line, 1);
+    keep = open(fifo, O_RDONLY | O_NONBLOCK);
+    assert_true(keep >= 0);
+    job = (pipe_job){.fd = open(fifo, O_WRONLY), .text = "\n\n   \nhello"};
+    assert_true(job.fd >= 0);
+    assert_int_equal(pthread_create(&writer, NULL, pipe_writer, &job), 0);
+    ifc_step_error_clear(&err);
+    st = ifc_step_open_file(fifo, NULL, &r, &err);
+    pthread_join(writer, NULL);
+    close(keep);
+    assert_int_equal(st, IFC_STEP_ERR_SYNTAX);
+    assert_int_equal(err.line, 4);
 
     free(text);
     testutil_rmtree(dir);
