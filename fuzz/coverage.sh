@@ -18,9 +18,7 @@ if [ ! -d "$work" ]; then
   echo "no corpus at $work: run fuzz/run.sh $name SECONDS first" >&2
   exit 2
 fi
-for tool in clang llvm-profdata llvm-cov; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "$tool is needed (apt-get install clang llvm)" >&2; exit 2; }
-done
+scripts/install-deps.sh --fuzz
 
 build=build-fuzz-cov
 CC=clang CFLAGS="-fprofile-instr-generate -fcoverage-mapping" \

@@ -10,8 +10,9 @@
 # starts as a copy of the committed seeds (fuzz/corpus/NAME) plus whatever
 # fuzz/seed_NAME.sh adds at run time (material that may not be committed)
 # and keeps what libFuzzer finds between runs. Crashes go to
-# build-fuzz/artifacts/NAME/. fuzz/NAME.dict is used when present. Not part
-# of `make test`.
+# build-fuzz/artifacts/NAME/. fuzz/NAME.dict is used when present. Clang,
+# libFuzzer and llvm come from scripts/install-deps.sh --fuzz. Not part of
+# `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +27,7 @@ if [ ! -f "fuzz/fuzz_${name}.c" ]; then
   echo "no fuzz target fuzz/fuzz_${name}.c" >&2
   exit 2
 fi
-if ! command -v clang >/dev/null 2>&1; then
-  echo "clang is needed: apt-get install clang (libFuzzer comes with it)" >&2
-  exit 2
-fi
+scripts/install-deps.sh --fuzz
 
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build-fuzz

@@ -14,6 +14,10 @@ if [ "${1:-}" = "--test" ]; then
   # clang: the Debug sanitizer build of scripts/test.sh (a second compiler).
   packages+=(clang nodejs npm curl)
 fi
+if [ "${1:-}" = "--fuzz" ]; then
+  # fuzz/run.sh and fuzz/coverage.sh: clang with libFuzzer and llvm-cov.
+  packages+=(clang libclang-rt-dev llvm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
