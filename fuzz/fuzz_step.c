@@ -177,7 +177,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < 3; i++)
         if (ifc_step_header_record(r, header[i], &c, NULL) == IFC_STEP_OK)
             walk(r, &c, &scratch, 0);
-    (void)ifc_step_schema_name(ifc_step_schema_version(r));
+    ifc_version version;
+    if (ifc_step_version(r, &version))
+        CHECK(ifc_version_name(version) != NULL);
     CHECK(ifc_step_schema_identifier(r) != NULL);
 
     size_t count = ifc_step_instance_count(r), listed = 0;

@@ -7,7 +7,7 @@
  * decoded then; a cursor walks the instance's bytes on demand and decodes
  * the one value the caller asks for. The reader allocates a few arrays
  * whose size grows with the number of instances (about 18 bytes each,
- * specs/step.md), never anything per attribute.
+ * specs/ifc.md), never anything per attribute.
  *
  * Conventions
  * - An open reader is immutable: any number of threads may read it at once
@@ -30,6 +30,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ifc/ifc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -110,23 +112,19 @@ const char *ifc_step_data(const ifc_step_reader *reader, size_t *len);
 
 /* ---- header --------------------------------------------------------------- */
 
-typedef enum ifc_step_schema {
-    IFC_STEP_SCHEMA_UNKNOWN = 0, /* FILE_SCHEMA absent or names no IFC we know */
-    IFC_STEP_SCHEMA_IFC2X3,
-    IFC_STEP_SCHEMA_IFC4,
-    IFC_STEP_SCHEMA_IFC4X3       /* IFC4X3, IFC4X3_ADD2, _ADD1, _TC1, _RCn */
-} ifc_step_schema;
-
-/* The version FILE_SCHEMA names (its first identifier that is an IFC
- * schema), and that identifier as written (decoded; the first identifier
- * when none is an IFC schema; "" when FILE_SCHEMA is absent). */
-ifc_step_schema ifc_step_schema_version(const ifc_step_reader *reader);
+/* The IFC version FILE_SCHEMA names: its first identifier that
+ * ifc_step_version_from_identifier knows. False (and *out untouched) when
+ * none does or the header has no FILE_SCHEMA; the file still reads. */
+bool ifc_step_version(const ifc_step_reader *reader, ifc_version *out);
+/* That identifier as written (decoded), else the first one; "" when
+ * FILE_SCHEMA is absent or empty. */
 const char *ifc_step_schema_identifier(const ifc_step_reader *reader);
-/* "IFC2X3", "IFC4", "IFC4X3" or "UNKNOWN". */
-const char *ifc_step_schema_name(ifc_step_schema schema);
-/* The version an identifier as FILE_SCHEMA writes it stands for
- * ("IFC4X3_ADD2" -> IFC4X3; case-insensitive). */
-ifc_step_schema ifc_step_schema_from_identifier(const char *identifier);
+/* The version a FILE_SCHEMA identifier stands for, ASCII case-insensitive:
+ * IFC2X3 and IFC2X3_* (TC1) are IFC2X3; IFC4 and IFC4_* (ADD1, ADD2,
+ * ADD2_TC1) are IFC4; IFC4X3 and IFC4X3_* (ADD2, ADD1, TC1, RC1-RC4) are
+ * IFC4X3_ADD2, the IFC4X3 release the schema tables hold. Anything after
+ * the name (a space, an object identifier in braces) is ignored. */
+bool ifc_step_version_from_identifier(const char *identifier, ifc_version *out);
 
 /* ---- instances and types ----------------------------------------------- */
 
@@ -273,7 +271,7 @@ typedef struct ifc_step_scratch {
 #define IFC_STEP_SCRATCH_INIT {NULL, 0}
 void ifc_step_scratch_free(ifc_step_scratch *scratch);
 
-/* The STRING decoded to UTF-8 (specs/step.md, "Strings"): *text points
+/* The STRING decoded to UTF-8 (specs/ifc.md, "Strings"): *text points
  * into the input when the string needs no decoding, else into scratch
  * (valid until its next use). *text is NUL-terminated only in the scratch
  * case; use *len. */

@@ -78,7 +78,8 @@ struct ifc_step_reader {
 
     step_header_record header[STEP_MAX_HEADER_RECORDS];
     uint32_t header_count;
-    ifc_step_schema schema;
+    bool has_version;
+    ifc_version version;
     char *schema_identifier;
 
     size_t mem_bytes;

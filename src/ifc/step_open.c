@@ -944,39 +944,30 @@ static bool shrink_arrays(parser *ps)
 
 /* ---- the schema from FILE_SCHEMA ------------------------------------------------------------------ */
 
-ifc_step_schema ifc_step_schema_from_identifier(const char *id)
+bool ifc_step_version_from_identifier(const char *id, ifc_version *out)
 {
     if (id == NULL)
-        return IFC_STEP_SCHEMA_UNKNOWN;
+        return false;
     while (*id == ' ')
         id++;
     size_t n = 0;
     while (step_is_keyword_char((unsigned char)id[n]))
         n++;
-    /* name, or name followed by '_' and a suffix (ADD2, TC1, RC4, ...) */
-    struct { const char *name; ifc_step_schema schema; } known[] = {
-        {"IFC2X3", IFC_STEP_SCHEMA_IFC2X3},
-        {"IFC4X3", IFC_STEP_SCHEMA_IFC4X3},
-        {"IFC4", IFC_STEP_SCHEMA_IFC4},
+    /* The name alone, or followed by '_' and a suffix (ADD2, TC1, RC4). */
+    static const struct { const char *name; ifc_version version; } known[] = {
+        {"IFC2X3", IFC_IFC2X3},
+        {"IFC4X3", IFC_IFC4X3_ADD2},
+        {"IFC4", IFC_IFC4},
     };
     for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
         size_t len = strlen(known[k].name);
         if (n >= len && strncasecmp(id, known[k].name, len) == 0 &&
-            (n == len || id[len] == '_'))
-            return known[k].schema;
+            (n == len || id[len] == '_')) {
+            *out = known[k].version;
+            return true;
+        }
     }
-    return IFC_STEP_SCHEMA_UNKNOWN;
-}
-
-const char *ifc_step_schema_name(ifc_step_schema schema)
-{
-    switch (schema) {
-    case IFC_STEP_SCHEMA_IFC2X3: return "IFC2X3";
-    case IFC_STEP_SCHEMA_IFC4: return "IFC4";
-    case IFC_STEP_SCHEMA_IFC4X3: return "IFC4X3";
-    case IFC_STEP_SCHEMA_UNKNOWN: break;
-    }
-    return "UNKNOWN";
+    return false;
 }
 
 static bool read_schema(parser *ps)
@@ -1024,9 +1015,10 @@ static bool read_schema(parser *ps)
             free(text);
             goto out;
         }
-        ifc_step_schema s = ifc_step_schema_from_identifier(text);
-        if (s != IFC_STEP_SCHEMA_UNKNOWN && r->schema == IFC_STEP_SCHEMA_UNKNOWN) {
-            r->schema = s;
+        ifc_version v;
+        if (!r->has_version && ifc_step_version_from_identifier(text, &v)) {
+            r->has_version = true;
+            r->version = v;
             free(r->schema_identifier);
             r->schema_identifier = text;
         } else if (first == NULL && r->schema_identifier == NULL) {
@@ -1375,9 +1367,12 @@ const char *ifc_step_data(const ifc_step_reader *r, size_t *len)
     return r->data;
 }
 
-ifc_step_schema ifc_step_schema_version(const ifc_step_reader *r)
+bool ifc_step_version(const ifc_step_reader *r, ifc_version *out)
 {
-    return r->schema;
+    if (!r->has_version)
+        return false;
+    *out = r->version;
+    return true;
 }
 
 const char *ifc_step_schema_identifier(const ifc_step_reader *r)
