@@ -15,6 +15,10 @@ if [ "${1:-}" = "--test" ]; then
   # chromium: the browser test of the view (tests/integration/run_view.sh).
   packages+=(clang nodejs npm curl chromium)
 fi
+if [ "${1:-}" = "--fuzz" ]; then
+  # fuzz/run.sh and fuzz/coverage.sh: clang with libFuzzer and llvm-cov.
+  packages+=(clang libclang-rt-dev llvm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
