@@ -145,8 +145,9 @@ static void push(run *rn, check_http_conn *conn, size_t index)
     }
     data = read_file(r->path, max, &len);
     if (!data) {
-        snprintf(s->load->message, sizeof s->load->message, "not sent: cannot read '%s': %s",
-                 r->path, strerror(errno));
+        ids_utf8_format(s->load->message, sizeof s->load->message,
+                        "not sent: cannot read '%s': %s", IDS_QUOTE(r->path, 200),
+                        strerror(errno));
     } else {
         check_load_ids(conn, data, len, (long long)index + 1, s->load);
         free(data);

@@ -128,11 +128,11 @@ static void audit_pattern(const xmlNode *node, const char *pattern, ids_findings
     if (fixed != NULL && ids_xsd_regex_valid(fixed))
         AUDIT_WARN(out, "X4", node, "pattern '%s' escapes a character that XML Schema "
                    "regular expressions do not escape; most tools read it as '%s', "
-                   "but strict XSD engines reject it, so write it that way", pattern,
-                   fixed);
+                   "but strict XSD engines reject it, so write it that way",
+                   IDS_QUOTE(pattern, 160), IDS_QUOTE(fixed, 160));
     else
         AUDIT_ERR(out, "X4", node, "pattern '%s' is not a valid XML Schema regular "
-                  "expression", pattern);
+                  "expression", IDS_QUOTE(pattern, 200));
     free(fixed);
 }
 
@@ -184,7 +184,7 @@ static void audit_restriction(const xmlNode *r, ids_findings *out)
         AUDIT_ERR(out, "X2", r, "xs:restriction has base '%s'; supported are xs:string, "
                   "xs:boolean, xs:integer, xs:double, xs:float, xs:decimal, xs:date, "
                   "xs:dateTime, xs:time, xs:duration and xs:anyURI (with the prefix xs)",
-                  base);
+                  IDS_QUOTE(base, 64));
 
     for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
         if (ids_node_is_xs(c, "annotation"))
@@ -252,7 +252,7 @@ static const char *cardinality_of(const xmlNode *facet, ids_location loc, char *
         snprintf(buf, size, "required");
         return buf;
     }
-    snprintf(buf, size, "%s", raw);
+    ids_utf8_format(buf, size, "%s", raw);
     free(raw);
     return buf;
 }
@@ -265,7 +265,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
     if (base == NULL) {
         AUDIT_ERR(out, "P5", facet, "dataType '%s' is not an IFC data type; use a "
                   "defined type or measure such as IFCLABEL, IFCREAL, IFCINTEGER, "
-                  "IFCBOOLEAN or IFCLENGTHMEASURE", data_type);
+                  "IFCBOOLEAN or IFCLENGTHMEASURE", IDS_QUOTE(data_type, 64));
         return;
     }
     if (value == NULL || base[0] == '\0')
@@ -275,7 +275,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
         char *text = ids_text_dup(simple);
         if (text != NULL && !ids_lexical_valid(base, text))
             AUDIT_ERR(out, "P5", simple, "value '%s' is not a valid %s, the base type of "
-                      "%s%s", text, base, data_type,
+                      "%s%s", IDS_QUOTE(text, 80), base, data_type,
                       strcmp(base, "xs:boolean") == 0
                           ? " (write true, false, 1 or 0 in lower case)"
                       : strcmp(base, "xs:integer") == 0
@@ -295,7 +295,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
         trim_into(raw_base, rb, sizeof(rb));
         if (strcmp(rb, base) != 0)
             AUDIT_ERR(out, "P5", r, "restriction base is %s, but dataType %s needs base %s",
-                      rb, data_type, base);
+                      rb, IDS_QUOTE(data_type, 64), base);
         free(raw_base);
     }
     for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
@@ -309,7 +309,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
         char *v = ids_attr_dup(c, "value");
         if (v != NULL && !ids_lexical_valid(base, v))
             AUDIT_ERR(out, "P5", c, "xs:%s value '%s' is not a valid %s, the base type of %s",
-                      (const char *)c->name, v, base, data_type);
+                      (const char *)c->name, IDS_QUOTE(v, 80), base, IDS_QUOTE(data_type, 64));
         free(v);
     }
 }
@@ -364,7 +364,7 @@ static void audit_entity_name(const xmlNode *facet, ids_facet_kind kind,
         char *text = ids_text_dup(simple);
         if (text != NULL && !ids_ifc_class_name_form(text))
             AUDIT_ERR(out, "E1", simple, "entity name '%s' is not an IFC class name: "
-                      "IDS names classes in upper case, e.g. IFCWALL", text);
+                      "IDS names classes in upper case, e.g. IFCWALL", IDS_QUOTE(text, 80));
         free(text);
         return;
     }
@@ -375,7 +375,7 @@ static void audit_entity_name(const xmlNode *facet, ids_facet_kind kind,
         char *v = ids_attr_dup(c, "value");
         if (v != NULL && !ids_ifc_class_name_form(v))
             AUDIT_ERR(out, "E1", c, "enumerated entity name '%s' is not an IFC class "
-                      "name: IDS names classes in upper case, e.g. IFCWALL", v);
+                      "name: IDS names classes in upper case, e.g. IFCWALL", IDS_QUOTE(v, 80));
         free(v);
     }
 }

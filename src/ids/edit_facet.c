@@ -74,35 +74,35 @@ static ids_status fattr_check(ids_facet_kind kind, ids_location loc, ids_fattr a
     case IDS_FATTR_DATA_TYPE:
         if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "dataType '%.64s' is not allowed; allowed: an IFC data type name "
+                           "dataType '%s' is not allowed; allowed: an IFC data type name "
                            "in upper case letters only, e.g. IFCLABEL, IFCLENGTHMEASURE, "
                            "IFCBOOLEAN",
-                           v);
+                           IDS_QUOTE(v, 64));
         break;
     case IDS_FATTR_RELATION:
         if (!in_list(ids_relations, v)) {
             ids_list_join(ids_relations, allowed, sizeof(allowed));
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "relation '%.64s' is unknown; allowed: %s (or leave it out to "
+                           "relation '%s' is unknown; allowed: %s (or leave it out to "
                            "follow every relation)",
-                           v, allowed);
+                           IDS_QUOTE(v, 64), allowed);
         }
         break;
     case IDS_FATTR_URI:
         if (strpbrk(v, " \t\r\n") != NULL)
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "uri '%.64s' contains whitespace; allowed: a URI such as "
+                           "uri '%s' contains whitespace; allowed: a URI such as "
                            "https://identifier.buildingsmart.org/uri/... (escape spaces "
                            "as %%20)",
-                           v);
+                           IDS_QUOTE(v, 64));
         break;
     case IDS_FATTR_CARDINALITY: {
         const char *const *values = ids_cardinality_values(kind);
         if (!in_list(values, v)) {
             ids_list_join(values, allowed, sizeof(allowed));
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "cardinality '%.32s' is not allowed for %s; allowed: %s", v,
-                           kname, allowed);
+                           "cardinality '%s' is not allowed for %s; allowed: %s",
+                           IDS_QUOTE(v, 32), kname, allowed);
         }
         break;
     }
@@ -120,19 +120,19 @@ static ids_status data_type_check(const char *dt, const ids_value *value, ids_er
     const char *base = ids_datatype_base(dt);
     if (base == NULL)
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                       "dataType '%.64s' is not an IFC data type; allowed: an IFC defined "
+                       "dataType '%s' is not an IFC data type; allowed: an IFC defined "
                        "type or measure such as IFCLABEL, IFCTEXT, IFCREAL, IFCINTEGER, "
                        "IFCBOOLEAN or IFCLENGTHMEASURE",
-                       dt);
+                       IDS_QUOTE(dt, 64));
     if (base[0] == '\0')
         return IDS_OK; /* no restriction base (IFCBINARY): no lexical form to check */
     if (value->kind == IDS_VALUE_SIMPLE) {
         const char *form = ids_lexical_problem(base, value->simple);
         if (form != NULL)
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "property value '%.64s' is not a valid %s, the base type of %s; "
+                           "property value '%s' is not a valid %s, the base type of %s; "
                            "allowed: %s",
-                           value->simple, base, dt, form);
+                           IDS_QUOTE(value->simple, 64), base, dt, form);
     } else if (value->kind == IDS_VALUE_RESTRICTION && strcmp(value->base, base) != 0) {
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "property value restriction has base %s, but dataType %s needs base "
@@ -214,15 +214,15 @@ static ids_status facet_check(const ids_facet *f, ids_location loc, ids_error *e
         const ids_value *name = &f->params[IDS_PARAM_NAME];
         if (name->kind == IDS_VALUE_SIMPLE && !ids_ifc_class_name_form(name->simple))
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                           "%s name '%.80s' is not an IFC class name; IDS writes classes "
-                           "in upper case, e.g. IFCWALL", kname, name->simple);
+                           "%s name '%s' is not an IFC class name; IDS writes classes "
+                           "in upper case, e.g. IFCWALL", kname, IDS_QUOTE(name->simple, 80));
         for (size_t i = 0; name->kind == IDS_VALUE_RESTRICTION && i < name->n_items; i++)
             if (name->items[i].facet == IDS_XS_ENUMERATION &&
                 !ids_ifc_class_name_form(name->items[i].value))
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                               "%s name '%.80s' (enumeration) is not an IFC class name; "
+                               "%s name '%s' (enumeration) is not an IFC class name; "
                                "IDS writes classes in upper case, e.g. IFCWALL",
-                               kname, name->items[i].value);
+                               kname, IDS_QUOTE(name->items[i].value, 80));
     }
     if (optional && !has_value &&
         (f->kind == IDS_FACET_CLASSIFICATION || f->kind == IDS_FACET_MATERIAL ||
@@ -258,9 +258,9 @@ static ids_status xs_ns_for(xmlDoc *doc, xmlNode *scope, xmlNs **out, xmlNs **de
     if (ns != NULL) {
         if (ns->href == NULL || strcmp((const char *)ns->href, IDS_XS_NAMESPACE) != 0)
             return ids_err(err, IDS_ERR_INVALID_ARG, scope,
-                           "the prefix xs is bound to '%.100s' here, but restrictions need "
+                           "the prefix xs is bound to '%s' here, but restrictions need "
                            "xs bound to " IDS_XS_NAMESPACE,
-                           ns->href != NULL ? (const char *)ns->href : "");
+                           IDS_QUOTE((const char *)ns->href, 100));
         *out = ns;
         return IDS_OK;
     }

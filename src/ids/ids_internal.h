@@ -219,6 +219,12 @@ void ids_xml_quiet_record(ids_xml_quiet *q, const xmlError *e);
         ids_xml_quiet_end(&ids_quiet_);        \
     } while (0)
 
+/* The formatter's fallback when no memory is left to make a text again
+ * (utf8.c): buf (size bytes) holds snprintf's output, cut when cut is
+ * true. Ends it on a character boundary (then with "..."), turns bytes
+ * that start no sequence into '?', in place; returns its length. */
+size_t ids_utf8_repair(char *buf, size_t size, bool cut);
+
 /* The info formats of ids.xsd, checked over the whole string. */
 bool ids_author_valid(const char *author); /* [^@]+@[^.]+\..+ */
 bool ids_date_valid(const char *date);     /* xs:date, a real calendar day */

@@ -72,7 +72,7 @@ static void stop_parser(struct parse_state *st, ids_status code, const char *fmt
         st->stop = code;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(st->stop_message, sizeof(st->stop_message), fmt, ap);
+        ids_utf8_vformat(st->stop_message, sizeof(st->stop_message), fmt, ap);
         va_end(ap);
         st->stop_line = xmlSAX2GetLineNumber(st->ctxt);
         st->stop_column = xmlSAX2GetColumnNumber(st->ctxt);
@@ -162,10 +162,12 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
 static void describe_root(const xmlNode *root, char *buf, size_t size)
 {
     if (root->ns != NULL && root->ns->href != NULL)
-        snprintf(buf, size, "<%s> in namespace '%s'", (const char *)root->name,
-                 (const char *)root->ns->href);
+        ids_utf8_format(buf, size, "<%s> in namespace '%s'",
+                        IDS_QUOTE((const char *)root->name, 80),
+                        IDS_QUOTE((const char *)root->ns->href, 120));
     else
-        snprintf(buf, size, "<%s> in no namespace", (const char *)root->name);
+        ids_utf8_format(buf, size, "<%s> in no namespace",
+                        IDS_QUOTE((const char *)root->name, 80));
 }
 
 static ids_status parse_memory(const char *data, size_t len, const ids_limits *limits,
@@ -305,7 +307,8 @@ static ids_status io_error(ids_error *err, const char *what, const char *path, i
     char reason[128];
     if (strerror_r(errnum, reason, sizeof(reason)) != 0)
         snprintf(reason, sizeof(reason), "error %d", errnum);
-    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%.200s': %s", what, path, reason);
+    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%s': %s", what, IDS_QUOTE(path, 200),
+                   reason);
 }
 
 ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc **out,
@@ -339,18 +342,20 @@ ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc
     }
     if (S_ISDIR(sb.st_mode)) {
         status = ids_err(err, IDS_ERR_IO, NULL,
-                         "'%.200s' is a directory; give the path of an .ids file", path);
+                         "'%s' is a directory; give the path of an .ids file",
+                         IDS_QUOTE(path, 200));
         goto out;
     }
     if (!S_ISREG(sb.st_mode)) {
         status = ids_err(err, IDS_ERR_IO, NULL,
-                         "'%.200s' is not a regular file; give the path of an .ids file",
-                         path);
+                         "'%s' is not a regular file; give the path of an .ids file",
+                         IDS_QUOTE(path, 200));
         goto out;
     }
     if (sb.st_size < 0 || (unsigned long long)sb.st_size > max_bytes) {
         status = ids_err(err, IDS_ERR_LIMIT, NULL,
-                         "'%.200s' is %lld bytes; the limit is %zu bytes", path,
+                         "'%s' is %lld bytes; the limit is %zu bytes",
+                         IDS_QUOTE(path, 200),
                          (long long)sb.st_size, max_bytes);
         goto out;
     }
@@ -365,11 +370,13 @@ ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc
     }
     if (got == BASE_TOO_BIG) {
         status = ids_err(err, IDS_ERR_LIMIT, NULL,
-                         "'%.200s' is over the limit of %zu bytes", path, max_bytes);
+                         "'%s' is over the limit of %zu bytes", IDS_QUOTE(path, 200),
+                         max_bytes);
         goto out;
     }
     if (got != BASE_OK) {
-        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%.200s'", path);
+        status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%s'",
+                         IDS_QUOTE(path, 200));
         goto out;
     }
     close(fd);

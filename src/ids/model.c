@@ -48,7 +48,7 @@ ids_status ids_err(ids_error *err, ids_status code, const xmlNode *node,
     err->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    ids_utf8_vformat(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     if (node != NULL) {
         long line = xmlGetLineNo(node);
@@ -146,18 +146,16 @@ void ids_node_path(const xmlNode *node, char *buf, size_t size)
             }
         }
         const char *prefix = ids_node_is_xs(n, NULL) ? "xs:" : "";
-        int w;
+        char step[32] = "";
         if (same > 1)
-            w = snprintf(buf + used, size - used, "/%s%s[%zu]", prefix,
-                         (const char *)n->name, position);
-        else
-            w = snprintf(buf + used, size - used, "/%s%s", prefix,
-                         (const char *)n->name);
-        if (w < 0 || (size_t)w >= size - used) {
-            buf[size - 1] = '\0';
+            snprintf(step, sizeof(step), "[%zu]", position);
+        /* Element names of a loaded document can be long and in any
+         * script: a path that does not fit is cut between characters. */
+        size_t w = ids_utf8_format(buf + used, size - used, "/%s%s%s", prefix,
+                                   (const char *)n->name, step);
+        if (used + w + 1 >= size)
             return;
-        }
-        used += (size_t)w;
+        used += w;
     }
 }
 

@@ -295,8 +295,9 @@ static enum MHD_Result send_error(mcp_http *h, struct MHD_Connection *c,
     char msg[512];
     va_list ap;
 
+    /* Messages quote header values, which are any bytes: make them UTF-8. */
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    ids_utf8_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return send_reply(h, c, rc, status, mcp_error_reply(id, code, msg, data),
                       NULL, false, NULL);

@@ -426,8 +426,8 @@ bool mcp_http_check_param_headers(const json_t *input_schema,
                json_string_length(name) + 1);
         raw = header(ctx, hname);
         if (!raw) {
-            snprintf(why, why_len, "Header mismatch: argument \"%.60s\" is in the "
-                     "body but the %s header is missing", key, hname);
+            snprintf(why, why_len, "Header mismatch: argument \"%s\" is in the "
+                     "body but the %s header is missing", IDS_QUOTE(key, 60), hname);
             return false;
         }
         got = mcp_http_decode_value(raw, &glen, &bad);
@@ -448,7 +448,7 @@ bool mcp_http_check_param_headers(const json_t *input_schema,
         free(got);
         if (!same) {
             snprintf(why, why_len, "Header mismatch: %s does not match argument "
-                     "\"%.60s\" of the body", hname, key);
+                     "\"%s\" of the body", hname, IDS_QUOTE(key, 60));
             return false;
         }
     }

@@ -54,8 +54,9 @@ void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
     json_decref(out->data);
     out->data = data;
     out->code = code;
+    /* Messages quote what the client sent: cut between characters. */
     va_start(ap, fmt);
-    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    ids_utf8_vformat(out->message, sizeof out->message, fmt, ap);
     va_end(ap);
 }
 

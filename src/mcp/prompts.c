@@ -91,15 +91,13 @@ static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 {
     va_list ap;
-    int n;
 
     if (*len >= cap - 1)
         return;
+    /* A long title fills the buffer: cut it between characters. */
     va_start(ap, fmt);
-    n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    *len += ids_utf8_vformat(buf + *len, cap - *len, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        *len += (size_t)n < cap - *len ? (size_t)n : cap - *len - 1;
 }
 
 void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
@@ -118,8 +116,8 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
     }
     if (strcmp(json_string_value(name), PROMPT_AUTHOR) != 0) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, json_pack("{s:O}", "name", name),
-                          "Unknown prompt: %.200s (prompts/list names the prompts)",
-                          json_string_value(name));
+                          "Unknown prompt: %s (prompts/list names the prompts)",
+                          IDS_QUOTE(json_string_value(name), 200));
         return;
     }
     if (args && !json_is_null(args) && !json_is_object(args)) {
@@ -150,7 +148,8 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
     if (!valid_ifc_versions(ifc)) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: \"ifc_version\" must be IFC2X3, IFC4 or "
-                          "IFC4X3_ADD2 (several separated by spaces), not \"%.60s\"", ifc);
+                          "IFC4X3_ADD2 (several separated by spaces), not \"%s\"",
+                          IDS_QUOTE(ifc, 60));
         return;
     }
     text = malloc(PROMPT_TEXT_MAX);

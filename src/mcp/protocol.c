@@ -245,7 +245,7 @@ void mcp_request_log(mcp_request *req, mcp_log_level level,
         req->log_level == MCP_LOG_OFF || level < req->log_level)
         return;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    ids_utf8_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
     note = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "jsonrpc", "2.0",
                      "method", "notifications/message", "params", "level",
@@ -470,8 +470,8 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     if (!tool) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS,
                           json_pack("{s:O}", "name", name),
-                          "Unknown tool: %.200s (tools/list names the tools)",
-                          json_string_value(name));
+                          "Unknown tool: %s (tools/list names the tools)",
+                          IDS_QUOTE(json_string_value(name), 200));
         return;
     }
     if (args && !json_is_null(args) && !json_is_object(args)) {
@@ -506,8 +506,16 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
                         "new session %s", env.minted_session_id);
     }
 
-    if (!write_call_result(req, tool, &res, &out->result_text))
-        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+    if (!write_call_result(req, tool, &res, &out->result_text)) {
+        /* tool_call hands back UTF-8 only, so this is memory running out;
+         * a short error result may still fit, and is what the call was. */
+        static const char fallback[] =
+            "{\"content\":[{\"type\":\"text\",\"text\":\"The result could not be "
+            "written (out of memory). Try again.\"}],\"isError\":true";
+        base_buf_free(&out->result_text);
+        if (!base_buf_append(&out->result_text, fallback, sizeof fallback - 1))
+            mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+    }
     mcp_request_log(req, res.is_error ? MCP_LOG_WARNING : MCP_LOG_INFO, "tools",
                     "%s: %s", tool->name, res.is_error ? "failed" : "done");
     tool_result_clear(&res);
@@ -578,7 +586,7 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
     if (!m) {
         mcp_outcome_error(out, MCP_METHOD_NOT_FOUND,
                           json_pack("{s:s}", "method", req->method),
-                          "Method not found: %.200s", req->method);
+                          "Method not found: %s", IDS_QUOTE(req->method, 200));
         return;
     }
     if (modern && !m->modern) {
@@ -662,7 +670,7 @@ static void method_initialize(mcp_request *req, mcp_outcome *out)
     }
     strcpy(conn->legacy_version, version);
     mcp_logf(MCP_LOG_INFO, "legacy client initialized with protocol %s "
-             "(asked for %.40s)", version, json_string_value(asked));
+             "(asked for %s)", version, IDS_QUOTE(json_string_value(asked), 40));
 }
 
 /* Reads the modern envelope out of _meta. Returns false (out filled) when
@@ -686,7 +694,8 @@ static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
         mcp_outcome_error(out, MCP_UNSUPPORTED_PROTOCOL_VERSION,
                           json_pack("{s:o, s:O}", "supported",
                                     mcp_supported_versions_json(), "requested", pv),
-                          "Unsupported protocol version: %.40s", json_string_value(pv));
+                          "Unsupported protocol version: %s",
+                          IDS_QUOTE(json_string_value(pv), 40));
         return false;
     }
     if (!json_is_object(caps)) {
@@ -797,10 +806,10 @@ static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *cod
         /* Neither era applies: no handshake yet, and no modern envelope,
          * which the 2026-07-28 base protocol calls invalid params. */
         mcp_outcome_error(&out, MCP_INVALID_PARAMS, NULL,
-                          "Invalid params: %.100s needs params._meta[\""
+                          "Invalid params: %s needs params._meta[\""
                           MCP_META_PROTOCOL_VERSION "\"] (MCP %s), or an "
                           "initialize handshake first (MCP %s and earlier)",
-                          req.method, MCP_VERSION_2026_07_28, MCP_LEGACY_LATEST);
+                          IDS_QUOTE(req.method, 100), MCP_VERSION_2026_07_28, MCP_LEGACY_LATEST);
         goto reply;
     }
     req.version = conn->legacy_version;
@@ -840,7 +849,7 @@ static void handle_notification(mcp_conn *conn, json_t *msg)
      * the spec lets the server ignore it then. */
     if (strcmp(method, "notifications/cancelled") == 0)
         return;
-    mcp_logf(MCP_LOG_DEBUG, "ignored notification %.100s", method);
+    mcp_logf(MCP_LOG_DEBUG, "ignored notification %s", IDS_QUOTE(method, 100));
 }
 
 static char *handle_single(mcp_conn *conn, json_t *msg, bool in_batch, int *code)
@@ -929,8 +938,8 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
      * keys are refused: which one wins would be a guess. */
     msg = base_json_read(text, len, &err);
     if (!msg) {
-        snprintf(why, sizeof why, "Parse error: %s (line %d, column %d)",
-                 err.text, err.line, err.column);
+        ids_utf8_format(why, sizeof why, "Parse error: %s (line %d, column %d)",
+                        err.text, err.line, err.column);
         reply = mcp_error_reply(NULL, MCP_PARSE_ERROR, why, NULL);
         goto out;
     }

@@ -113,8 +113,9 @@ void mcp_resources_read(mcp_request *req, mcp_outcome *out)
      * revision accept this. */
     if (st == SESSION_NOT_FOUND) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, json_pack("{s:O}", "uri", uri),
-                          "Resource not found: %.200s (expected %s with a "
-                          "session_id from a tool result)", s, MCP_RESOURCE_TEMPLATE);
+                          "Resource not found: %s (expected %s with a "
+                          "session_id from a tool result)", IDS_QUOTE(s, 200),
+                          MCP_RESOURCE_TEMPLATE);
         goto out;
     }
     if (st != SESSION_OK) {

@@ -195,6 +195,46 @@ static void error_result(tool_result *out, const char *message)
     out->is_error = true;
 }
 
+/* A result whose text is not UTF-8 cannot be sent: JSON carries only
+ * UTF-8, and failing the whole request (a protocol error) would hide what
+ * happened. Text can come from outside UTF-8 through file paths (realpath
+ * of a folder with such a name). An error keeps its message with the
+ * stray bytes shown as U+FFFD; a success becomes an error that says the
+ * call was carried out, since its effect (a written file, an edit) has
+ * happened. */
+static void make_encodable(tool_result *out)
+{
+    char *shown = ids_utf8_dup(out->text, strlen(out->text));
+    if (shown != NULL && out->is_error) {
+        json_t *error = json_object_get(out->structured, "error");
+        if (json_is_object(error))
+            json_object_set_new(error, "message", json_string(shown));
+        free(out->text);
+        out->text = shown;
+        free(out->structured_json);
+        out->structured_json = NULL;
+        return;
+    }
+    char *message = NULL;
+    if (shown != NULL) {
+        char head[240];
+        ids_utf8_copy(head, sizeof(head), shown, strlen(shown));
+        size_t n = strlen(head) + 400;
+        message = malloc(n);
+        if (message != NULL)
+            snprintf(message, n,
+                     "The call was carried out, but its result holds text that is not "
+                     "UTF-8 and cannot be sent as it is (a file or folder name?). Call "
+                     "get_ids_info to see the document's state. The result began: %s",
+                     head);
+    }
+    tool_result_clear(out);
+    error_result(out, message != NULL ? message
+                                      : "Out of memory while building the result. Try again.");
+    free(message);
+    free(shown);
+}
+
 void tool_call(const tool_def *tool, json_t *args, tool_env *env,
                tool_result *out)
 {
@@ -237,7 +277,10 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
     if (out->structured == NULL || out->text == NULL) {
         tool_result_clear(out);
         error_result(out, "Out of memory while building the result. Try again.");
+        return;
     }
+    if (!ids_utf8_valid(out->text, strlen(out->text)))
+        make_encodable(out);
 }
 
 void tool_result_clear(tool_result *result)

@@ -163,6 +163,14 @@ static void fail_with(tool_ctx *c, char *message, const ids_error *err)
         free(message);
         return;
     }
+    /* A message quotes what it was given (paths from the file system among
+     * them), and JSON carries only UTF-8: show other bytes as U+FFFD
+     * rather than lose the message. */
+    if (message != NULL && !ids_utf8_valid(message, strlen(message))) {
+        char *repaired = ids_utf8_dup(message, strlen(message));
+        free(message);
+        message = repaired;
+    }
     json_t *error = json_object();
     json_t *result = json_object();
     const char *text = message != NULL ? message : "out of memory while reporting an error";
@@ -318,7 +326,7 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
                               "closed or after a long idle time). Start a new session by "
                               "calling create_ids or load_ids without session_id; its "
                               "result gives the new session_id.",
-                          sid);
+                          IDS_QUOTE(sid, 80));
                 goto out;
             }
         } else if (tsid != NULL && tsid[0] != '\0') {

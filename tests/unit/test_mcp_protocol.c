@@ -262,6 +262,50 @@ static void test_unknown_method(void **state)
     json_decref(r);
 }
 
+/* Protocol errors quote what the client sent, cut to a few hundred bytes;
+ * a cut inside a character used to leave a message no JSON writer takes,
+ * and then no reply at all was sent. */
+static void test_errors_quoting_long_text_in_other_scripts(void **state)
+{
+    fixture *f = *state;
+    /* 199 ASCII bytes, then 3-byte characters: a 200-byte cut falls inside
+     * the first of them; the 4-byte ones shift it by one each time. */
+    static const char *const tails[] = {"\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xC3\xA9"};
+    static const struct {
+        const char *before, *after;
+    } forms[] = {
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"", "\"}"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"",
+         "\"}}"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"",
+         "\"}}"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":\"",
+         "\"}}"},
+    };
+    initialize(f, "2025-11-25");
+    for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+        for (size_t lead = 196; lead <= 200; lead++) {
+            char value[400], text[600];
+            memset(value, 'a', lead);
+            value[lead] = '\0';
+            for (int i = 0; i < 20; i++)
+                strcat(value, tails[t]);
+            for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+                json_t *r;
+                const char *m;
+                snprintf(text, sizeof text, "%s%s%s", forms[k].before, value, forms[k].after);
+                r = send_text(f, text);
+                if (!r)
+                    fail_msg("no reply to %.60s...", text);
+                m = json_string_value(json_object_get(json_object_get(r, "error"), "message"));
+                assert_non_null(m);
+                assert_non_null(strstr(m, "aaaa"));
+                json_decref(r);
+            }
+        }
+    }
+}
+
 static void test_params_array_is_invalid_params(void **state)
 {
     fixture *f = *state;
@@ -985,6 +1029,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notifications_get_no_reply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_method, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_quoting_long_text_in_other_scripts, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_params_array_is_invalid_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_initialize_negotiation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_initialize_errors, setup, teardown),
