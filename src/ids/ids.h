@@ -125,10 +125,14 @@ typedef struct ids_doc ids_doc;
 typedef struct ids_limits {
     size_t max_bytes;   /* largest accepted input; 0 = IDS_DEFAULT_MAX_BYTES */
     unsigned max_depth; /* deepest element nesting; 0 = IDS_DEFAULT_MAX_DEPTH */
+    /* most attributes (namespace declarations included) on one element;
+     * 0 = IDS_DEFAULT_MAX_ATTRIBUTES */
+    unsigned max_attributes;
 } ids_limits;
 
 #define IDS_DEFAULT_MAX_BYTES (16u * 1024u * 1024u) /* bytes */
 #define IDS_DEFAULT_MAX_DEPTH 64u                   /* elements */
+#define IDS_DEFAULT_MAX_ATTRIBUTES 32u              /* per element */
 
 typedef enum ids_info_field {
     IDS_INFO_TITLE = 0,

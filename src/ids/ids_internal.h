@@ -219,6 +219,13 @@ void ids_xml_quiet_record(ids_xml_quiet *q, const xmlError *e);
         ids_xml_quiet_end(&ids_quiet_);        \
     } while (0)
 
+/* One linear pass over an input before it is parsed (scan.c): refuses an
+ * element with more than max_attributes attributes (libxml2's duplicate
+ * check is quadratic in them) with IDS_ERR_LIMIT and its line, and an
+ * encoding whose markup a byte scan could not see (IDS_ERR_PARSE). */
+ids_status ids_scan_input(const char *data, size_t len, unsigned max_attributes,
+                          ids_error *err);
+
 /* The formatter's fallback when no memory is left to make a text again
  * (utf8.c): buf (size bytes) holds snprintf's output, cut when cut is
  * true. Ends it on a character boundary (then with "..."), turns bytes

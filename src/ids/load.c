@@ -7,6 +7,9 @@
  * - depth is capped while parsing: our SAX startElementNs wrapper counts
  *   levels and stops the parser at the first element too deep, so a
  *   million-deep document costs max_depth nodes, not a million;
+ * - attributes per element are capped before parsing (scan.c), since
+ *   libxml2's duplicate check is quadratic in them and runs before any
+ *   callback of ours;
  * - there are no DTDs at all: the SAX internalSubset callback fires on any
  *   <!DOCTYPE, before its internal subset is read, and stops the parser.
  *   That one rule disposes of XXE, billion laughs and external DTDs, since
@@ -198,6 +201,13 @@ static ids_status parse_memory(const char *data, size_t len, const ids_limits *l
                             "is <ids>");
         goto out;
     }
+    status = ids_scan_input(data, len,
+                            limits != NULL && limits->max_attributes > 0
+                                ? limits->max_attributes
+                                : IDS_DEFAULT_MAX_ATTRIBUTES,
+                            err);
+    if (status != IDS_OK)
+        goto out;
 
     /* Quiet from here: libxml2 reports a failure to build the context
      * itself through its global handlers. */

@@ -185,7 +185,7 @@ static void load_impl(tool_ctx *c)
 {
     const char *source = tool_arg_str(c, "source");
     const char *type = tool_arg_str(c, "source_type");
-    ids_limits limits = {0, 0};
+    ids_limits limits = {0, 0, 0};
     ids_error err;
     ids_doc *doc = NULL;
     ids_report *report = NULL;

@@ -581,7 +581,7 @@ static void test_depth_limit(void **state)
 
     /* Exactly at the limit loads (junk inside <ids> is validate's job);
      * one more level does not. */
-    ids_limits limits = {0, 10};
+    ids_limits limits = {0, 10, 0};
     char *ten = nested(10, &len);
     ids_doc *doc = NULL;
     ids_error_clear(&err);
@@ -599,13 +599,162 @@ static void test_depth_limit(void **state)
     free(deeper);
 }
 
+/* A document whose <info> carries n attributes named a0, a1, ... (with
+ * prefix p: when the prefix is given, declared on the root), written from
+ * line 3 on. */
+static char *many_attributes(size_t n, const char *prefix, size_t *len)
+{
+    size_t cap = 512 + n * 24;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t used = (size_t)snprintf(buf, cap,
+                                   "<?xml version=\"1.0\"?>\n<ids xmlns=\"" IDS_NAMESPACE
+                                   "\"%s>\n<info",
+                                   prefix != NULL ? " xmlns:p=\"urn:p\"" : "");
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(buf + used, cap - used, " %sa%zu=\"v\"",
+                                 prefix != NULL ? prefix : "", i);
+    used += (size_t)snprintf(buf + used, cap - used,
+                             "><title>T</title></info><specifications/></ids>");
+    *len = used;
+    return buf;
+}
+
+/* libxml2's duplicate check is quadratic in the attributes of one
+ * element and runs before our callbacks: 100k attributes took 12.9 s. The
+ * scan before parsing refuses them, naming the line. */
+static void test_attribute_limit(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *big = many_attributes(100000, NULL, &len);
+    ids_error err = load_fail(big, len, NULL, IDS_ERR_LIMIT);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "line 3"));
+    assert_non_null(strstr(err.message, "32 attributes"));
+    free(big);
+
+    /* Namespace-qualified ones count the same. */
+    big = many_attributes(5000, "p:", &len);
+    load_fail(big, len, NULL, IDS_ERR_LIMIT);
+    free(big);
+
+    /* 32 load, 33 do not; the limit is the caller's to set. */
+    char *at = many_attributes(32, NULL, &len);
+    ids_doc *doc = NULL;
+    ids_error_clear(&err);
+    assert_int_equal(ids_doc_load_string(at, len, NULL, &doc, &err), IDS_OK);
+    ids_doc_free(doc);
+    ids_limits limits = {0, 0, 31};
+    load_fail(at, len, &limits, IDS_ERR_LIMIT);
+    free(at);
+    char *over = many_attributes(33, NULL, &len);
+    load_fail(over, len, NULL, IDS_ERR_LIMIT);
+    free(over);
+
+    /* Namespace declarations count: 40 on the root. */
+    char decls[2048];
+    size_t used = (size_t)snprintf(decls, sizeof(decls), "<ids xmlns=\"" IDS_NAMESPACE "\"");
+    for (int i = 0; i < 40; i++)
+        used += (size_t)snprintf(decls + used, sizeof(decls) - used, " xmlns:n%d=\"u%d\"", i, i);
+    snprintf(decls + used, sizeof(decls) - used, "/>");
+    load_fail(decls, strlen(decls), NULL, IDS_ERR_LIMIT);
+
+    /* '=' in text, values, comments, CDATA and processing instructions is
+     * not an attribute; '>' inside a value does not end the tag. */
+    char quiet[8192];
+    used = (size_t)snprintf(quiet, sizeof(quiet),
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><?pi a=1 b=2?>"
+                            "<ids xmlns=\"" IDS_NAMESPACE "\"><info><title>");
+    for (int i = 0; i < 50; i++)
+        used += (size_t)snprintf(quiet + used, sizeof(quiet) - used,
+                                 "x=y <!-- c=d --><![CDATA[ e=f ]]><?p g=h?>");
+    snprintf(quiet + used, sizeof(quiet) - used,
+             "</title><description>%s</description></info><specifications>"
+             "<specification name=\"a=b>c=d='e'\" ifcVersion='IFC4 \"=\"'/>"
+             "</specifications></ids>",
+             "==========================================");
+    ids_error_clear(&err);
+    assert_int_equal(ids_doc_load_string(quiet, strlen(quiet), NULL, &doc, &err), IDS_OK);
+    ids_doc_free(doc);
+}
+
+/* The scan reads the units libxml2 decodes: UTF-16 input is counted in
+ * 16-bit units, and an encoding a byte scan cannot follow is refused. */
+static void test_attribute_limit_encodings(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *ascii = many_attributes(1000, NULL, &len);
+    /* UTF-16LE with a byte-order mark, and UTF-16BE without one. */
+    for (int big_endian = 0; big_endian < 2; big_endian++) {
+        size_t n = 2 + 2 * len;
+        char *u16 = malloc(n);
+        assert_non_null(u16);
+        size_t o = 0;
+        if (!big_endian) {
+            u16[o++] = (char)0xFF;
+            u16[o++] = (char)0xFE;
+        }
+        for (size_t i = 0; i < len; i++) {
+            u16[o++] = big_endian ? 0 : ascii[i];
+            u16[o++] = big_endian ? ascii[i] : 0;
+        }
+        ids_error err = load_fail(u16, o, NULL, IDS_ERR_LIMIT);
+        assert_int_equal(err.line, 3);
+        free(u16);
+    }
+    free(ascii);
+
+    static const char *const refused[] = {
+        "<?xml version=\"1.0\" encoding=\"UTF-7\"?><ids xmlns=\"" IDS_NAMESPACE "\"/>",
+        "<?xml version='1.0' encoding='ISO-2022-JP'?><ids xmlns=\"" IDS_NAMESPACE "\"/>",
+        "<?xml version=\"1.0\" encoding=\"UTF-16\"?><ids xmlns=\"" IDS_NAMESPACE "\"/>",
+        "\x4C\x6F\xA7\x94\x93\x40",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        ids_error err = load_fail(refused[i], strlen(refused[i]), NULL, IDS_ERR_PARSE);
+        assert_non_null(strstr(err.message, "UTF-8"));
+    }
+    /* A UTF-16 document that declares a byte encoding would be decoded
+     * as bytes after the declaration: refused. */
+    const char *decl = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><ids/>";
+    char wide[256];
+    size_t o = 0;
+    wide[o++] = (char)0xFF;
+    wide[o++] = (char)0xFE;
+    for (const char *p = decl; *p; p++) {
+        wide[o++] = *p;
+        wide[o++] = 0;
+    }
+    load_fail(wide, o, NULL, IDS_ERR_PARSE);
+
+    /* Encodings the scan reads load as before. */
+    static const char *const read[] = {
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><ids xmlns=\"" IDS_NAMESPACE
+        "\"><info><title>caf\xE9</title></info><specifications/></ids>",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><ids xmlns=\"" IDS_NAMESPACE
+        "\"><info><title>T</title></info><specifications/></ids>",
+        "\xEF\xBB\xBF<ids xmlns=\"" IDS_NAMESPACE
+        "\"><info><title>T</title></info><specifications/></ids>",
+    };
+    for (size_t i = 0; i < sizeof(read) / sizeof(read[0]); i++) {
+        ids_doc *doc = NULL;
+        ids_error err;
+        ids_error_clear(&err);
+        assert_int_equal(ids_doc_load_string(read[i], strlen(read[i]), NULL, &doc, &err),
+                         IDS_OK);
+        ids_doc_free(doc);
+    }
+}
+
 static void test_size_limit(void **state)
 {
     (void)state;
     ids_doc *doc = new_doc("Size");
     size_t len = 0;
     char *s = to_string(doc, &len);
-    ids_limits limits = {len - 1, 0};
+    ids_limits limits = {len - 1, 0, 0};
     ids_error err = load_fail(s, len, &limits, IDS_ERR_LIMIT);
     assert_non_null(strstr(err.message, "limit"));
     limits.max_bytes = len;
@@ -1278,6 +1427,8 @@ int main(void)
         cmocka_unit_test(test_dtd_refused),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_size_limit),
+        cmocka_unit_test(test_attribute_limit),
+        cmocka_unit_test(test_attribute_limit_encodings),
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_not_ids_root),
         cmocka_unit_test(test_invalid_bytes),
