@@ -185,6 +185,10 @@ ids_status ids_doc_write_file(const ids_doc *doc, const char *path,
 /* Canonical XML (C14N 1.0, no comments) for equivalence checks. */
 ids_status ids_doc_canonical(const ids_doc *doc, char **out, size_t *len,
                              ids_error *err);
+/* The length ids_doc_to_string's text would have, computed by walking the
+ * tree without writing it: the measure of a document's size (export writes
+ * these bytes; loading them back sees the same). Linear in the document. */
+size_t ids_doc_serialized_size(const ids_doc *doc);
 /* An estimate of the memory the tree holds, in bytes, for accounting. */
 size_t ids_doc_memory_estimate(const ids_doc *doc);
 

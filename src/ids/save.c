@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/c14n.h>
+#include <libxml/parserInternals.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,221 @@ out:
     free(dir);
     free(data);
     return status;
+}
+
+/* ---- serialized size ---- */
+
+/* The size ids_doc_to_string's text will have, computed by walking the
+ * tree the way libxml2's formatting serializer (xmlsave.c, 2.9) writes it,
+ * without writing anything: 2-space indentation capped at 60 columns, a
+ * newline after each node, no indentation inside an element that has text
+ * among its children, "/>" for empty elements, and its escapes (element
+ * text: & < > CR; attribute values also " LF TAB). This is the measure a
+ * document's size limit uses (specs/tools.md), since export and load both
+ * see exactly these bytes; test_ids_doc holds it equal to the real output. */
+
+#define INDENT_MAX 60u /* bytes: libxml2's MAX_INDENT */
+
+static size_t text_escaped_len(const xmlChar *s)
+{
+    size_t n = 0;
+    for (; s != NULL && *s != '\0'; s++) {
+        switch (*s) {
+        case '<': case '>': n += 4; break;
+        case '&': case '\r': n += 5; break;
+        default: n++; break;
+        }
+    }
+    return n;
+}
+
+static size_t attr_escaped_len(const xmlChar *s)
+{
+    size_t n = 0;
+    for (; s != NULL && *s != '\0'; s++) {
+        switch (*s) {
+        case '<': case '>': case '\t': n += 4; break;
+        case '&': case '\n': case '\r': n += 5; break;
+        case '"': n += 6; break;
+        default: n++; break;
+        }
+    }
+    return n;
+}
+
+/* xmlBufWriteQuotedString: quotes chosen by content, &quot; only when
+ * both kinds of quote occur. */
+static size_t quoted_len(const xmlChar *s)
+{
+    const char *t = (const char *)s;
+    size_t n = strlen(t) + 2;
+    if (strchr(t, '"') != NULL && strchr(t, '\'') != NULL)
+        for (; *t != '\0'; t++)
+            if (*t == '"')
+                n += 5;
+    return n;
+}
+
+static size_t qname_len(const xmlNs *ns, const xmlChar *name)
+{
+    size_t n = strlen((const char *)name);
+    if (ns != NULL && ns->prefix != NULL)
+        n += strlen((const char *)ns->prefix) + 1;
+    return n;
+}
+
+static size_t indent_len(unsigned level)
+{
+    size_t n = 2u * (size_t)level;
+    return n > INDENT_MAX ? INDENT_MAX : n;
+}
+
+static size_t start_tag_len(const xmlNode *n)
+{
+    size_t len = 1 + qname_len(n->ns, n->name);
+    for (const xmlNs *ns = n->nsDef; ns != NULL; ns = ns->next) {
+        if (ns->type != XML_LOCAL_NAMESPACE || ns->href == NULL ||
+            (ns->prefix != NULL && strcmp((const char *)ns->prefix, "xml") == 0))
+            continue;
+        len += 7 + (ns->prefix != NULL ? 1 + strlen((const char *)ns->prefix) : 0) +
+               quoted_len(ns->href);
+    }
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+        len += 1 + qname_len(a->ns, a->name) + 3;
+        for (const xmlNode *t = a->children; t != NULL; t = t->next) {
+            if (t->type == XML_TEXT_NODE)
+                len += attr_escaped_len(t->content);
+            else if (t->type == XML_ENTITY_REF_NODE)
+                len += 2 + strlen((const char *)t->name);
+        }
+    }
+    return len;
+}
+
+static size_t cdata_len(const xmlChar *content)
+{
+    if (content == NULL || content[0] == '\0')
+        return 12;
+    /* Split before each "]]>", as the serializer does. */
+    size_t n = 0;
+    const xmlChar *start = content, *end = content;
+    while (*end != '\0') {
+        if (end[0] == ']' && end[1] == ']' && end[2] == '>') {
+            end += 2;
+            n += 12 + (size_t)(end - start);
+            start = end;
+        }
+        end++;
+    }
+    if (start != end)
+        n += 12 + strlen((const char *)start);
+    return n;
+}
+
+/* One top-level node and everything below it, as xmlNodeDumpOutputInternal
+ * writes it (without the newline that follows a top-level node). */
+static size_t node_tree_len(const xmlNode *root)
+{
+    size_t len = 0;
+    unsigned level = 0;
+    bool format = true;
+    const xmlNode *unformatted = NULL;
+    const xmlNode *cur = root;
+    for (;;) {
+        bool descended = false;
+        switch (cur->type) {
+        case XML_ELEMENT_NODE:
+            if (cur != root && format)
+                len += indent_len(level);
+            len += start_tag_len(cur);
+            if (cur->children == NULL) {
+                len += 2;
+                break;
+            }
+            if (format) {
+                for (const xmlNode *c = cur->children; c != NULL; c = c->next) {
+                    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE ||
+                        c->type == XML_ENTITY_REF_NODE) {
+                        format = false;
+                        unformatted = cur;
+                        break;
+                    }
+                }
+            }
+            len += format ? 2 : 1;
+            level++;
+            cur = cur->children;
+            descended = true;
+            break;
+        case XML_TEXT_NODE:
+            if (cur->content != NULL)
+                len += cur->name == xmlStringTextNoenc ? strlen((const char *)cur->content)
+                                                       : text_escaped_len(cur->content);
+            break;
+        case XML_COMMENT_NODE:
+            if (cur != root && format)
+                len += indent_len(level);
+            if (cur->content != NULL)
+                len += 7 + strlen((const char *)cur->content);
+            break;
+        case XML_PI_NODE:
+            if (cur != root && format)
+                len += indent_len(level);
+            len += 4 + strlen((const char *)cur->name);
+            if (cur->content != NULL)
+                len += 1 + strlen((const char *)cur->content);
+            break;
+        case XML_CDATA_SECTION_NODE:
+            len += cdata_len(cur->content);
+            break;
+        case XML_ENTITY_REF_NODE:
+            len += 2 + strlen((const char *)cur->name);
+            break;
+        default:
+            break;
+        }
+        if (descended)
+            continue;
+        for (;;) {
+            if (cur == root)
+                return len;
+            if (format)
+                len += 1;
+            if (cur->next != NULL) {
+                cur = cur->next;
+                break;
+            }
+            cur = cur->parent;
+            if (level > 0)
+                level--;
+            if (format)
+                len += indent_len(level);
+            len += 3 + qname_len(cur->ns, cur->name);
+            if (cur == unformatted) {
+                format = true;
+                unformatted = NULL;
+            }
+        }
+    }
+}
+
+size_t ids_doc_serialized_size(const ids_doc *doc)
+{
+    if (doc == NULL || doc->xml == NULL)
+        return 0;
+    const xmlDoc *x = doc->xml;
+    /* <?xml version="1.0" encoding="UTF-8"?> and a newline */
+    size_t len = 14 + (x->version != NULL ? quoted_len(x->version) : 5) + 10 + 7 + 3;
+    if (x->standalone == 0)
+        len += 16;
+    else if (x->standalone == 1)
+        len += 17;
+    for (const xmlNode *c = x->children; c != NULL; c = c->next) {
+        if (c->type == XML_DTD_NODE)
+            continue; /* refused on load, never created */
+        len += node_tree_len(c) + 1;
+    }
+    return len;
 }
 
 /* ---- memory estimate ---- */

@@ -169,7 +169,12 @@ static void create_impl(tool_ctx *c)
         tool_fail_ids(c, &err, "Could not create the IDS document");
         return;
     }
-    if (!tool_install_doc(c, doc, &replaced))
+    size_t bytes = ids_doc_serialized_size(doc);
+    if (!tool_doc_fits(c, bytes)) {
+        ids_doc_free(doc);
+        return;
+    }
+    if (!tool_install_doc(c, doc, bytes, &replaced))
         return;
     json_t *r = json_pack("{s:s, s:s, s:s, s:b}", "status", "created", "session_id",
                           c->env->used_session_id, "title", info.fields[IDS_INFO_TITLE],
@@ -224,6 +229,14 @@ static void load_impl(tool_ctx *c)
             tool_fail_ids(c, &err, "Could not load the IDS document");
         goto out;
     }
+    /* The input limit bounds the parse; the held document is measured as
+     * export writes it (a document without indentation grows when
+     * written), so what loads can also be exported and loaded back. */
+    size_t bytes = ids_doc_serialized_size(doc);
+    if (!tool_doc_fits(c, bytes)) {
+        ids_doc_free(doc);
+        goto out;
+    }
     const ids_schema *schema = c->env->config != NULL ? c->env->config->schema : NULL;
     ids_error_clear(&err);
     if (ids_validate(doc, schema, &report, &err) != IDS_OK) {
@@ -237,7 +250,7 @@ static void load_impl(tool_ctx *c)
         tool_fail_ids(c, &err, "The document loaded but could not be read");
         goto out;
     }
-    if (!tool_install_doc(c, doc, &replaced))
+    if (!tool_install_doc(c, doc, bytes, &replaced))
         goto out;
     json_t *specs = json_array();
     for (size_t i = 0; i < sum->n_specs; i++)
@@ -382,6 +395,8 @@ static void update_info_impl(tool_ctx *c)
     json_t *cleared = json_array();
     ids_error err;
     ids_error_clear(&err);
+    if (!tool_check_room(c))
+        goto rollback;
 
     for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++) {
         const char *name = ids_info_field_name((ids_info_field)f);

@@ -223,22 +223,98 @@ void tool_mark_changed(tool_ctx *c)
     c->changed = true;
 }
 
+/* Markup around one value at its deepest, indentation included, in bytes:
+ * a parameter's simple value (a partOf's predefinedType takes 101), an
+ * attribute (16 and its name). */
+#define GROWTH_PER_VALUE 128u
+/* The same for a value in a list, which becomes one restriction item
+ * (<xs:enumeration value=".."/> at its deepest takes 45) or one token of
+ * ifc_versions, in bytes. */
+#define GROWTH_PER_ITEM 48u
+/* Markup one call may create besides its values (a specification or facet
+ * element, applicability/requirements, a restriction, xmlns:xs), bytes. */
+#define GROWTH_PER_CALL 1024u
+
+static size_t escaped_bound(const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '<': case '>': case '\t': n += 4; break;
+        case '&': case '\n': case '\r': n += 5; break;
+        case '"': n += 6; break;
+        default: n++; break;
+        }
+    }
+    return n;
+}
+
+static size_t values_bound(const json_t *v, bool in_list)
+{
+    size_t n = 0;
+    size_t markup = in_list ? GROWTH_PER_ITEM : GROWTH_PER_VALUE;
+    const char *key;
+    json_t *item;
+    size_t i;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, key, item)
+            if (strcmp(key, "session_id") != 0)
+                n += values_bound(item, false);
+        return n;
+    case JSON_ARRAY:
+        json_array_foreach(v, i, item)
+            n += values_bound(item, true);
+        return n;
+    case JSON_STRING:
+        return escaped_bound(json_string_value(v)) + markup;
+    case JSON_INTEGER:
+    case JSON_REAL:
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return 32 + markup; /* numbers are written in at most 24 bytes */
+    case JSON_NULL:
+        return 0;
+    }
+    return 0;
+}
+
+size_t tool_growth_bound(const json_t *args)
+{
+    return GROWTH_PER_CALL + (args != NULL ? values_bound(args, false) : 0);
+}
+
 bool tool_check_room(tool_ctx *c)
 {
     size_t limit = c->env->config != NULL ? c->env->config->max_doc_bytes : 0;
     if (limit == 0 || c->ts == NULL || c->ts->doc == NULL)
         return true;
     size_t used = c->ts->doc_bytes;
-    if (used <= limit)
+    size_t grow = tool_growth_bound(c->args);
+    if (used <= limit && grow <= limit - used)
         return true;
-    tool_fail(c, "The document has reached the size limit of this server (%zu bytes held, "
-                 "limit %zu). Remove specifications or facets (remove_specification, "
-                 "remove_facet), or export it and start another document.",
-              used, limit);
+    tool_fail(c, "This change could take the document past the size limit of this server: "
+                 "it is %zu bytes as export_ids writes it, this call adds up to %zu, and "
+                 "the limit is %zu. Remove specifications or facets (remove_specification, "
+                 "remove_facet), split large lists of values over several smaller calls "
+                 "if they fit, or export the document and start another.",
+              used, grow, limit);
     return false;
 }
 
-bool tool_install_doc(tool_ctx *c, ids_doc *doc, bool *replaced)
+bool tool_doc_fits(tool_ctx *c, size_t bytes)
+{
+    size_t limit = c->env->config != NULL ? c->env->config->max_doc_bytes : 0;
+    if (limit == 0 || bytes <= limit)
+        return true;
+    tool_fail(c, "The document is %zu bytes as export_ids writes it (indented), more than "
+                 "this server's limit of %zu bytes, so it could not be held, exported and "
+                 "loaded back. Split it into smaller documents.",
+              bytes, limit);
+    return false;
+}
+
+bool tool_install_doc(tool_ctx *c, ids_doc *doc, size_t bytes, bool *replaced)
 {
     *replaced = false;
     if (c->s == NULL) {
@@ -273,6 +349,8 @@ bool tool_install_doc(tool_ctx *c, ids_doc *doc, bool *replaced)
     *replaced = c->ts->doc != NULL;
     ids_doc_free(c->ts->doc);
     c->ts->doc = doc;
+    c->ts->doc_bytes = bytes;
+    c->bytes_known = true;
     tool_memory_reset(c->ts);
     tool_mark_changed(c);
     return true;
@@ -365,7 +443,8 @@ out:
     if (c.s != NULL) {
         session_count_call(c.s, out->is_error);
         if (c.changed && c.ts != NULL) {
-            c.ts->doc_bytes = c.ts->doc != NULL ? ids_doc_memory_estimate(c.ts->doc) : 0;
+            if (!c.bytes_known)
+                c.ts->doc_bytes = c.ts->doc != NULL ? ids_doc_serialized_size(c.ts->doc) : 0;
             session_set_bytes(c.s, c.ts->doc_bytes);
             env->document_changed = true;
         }

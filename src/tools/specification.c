@@ -295,6 +295,8 @@ static void update_impl(tool_ctx *c)
                      "max_occurs), requirements_description.");
         goto out;
     }
+    if (!tool_check_room(c))
+        goto out;
     if (ids_spec_update(c->ts->doc, index, &fields, &err) != IDS_OK) {
         tool_fail_ids(c, &err, "Could not update the specification (nothing was changed)");
         goto out;

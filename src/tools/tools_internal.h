@@ -63,9 +63,10 @@ typedef struct tool_facet_memory {
 
 struct tool_session {
     ids_doc *doc;
-    /* ids_doc_memory_estimate of doc as of the last change: walking the
-     * tree costs O(nodes), so it is done once per changing call, not again
-     * by every size check. */
+    /* ids_doc_serialized_size of doc as of the last change (the measure
+     * of the size limit, specs/tools.md "Size"): walking the tree costs
+     * O(nodes), so it is done once per changing call, not again by every
+     * size check. */
     size_t doc_bytes;
     bool has_last_spec;
     size_t last_spec;
@@ -94,6 +95,7 @@ struct tool_ctx {
     session *s;        /* acquired session, or NULL (mint tools before install) */
     tool_session *ts;  /* its payload, or NULL */
     bool changed;      /* the document changed */
+    bool bytes_known;  /* ts->doc_bytes is already that of the new document */
     char *summary;     /* tool_ok's summary line, until the text is rendered */
 };
 
@@ -114,12 +116,25 @@ void tool_fail(tool_ctx *c, const char *fmt, ...)
 void tool_fail_ids(tool_ctx *c, const ids_error *err, const char *prefix);
 /* The body changed the document (accounting and resource notification). */
 void tool_mark_changed(tool_ctx *c);
-/* Puts a new document into the call's session, minting one when none is in
- * scope. Takes doc in every case. *replaced tells whether an older document
- * was dropped. false (and a failure result) when no session could be had. */
-bool tool_install_doc(tool_ctx *c, ids_doc *doc, bool *replaced);
-/* Refuses growth past config->max_doc_bytes; true when there is room. */
+/* A new document of bytes (ids_doc_serialized_size) may be held: false,
+ * and a failure result, when it is over config->max_doc_bytes. Taken
+ * before anything changes, with the measure every edit uses, so a
+ * document a session holds can always be exported and loaded back. */
+bool tool_doc_fits(tool_ctx *c, size_t bytes);
+/* Puts a new document of bytes (ids_doc_serialized_size) into the call's
+ * session, minting one when none is in scope. Takes doc in every case.
+ * *replaced tells whether an older document was dropped. false (and a
+ * failure result) when no session could be had. */
+bool tool_install_doc(tool_ctx *c, ids_doc *doc, size_t bytes, bool *replaced);
+/* Before a change: refuses it when the document's size plus what the
+ * call's arguments could add (tool_growth_bound) would pass
+ * config->max_doc_bytes; true when there is room. */
 bool tool_check_room(tool_ctx *c);
+/* An upper bound of the bytes a call with these arguments can add to the
+ * serialized document: every string, number or boolean in them escaped
+ * as an attribute value plus the markup around one value, plus the
+ * markup one call may create. */
+size_t tool_growth_bound(const json_t *args);
 
 /* ---- argument helpers (resolve.c) ---- */
 

@@ -443,6 +443,7 @@ static void test_shared_testcases_round_trip(void **state)
         char *s1b = to_string(doc, NULL);
         assert_string_equal(s1, s1b); /* same tree, same bytes */
         assert_int_equal(strlen(s1), len1);
+        assert_int_equal(ids_doc_serialized_size(doc), len1);
 
         ids_doc *again = NULL;
         st = ids_doc_load_string(s1, len1, NULL, &again, &err);
@@ -1400,6 +1401,66 @@ static void test_memory_estimate(void **state)
     ids_doc_free(loaded);
 }
 
+/* The measure of a document's size is the length of its serialized text,
+ * computed without writing it: it must equal that length exactly, for
+ * whatever a loaded document or an edit can hold. */
+static void test_serialized_size(void **state)
+{
+    (void)state;
+    assert_int_equal(ids_doc_serialized_size(NULL), 0);
+    static const char *const docs[] = {
+        /* comments and processing instructions, before, inside, after */
+        "<?xml version=\"1.0\" standalone=\"yes\"?><!-- a --><?pi x?>"
+        "<ids xmlns=\"" IDS_NAMESPACE "\"><!-- b --><?p?><info><title>T</title>"
+        "</info><specifications/></ids><!-- c --><?q r?>",
+        /* escapes in text and attributes, a quote in a namespace */
+        "<ids xmlns=\"" IDS_NAMESPACE "\" xmlns:q=\"urn:a'b\" q:x=\"&lt;&gt;&amp;&quot;"
+        "&#9;&#10;&#13;'\"><info><title>&lt;a&gt; &amp; b&#13;\n\t\"'</title>"
+        "<description>\xE4\xB8\xAD\xF0\x9F\x98\x80</description></info>"
+        "<specifications/></ids>",
+        /* mixed content: no indentation inside, then again outside */
+        "<ids xmlns=\"" IDS_NAMESPACE "\"><info><title>T</title><description>a<b>c<d/>"
+        "</b>e<!-- x --></description></info><specifications><specification "
+        "name=\"n\" ifcVersion=\"IFC4\"><applicability><entity/></applicability>"
+        "</specification></specifications></ids>",
+        /* standalone="no", version 1.1 */
+        "<?xml version=\"1.0\" standalone=\"no\"?><ids xmlns=\"" IDS_NAMESPACE "\"/>",
+        "<?xml version='1.1'?><ids xmlns=\"" IDS_NAMESPACE "\"><a></a></ids>",
+        /* CDATA becomes text; blanks-only content is kept as text */
+        "<ids xmlns=\"" IDS_NAMESPACE "\"><info><title><![CDATA[a]]>b]]&gt;c</title>"
+        "</info><x>   </x></ids>",
+    };
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        ids_doc *doc = load_ok(docs[i]);
+        size_t len = 0;
+        char *s = to_string(doc, &len);
+        if (ids_doc_serialized_size(doc) != len)
+            fail_msg("document %zu: measured %zu, written %zu:\n%s", i,
+                     ids_doc_serialized_size(doc), len, s);
+        free(s);
+        ids_doc_free(doc);
+    }
+    /* Deeper than the 60-column indentation cap. */
+    size_t len = 0;
+    char *deep = nested(40, &len);
+    ids_doc *doc = load_ok(deep);
+    char *s = to_string(doc, &len);
+    assert_int_equal(ids_doc_serialized_size(doc), len);
+    free(s);
+    ids_doc_free(doc);
+    free(deep);
+    /* A built document, and after edits. */
+    doc = new_doc("Edits");
+    ids_error err;
+    ids_error_clear(&err);
+    assert_int_equal(ids_info_set(doc, IDS_INFO_DESCRIPTION, "a \"b\" <c>\n\td\r", &err),
+                     IDS_OK);
+    s = to_string(doc, &len);
+    assert_int_equal(ids_doc_serialized_size(doc), len);
+    free(s);
+    ids_doc_free(doc);
+}
+
 static void test_status_names(void **state)
 {
     (void)state;
@@ -1442,6 +1503,7 @@ int main(void)
         cmocka_unit_test(test_summary_and_spec_get),
         cmocka_unit_test(test_views_on_broken_documents),
         cmocka_unit_test(test_memory_estimate),
+        cmocka_unit_test(test_serialized_size),
         cmocka_unit_test(test_status_names),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -205,9 +205,10 @@ static void test_long_values_give_error_results(void **state)
         {"add_property_facet", "{\"location\":\"requirements\",\"property_set\":\"P\","
                                "\"property_name\":\"B\",\"data_type\":\"IFCINTEGER\","
                                "\"value\":\"@CJK@\"}"},
-        {"add_partof_facet", "{\"location\":\"requirements\",\"entity_name\":\"IFCSLAB\","
+        {"add_partof_facet", "{\"location\":\"requirements\",\"parent_entity\":\"IFCSLAB\","
                              "\"relation\":\"@MIX@\"}"},
-        {"add_classification_facet", "{\"location\":\"requirements\",\"system\":\"U\","
+        {"add_classification_facet", "{\"location\":\"requirements\","
+                                     "\"classification_system\":\"U\","
                                      "\"uri\":\"@CJK@ @CJK@\"}"},
         {"add_material_facet", "{\"location\":\"requirements\",\"cardinality\":\"@EMOJI@\"}"},
         {"add_attribute_facet", "{\"location\":\"requirements\",\"attribute_name\":\"Name\","
@@ -223,8 +224,8 @@ static void test_long_values_give_error_results(void **state)
         {"add_length_restriction", "{\"location\":\"requirements\",\"facet_index\":0,"
                                    "\"length\":\"@CJK@\"}"},
         {"set_restriction", "{\"location\":\"requirements\",\"facet_index\":0,"
-                            "\"parameter_name\":\"value\",\"restriction\":"
-                            "{\"base\":\"xs:integer\",\"enumeration\":[\"@EMOJI@\"]}}"},
+                            "\"parameter_name\":\"value\",\"base_type\":\"xs:integer\","
+                            "\"items\":[{\"facet\":\"enumeration\",\"value\":\"@EMOJI@\"}]}"},
         {"set_facet_parameter", "{\"location\":\"requirements\",\"facet_index\":0,"
                                 "\"parameter_name\":\"@CJK@\",\"value\":\"x\"}"},
         {"remove_facet", "{\"spec_id\":\"@CJK@\",\"location\":\"requirements\","
@@ -246,6 +247,10 @@ static void test_long_values_give_error_results(void **state)
             json_string_value(json_object_get(json_object_get(r.structured, "error"), "message"));
         assert_non_null(m);
         assert_string_equal(m, r.text);
+        /* Refused for the long value, not for a mistake of the test's
+         * (only the one case with a long argument name is about that). */
+        if (strstr(cases[i].args, "{\"@") == NULL && strstr(m, "unknown argument") != NULL)
+            fail_msg("case %zu (%s) fails for another reason: %s", i, cases[i].tool, m);
         tool_result_clear(&r);
         if (strcmp(last, cases[i].tool) != 0)
             tools_seen++;
