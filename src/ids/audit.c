@@ -115,17 +115,123 @@ static char *unescape_foreign(const char *pattern)
     return out;
 }
 
+/* ---- patterns ---- */
+
+/* The patterns of one validation: the work their compiles may take in all
+ * (IDS_PATTERN_DOC_BUDGET, estimated, each distinct text counted once, in
+ * document order, so the verdict does not depend on what the document's
+ * cache already holds), and the texts seen so far, kept as the node that
+ * holds each (hash set; compared by text). */
+typedef struct audit_patterns {
+    const ids_doc *doc;
+    double spent;
+    const xmlNode **seen; /* open addressing; NULL is empty */
+    size_t *hashes;
+    size_t cap, used;
+    bool nomem;
+} audit_patterns;
+
+static size_t text_hash(const char *s)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* True the first time a pattern's text is met in this validation. */
+static bool first_sighting(audit_patterns *ap, const xmlNode *node, const char *text)
+{
+    size_t h = text_hash(text);
+    if ((ap->used + 1) * 2 > ap->cap) {
+        size_t cap = ap->cap == 0 ? 64 : ap->cap * 2;
+        const xmlNode **seen = calloc(cap, sizeof(*seen));
+        size_t *hashes = calloc(cap, sizeof(*hashes));
+        if (seen == NULL || hashes == NULL) {
+            free(seen);
+            free(hashes);
+            ap->nomem = true;
+            return true; /* counted again: the safe side of the budget */
+        }
+        for (size_t i = 0; i < ap->cap; i++) {
+            if (ap->seen[i] == NULL)
+                continue;
+            size_t k = ap->hashes[i] & (cap - 1);
+            while (seen[k] != NULL)
+                k = (k + 1) & (cap - 1);
+            seen[k] = ap->seen[i];
+            hashes[k] = ap->hashes[i];
+        }
+        free(ap->seen);
+        free(ap->hashes);
+        ap->seen = seen;
+        ap->hashes = hashes;
+        ap->cap = cap;
+    }
+    size_t k = h & (ap->cap - 1);
+    for (; ap->seen[k] != NULL; k = (k + 1) & (ap->cap - 1)) {
+        const char *other = ids_attr_peek(ap->seen[k], "value");
+        if (ap->hashes[k] == h && other != NULL && strcmp(other, text) == 0)
+            return false;
+    }
+    ap->seen[k] = node;
+    ap->hashes[k] = h;
+    ap->used++;
+    return true;
+}
+
+/* The work compiling text would take: its estimate when the budget of
+ * one pattern admits it, else nothing (it is refused, not compiled). */
+static double compile_work(const char *text)
+{
+    ids_pattern_estimate e = ids_pattern_estimate_of(text);
+    if (e.too_deep || e.nullable_counted || e.cost > IDS_PATTERN_BUDGET)
+        return 0;
+    return e.cost;
+}
+
 /* X4. libxml2's engine follows the XSD grammar, in which an escape such as
  * "\/" is an error; the audit tool and IfcTester use regex engines that
  * read it as the plain character, and one official test case relies on
  * that. So a pattern that compiles once such escapes are removed is a
- * warning (portable only after the fix), any other failure an error. */
-static void audit_pattern(const xmlNode *node, const char *pattern, ids_findings *out)
+ * warning (portable only after the fix), any other failure an error. A
+ * pattern over the compile budget is an error saying what to simplify,
+ * and patterns beyond the budget of one validation are errors saying they
+ * were not checked. */
+static void audit_pattern(audit_patterns *ap, const xmlNode *node, const char *pattern,
+                          ids_findings *out)
 {
-    if (ids_xsd_regex_valid(pattern))
+    /* A text met before was paid for then (with its fixed form). */
+    bool first = first_sighting(ap, node, pattern);
+    if (first)
+        ap->spent += compile_work(pattern);
+    if (ap->spent > IDS_PATTERN_DOC_BUDGET) {
+        AUDIT_ERR(out, "X4", node, "pattern '%s' was not checked: the patterns of this "
+                  "document together are estimated at more compile work than one "
+                  "validation may take (%.0f); simplify or remove patterns, or split the "
+                  "document", IDS_QUOTE(pattern, 80), (double)IDS_PATTERN_DOC_BUDGET);
         return;
+    }
+    char why[512];
+    ids_pattern_verdict v = ids_pattern_check(ap->doc, pattern, why, sizeof(why));
+    if (v == IDS_PATTERN_OK)
+        return;
+    if (v == IDS_PATTERN_NOMEM) {
+        ap->nomem = true;
+        return;
+    }
+    if (v == IDS_PATTERN_TOO_COMPLEX) {
+        AUDIT_ERR(out, "X4", node, "pattern '%s' is too complex to check: %s",
+                  IDS_QUOTE(pattern, 80), why);
+        return;
+    }
     char *fixed = unescape_foreign(pattern);
-    if (fixed != NULL && ids_xsd_regex_valid(fixed))
+    if (fixed != NULL && first)
+        ap->spent += compile_work(fixed);
+    if (fixed != NULL && ap->spent <= IDS_PATTERN_DOC_BUDGET &&
+        ids_pattern_check(ap->doc, fixed, NULL, 0) == IDS_PATTERN_OK)
         AUDIT_WARN(out, "X4", node, "pattern '%s' escapes a character that XML Schema "
                    "regular expressions do not escape; most tools read it as '%s', "
                    "but strict XSD engines reject it, so write it that way",
@@ -160,7 +266,7 @@ static bool base_supported(const char *base)
 }
 
 /* X1-X4 on one xs:restriction. */
-static void audit_restriction(const xmlNode *r, ids_findings *out)
+static void audit_restriction(audit_patterns *ap, const xmlNode *r, ids_findings *out)
 {
     char *raw_base = ids_attr_dup(r, "base");
     char base[128] = "";
@@ -210,14 +316,14 @@ static void audit_restriction(const xmlNode *r, ids_findings *out)
         if (facet == IDS_XS_PATTERN) {
             char *pattern = ids_attr_dup(c, "value");
             if (pattern != NULL)
-                audit_pattern(c, pattern, out);
+                audit_pattern(ap, c, pattern, out);
             free(pattern);
         }
     }
 }
 
 /* V1 on a simpleValue, and X1-X4 on a restriction, for one parameter. */
-static void audit_param(const xmlNode *param, ids_findings *out)
+static void audit_param(audit_patterns *ap, const xmlNode *param, ids_findings *out)
 {
     if (param == NULL)
         return;
@@ -233,7 +339,7 @@ static void audit_param(const xmlNode *param, ids_findings *out)
     }
     const xmlNode *r = restriction_of(param);
     if (r != NULL)
-        audit_restriction(r, out);
+        audit_restriction(ap, r, out);
 }
 
 /* True when a parameter element is there and holds a value. */
@@ -380,7 +486,8 @@ static void audit_entity_name(const xmlNode *facet, ids_facet_kind kind,
     }
 }
 
-static void audit_facet(const xmlNode *facet, ids_location loc, ids_findings *out)
+static void audit_facet(audit_patterns *ap, const xmlNode *facet, ids_location loc,
+                        ids_findings *out)
 {
     int kind = ids_facet_kind_of(facet);
     if (kind < 0)
@@ -420,7 +527,7 @@ static void audit_facet(const xmlNode *facet, ids_location loc, ids_findings *ou
     ids_param order[IDS_PARAM_COUNT];
     size_t n = ids_param_order((ids_facet_kind)kind, order);
     for (size_t i = 0; i < n; i++)
-        audit_param(ids_param_node(facet, (ids_facet_kind)kind, order[i]), out);
+        audit_param(ap, ids_param_node(facet, (ids_facet_kind)kind, order[i]), out);
 }
 
 /* ---- specifications ---- */
@@ -443,7 +550,7 @@ static void audit_ifc_version(const xmlNode *spec, ids_findings *out)
                   "of IFC2X3, IFC4, IFC4X3_ADD2");
 }
 
-static void audit_spec(const xmlNode *spec, ids_findings *out)
+static void audit_spec(audit_patterns *ap, const xmlNode *spec, ids_findings *out)
 {
     audit_ifc_version(spec, out);
     const xmlNode *app = ids_location_node(spec, IDS_APPLICABILITY);
@@ -471,18 +578,25 @@ static void audit_spec(const xmlNode *spec, ids_findings *out)
             AUDIT_ERR(out, "S5", app, "an optional specification (minOccurs 0) needs at "
                       "least one requirement facet, or it can never fail");
         for (const xmlNode *c = ids_first_element(app); c != NULL; c = ids_next_element(c))
-            audit_facet(c, IDS_APPLICABILITY, out);
+            audit_facet(ap, c, IDS_APPLICABILITY, out);
     }
     if (req != NULL)
         for (const xmlNode *c = ids_first_element(req); c != NULL; c = ids_next_element(c))
-            audit_facet(c, IDS_REQUIREMENTS, out);
+            audit_facet(ap, c, IDS_REQUIREMENTS, out);
     ids_audit_ifc_spec(spec, out);
 }
 
 void ids_audit_check(const ids_doc *doc, ids_findings *out)
 {
+    audit_patterns ap;
+    memset(&ap, 0, sizeof(ap));
+    ap.doc = doc;
     const xmlNode *specs = ids_specs_node(doc);
     for (const xmlNode *c = ids_first_element(specs); c != NULL; c = ids_next_element(c))
         if (ids_node_is(c, "specification"))
-            audit_spec(c, out);
+            audit_spec(&ap, c, out);
+    free(ap.seen);
+    free(ap.hashes);
+    if (ap.nomem)
+        out->nomem = true;
 }

@@ -365,6 +365,7 @@ void ids_doc_free(ids_doc *doc)
     if (doc == NULL)
         return;
     xmlFreeDoc(doc->xml);
+    ids_pattern_cache_free(doc->patterns);
     free(doc);
 }
 

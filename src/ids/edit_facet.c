@@ -142,7 +142,9 @@ static ids_status data_type_check(const char *dt, const ids_value *value, ids_er
     return IDS_OK;
 }
 
-static ids_status facet_check(const ids_facet *f, ids_location loc, ids_error *err)
+/* doc keeps the verdicts of the patterns checked (pattern.c). */
+static ids_status facet_check(const ids_doc *doc, const ids_facet *f, ids_location loc,
+                              ids_error *err)
 {
     char allowed[256];
     if ((unsigned)loc > IDS_REQUIREMENTS)
@@ -173,7 +175,7 @@ static ids_status facet_check(const ids_facet *f, ids_location loc, ids_error *e
         }
         char what[64];
         snprintf(what, sizeof(what), "%s %s", kname, pname);
-        ids_status st = ids_value_check_as(v, what, err);
+        ids_status st = ids_value_check_as(doc, v, what, err);
         if (st != IDS_OK)
             return st;
     }
@@ -467,7 +469,7 @@ static ids_status facet_add_quiet(ids_doc *doc, size_t spec_index, ids_location 
         return st;
     if (facet == NULL)
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no facet given");
-    st = facet_check(facet, loc, err);
+    st = facet_check(doc, facet, loc, err);
     if (st != IDS_OK)
         return st;
     xmlNode *location = ids_location_node(spec, loc);
@@ -567,7 +569,7 @@ static ids_status facet_update_quiet(ids_doc *doc, size_t spec_index, ids_locati
     for (int a = 0; a < IDS_FATTR_COUNT; a++)
         if (change->fattr_mask & (1u << a))
             merged.fattrs[a] = change->facet->fattrs[a];
-    st = facet_check(&merged, loc, err);
+    st = facet_check(doc, &merged, loc, err);
     if (st != IDS_OK)
         goto out;
     if (facet_has_restriction(&merged)) {

@@ -406,7 +406,13 @@ ids_status ids_facet_set_param(ids_doc *doc, size_t spec_index,
  * allows, well-formed lengths and bounds, patterns that compile as XSD
  * regular expressions. */
 ids_status ids_value_check(const ids_value *value, ids_error *err);
-/* True when pattern compiles as an XSD regular expression. */
+/* The same for a value meant for doc, which keeps the verdicts of the
+ * patterns checked, so that adding the value then compiles nothing again.
+ * Patterns whose compile cost is estimated over the budget are refused
+ * with what to simplify (specs/ids-editing.md, "Patterns"). */
+ids_status ids_doc_value_check(const ids_doc *doc, const ids_value *value, ids_error *err);
+/* True when pattern compiles as an XSD regular expression within the
+ * budget (ids_doc_value_check). */
 bool ids_xsd_regex_valid(const char *pattern);
 
 /* ---- read back ---------------------------------------------------------- */

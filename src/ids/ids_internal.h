@@ -12,8 +12,13 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlregexp.h>
 
+typedef struct ids_pattern_cache ids_pattern_cache;
+
 struct ids_doc {
     xmlDocPtr xml;
+    /* Verdicts of the patterns checked for this document (pattern.c);
+     * made on first use, freed with the document. */
+    ids_pattern_cache *patterns;
 };
 
 /* Records an error unless err already holds one (the first error wins).
@@ -96,21 +101,74 @@ bool ids_base_takes_digits(const char *base);
 
 /* ---- editing helpers (value.c, edit.c, edit_facet.c) ---- */
 
-/* Longest pattern accepted, in bytes; bounds the regex compile time. */
+/* Longest pattern accepted, in bytes. */
 #define IDS_MAX_PATTERN_BYTES 4096
 
-/* Compiles an XSD regular expression quietly (nothing printed); NULL when
- * it is not one, is longer than IDS_MAX_PATTERN_BYTES or is not valid
- * text. Free with xmlRegFreeRegexp. */
+/* ---- patterns (pattern.c) ---- */
+
+/* Most estimated compile work one pattern may take (pattern.c's units:
+ * about a nanosecond each of libxml2's work here; specs/validation.md). */
+#define IDS_PATTERN_BUDGET 3e6
+/* Most estimated work of the distinct patterns one validation compiles;
+ * patterns over it are reported as not checked. */
+#define IDS_PATTERN_DOC_BUDGET (16 * IDS_PATTERN_BUDGET)
+
+typedef enum ids_pattern_verdict {
+    IDS_PATTERN_OK = 0,
+    IDS_PATTERN_INVALID,     /* not an XSD regular expression (libxml2) */
+    IDS_PATTERN_TOO_COMPLEX, /* over IDS_PATTERN_BUDGET; never compiled */
+    IDS_PATTERN_NOMEM
+} ids_pattern_verdict;
+
+typedef struct ids_pattern_estimate {
+    double cost;           /* estimated compile work, pattern.c's units */
+    bool nullable_counted; /* a {0,m} repetition of a group matching "" */
+    bool too_deep;         /* groups nested deeper than libxml2 allows */
+    /* An upper estimate of the steps libxml2's backtracking match of a
+     * 64-character subject may take: 64 to the power of the repeated
+     * pieces times the product of the choices' branch counts; infinite
+     * when a repeated piece holds a choice ((A|AA)*, (x?y?){3}), which
+     * backtracks exponentially. */
+    double match_steps;
+} ids_pattern_estimate;
+
+/* What ids_regex_compile admits: patterns compiled and run against many
+ * names in every validation (the IFC audit) must be cheap both ways. */
+#define IDS_PATTERN_MATCH_BUDGET (IDS_PATTERN_BUDGET / 100)
+#define IDS_PATTERN_MATCH_STEPS 8192.0
+
+/* The estimate of a pattern's compile work, from its text alone; linear
+ * in its length. */
+ids_pattern_estimate ids_pattern_estimate_of(const char *pattern);
+/* Checks that pattern (at most IDS_MAX_PATTERN_BYTES, UTF-8, XML
+ * characters) compiles as an XSD regular expression within the budget,
+ * compiling it only when the estimate allows and only once per document:
+ * doc (may be NULL) keeps the verdicts. why (may be NULL) receives, for
+ * TOO_COMPLEX, what to simplify. The caller serializes calls on doc. */
+ids_pattern_verdict ids_pattern_check(const ids_doc *doc, const char *pattern,
+                                      char *why, size_t why_size);
+void ids_pattern_cache_free(ids_pattern_cache *cache);
+/* Compiles a pattern for matching (nothing printed; free with
+ * xmlRegFreeRegexp). NULL when it is not an XSD regular expression, is
+ * longer than IDS_MAX_PATTERN_BYTES or is not valid text, and also when
+ * its compile or its matches could be costly (IDS_PATTERN_MATCH_BUDGET,
+ * IDS_PATTERN_MATCH_STEPS): libxml2 matches by backtracking, which takes
+ * up to seconds per subject for (A|AA)*Q or A?A?...A?, and the IFC audit
+ * matches each pattern against every name of a version. Callers treat
+ * NULL as "not judged". */
 xmlRegexpPtr ids_regex_compile(const char *pattern);
+/* How many patterns were compiled for doc so far (for tests). */
+size_t ids_pattern_compiles(const ids_doc *doc);
 
 /* Checks that text is valid UTF-8 made only of characters XML 1.0 can
  * carry; what names the text in the message. NULL text is an error. */
 ids_status ids_text_check(const char *what, const char *text, ids_error *err);
 /* As ids_text_check, and refuses "". */
 ids_status ids_text_check_nonempty(const char *what, const char *text, ids_error *err);
-/* ids_value_check with what ("entity name", ...) leading the message. */
-ids_status ids_value_check_as(const ids_value *value, const char *what, ids_error *err);
+/* ids_value_check with what ("entity name", ...) leading the message;
+ * doc (may be NULL) keeps the verdicts of the patterns checked. */
+ids_status ids_value_check_as(const ids_doc *doc, const ids_value *value, const char *what,
+                              ids_error *err);
 /* The order in which restriction items are written: enumeration, pattern,
  * minInclusive, minExclusive, maxInclusive, maxExclusive, length,
  * minLength, maxLength (then the digit facets); stable within a kind. */

@@ -60,59 +60,6 @@ ids_status ids_text_check_nonempty(const char *what, const char *text, ids_error
     return ids_text_check(what, text, err);
 }
 
-/* ---- XSD regular expressions ---- */
-
-static void silent_error(void *ctx, xmlErrorPtr error)
-{
-    (void)ctx;
-    (void)error;
-}
-
-/* libxml2 reports a bad regular expression through the thread's error
- * handler, which would print; the engine prints nothing, so the handler is
- * silenced for the compile and put back afterwards. */
-static xmlRegexpPtr regex_compile_quiet(const char *pattern)
-{
-    xmlStructuredErrorFunc saved = xmlStructuredError;
-    void *saved_ctx = xmlStructuredErrorContext;
-    xmlSetStructuredErrorFunc(NULL, silent_error);
-    xmlRegexpPtr re = xmlRegexpCompile((const xmlChar *)pattern);
-    xmlSetStructuredErrorFunc(saved_ctx, saved);
-    return re;
-}
-
-/* 1 when pattern compiles, 0 when it is not an XSD regular expression,
- * -1 when libxml2 ran out of memory trying. */
-static int regex_compiles(const char *pattern)
-{
-    if (pattern == NULL || strlen(pattern) > IDS_MAX_PATTERN_BYTES)
-        return 0;
-    if (ids_text_check("pattern", pattern, NULL) != IDS_OK)
-        return 0;
-    xmlResetLastError();
-    xmlRegexpPtr re = regex_compile_quiet(pattern);
-    if (re == NULL) {
-        xmlErrorPtr e = xmlGetLastError();
-        return e != NULL && e->code == XML_ERR_NO_MEMORY ? -1 : 0;
-    }
-    xmlRegFreeRegexp(re);
-    return 1;
-}
-
-bool ids_xsd_regex_valid(const char *pattern)
-{
-    return regex_compiles(pattern) == 1;
-}
-
-xmlRegexpPtr ids_regex_compile(const char *pattern)
-{
-    if (pattern == NULL || strlen(pattern) > IDS_MAX_PATTERN_BYTES)
-        return NULL;
-    if (ids_text_check("pattern", pattern, NULL) != IDS_OK)
-        return NULL;
-    return regex_compile_quiet(pattern);
-}
-
 /* ---- lexical forms of the base types ---- */
 
 typedef enum base_kind {
@@ -437,8 +384,8 @@ static bool length_value(const char *v, unsigned long long *out)
     return true;
 }
 
-static ids_status check_restriction(const ids_value *value, const char *what,
-                                    ids_error *err)
+static ids_status check_restriction(const ids_doc *doc, const ids_value *value,
+                                    const char *what, ids_error *err)
 {
     char allowed[256];
     if (value->base == NULL || value->base[0] == '\0') {
@@ -518,10 +465,15 @@ static ids_status check_restriction(const ids_value *value, const char *what,
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: the pattern is longer than %d bytes", what,
                                IDS_MAX_PATTERN_BYTES);
-            int ok = regex_compiles(item->value);
-            if (ok < 0)
+            char why[512];
+            ids_pattern_verdict v = ids_pattern_check(doc, item->value, why, sizeof(why));
+            if (v == IDS_PATTERN_NOMEM)
                 return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory checking a pattern");
-            if (ok == 0)
+            if (v == IDS_PATTERN_TOO_COMPLEX)
+                return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
+                               "%s: pattern '%s' is refused: %s", what,
+                               IDS_QUOTE(item->value, 60), why);
+            if (v == IDS_PATTERN_INVALID)
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: pattern '%s' is not a valid XSD regular expression; "
                                "allowed: XML Schema regex syntax, implicitly anchored "
@@ -600,7 +552,8 @@ static ids_status check_restriction(const ids_value *value, const char *what,
     return IDS_OK;
 }
 
-ids_status ids_value_check_as(const ids_value *value, const char *what, ids_error *err)
+ids_status ids_value_check_as(const ids_doc *doc, const ids_value *value, const char *what,
+                              ids_error *err)
 {
     if (what == NULL)
         what = "value";
@@ -616,7 +569,7 @@ ids_status ids_value_check_as(const ids_value *value, const char *what, ids_erro
         return ids_text_check(what, value->simple, err);
     }
     case IDS_VALUE_RESTRICTION:
-        return check_restriction(value, what, err);
+        return check_restriction(doc, value, what, err);
     case IDS_VALUE_ABSENT:
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "%s: no value given; allowed: a simple value or a restriction", what);
@@ -627,7 +580,12 @@ ids_status ids_value_check_as(const ids_value *value, const char *what, ids_erro
 
 ids_status ids_value_check(const ids_value *value, ids_error *err)
 {
-    return ids_value_check_as(value, "value", err);
+    return ids_value_check_as(NULL, value, "value", err);
+}
+
+ids_status ids_doc_value_check(const ids_doc *doc, const ids_value *value, ids_error *err)
+{
+    return ids_value_check_as(doc, value, "value", err);
 }
 
 /* Canonical item order: enumeration, pattern, bounds (lower, then upper),

@@ -221,8 +221,8 @@ static void load_impl(tool_ctx *c)
     }
     if (st != IDS_OK) {
         if (st == IDS_ERR_LIMIT)
-            tool_fail_ids(c, &err, "The document is too large or too deeply nested for "
-                                   "this server");
+            tool_fail_ids(c, &err, "The document is over a limit of this server (size, "
+                                   "nesting or attributes per element)");
         else if (st == IDS_ERR_IO)
             tool_fail_ids(c, &err, "Could not read the file");
         else

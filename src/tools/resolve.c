@@ -310,7 +310,7 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
     }
     ids_error err;
     ids_error_clear(&err);
-    if (ids_value_check(out, &err) != IDS_OK) {
+    if (ids_doc_value_check(c->ts != NULL ? c->ts->doc : NULL, out, &err) != IDS_OK) {
         char prefix[128];
         snprintf(prefix, sizeof(prefix), "argument '%s' is not a valid restriction", arg_name);
         tool_fail_ids(c, &err, prefix);

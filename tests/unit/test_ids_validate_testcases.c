@@ -1020,7 +1020,7 @@ static void test_mutants_agree(void **state)
                 xmlFreeDoc(copy);
                 continue;
             }
-            struct ids_doc mutant = {copy};
+            struct ids_doc mutant = {copy, NULL};
             ids_report *r = NULL;
             ids_error err;
             ids_error_clear(&err);
@@ -1041,6 +1041,7 @@ static void test_mutants_agree(void **state)
                 }
             }
             ids_report_free(r);
+            ids_pattern_cache_free(mutant.patterns);
             xmlFreeDoc(copy);
         }
     }
@@ -1081,7 +1082,7 @@ static void test_validate_leaves_document_alone(void **state)
     assert_non_null(doc);
     xmlDocPtr copy = xmlCopyDoc(doc->xml, 1);
     assert_true(m_duplicate_ids(copy) || m_unknown_attr(copy));
-    struct ids_doc mutant = {copy};
+    struct ids_doc mutant = {copy, NULL};
     xmlChar *before = NULL, *after = NULL;
     int n_before = 0, n_after = 0;
     xmlDocDumpMemory(copy, &before, &n_before);
@@ -1102,6 +1103,7 @@ static void test_validate_leaves_document_alone(void **state)
     assert_memory_equal(before, after, (size_t)n_before);
     xmlFree(before);
     xmlFree(after);
+    ids_pattern_cache_free(mutant.patterns);
     xmlFreeDoc(copy);
     ids_doc_free(doc);
 }

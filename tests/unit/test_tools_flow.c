@@ -445,6 +445,21 @@ static void test_facets_and_defaults(void **state)
         "{s:i, s:s, s:s}", "facet_index", 0, "parameter_name", "system", "pattern", "x");
     err(f, "add_pattern_restriction", "out of range", "{s:i, s:s}", "facet_index", 5,
         "pattern", "x");
+    /* A pattern whose compile would take seconds (issue 12): refused at
+     * once with what to write instead, the document unchanged. */
+    {
+        char bomb[4001];
+        for (int i = 0; i < 2000; i++)
+            memcpy(bomb + 2 * i, "a?", 2);
+        bomb[4000] = '\0';
+        err(f, "add_pattern_restriction", "counted repetition", "{s:i, s:s}", "facet_index",
+            0, "pattern", bomb);
+        r = ok(f, "get_specification", "{}");
+        json_t *reqs = json_object_get(json_object_get(r, "specification"), "requirements");
+        json_t *params = json_object_get(json_array_get(reqs, 0), "parameters");
+        assert_string_equal(sget(json_object_get(params, "value"), "pattern"), "W-[0-9]{3}");
+        json_decref(r);
+    }
     err(f, "add_length_restriction", "not a valid restriction", "{s:i, s:s, s:i}",
         "facet_index", 1, "base_type", "xs:double", "length", 3);
     err(f, "set_restriction", "totalDigits is only defined for base xs:decimal or xs:integer", "{s:i, s:s, s:[{s:s, s:i}]}", "facet_index", 1,
@@ -729,7 +744,7 @@ static void test_load_failures(void **state)
         "string");
     assert_string_equal(f->transport, "");
     f->cfg.max_doc_bytes = 64;
-    err(f, "load_ids", "too large", "{s:s}", "source",
+    err(f, "load_ids", "over a limit", "{s:s}", "source",
         "<ids xmlns=\"http://standards.buildingsmart.org/IDS\"><info><title>A long enough "
         "title to pass the limit</title></info><specifications/></ids>");
 }
