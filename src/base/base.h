@@ -131,6 +131,45 @@ long base_buf_read_once(base_buf *b, int fd);
  * forms, no surrogates, nothing above U+10FFFF (jansson's rules). */
 size_t base_utf8_len(const unsigned char *s, size_t avail);
 
+/* Text in bounded buffers (utf8.c).
+ *
+ * Every message that quotes a value, and every fixed buffer a message is
+ * written into, goes through these, so that what comes out is valid UTF-8
+ * whatever came in: a cut falls on a character boundary and is marked with
+ * "...", and a byte that starts no valid sequence becomes U+FFFD. Strict
+ * decoding: no overlong forms, no surrogates, nothing above U+10FFFF. */
+
+/* True when the len bytes at text are valid UTF-8. */
+bool base_utf8_valid(const char *text, size_t len);
+/* Writes text (len bytes; NULL reads as empty) into buf (size bytes) as
+ * valid UTF-8, NUL-terminated: at most size - 1 bytes, cut after the last
+ * whole character that fits and then ending in "..." (when size allows
+ * it). Returns buf. */
+char *base_utf8_copy(char *buf, size_t size, const char *text, size_t len);
+/* base_utf8_copy of a NUL-terminated value, for quoting what a user sent in
+ * a message: "'%s'" with base_quote(buf, sizeof buf, value). */
+const char *base_quote(char *buf, size_t size, const char *value);
+/* base_quote into a temporary of max_bytes + 1 bytes that lives until the
+ * end of the enclosing block, so it can stand in an argument list:
+ * ids_err(..., "name '%s' ...", BASE_QUOTE(name, 80)). */
+#define BASE_QUOTE(value, max_bytes) \
+    base_quote((char[(max_bytes) + 1]){0}, (size_t)(max_bytes) + 1, (value))
+/* vsnprintf whose result is always valid UTF-8 (cut as base_utf8_copy cuts;
+ * bytes that are not UTF-8 become U+FFFD, or '?' if no memory is left to
+ * redo the text). Returns the bytes written, without the NUL. */
+size_t base_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+size_t base_utf8_format(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A malloc'd valid UTF-8 copy of text (len bytes), nothing cut; NULL when
+ * out of memory. */
+char *base_utf8_dup(const char *text, size_t len);
+/* The formatter's fallback when no memory is left to make a text again:
+ * buf (size bytes) holds snprintf's output, cut when cut is true. Ends it
+ * on a character boundary (then with "..."), turns bytes that start no
+ * sequence into '?', in place; returns its length. Public for tests. */
+size_t base_utf8_repair(char *buf, size_t size, bool cut);
+
 /* ---- JSON text (json_read.c, json_write.c) ---------------------------------- */
 
 /* json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, err),

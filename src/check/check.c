@@ -145,8 +145,8 @@ static void push(run *rn, check_http_conn *conn, size_t index)
     }
     data = read_file(r->path, max, &len);
     if (!data) {
-        ids_utf8_format(s->load->message, sizeof s->load->message,
-                        "not sent: cannot read '%s': %s", IDS_QUOTE(r->path, 200),
+        base_utf8_format(s->load->message, sizeof s->load->message,
+                        "not sent: cannot read '%s': %s", BASE_QUOTE(r->path, 200),
                         strerror(errno));
     } else {
         check_load_ids(conn, data, len, (long long)index + 1, s->load);

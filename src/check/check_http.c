@@ -470,7 +470,7 @@ static void set_message(check_load *out, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    ids_utf8_vformat(out->message, sizeof out->message, fmt, ap);
+    base_utf8_vformat(out->message, sizeof out->message, fmt, ap);
     va_end(ap);
 }
 

@@ -104,8 +104,4 @@ void check_render_file(const check_config *cfg, const check_result *r, base_buf 
 void check_render_begin(const check_config *cfg, const check_summary *s, base_buf *out);
 void check_render_end(const check_config *cfg, const check_summary *s, base_buf *out);
 
-/* A copy of s that is valid UTF-8 (each bad byte becomes U+FFFD); n bytes
- * of s are read. NULL when out of memory. */
-char *check_utf8_clean(const char *s, size_t n);
-
 #endif /* CHECK_INTERNAL_H */

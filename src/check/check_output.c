@@ -7,7 +7,7 @@
  *
  * Everything that reaches the output may come from a hostile file: paths
  * are arbitrary bytes and parser messages quote the input. JSON and XML
- * need valid UTF-8, so text for them goes through check_utf8_clean first
+ * need valid UTF-8, so text for them goes through base_utf8_dup first
  * (bad bytes become U+FFFD); XML also cannot carry most control
  * characters at all, so those become U+FFFD as well. Text output replaces
  * control characters with '?', so a file name cannot drive the terminal.
@@ -18,29 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- UTF-8 ---- */
-
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-char *check_utf8_clean(const char *s, size_t n)
-{
-    base_buf b = {0};
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < n) {
-        size_t len = p[i] ? base_utf8_len(p + i, n - i) : 0;
-
-        if (len == 0) {
-            base_buf_append(&b, replacement, 3);
-            i++;
-        } else {
-            base_buf_append(&b, s + i, len);
-            i += len;
-        }
-    }
-    return base_buf_take(&b, NULL);
-}
 
 /* ---- text ---- */
 
@@ -161,7 +139,7 @@ static void text_file(const check_config *cfg, const check_result *r, base_buf *
 /* A JSON string from arbitrary bytes (bad UTF-8 becomes U+FFFD). */
 static void json_text(base_buf *b, const char *s)
 {
-    char *clean = check_utf8_clean(s ? s : "", s ? strlen(s) : 0);
+    char *clean = base_utf8_dup(s ? s : "", s ? strlen(s) : 0);
 
     if (!clean) {
         base_buf_fail(b, BASE_NOMEM);
@@ -282,7 +260,7 @@ static void json_file(const check_config *cfg, const check_result *r, base_buf *
 
 static void xml_escaped(base_buf *b, const char *s, bool attribute)
 {
-    char *clean = check_utf8_clean(s ? s : "", s ? strlen(s) : 0);
+    char *clean = base_utf8_dup(s ? s : "", s ? strlen(s) : 0);
     const unsigned char *p;
 
     if (!clean) {

@@ -31,7 +31,7 @@ static void walk_error(ids_error *e, const char *fmt, ...)
     ids_error_clear(e);
     e->code = IDS_ERR_IO;
     va_start(ap, fmt);
-    ids_utf8_vformat(e->message, sizeof e->message, fmt, ap);
+    base_utf8_vformat(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
 }
 

@@ -211,7 +211,7 @@ static void audit_pattern(audit_patterns *ap, const xmlNode *node, const char *p
         AUDIT_ERR(out, "X4", node, "pattern '%s' was not checked: the patterns of this "
                   "document together are estimated at more compile work than one "
                   "validation may take (%.0f); simplify or remove patterns, or split the "
-                  "document", IDS_QUOTE(pattern, 80), (double)IDS_PATTERN_DOC_BUDGET);
+                  "document", BASE_QUOTE(pattern, 80), (double)IDS_PATTERN_DOC_BUDGET);
         return;
     }
     char why[512];
@@ -224,7 +224,7 @@ static void audit_pattern(audit_patterns *ap, const xmlNode *node, const char *p
     }
     if (v == IDS_PATTERN_TOO_COMPLEX) {
         AUDIT_ERR(out, "X4", node, "pattern '%s' is too complex to check: %s",
-                  IDS_QUOTE(pattern, 80), why);
+                  BASE_QUOTE(pattern, 80), why);
         return;
     }
     char *fixed = unescape_foreign(pattern);
@@ -235,10 +235,10 @@ static void audit_pattern(audit_patterns *ap, const xmlNode *node, const char *p
         AUDIT_WARN(out, "X4", node, "pattern '%s' escapes a character that XML Schema "
                    "regular expressions do not escape; most tools read it as '%s', "
                    "but strict XSD engines reject it, so write it that way",
-                   IDS_QUOTE(pattern, 160), IDS_QUOTE(fixed, 160));
+                   BASE_QUOTE(pattern, 160), BASE_QUOTE(fixed, 160));
     else
         AUDIT_ERR(out, "X4", node, "pattern '%s' is not a valid XML Schema regular "
-                  "expression", IDS_QUOTE(pattern, 200));
+                  "expression", BASE_QUOTE(pattern, 200));
     free(fixed);
 }
 
@@ -290,7 +290,7 @@ static void audit_restriction(audit_patterns *ap, const xmlNode *r, ids_findings
         AUDIT_ERR(out, "X2", r, "xs:restriction has base '%s'; supported are xs:string, "
                   "xs:boolean, xs:integer, xs:double, xs:float, xs:decimal, xs:date, "
                   "xs:dateTime, xs:time, xs:duration and xs:anyURI (with the prefix xs)",
-                  IDS_QUOTE(base, 64));
+                  BASE_QUOTE(base, 64));
 
     for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
         if (ids_node_is_xs(c, "annotation"))
@@ -358,7 +358,7 @@ static const char *cardinality_of(const xmlNode *facet, ids_location loc, char *
         snprintf(buf, size, "required");
         return buf;
     }
-    ids_utf8_format(buf, size, "%s", raw);
+    base_utf8_format(buf, size, "%s", raw);
     free(raw);
     return buf;
 }
@@ -371,7 +371,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
     if (base == NULL) {
         AUDIT_ERR(out, "P5", facet, "dataType '%s' is not an IFC data type; use a "
                   "defined type or measure such as IFCLABEL, IFCREAL, IFCINTEGER, "
-                  "IFCBOOLEAN or IFCLENGTHMEASURE", IDS_QUOTE(data_type, 64));
+                  "IFCBOOLEAN or IFCLENGTHMEASURE", BASE_QUOTE(data_type, 64));
         return;
     }
     if (value == NULL || base[0] == '\0')
@@ -381,7 +381,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
         char *text = ids_text_dup(simple);
         if (text != NULL && !ids_lexical_valid(base, text))
             AUDIT_ERR(out, "P5", simple, "value '%s' is not a valid %s, the base type of "
-                      "%s%s", IDS_QUOTE(text, 80), base, data_type,
+                      "%s%s", BASE_QUOTE(text, 80), base, data_type,
                       strcmp(base, "xs:boolean") == 0
                           ? " (write true, false, 1 or 0 in lower case)"
                       : strcmp(base, "xs:integer") == 0
@@ -401,7 +401,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
         trim_into(raw_base, rb, sizeof(rb));
         if (strcmp(rb, base) != 0)
             AUDIT_ERR(out, "P5", r, "restriction base is %s, but dataType %s needs base %s",
-                      rb, IDS_QUOTE(data_type, 64), base);
+                      rb, BASE_QUOTE(data_type, 64), base);
         free(raw_base);
     }
     for (const xmlNode *c = ids_first_element(r); c != NULL; c = ids_next_element(c)) {
@@ -415,7 +415,7 @@ static void audit_property_value(const xmlNode *facet, const char *data_type,
         char *v = ids_attr_dup(c, "value");
         if (v != NULL && !ids_lexical_valid(base, v))
             AUDIT_ERR(out, "P5", c, "xs:%s value '%s' is not a valid %s, the base type of %s",
-                      (const char *)c->name, IDS_QUOTE(v, 80), base, IDS_QUOTE(data_type, 64));
+                      (const char *)c->name, BASE_QUOTE(v, 80), base, BASE_QUOTE(data_type, 64));
         free(v);
     }
 }
@@ -470,7 +470,7 @@ static void audit_entity_name(const xmlNode *facet, ids_facet_kind kind,
         char *text = ids_text_dup(simple);
         if (text != NULL && !ids_ifc_class_name_form(text))
             AUDIT_ERR(out, "E1", simple, "entity name '%s' is not an IFC class name: "
-                      "IDS names classes in upper case, e.g. IFCWALL", IDS_QUOTE(text, 80));
+                      "IDS names classes in upper case, e.g. IFCWALL", BASE_QUOTE(text, 80));
         free(text);
         return;
     }
@@ -481,7 +481,7 @@ static void audit_entity_name(const xmlNode *facet, ids_facet_kind kind,
         char *v = ids_attr_dup(c, "value");
         if (v != NULL && !ids_ifc_class_name_form(v))
             AUDIT_ERR(out, "E1", c, "enumerated entity name '%s' is not an IFC class "
-                      "name: IDS names classes in upper case, e.g. IFCWALL", IDS_QUOTE(v, 80));
+                      "name: IDS names classes in upper case, e.g. IFCWALL", BASE_QUOTE(v, 80));
         free(v);
     }
 }

@@ -31,7 +31,7 @@ ids_status ids_err_at(ids_error *err, ids_status code, int line, int column,
     char buf[IDS_ERROR_TEXT_LEN];
     va_list ap;
     va_start(ap, fmt);
-    ids_utf8_vformat(buf, sizeof(buf), fmt, ap);
+    base_utf8_vformat(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     ids_err(err, code, NULL, "%s", buf);
     err->line = line > 0 ? line : 0;
@@ -94,7 +94,7 @@ void ids_xml_quiet_record(ids_xml_quiet *q, const xmlError *e)
         return;
     /* libxml2's messages quote the document (names, values): cut them
      * between characters. */
-    ids_utf8_format(q->first, sizeof(q->first), "%s",
+    base_utf8_format(q->first, sizeof(q->first), "%s",
                     e->message != NULL ? e->message : "unknown libxml2 error");
     size_t n = strlen(q->first);
     while (n > 0 && (q->first[n - 1] == '\n' || q->first[n - 1] == ' '))
@@ -215,7 +215,7 @@ static ids_status info_value_check(ids_info_field field, const char *value,
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "author must be an e-mail address such as "
                            "name@example.com (IDS pattern [^@]+@[^.]+\\..+ over "
-                           "the whole value); got '%s'", IDS_QUOTE(value, 80));
+                           "the whole value); got '%s'", BASE_QUOTE(value, 80));
         break;
     case IDS_INFO_DATE:
         if (!ids_date_valid(value))
@@ -223,7 +223,7 @@ static ids_status info_value_check(ids_info_field field, const char *value,
                            "date must be an xs:date YYYY-MM-DD that exists in "
                            "the calendar, optionally followed by Z or a zone "
                            "+hh:mm / -hh:mm (e.g. 2024-02-29, 2024-02-29Z, "
-                           "2024-02-29+01:00); got '%s'", IDS_QUOTE(value, 80));
+                           "2024-02-29+01:00); got '%s'", BASE_QUOTE(value, 80));
         break;
     default:
         break;

@@ -255,12 +255,12 @@ static ids_status occurs_check(const char *min, const char *max, ids_error *err)
     if (min == NULL || (strcmp(min, "0") != 0 && strcmp(min, "1") != 0))
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "minOccurs '%s' is not allowed; allowed: 0 or 1 (" OCCURS_ALLOWED ")",
-                       min != NULL ? IDS_QUOTE(min, 32) : "(none)");
+                       min != NULL ? BASE_QUOTE(min, 32) : "(none)");
     if (max == NULL || (strcmp(max, "0") != 0 && strcmp(max, "unbounded") != 0))
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "maxOccurs '%s' is not allowed; allowed: 0 or unbounded "
                        "(" OCCURS_ALLOWED ")",
-                       max != NULL ? IDS_QUOTE(max, 32) : "(none)");
+                       max != NULL ? BASE_QUOTE(max, 32) : "(none)");
     if (strcmp(min, "1") == 0 && strcmp(max, "0") == 0)
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "minOccurs/maxOccurs 1/0 is not allowed; " OCCURS_ALLOWED);
@@ -341,7 +341,7 @@ static size_t match_attr(const ids_doc *doc, const char *attr, const char *key,
             }
         }
         if (list_all && v != NULL) {
-            snprintf(item, sizeof(item), "'%s'", IDS_QUOTE(v, 60));
+            snprintf(item, sizeof(item), "'%s'", BASE_QUOTE(v, 60));
             list_append(list, size, &used, item, &cut);
         }
         i++;
@@ -401,7 +401,7 @@ static ids_status spec_find_quiet(const ids_doc *doc, const ids_spec_ref *ref,
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "'%s' matches %zu specifications by %s (positions %s); "
                            "address one by its 1-based position%s",
-                           IDS_QUOTE(ref->key, 80), n, what[w], list,
+                           BASE_QUOTE(ref->key, 80), n, what[w], list,
                            w == 1 ? " or identifier" : "");
     }
     if (ref->by == IDS_SPEC_BY_ANY && parse_position(ref->key, count, &first)) {
@@ -411,22 +411,22 @@ static ids_status spec_find_quiet(const ids_doc *doc, const ids_spec_ref *ref,
     if (count == 0)
         return ids_err(err, IDS_ERR_NOT_FOUND, ids_specs_node(doc),
                        "no specification matches '%s'; the document has none yet",
-                       IDS_QUOTE(ref->key, 80));
+                       BASE_QUOTE(ref->key, 80));
     char ids_list[200], names[200];
     match_attr(doc, "identifier", "", &first, ids_list, sizeof(ids_list), true);
     match_attr(doc, "name", "", &first, names, sizeof(names), true);
     if (ref->by == IDS_SPEC_BY_IDENTIFIER)
         return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
                        "no specification has identifier '%s'; identifiers: %s",
-                       IDS_QUOTE(ref->key, 80), ids_list[0] ? ids_list : "(none set)");
+                       BASE_QUOTE(ref->key, 80), ids_list[0] ? ids_list : "(none set)");
     if (ref->by == IDS_SPEC_BY_NAME)
         return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
-                       "no specification is named '%s'; names: %s", IDS_QUOTE(ref->key, 80),
+                       "no specification is named '%s'; names: %s", BASE_QUOTE(ref->key, 80),
                        names);
     return ids_err(err, IDS_ERR_NOT_FOUND, NULL,
                    "no specification has identifier or name '%s', and it is not a "
                    "position 1..%zu; identifiers: %s; names: %s",
-                   IDS_QUOTE(ref->key, 60), count, ids_list[0] ? ids_list : "(none set)", names);
+                   BASE_QUOTE(ref->key, 60), count, ids_list[0] ? ids_list : "(none set)", names);
 }
 
 /* ---- add ---- */

@@ -77,7 +77,7 @@ static ids_status fattr_check(ids_facet_kind kind, ids_location loc, ids_fattr a
                            "dataType '%s' is not allowed; allowed: an IFC data type name "
                            "in upper case letters only, e.g. IFCLABEL, IFCLENGTHMEASURE, "
                            "IFCBOOLEAN",
-                           IDS_QUOTE(v, 64));
+                           BASE_QUOTE(v, 64));
         break;
     case IDS_FATTR_RELATION:
         if (!in_list(ids_relations, v)) {
@@ -85,7 +85,7 @@ static ids_status fattr_check(ids_facet_kind kind, ids_location loc, ids_fattr a
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "relation '%s' is unknown; allowed: %s (or leave it out to "
                            "follow every relation)",
-                           IDS_QUOTE(v, 64), allowed);
+                           BASE_QUOTE(v, 64), allowed);
         }
         break;
     case IDS_FATTR_URI:
@@ -94,7 +94,7 @@ static ids_status fattr_check(ids_facet_kind kind, ids_location loc, ids_fattr a
                            "uri '%s' contains whitespace; allowed: a URI such as "
                            "https://identifier.buildingsmart.org/uri/... (escape spaces "
                            "as %%20)",
-                           IDS_QUOTE(v, 64));
+                           BASE_QUOTE(v, 64));
         break;
     case IDS_FATTR_CARDINALITY: {
         const char *const *values = ids_cardinality_values(kind);
@@ -102,7 +102,7 @@ static ids_status fattr_check(ids_facet_kind kind, ids_location loc, ids_fattr a
             ids_list_join(values, allowed, sizeof(allowed));
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "cardinality '%s' is not allowed for %s; allowed: %s",
-                           IDS_QUOTE(v, 32), kname, allowed);
+                           BASE_QUOTE(v, 32), kname, allowed);
         }
         break;
     }
@@ -123,7 +123,7 @@ static ids_status data_type_check(const char *dt, const ids_value *value, ids_er
                        "dataType '%s' is not an IFC data type; allowed: an IFC defined "
                        "type or measure such as IFCLABEL, IFCTEXT, IFCREAL, IFCINTEGER, "
                        "IFCBOOLEAN or IFCLENGTHMEASURE",
-                       IDS_QUOTE(dt, 64));
+                       BASE_QUOTE(dt, 64));
     if (base[0] == '\0')
         return IDS_OK; /* no restriction base (IFCBINARY): no lexical form to check */
     if (value->kind == IDS_VALUE_SIMPLE) {
@@ -132,7 +132,7 @@ static ids_status data_type_check(const char *dt, const ids_value *value, ids_er
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "property value '%s' is not a valid %s, the base type of %s; "
                            "allowed: %s",
-                           IDS_QUOTE(value->simple, 64), base, dt, form);
+                           BASE_QUOTE(value->simple, 64), base, dt, form);
     } else if (value->kind == IDS_VALUE_RESTRICTION && strcmp(value->base, base) != 0) {
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "property value restriction has base %s, but dataType %s needs base "
@@ -217,14 +217,14 @@ static ids_status facet_check(const ids_doc *doc, const ids_facet *f, ids_locati
         if (name->kind == IDS_VALUE_SIMPLE && !ids_ifc_class_name_form(name->simple))
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "%s name '%s' is not an IFC class name; IDS writes classes "
-                           "in upper case, e.g. IFCWALL", kname, IDS_QUOTE(name->simple, 80));
+                           "in upper case, e.g. IFCWALL", kname, BASE_QUOTE(name->simple, 80));
         for (size_t i = 0; name->kind == IDS_VALUE_RESTRICTION && i < name->n_items; i++)
             if (name->items[i].facet == IDS_XS_ENUMERATION &&
                 !ids_ifc_class_name_form(name->items[i].value))
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s name '%s' (enumeration) is not an IFC class name; "
                                "IDS writes classes in upper case, e.g. IFCWALL",
-                               kname, IDS_QUOTE(name->items[i].value, 80));
+                               kname, BASE_QUOTE(name->items[i].value, 80));
     }
     if (optional && !has_value &&
         (f->kind == IDS_FACET_CLASSIFICATION || f->kind == IDS_FACET_MATERIAL ||
@@ -262,7 +262,7 @@ static ids_status xs_ns_for(xmlDoc *doc, xmlNode *scope, xmlNs **out, xmlNs **de
             return ids_err(err, IDS_ERR_INVALID_ARG, scope,
                            "the prefix xs is bound to '%s' here, but restrictions need "
                            "xs bound to " IDS_XS_NAMESPACE,
-                           IDS_QUOTE((const char *)ns->href, 100));
+                           BASE_QUOTE((const char *)ns->href, 100));
         *out = ns;
         return IDS_OK;
     }

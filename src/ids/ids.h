@@ -26,7 +26,6 @@
 #ifndef IDS_H
 #define IDS_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -70,43 +69,6 @@ void ids_error_clear(ids_error *err);
 /* A stable lower-case name for a status ("nomem", "parse", ...). */
 const char *ids_status_name(ids_status status);
 
-/* ---- UTF-8 text in bounded buffers (utf8.c) ------------------------------
- *
- * Every message that quotes a value, and every fixed buffer a message is
- * written into, goes through these, so that what comes out is valid UTF-8
- * whatever came in: a cut falls on a character boundary and is marked with
- * "...", and a byte that starts no valid sequence becomes U+FFFD. Strict
- * decoding: no overlong forms, no surrogates, nothing above U+10FFFF. */
-
-/* Length (1-4) of the valid UTF-8 sequence at text, reading at most avail
- * bytes, and its code point in *cp (may be NULL); 0 when the bytes there
- * are not one valid sequence. */
-size_t ids_utf8_decode(const char *text, size_t avail, unsigned long *cp);
-/* True when the len bytes at text are valid UTF-8. */
-bool ids_utf8_valid(const char *text, size_t len);
-/* Writes text (len bytes; NULL reads as empty) into buf (size bytes) as
- * valid UTF-8, NUL-terminated: at most size - 1 bytes, cut after the last
- * whole character that fits and then ending in "..." (when size allows
- * it). Returns buf. */
-char *ids_utf8_copy(char *buf, size_t size, const char *text, size_t len);
-/* ids_utf8_copy of a NUL-terminated value, for quoting what a user sent in
- * a message: "'%s'" with ids_quote(buf, sizeof buf, value). */
-const char *ids_quote(char *buf, size_t size, const char *value);
-/* ids_quote into a temporary of max_bytes + 1 bytes that lives until the
- * end of the enclosing block, so it can stand in an argument list:
- * ids_err(..., "name '%s' ...", IDS_QUOTE(name, 80)). */
-#define IDS_QUOTE(value, max_bytes) \
-    ids_quote((char[(max_bytes) + 1]){0}, (size_t)(max_bytes) + 1, (value))
-/* vsnprintf whose result is always valid UTF-8 (cut as ids_utf8_copy cuts;
- * bytes that are not UTF-8 become U+FFFD, or '?' if no memory is left to
- * redo the text). Returns the bytes written, without the NUL. */
-size_t ids_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
-size_t ids_utf8_format(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* A malloc'd valid UTF-8 copy of text (len bytes), nothing cut; NULL when
- * out of memory. */
-char *ids_utf8_dup(const char *text, size_t len);
 
 /* ---- library ----------------------------------------------------------- */
 

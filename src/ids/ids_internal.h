@@ -5,6 +5,7 @@
 #define IDS_INTERNAL_H
 
 #include "base/base.h"
+#include "base/base.h"
 #include "ids/ids.h"
 
 #include <libxml/parser.h>
@@ -284,11 +285,6 @@ void ids_xml_quiet_record(ids_xml_quiet *q, const xmlError *e);
 ids_status ids_scan_input(const char *data, size_t len, unsigned max_attributes,
                           ids_error *err);
 
-/* The formatter's fallback when no memory is left to make a text again
- * (utf8.c): buf (size bytes) holds snprintf's output, cut when cut is
- * true. Ends it on a character boundary (then with "..."), turns bytes
- * that start no sequence into '?', in place; returns its length. */
-size_t ids_utf8_repair(char *buf, size_t size, bool cut);
 
 /* The info formats of ids.xsd, checked over the whole string. */
 bool ids_author_valid(const char *author); /* [^@]+@[^.]+\..+ */

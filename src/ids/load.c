@@ -75,7 +75,7 @@ static void stop_parser(struct parse_state *st, ids_status code, const char *fmt
         st->stop = code;
         va_list ap;
         va_start(ap, fmt);
-        ids_utf8_vformat(st->stop_message, sizeof(st->stop_message), fmt, ap);
+        base_utf8_vformat(st->stop_message, sizeof(st->stop_message), fmt, ap);
         va_end(ap);
         st->stop_line = xmlSAX2GetLineNumber(st->ctxt);
         st->stop_column = xmlSAX2GetColumnNumber(st->ctxt);
@@ -165,12 +165,12 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
 static void describe_root(const xmlNode *root, char *buf, size_t size)
 {
     if (root->ns != NULL && root->ns->href != NULL)
-        ids_utf8_format(buf, size, "<%s> in namespace '%s'",
-                        IDS_QUOTE((const char *)root->name, 80),
-                        IDS_QUOTE((const char *)root->ns->href, 120));
+        base_utf8_format(buf, size, "<%s> in namespace '%s'",
+                        BASE_QUOTE((const char *)root->name, 80),
+                        BASE_QUOTE((const char *)root->ns->href, 120));
     else
-        ids_utf8_format(buf, size, "<%s> in no namespace",
-                        IDS_QUOTE((const char *)root->name, 80));
+        base_utf8_format(buf, size, "<%s> in no namespace",
+                        BASE_QUOTE((const char *)root->name, 80));
 }
 
 static ids_status parse_memory(const char *data, size_t len, const ids_limits *limits,
@@ -317,7 +317,7 @@ static ids_status io_error(ids_error *err, const char *what, const char *path, i
     char reason[128];
     if (strerror_r(errnum, reason, sizeof(reason)) != 0)
         snprintf(reason, sizeof(reason), "error %d", errnum);
-    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%s': %s", what, IDS_QUOTE(path, 200),
+    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%s': %s", what, BASE_QUOTE(path, 200),
                    reason);
 }
 
@@ -353,19 +353,19 @@ ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc
     if (S_ISDIR(sb.st_mode)) {
         status = ids_err(err, IDS_ERR_IO, NULL,
                          "'%s' is a directory; give the path of an .ids file",
-                         IDS_QUOTE(path, 200));
+                         BASE_QUOTE(path, 200));
         goto out;
     }
     if (!S_ISREG(sb.st_mode)) {
         status = ids_err(err, IDS_ERR_IO, NULL,
                          "'%s' is not a regular file; give the path of an .ids file",
-                         IDS_QUOTE(path, 200));
+                         BASE_QUOTE(path, 200));
         goto out;
     }
     if (sb.st_size < 0 || (unsigned long long)sb.st_size > max_bytes) {
         status = ids_err(err, IDS_ERR_LIMIT, NULL,
                          "'%s' is %lld bytes; the limit is %zu bytes",
-                         IDS_QUOTE(path, 200),
+                         BASE_QUOTE(path, 200),
                          (long long)sb.st_size, max_bytes);
         goto out;
     }
@@ -380,13 +380,13 @@ ids_status ids_doc_load_file(const char *path, const ids_limits *limits, ids_doc
     }
     if (got == BASE_TOO_BIG) {
         status = ids_err(err, IDS_ERR_LIMIT, NULL,
-                         "'%s' is over the limit of %zu bytes", IDS_QUOTE(path, 200),
+                         "'%s' is over the limit of %zu bytes", BASE_QUOTE(path, 200),
                          max_bytes);
         goto out;
     }
     if (got != BASE_OK) {
         status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory reading '%s'",
-                         IDS_QUOTE(path, 200));
+                         BASE_QUOTE(path, 200));
         goto out;
     }
     close(fd);

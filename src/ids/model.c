@@ -48,7 +48,7 @@ ids_status ids_err(ids_error *err, ids_status code, const xmlNode *node,
     err->code = code;
     va_list ap;
     va_start(ap, fmt);
-    ids_utf8_vformat(err->message, sizeof(err->message), fmt, ap);
+    base_utf8_vformat(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     if (node != NULL) {
         long line = xmlGetLineNo(node);
@@ -151,7 +151,7 @@ void ids_node_path(const xmlNode *node, char *buf, size_t size)
             snprintf(step, sizeof(step), "[%zu]", position);
         /* Element names of a loaded document can be long and in any
          * script: a path that does not fit is cut between characters. */
-        size_t w = ids_utf8_format(buf + used, size - used, "/%s%s%s", prefix,
+        size_t w = base_utf8_format(buf + used, size - used, "/%s%s%s", prefix,
                                    (const char *)n->name, step);
         if (used + w + 1 >= size)
             return;

@@ -111,7 +111,7 @@ static ids_status io_error(ids_error *err, const char *what, const char *path, i
     char reason[128];
     if (strerror_r(errnum, reason, sizeof(reason)) != 0)
         snprintf(reason, sizeof(reason), "error %d", errnum);
-    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%s': %s", what, IDS_QUOTE(path, 200),
+    return ids_err(err, IDS_ERR_IO, NULL, "cannot %s '%s': %s", what, BASE_QUOTE(path, 200),
                    reason);
 }
 
@@ -147,7 +147,7 @@ ids_status ids_doc_write_file(const ids_doc *doc, const char *path, ids_error *e
     size_t plen = strlen(path);
     if (path[plen - 1] == '/')
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
-                       "'%s' names a folder; give a file name", IDS_QUOTE(path, 200));
+                       "'%s' names a folder; give a file name", BASE_QUOTE(path, 200));
 
     size_t len = 0;
     status = ids_doc_to_string(doc, &data, &len, err);
@@ -161,7 +161,7 @@ ids_status ids_doc_write_file(const ids_doc *doc, const char *path, ids_error *e
     tmp = malloc(dlen + strlen(base) + 16);
     if (dir == NULL || tmp == NULL) {
         status = ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory writing '%s'",
-                         IDS_QUOTE(path, 200));
+                         BASE_QUOTE(path, 200));
         goto out;
     }
     if (slash == NULL)

@@ -66,7 +66,7 @@ void ids_findings_add(ids_findings *list, ids_severity severity,
     char message[IDS_ERROR_TEXT_LEN];
     va_list ap;
     va_start(ap, fmt);
-    ids_utf8_vformat(message, sizeof(message), fmt, ap);
+    base_utf8_vformat(message, sizeof(message), fmt, ap);
     va_end(ap);
     char path[IDS_ERROR_PATH_LEN] = "";
     int line = 0;
@@ -248,7 +248,7 @@ static void check_id(sctx *ctx, const xmlNode *node, const char *value)
 {
     if (!builtin_valid(XML_SCHEMAS_ID, value)) {
         XSD_ERR(ctx, node, "attribute 'id' of <%s> is '%s', which is not an NCName "
-                "(xs:ID)", node_name(node), IDS_QUOTE(value, 80));
+                "(xs:ID)", node_name(node), BASE_QUOTE(value, 80));
         return;
     }
     char *c = collapse_or_flag(ctx, value);
@@ -261,7 +261,7 @@ static void check_id(sctx *ctx, const xmlNode *node, const char *value)
     if (ctx->ids != NULL &&
         xmlHashAddEntry(ctx->ids, (const xmlChar *)c, (void *)node) != 0)
         XSD_ERR(ctx, node, "attribute 'id' of <%s> repeats the xs:ID '%s'; "
-                "ID values must be unique in the document", node_name(node), IDS_QUOTE(c, 80));
+                "ID values must be unique in the document", node_name(node), BASE_QUOTE(c, 80));
     free(c);
 }
 
@@ -287,7 +287,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
             if (!in_list(ids_ifc_versions, tok)) {
                 XSD_ERR(ctx, node, "ifcVersion of <%s> holds '%s'; allowed are "
                         "IFC2X3, IFC4 and IFC4X3_ADD2, separated by spaces", el,
-                        IDS_QUOTE(tok, 80));
+                        BASE_QUOTE(tok, 80));
                 break;
             }
         }
@@ -297,7 +297,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
     case A_NNI:
         if (!builtin_valid(XML_SCHEMAS_NNINTEGER, value))
             XSD_ERR(ctx, node, "%s of <%s> is '%s'; it must be a non-negative "
-                    "integer", an, el, IDS_QUOTE(value, 80));
+                    "integer", an, el, BASE_QUOTE(value, 80));
         return;
     case A_ALL_NNI: {
         if (builtin_valid(XML_SCHEMAS_NNINTEGER, value))
@@ -307,25 +307,25 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
         free(c);
         if (!ok)
             XSD_ERR(ctx, node, "%s of <%s> is '%s'; it must be a non-negative "
-                    "integer or 'unbounded'", an, el, IDS_QUOTE(value, 80));
+                    "integer or 'unbounded'", an, el, BASE_QUOTE(value, 80));
         return;
     }
     case A_SIMPLE_CARD:
         if (!in_list(simple_card, value))
             XSD_ERR(ctx, node, "cardinality of <%s> is '%s'; allowed are 'required' "
-                    "and 'prohibited'", el, IDS_QUOTE(value, 80));
+                    "and 'prohibited'", el, BASE_QUOTE(value, 80));
         return;
     case A_COND_CARD:
         if (!in_list(cond_card, value))
             XSD_ERR(ctx, node, "cardinality of <%s> is '%s'; allowed are 'required', "
-                    "'optional' and 'prohibited'", el, IDS_QUOTE(value, 80));
+                    "'optional' and 'prohibited'", el, BASE_QUOTE(value, 80));
         return;
     case A_RELATION:
         if (!in_list(ids_relations, value))
             XSD_ERR(ctx, node, "relation of <%s> is '%s'; allowed are IFCRELAGGREGATES, "
                     "IFCRELASSIGNSTOGROUP, IFCRELCONTAINEDINSPATIALSTRUCTURE, "
                     "IFCRELNESTS and 'IFCRELVOIDSELEMENT IFCRELFILLSELEMENT'", el,
-                    IDS_QUOTE(value, 80));
+                    BASE_QUOTE(value, 80));
         return;
     case A_UPPER_NAME: {
         bool ok = value[0] != '\0';
@@ -334,18 +334,18 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
                 ok = false;
         if (!ok)
             XSD_ERR(ctx, node, "dataType of <%s> is '%s'; it must be an IFC type name "
-                    "in upper-case letters only, such as IFCLABEL", el, IDS_QUOTE(value, 80));
+                    "in upper-case letters only, such as IFCLABEL", el, BASE_QUOTE(value, 80));
         return;
     }
     case A_ANY_URI:
         if (!builtin_valid(XML_SCHEMAS_ANYURI, value))
             XSD_ERR(ctx, node, "%s of <%s> is '%s', which is not a URI", an, el,
-                    IDS_QUOTE(value, 80));
+                    BASE_QUOTE(value, 80));
         return;
     case A_QNAME:
         if (!qname_valid(ctx, node, value))
             XSD_ERR(ctx, node, "%s of <%s> is '%s'; it must be a qualified name whose "
-                    "prefix is declared, such as xs:string", an, el, IDS_QUOTE(value, 80));
+                    "prefix is declared, such as xs:string", an, el, BASE_QUOTE(value, 80));
         return;
     case A_QNAME_LIST: {
         char *c = collapse_or_flag(ctx, value);
@@ -355,7 +355,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
              tok = strtok_r(NULL, " ", &save)) {
             if (!qname_valid(ctx, node, tok)) {
                 XSD_ERR(ctx, node, "%s of <%s> holds '%s', which is not a qualified "
-                        "name with a declared prefix", an, el, IDS_QUOTE(tok, 80));
+                        "name with a declared prefix", an, el, BASE_QUOTE(tok, 80));
                 break;
             }
         }
@@ -368,12 +368,12 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
     case A_BOOLEAN:
         if (!builtin_valid(XML_SCHEMAS_BOOLEAN, value))
             XSD_ERR(ctx, node, "%s of <%s> is '%s'; allowed are true, false, 1 and 0",
-                    an, el, IDS_QUOTE(value, 80));
+                    an, el, BASE_QUOTE(value, 80));
         return;
     case A_POS_INT:
         if (!builtin_valid(XML_SCHEMAS_PINTEGER, value))
             XSD_ERR(ctx, node, "%s of <%s> is '%s'; it must be a positive integer",
-                    an, el, IDS_QUOTE(value, 80));
+                    an, el, BASE_QUOTE(value, 80));
         return;
     case A_WHITESPACE: {
         bool ok = builtin_valid(XML_SCHEMAS_NMTOKEN, value);
@@ -383,7 +383,7 @@ static void check_attr_value(sctx *ctx, const xmlNode *node, const aspec *spec,
         free(c);
         if (!ok)
             XSD_ERR(ctx, node, "value of <%s> is '%s'; allowed are preserve, replace "
-                    "and collapse", el, IDS_QUOTE(value, 80));
+                    "and collapse", el, BASE_QUOTE(value, 80));
         return;
     }
     }
@@ -568,7 +568,7 @@ static void check_author(sctx *ctx, const xmlNode *node, const void *arg)
      * two to the same verdicts. */
     if (!ids_author_valid((const char *)text))
         XSD_ERR(ctx, node, "author is '%s'; it must be an e-mail address "
-                "(pattern [^@]+@[^.]+\\..+)", IDS_QUOTE((const char *)text, 80));
+                "(pattern [^@]+@[^.]+\\..+)", BASE_QUOTE((const char *)text, 80));
     xmlFree(text);
 }
 
@@ -585,7 +585,7 @@ static void check_date(sctx *ctx, const xmlNode *node, const void *arg)
     if (date != NULL && xmlSchemaValPredefTypeNodeNoNorm(date, text, NULL, NULL) != 0)
         XSD_ERR(ctx, node, "date is '%s'; it must be an xs:date such as 2024-05-31 "
                 "(optionally with a time zone: Z or +02:00)",
-                IDS_QUOTE((const char *)text, 80));
+                BASE_QUOTE((const char *)text, 80));
     xmlFree(text);
 }
 

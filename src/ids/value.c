@@ -23,6 +23,43 @@
 
 /* ---- text ---- */
 
+/* Decodes one UTF-8 sequence strictly (no overlongs, no surrogates, at
+ * most U+10FFFF). Returns its length, or 0 when malformed. */
+static size_t utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned long v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        v = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        v = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
 static bool xml_char(unsigned long cp)
 {
     return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
@@ -33,11 +70,11 @@ ids_status ids_text_check(const char *what, const char *text, ids_error *err)
 {
     if (text == NULL)
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "%s is missing", what);
-    size_t len = strlen(text);
+    const unsigned char *s = (const unsigned char *)text;
     size_t offset = 0;
-    while (offset < len) {
+    while (s[offset] != '\0') {
         unsigned long cp = 0;
-        size_t n = ids_utf8_decode(text + offset, len - offset, &cp);
+        size_t n = utf8_decode(s + offset, &cp);
         if (n == 0)
             return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                            "%s is not valid UTF-8 (byte %zu); only UTF-8 text is allowed",
@@ -404,7 +441,7 @@ static ids_status check_restriction(const ids_doc *doc, const ids_value *value,
             return st;
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                        "%s: base '%s' is not supported by IDS; allowed: %s%s", what,
-                       IDS_QUOTE(value->base, 64), allowed,
+                       BASE_QUOTE(value->base, 64), allowed,
                        strncmp(value->base, "xs:", 3) != 0 ? " (with the xs: prefix)" : "");
     }
     if (value->n_items == 0 || value->items == NULL)
@@ -472,20 +509,20 @@ static ids_status check_restriction(const ids_doc *doc, const ids_value *value,
             if (v == IDS_PATTERN_TOO_COMPLEX)
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: pattern '%s' is refused: %s", what,
-                               IDS_QUOTE(item->value, 60), why);
+                               BASE_QUOTE(item->value, 60), why);
             if (v == IDS_PATTERN_INVALID)
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: pattern '%s' is not a valid XSD regular expression; "
                                "allowed: XML Schema regex syntax, implicitly anchored "
                                "(e.g. [A-Z]{2}[0-9]+ or (EF|Pr)_.*); ^ and $ are not anchors",
-                               what, IDS_QUOTE(item->value, 200));
+                               what, BASE_QUOTE(item->value, 200));
         } else if (digits) {
             unsigned long long n;
             bool total = item->facet == IDS_XS_TOTAL_DIGITS;
             if (!length_value(item->value, &n) || (total && n == 0))
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: %s '%s' is not a digit count; allowed: %s", what,
-                               name, IDS_QUOTE(item->value, 100),
+                               name, BASE_QUOTE(item->value, 100),
                                total ? "a positive integer such as 5" :
                                        "a non-negative integer such as 2");
             if (!total && n != 0 && strcmp(value->base, "xs:integer") == 0)
@@ -499,12 +536,12 @@ static ids_status check_restriction(const ids_doc *doc, const ids_value *value,
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: %s '%s' is not a length; allowed: a non-negative "
                                "integer such as 0 or 12",
-                               what, name, IDS_QUOTE(item->value, 100));
+                               what, name, BASE_QUOTE(item->value, 100));
         } else {
             if (!lexical_ok(kind, value->base, item->value))
                 return ids_err(err, IDS_ERR_INVALID_ARG, NULL,
                                "%s: %s '%s' does not fit base %s; allowed: %s", what,
-                               name, IDS_QUOTE(item->value, 100), value->base,
+                               name, BASE_QUOTE(item->value, 100), value->base,
                                base_forms[kind].form);
         }
     }
@@ -530,8 +567,8 @@ static ids_status check_restriction(const ids_doc *doc, const ids_value *value,
                            "%s: the bounds %s %s and %s %s leave no value; allowed: a "
                            "lower bound below the upper bound",
                            what, lo_excl ? "minExclusive" : "minInclusive",
-                           IDS_QUOTE(lo, 64), hi_excl ? "maxExclusive" : "maxInclusive",
-                           IDS_QUOTE(hi, 64));
+                           BASE_QUOTE(lo, 64), hi_excl ? "maxExclusive" : "maxInclusive",
+                           BASE_QUOTE(hi, 64));
     }
     if (first[IDS_XS_LENGTH] != NULL &&
         (first[IDS_XS_MIN_LENGTH] != NULL || first[IDS_XS_MAX_LENGTH] != NULL))

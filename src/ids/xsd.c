@@ -123,7 +123,7 @@ static void on_compile_error(void *data, xmlErrorPtr e)
     compile_log *log = data;
     if (e == NULL || e->level < XML_ERR_ERROR || log->first[0] != '\0')
         return;
-    ids_utf8_format(log->first, sizeof(log->first), "%s",
+    base_utf8_format(log->first, sizeof(log->first), "%s",
                     e->message != NULL ? e->message : "unknown error");
     trim_newlines(log->first);
     log->line = e->line;
@@ -253,7 +253,7 @@ static void on_validate_error(void *data, xmlErrorPtr e)
     if (e == NULL)
         return;
     char message[IDS_ERROR_TEXT_LEN];
-    ids_utf8_format(message, sizeof(message), "%s", e->message != NULL ? e->message : "error");
+    base_utf8_format(message, sizeof(message), "%s", e->message != NULL ? e->message : "error");
     trim_newlines(message);
     char path[IDS_ERROR_PATH_LEN] = "";
     const xmlNode *node = e->node;

@@ -297,7 +297,7 @@ static enum MHD_Result send_error(mcp_http *h, struct MHD_Connection *c,
 
     /* Messages quote header values, which are any bytes: make them UTF-8. */
     va_start(ap, fmt);
-    ids_utf8_vformat(msg, sizeof msg, fmt, ap);
+    base_utf8_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return send_reply(h, c, rc, status, mcp_error_reply(id, code, msg, data),
                       NULL, false, NULL);

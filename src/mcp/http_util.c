@@ -427,7 +427,7 @@ bool mcp_http_check_param_headers(const json_t *input_schema,
         raw = header(ctx, hname);
         if (!raw) {
             snprintf(why, why_len, "Header mismatch: argument \"%s\" is in the "
-                     "body but the %s header is missing", IDS_QUOTE(key, 60), hname);
+                     "body but the %s header is missing", BASE_QUOTE(key, 60), hname);
             return false;
         }
         got = mcp_http_decode_value(raw, &glen, &bad);
@@ -448,7 +448,7 @@ bool mcp_http_check_param_headers(const json_t *input_schema,
         free(got);
         if (!same) {
             snprintf(why, why_len, "Header mismatch: %s does not match argument "
-                     "\"%s\" of the body", hname, IDS_QUOTE(key, 60));
+                     "\"%s\" of the body", hname, BASE_QUOTE(key, 60));
             return false;
         }
     }

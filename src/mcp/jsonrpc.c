@@ -56,7 +56,7 @@ void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
     out->code = code;
     /* Messages quote what the client sent: cut between characters. */
     va_start(ap, fmt);
-    ids_utf8_vformat(out->message, sizeof out->message, fmt, ap);
+    base_utf8_vformat(out->message, sizeof out->message, fmt, ap);
     va_end(ap);
 }
 

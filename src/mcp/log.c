@@ -62,7 +62,7 @@ void mcp_logf(mcp_log_level level, const char *fmt, ...)
     if (w > 0)
         n += (size_t)w < sizeof line - n ? (size_t)w : sizeof line - n - 1;
     va_start(ap, fmt);
-    n += ids_utf8_vformat(line + n, sizeof line - n, fmt, ap);
+    n += base_utf8_vformat(line + n, sizeof line - n, fmt, ap);
     va_end(ap);
     if (n >= sizeof line - 1)
         n = sizeof line - 2;

@@ -96,7 +96,7 @@ static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
         return;
     /* A long title fills the buffer: cut it between characters. */
     va_start(ap, fmt);
-    *len += ids_utf8_vformat(buf + *len, cap - *len, fmt, ap);
+    *len += base_utf8_vformat(buf + *len, cap - *len, fmt, ap);
     va_end(ap);
 }
 
@@ -117,7 +117,7 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
     if (strcmp(json_string_value(name), PROMPT_AUTHOR) != 0) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, json_pack("{s:O}", "name", name),
                           "Unknown prompt: %s (prompts/list names the prompts)",
-                          IDS_QUOTE(json_string_value(name), 200));
+                          BASE_QUOTE(json_string_value(name), 200));
         return;
     }
     if (args && !json_is_null(args) && !json_is_object(args)) {
@@ -149,7 +149,7 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
         mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: \"ifc_version\" must be IFC2X3, IFC4 or "
                           "IFC4X3_ADD2 (several separated by spaces), not \"%s\"",
-                          IDS_QUOTE(ifc, 60));
+                          BASE_QUOTE(ifc, 60));
         return;
     }
     text = malloc(PROMPT_TEXT_MAX);

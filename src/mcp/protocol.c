@@ -245,7 +245,7 @@ void mcp_request_log(mcp_request *req, mcp_log_level level,
         req->log_level == MCP_LOG_OFF || level < req->log_level)
         return;
     va_start(ap, fmt);
-    ids_utf8_vformat(text, sizeof text, fmt, ap);
+    base_utf8_vformat(text, sizeof text, fmt, ap);
     va_end(ap);
     note = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "jsonrpc", "2.0",
                      "method", "notifications/message", "params", "level",
@@ -471,7 +471,7 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
         mcp_outcome_error(out, MCP_INVALID_PARAMS,
                           json_pack("{s:O}", "name", name),
                           "Unknown tool: %s (tools/list names the tools)",
-                          IDS_QUOTE(json_string_value(name), 200));
+                          BASE_QUOTE(json_string_value(name), 200));
         return;
     }
     if (args && !json_is_null(args) && !json_is_object(args)) {
@@ -586,7 +586,7 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
     if (!m) {
         mcp_outcome_error(out, MCP_METHOD_NOT_FOUND,
                           json_pack("{s:s}", "method", req->method),
-                          "Method not found: %s", IDS_QUOTE(req->method, 200));
+                          "Method not found: %s", BASE_QUOTE(req->method, 200));
         return;
     }
     if (modern && !m->modern) {
@@ -670,7 +670,7 @@ static void method_initialize(mcp_request *req, mcp_outcome *out)
     }
     strcpy(conn->legacy_version, version);
     mcp_logf(MCP_LOG_INFO, "legacy client initialized with protocol %s "
-             "(asked for %s)", version, IDS_QUOTE(json_string_value(asked), 40));
+             "(asked for %s)", version, BASE_QUOTE(json_string_value(asked), 40));
 }
 
 /* Reads the modern envelope out of _meta. Returns false (out filled) when
@@ -695,7 +695,7 @@ static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
                           json_pack("{s:o, s:O}", "supported",
                                     mcp_supported_versions_json(), "requested", pv),
                           "Unsupported protocol version: %s",
-                          IDS_QUOTE(json_string_value(pv), 40));
+                          BASE_QUOTE(json_string_value(pv), 40));
         return false;
     }
     if (!json_is_object(caps)) {
@@ -809,7 +809,7 @@ static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *cod
                           "Invalid params: %s needs params._meta[\""
                           MCP_META_PROTOCOL_VERSION "\"] (MCP %s), or an "
                           "initialize handshake first (MCP %s and earlier)",
-                          IDS_QUOTE(req.method, 100), MCP_VERSION_2026_07_28, MCP_LEGACY_LATEST);
+                          BASE_QUOTE(req.method, 100), MCP_VERSION_2026_07_28, MCP_LEGACY_LATEST);
         goto reply;
     }
     req.version = conn->legacy_version;
@@ -849,7 +849,7 @@ static void handle_notification(mcp_conn *conn, json_t *msg)
      * the spec lets the server ignore it then. */
     if (strcmp(method, "notifications/cancelled") == 0)
         return;
-    mcp_logf(MCP_LOG_DEBUG, "ignored notification %s", IDS_QUOTE(method, 100));
+    mcp_logf(MCP_LOG_DEBUG, "ignored notification %s", BASE_QUOTE(method, 100));
 }
 
 static char *handle_single(mcp_conn *conn, json_t *msg, bool in_batch, int *code)
@@ -938,7 +938,7 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
      * keys are refused: which one wins would be a guess. */
     msg = base_json_read(text, len, &err);
     if (!msg) {
-        ids_utf8_format(why, sizeof why, "Parse error: %s (line %d, column %d)",
+        base_utf8_format(why, sizeof why, "Parse error: %s (line %d, column %d)",
                         err.text, err.line, err.column);
         reply = mcp_error_reply(NULL, MCP_PARSE_ERROR, why, NULL);
         goto out;

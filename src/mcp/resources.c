@@ -114,7 +114,7 @@ void mcp_resources_read(mcp_request *req, mcp_outcome *out)
     if (st == SESSION_NOT_FOUND) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, json_pack("{s:O}", "uri", uri),
                           "Resource not found: %s (expected %s with a "
-                          "session_id from a tool result)", IDS_QUOTE(s, 200),
+                          "session_id from a tool result)", BASE_QUOTE(s, 200),
                           MCP_RESOURCE_TEMPLATE);
         goto out;
     }

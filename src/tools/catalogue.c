@@ -204,7 +204,7 @@ static void error_result(tool_result *out, const char *message)
  * happened. */
 static void make_encodable(tool_result *out)
 {
-    char *shown = ids_utf8_dup(out->text, strlen(out->text));
+    char *shown = base_utf8_dup(out->text, strlen(out->text));
     if (shown != NULL && out->is_error) {
         json_t *error = json_object_get(out->structured, "error");
         if (json_is_object(error))
@@ -218,7 +218,7 @@ static void make_encodable(tool_result *out)
     char *message = NULL;
     if (shown != NULL) {
         char head[240];
-        ids_utf8_copy(head, sizeof(head), shown, strlen(shown));
+        base_utf8_copy(head, sizeof(head), shown, strlen(shown));
         size_t n = strlen(head) + 400;
         message = malloc(n);
         if (message != NULL)
@@ -279,7 +279,7 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
         error_result(out, "Out of memory while building the result. Try again.");
         return;
     }
-    if (!ids_utf8_valid(out->text, strlen(out->text)))
+    if (!base_utf8_valid(out->text, strlen(out->text)))
         make_encodable(out);
 }
 

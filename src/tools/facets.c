@@ -79,7 +79,7 @@ static bool cardinality_arg(tool_ctx *c, const facet_tool *t, ids_location loc,
         tool_fail(c, "cardinality '%s' is only allowed on requirement facets: "
                      "applicability facets select elements and take no cardinality. Use "
                      "location requirements, or leave cardinality out.",
-                  IDS_QUOTE(card, 40));
+                  BASE_QUOTE(card, 40));
         return false;
     }
     if (t->kind == IDS_FACET_PARTOF && strcmp(card, "optional") == 0) {

@@ -95,10 +95,10 @@ char *tool_spec_list_text(const ids_doc *doc)
         char one[320];
         if (ident != NULL && ident[0] != '\0')
             snprintf(one, sizeof(one), "%s%zu '%s' (identifier %s)", i == 0 ? "" : ", ",
-                     i + 1, IDS_QUOTE(name, 120), IDS_QUOTE(ident, 120));
+                     i + 1, BASE_QUOTE(name, 120), BASE_QUOTE(ident, 120));
         else
             snprintf(one, sizeof(one), "%s%zu '%s'", i == 0 ? "" : ", ", i + 1,
-                     IDS_QUOTE(name, 120));
+                     BASE_QUOTE(name, 120));
         size_t n = strlen(one);
         if (used + n + 8 > cap)
             break;
@@ -150,9 +150,9 @@ bool tool_resolve_spec(tool_ctx *c, json_t *result, size_t *index)
                 if (err.code == IDS_ERR_NOT_FOUND || err.code == IDS_OK) {
                     tool_fail(c, "spec_id '%s' not found; specifications: %s. Pass an "
                                  "identifier, a name or a 1-based position.",
-                              IDS_QUOTE(ref.key, 80), list != NULL ? list : "");
+                              BASE_QUOTE(ref.key, 80), list != NULL ? list : "");
                 } else {
-                    snprintf(key, sizeof(key), "spec_id '%s'", IDS_QUOTE(ref.key, 40));
+                    snprintf(key, sizeof(key), "spec_id '%s'", BASE_QUOTE(ref.key, 40));
                     tool_fail_ids(c, &err, key);
                 }
                 goto out;
@@ -282,7 +282,7 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
                                         : (has_bounds ? "xs:double" : "xs:string");
     if (base == NULL) {
         tool_fail(c, "argument '%s.base' must be one of: %s (got '%s')", arg_name,
-                  tool_base_type_list(), IDS_QUOTE(base_arg, 40));
+                  tool_base_type_list(), BASE_QUOTE(base_arg, 40));
         goto fail;
     }
     out->base = strdup(base);

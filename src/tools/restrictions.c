@@ -129,7 +129,7 @@ static bool resolve_target(tool_ctx *c, json_t *r, target *t)
             param_list(f->kind, list, sizeof(list));
             tool_fail(c, "parameter_name '%s' is not a parameter of the %s facet at %s "
                          "facet_index %zu; it has: %s.",
-                      IDS_QUOTE(pname, 40), ids_facet_kind_name(f->kind),
+                      BASE_QUOTE(pname, 40), ids_facet_kind_name(f->kind),
                       ids_location_name(t->loc),
                       t->facet, list);
             goto out;
@@ -208,7 +208,7 @@ static json_t *restriction_from_args(tool_ctx *c, const char *default_base,
     if (base == NULL) {
         tool_fail(c, "argument 'base_type' must be one of: %s (got '%s'). The xs: prefix "
                      "is optional.",
-                  tool_base_type_list(), IDS_QUOTE(base_arg, 40));
+                  tool_base_type_list(), BASE_QUOTE(base_arg, 40));
         return NULL;
     }
     json_t *obj = json_pack("{s:s}", "base", base);

@@ -166,8 +166,8 @@ static void fail_with(tool_ctx *c, char *message, const ids_error *err)
     /* A message quotes what it was given (paths from the file system among
      * them), and JSON carries only UTF-8: show other bytes as U+FFFD
      * rather than lose the message. */
-    if (message != NULL && !ids_utf8_valid(message, strlen(message))) {
-        char *repaired = ids_utf8_dup(message, strlen(message));
+    if (message != NULL && !base_utf8_valid(message, strlen(message))) {
+        char *repaired = base_utf8_dup(message, strlen(message));
         free(message);
         message = repaired;
     }
@@ -404,7 +404,7 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
                               "closed or after a long idle time). Start a new session by "
                               "calling create_ids or load_ids without session_id; its "
                               "result gives the new session_id.",
-                          IDS_QUOTE(sid, 80));
+                          BASE_QUOTE(sid, 80));
                 goto out;
             }
         } else if (tsid != NULL && tsid[0] != '\0') {

@@ -100,7 +100,7 @@ static void value_text(const json_t *v, char *buf, size_t size)
         snprintf(buf, size, "?");
         return;
     }
-    ids_utf8_copy(buf, size < 61 ? size : 61, dump, strlen(dump));
+    base_utf8_copy(buf, size < 61 ? size : 61, dump, strlen(dump));
     free(dump);
 }
 
@@ -164,7 +164,7 @@ static bool check_object(const json_t *schema, const json_t *v, const char *path
             child_path(sub, path, key);
             join_keys(props, allowed, sizeof(allowed));
             describe_path(path, where, sizeof(where));
-            ids_utf8_format(msg, size, "unknown argument '%s'; %s may only contain: %s",
+            base_utf8_format(msg, size, "unknown argument '%s'; %s may only contain: %s",
                      sub, where, allowed);
             return false;
         }
@@ -176,10 +176,10 @@ static bool check_object(const json_t *schema, const json_t *v, const char *path
             const json_t *ps = json_object_get(props, req);
             const json_t *desc = json_object_get(ps, "description");
             if (json_is_string(desc))
-                ids_utf8_format(msg, size, "missing required argument '%s' (%s)", sub,
+                base_utf8_format(msg, size, "missing required argument '%s' (%s)", sub,
                          json_string_value(desc));
             else
-                ids_utf8_format(msg, size, "missing required argument '%s'", sub);
+                base_utf8_format(msg, size, "missing required argument '%s'", sub);
             return false;
         }
     }
@@ -206,16 +206,16 @@ static bool check_alternatives(const json_t *alts, bool exactly_one,
         if (check(alt, v, path, tmp, sizeof(tmp)))
             matches++;
         else if (first[0] == '\0')
-            ids_utf8_format(first, sizeof(first), "%s", tmp);
+            base_utf8_format(first, sizeof(first), "%s", tmp);
     }
     if (matches == 0) {
-        ids_utf8_format(msg, size, "%s", first[0] != '\0' ? first : "no alternative matched");
+        base_utf8_format(msg, size, "%s", first[0] != '\0' ? first : "no alternative matched");
         return false;
     }
     if (exactly_one && matches > 1) {
         char where[PATH_MAX_LEN + 16];
         describe_path(path, where, sizeof(where));
-        ids_utf8_format(msg, size, "%s is ambiguous: it matches more than one form", where);
+        base_utf8_format(msg, size, "%s is ambiguous: it matches more than one form", where);
         return false;
     }
     return true;
@@ -242,7 +242,7 @@ static bool check(const json_t *schema, const json_t *v, const char *path,
         if (!ok) {
             char words[128];
             type_words(type, words, sizeof(words));
-            ids_utf8_format(msg, size, "%s must be %s, got %s", where, words, type_name(v));
+            base_utf8_format(msg, size, "%s must be %s, got %s", where, words, type_name(v));
             return false;
         }
     }
@@ -271,7 +271,7 @@ static bool check(const json_t *schema, const json_t *v, const char *path,
                 used += (size_t)w;
             }
             value_text(v, got, sizeof(got));
-            ids_utf8_format(msg, size, "%s must be one of: %s (got %s)", where, list, got);
+            base_utf8_format(msg, size, "%s must be one of: %s (got %s)", where, list, got);
             return false;
         }
     }
@@ -279,7 +279,7 @@ static bool check(const json_t *schema, const json_t *v, const char *path,
     if (cn != NULL && !json_equal((json_t *)cn, (json_t *)v)) {
         char want[80];
         value_text(cn, want, sizeof(want));
-        ids_utf8_format(msg, size, "%s must be %s", where, want);
+        base_utf8_format(msg, size, "%s must be %s", where, want);
         return false;
     }
 
@@ -293,14 +293,14 @@ static bool check(const json_t *schema, const json_t *v, const char *path,
                 len++;
         if (json_is_integer(mn) && (json_int_t)len < json_integer_value(mn)) {
             if (json_integer_value(mn) == 1)
-                ids_utf8_format(msg, size, "%s must not be empty", where);
+                base_utf8_format(msg, size, "%s must not be empty", where);
             else
-                ids_utf8_format(msg, size, "%s must be at least %lld characters long", where,
+                base_utf8_format(msg, size, "%s must be at least %lld characters long", where,
                          (long long)json_integer_value(mn));
             return false;
         }
         if (json_is_integer(mx) && (json_int_t)len > json_integer_value(mx)) {
-            ids_utf8_format(msg, size, "%s must be at most %lld characters long", where,
+            base_utf8_format(msg, size, "%s must be at most %lld characters long", where,
                      (long long)json_integer_value(mx));
             return false;
         }
@@ -310,11 +310,11 @@ static bool check(const json_t *schema, const json_t *v, const char *path,
         const json_t *mx = json_object_get(schema, "maximum");
         double d = json_number_value(v);
         if (json_is_number(mn) && d < json_number_value(mn)) {
-            ids_utf8_format(msg, size, "%s must be at least %g", where, json_number_value(mn));
+            base_utf8_format(msg, size, "%s must be at least %g", where, json_number_value(mn));
             return false;
         }
         if (json_is_number(mx) && d > json_number_value(mx)) {
-            ids_utf8_format(msg, size, "%s must be at most %g", where, json_number_value(mx));
+            base_utf8_format(msg, size, "%s must be at most %g", where, json_number_value(mx));
             return false;
         }
     }
@@ -323,13 +323,13 @@ static bool check(const json_t *schema, const json_t *v, const char *path,
         const json_t *mx = json_object_get(schema, "maxItems");
         size_t n = json_array_size(v);
         if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
-            ids_utf8_format(msg, size, "%s must have at least %lld item%s", where,
+            base_utf8_format(msg, size, "%s must have at least %lld item%s", where,
                      (long long)json_integer_value(mn),
                      json_integer_value(mn) == 1 ? "" : "s");
             return false;
         }
         if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
-            ids_utf8_format(msg, size, "%s must have at most %lld items", where,
+            base_utf8_format(msg, size, "%s must have at most %lld items", where,
                      (long long)json_integer_value(mx));
             return false;
         }
@@ -378,7 +378,7 @@ static bool well_formed(const json_t *schema, const char *where, char *msg,
                         size_t size)
 {
     if (!json_is_object(schema)) {
-        ids_utf8_format(msg, size, "%s: schema is not an object", where);
+        base_utf8_format(msg, size, "%s: schema is not an object", where);
         return false;
     }
     const char *key;
@@ -389,7 +389,7 @@ static bool well_formed(const json_t *schema, const char *where, char *msg,
             if (strcmp(known_keywords[i], key) == 0)
                 known = true;
         if (!known) {
-            ids_utf8_format(msg, size, "%s: unknown keyword '%s'", where, key);
+            base_utf8_format(msg, size, "%s: unknown keyword '%s'", where, key);
             return false;
         }
     }

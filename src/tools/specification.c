@@ -46,7 +46,7 @@ static bool add_version(tool_ctx *c, const char *token, size_t len, char *buf,
     char shown[48];
     tool_fail(c, "argument 'ifc_versions' has an unknown IFC version '%s'; IDS 1.0 allows: "
                  "IFC2X3, IFC4, IFC4X3_ADD2",
-              ids_utf8_copy(shown, sizeof(shown), token, len));
+              base_utf8_copy(shown, sizeof(shown), token, len));
     return false;
 }
 

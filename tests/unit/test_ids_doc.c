@@ -1461,6 +1461,50 @@ static void test_serialized_size(void **state)
     ids_doc_free(doc);
 }
 
+/* Engine messages that quote a long value in a non-Latin script stay valid
+ * UTF-8 and keep their advice: the cases issue 12 found. */
+static void test_messages_quote_other_scripts(void **state)
+{
+    (void)state;
+    char author[27 * 3 + 1] = "";
+    for (int i = 0; i < 27; i++)
+        strcat(author, "\xE4\xB8\xAD");
+    ids_info info;
+    memset(&info, 0, sizeof(info));
+    info.fields[IDS_INFO_TITLE] = "T";
+    info.fields[IDS_INFO_AUTHOR] = author;
+    ids_doc *doc = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    assert_int_equal(ids_doc_new(&info, &doc, &err), IDS_ERR_INVALID_ARG);
+    assert_true(base_utf8_valid(err.message, strlen(err.message)));
+    assert_non_null(strstr(err.message, "e-mail"));
+
+    /* A message longer than the error buffer, cut at its end. */
+    char key[600 * 4 + 1] = "";
+    for (int i = 0; i < 600; i++)
+        strcat(key, "\xF0\x9F\x98\x80");
+    info.fields[IDS_INFO_AUTHOR] = NULL;
+    ids_error_clear(&err);
+    assert_int_equal(ids_doc_new(&info, &doc, &err), IDS_OK);
+    ids_spec_ref ref = {IDS_SPEC_BY_ANY, key, 0};
+    size_t index = 0;
+    ids_error_clear(&err);
+    assert_int_equal(ids_spec_find(doc, &ref, &index, &err), IDS_ERR_NOT_FOUND);
+    assert_true(base_utf8_valid(err.message, strlen(err.message)));
+    ids_doc_free(doc);
+
+    /* A root element with a long name in another script. */
+    char xml[4000] = "<";
+    for (int i = 0; i < 300; i++)
+        strcat(xml, "\xE4\xB8\xAD");
+    strcat(xml, "/>");
+    ids_error_clear(&err);
+    assert_int_equal(ids_doc_load_string(xml, strlen(xml), NULL, &doc, &err),
+                     IDS_ERR_NOT_IDS);
+    assert_true(base_utf8_valid(err.message, strlen(err.message)));
+}
+
 static void test_status_names(void **state)
 {
     (void)state;
@@ -1504,6 +1548,7 @@ int main(void)
         cmocka_unit_test(test_views_on_broken_documents),
         cmocka_unit_test(test_memory_estimate),
         cmocka_unit_test(test_serialized_size),
+        cmocka_unit_test(test_messages_quote_other_scripts),
         cmocka_unit_test(test_status_names),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

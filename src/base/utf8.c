@@ -14,7 +14,7 @@
  * The decoding rules are jansson's and XML's: no overlong forms, no
  * surrogates, nothing above U+10FFFF.
  */
-#include "ids/ids_internal.h"
+#include "base/base.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,49 +26,7 @@
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 #define REPLACEMENT_LEN 3u
 
-size_t ids_utf8_decode(const char *text, size_t avail, unsigned long *cp)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    if (avail == 0)
-        return 0;
-    unsigned char c = s[0];
-    size_t n;
-    unsigned long v, min;
-    if (c < 0x80) {
-        if (cp != NULL)
-            *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    if (cp != NULL)
-        *cp = v;
-    return n;
-}
-
-bool ids_utf8_valid(const char *text, size_t len)
+bool base_utf8_valid(const char *text, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -78,7 +36,7 @@ bool ids_utf8_valid(const char *text, size_t len)
             i++;
             continue;
         }
-        size_t n = ids_utf8_decode(text + i, len - i, NULL);
+        size_t n = base_utf8_len((const unsigned char *)text + i, len - i);
         if (n == 0)
             return false;
         i += n;
@@ -92,7 +50,7 @@ static size_t sanitized_len(const char *text, size_t len)
 {
     size_t out = 0;
     for (size_t i = 0; i < len;) {
-        size_t n = ids_utf8_decode(text + i, len - i, NULL);
+        size_t n = base_utf8_len((const unsigned char *)text + i, len - i);
         if (n == 0) {
             out += REPLACEMENT_LEN;
             i++;
@@ -104,7 +62,7 @@ static size_t sanitized_len(const char *text, size_t len)
     return out;
 }
 
-char *ids_utf8_copy(char *buf, size_t size, const char *text, size_t len)
+char *base_utf8_copy(char *buf, size_t size, const char *text, size_t len)
 {
     if (size == 0)
         return buf;
@@ -117,7 +75,7 @@ char *ids_utf8_copy(char *buf, size_t size, const char *text, size_t len)
     size_t budget = cut && room >= ELLIPSIS_LEN ? room - ELLIPSIS_LEN : room;
     size_t used = 0;
     for (size_t i = 0; i < len;) {
-        size_t n = ids_utf8_decode(text + i, len - i, NULL);
+        size_t n = base_utf8_len((const unsigned char *)text + i, len - i);
         const char *piece = n == 0 ? REPLACEMENT : text + i;
         size_t piece_len = n == 0 ? REPLACEMENT_LEN : n;
         if (used + piece_len > budget)
@@ -134,17 +92,17 @@ char *ids_utf8_copy(char *buf, size_t size, const char *text, size_t len)
     return buf;
 }
 
-const char *ids_quote(char *buf, size_t size, const char *value)
+const char *base_quote(char *buf, size_t size, const char *value)
 {
-    return ids_utf8_copy(buf, size, value, value != NULL ? strlen(value) : 0);
+    return base_utf8_copy(buf, size, value, value != NULL ? strlen(value) : 0);
 }
 
-size_t ids_utf8_repair(char *buf, size_t size, bool cut)
+size_t base_utf8_repair(char *buf, size_t size, bool cut)
 {
     size_t len = strnlen(buf, size - 1);
     size_t i = 0, keep = 0;
     while (i < len) {
-        size_t n = ids_utf8_decode(buf + i, len - i, NULL);
+        size_t n = base_utf8_len((const unsigned char *)buf + i, len - i);
         if (n == 0) {
             /* A sequence cut by snprintf at the very end is dropped;
              * anything else invalid is replaced. */
@@ -173,7 +131,7 @@ size_t ids_utf8_repair(char *buf, size_t size, bool cut)
     return keep;
 }
 
-size_t ids_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+size_t base_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
     if (size == 0)
         return 0;
@@ -186,7 +144,7 @@ size_t ids_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
         result = 0;
         goto out;
     }
-    if ((size_t)n < size && ids_utf8_valid(buf, (size_t)n)) {
+    if ((size_t)n < size && base_utf8_valid(buf, (size_t)n)) {
         result = (size_t)n;
         goto out;
     }
@@ -194,11 +152,11 @@ size_t ids_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
      * more and copy it over character by character. */
     char *full = malloc((size_t)n + 1);
     if (full == NULL) {
-        result = ids_utf8_repair(buf, size, (size_t)n >= size);
+        result = base_utf8_repair(buf, size, (size_t)n >= size);
         goto out;
     }
     vsnprintf(full, (size_t)n + 1, fmt, again);
-    ids_utf8_copy(buf, size, full, (size_t)n);
+    base_utf8_copy(buf, size, full, (size_t)n);
     free(full);
     result = strlen(buf);
 out:
@@ -206,16 +164,16 @@ out:
     return result;
 }
 
-size_t ids_utf8_format(char *buf, size_t size, const char *fmt, ...)
+size_t base_utf8_format(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    size_t n = ids_utf8_vformat(buf, size, fmt, ap);
+    size_t n = base_utf8_vformat(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }
 
-char *ids_utf8_dup(const char *text, size_t len)
+char *base_utf8_dup(const char *text, size_t len)
 {
     if (text == NULL)
         len = 0;
@@ -223,5 +181,5 @@ char *ids_utf8_dup(const char *text, size_t len)
     char *out = malloc(need + 1);
     if (out == NULL)
         return NULL;
-    return ids_utf8_copy(out, need + 1, text, len);
+    return base_utf8_copy(out, need + 1, text, len);
 }

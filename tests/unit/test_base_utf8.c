@@ -1,8 +1,7 @@
 /*
- * test_ids_utf8.c - text that is always valid UTF-8 however it is cut
- * (src/ids/utf8.c): every character length at every cut point, bytes that
- * are not UTF-8, the formatter's fallbacks, and the messages of the engine
- * that quote long values in other scripts.
+ * test_base_utf8.c - text that is always valid UTF-8 however it is cut
+ * (src/base/utf8.c): every character length at every cut point, bytes
+ * that are not UTF-8, the formatter's fallbacks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ids/ids.h"
-#include "ids/ids_internal.h"
+#include "base/base.h"
 
 /* One character of each UTF-8 length: A, é, 中, 😀. */
 static const char *const chars[] = {"A", "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80"};
@@ -26,7 +24,7 @@ static void assert_cut_of(const char *in, const char *out, size_t size)
 {
     size_t in_len = strlen(in), out_len = strlen(out);
     assert_true(out_len <= size - 1);
-    assert_true(ids_utf8_valid(out, out_len));
+    assert_true(base_utf8_valid(out, out_len));
     if (strcmp(in, out) == 0) {
         assert_true(in_len <= size - 1);
         return;
@@ -69,12 +67,12 @@ static void test_every_length_every_cut(void **state)
         for (size_t size = 1; size <= len + 3; size++) {
             char buf[64];
             memset(buf, 'x', sizeof(buf));
-            ids_quote(buf, size, text[t]);
+            base_quote(buf, size, text[t]);
             assert_cut_of(text[t], buf, size);
             assert_true(strlen(buf) < size);
             /* The formatter gives the same text. */
             char fmt[64];
-            size_t n = ids_utf8_format(fmt, size, "%s", text[t]);
+            size_t n = base_utf8_format(fmt, size, "%s", text[t]);
             assert_string_equal(fmt, buf);
             assert_int_equal(n, strlen(buf));
         }
@@ -99,38 +97,36 @@ static void test_invalid_bytes_become_replacement(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char buf[64];
-        ids_quote(buf, sizeof(buf), cases[i].in);
+        base_quote(buf, sizeof(buf), cases[i].in);
         assert_string_equal(buf, cases[i].out);
-        assert_true(ids_utf8_valid(buf, strlen(buf)));
-        assert_int_equal(ids_utf8_valid(cases[i].in, strlen(cases[i].in)),
+        assert_true(base_utf8_valid(buf, strlen(buf)));
+        assert_int_equal(base_utf8_valid(cases[i].in, strlen(cases[i].in)),
                          strcmp(cases[i].in, cases[i].out) == 0);
-        char *dup = ids_utf8_dup(cases[i].in, strlen(cases[i].in));
+        char *dup = base_utf8_dup(cases[i].in, strlen(cases[i].in));
         assert_string_equal(dup, cases[i].out);
         free(dup);
         char fmt[64];
-        ids_utf8_format(fmt, sizeof(fmt), "<%s>", cases[i].in);
-        assert_true(ids_utf8_valid(fmt, strlen(fmt)));
+        base_utf8_format(fmt, sizeof(fmt), "<%s>", cases[i].in);
+        assert_true(base_utf8_valid(fmt, strlen(fmt)));
     }
     /* A replacement that does not fit is not split either. */
     char small[6];
-    ids_quote(small, sizeof(small), "ab\xFF\xFF");
+    base_quote(small, sizeof(small), "ab\xFF\xFF");
     assert_string_equal(small, "ab...");
     /* NULL quotes as empty. */
     char buf[8];
-    assert_string_equal(ids_quote(buf, sizeof(buf), NULL), "");
+    assert_string_equal(base_quote(buf, sizeof(buf), NULL), "");
 }
 
-static void test_decode(void **state)
+static void test_sequence_lengths(void **state)
 {
     (void)state;
-    unsigned long cp = 0;
-    assert_int_equal(ids_utf8_decode("\xE4\xB8\xAD", 3, &cp), 3);
-    assert_int_equal(cp, 0x4E2D);
-    assert_int_equal(ids_utf8_decode("\xE4\xB8\xAD", 2, &cp), 0); /* not all there */
-    assert_int_equal(ids_utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
-    assert_int_equal(cp, 0x1F600);
-    assert_int_equal(ids_utf8_decode("", 0, &cp), 0);
-    assert_int_equal(ids_utf8_decode("\xC1\xBF", 2, &cp), 0);
+    const unsigned char *cjk = (const unsigned char *)"\xE4\xB8\xAD";
+    assert_int_equal(base_utf8_len(cjk, 3), 3);
+    assert_int_equal(base_utf8_len(cjk, 2), 0); /* not all there */
+    assert_int_equal(base_utf8_len((const unsigned char *)"\xF0\x9F\x98\x80", 4), 4);
+    assert_int_equal(base_utf8_len((const unsigned char *)"", 0), 0);
+    assert_int_equal(base_utf8_len((const unsigned char *)"\xC1\xBF", 2), 0);
 }
 
 static void test_quote_macro_and_format(void **state)
@@ -142,13 +138,13 @@ static void test_quote_macro_and_format(void **state)
         strcat(big, "\xE4\xB8\xAD");
     char msg[512];
     /* Two quotes in one call get two temporaries. */
-    snprintf(msg, sizeof(msg), "a '%s' b '%s'", IDS_QUOTE(big, 10), IDS_QUOTE("ok", 10));
+    snprintf(msg, sizeof(msg), "a '%s' b '%s'", BASE_QUOTE(big, 10), BASE_QUOTE("ok", 10));
     assert_string_equal(msg, "a '\xE4\xB8\xAD\xE4\xB8\xAD...' b 'ok'");
     /* A format whose result is cut mid-character is cut before it. */
     char small[8];
-    assert_int_equal(ids_utf8_format(small, sizeof(small), "%s", big), 6);
+    assert_int_equal(base_utf8_format(small, sizeof(small), "%s", big), 6);
     assert_string_equal(small, "\xE4\xB8\xAD...");
-    assert_int_equal(ids_utf8_format(small, 0, "%s", big), 0);
+    assert_int_equal(base_utf8_format(small, 0, "%s", big), 0);
 }
 
 /* The fallback used when no memory is left: snprintf's cut text, fixed
@@ -160,75 +156,29 @@ static void test_repair_in_place(void **state)
     char buf[8];
     volatile size_t seven = 7;
     snprintf(buf, seven, "%s", "ab\xE4\xB8\xAD\xE4\xB8\xAD");
-    assert_int_equal(ids_utf8_repair(buf, 7, true), 5);
+    assert_int_equal(base_utf8_repair(buf, 7, true), 5);
     assert_string_equal(buf, "ab...");
     /* Room enough: only the half character goes, then the ellipsis. */
     char wide[16];
     volatile size_t sixteen = 16;
     snprintf(wide, sixteen, "%s", "abcdefgh\xE4\xB8\xAD\xE4\xB8\xAD");
-    ids_utf8_repair(wide, 16, true);
+    base_utf8_repair(wide, 16, true);
     assert_string_equal(wide, "abcdefgh\xE4\xB8\xAD...");
-    assert_true(ids_utf8_valid(wide, strlen(wide)));
+    assert_true(base_utf8_valid(wide, strlen(wide)));
     /* Not cut: stray bytes become '?'. */
     char bad[8] = "a\x80\xFFz";
-    assert_int_equal(ids_utf8_repair(bad, sizeof(bad), false), 4);
+    assert_int_equal(base_utf8_repair(bad, sizeof(bad), false), 4);
     assert_string_equal(bad, "a??z");
     /* Every cut of a mixed text ends valid and within the buffer. */
     const char *mixed = "A\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80" "A\xC3\xA9\xE4\xB8\xAD";
     for (size_t size = 1; size < 20; size++) {
         char b[32];
         snprintf(b, size, "%s", mixed);
-        size_t n = ids_utf8_repair(b, size, strlen(mixed) >= size);
+        size_t n = base_utf8_repair(b, size, strlen(mixed) >= size);
         assert_true(n < size);
         assert_int_equal(strlen(b), n);
-        assert_true(ids_utf8_valid(b, n));
+        assert_true(base_utf8_valid(b, n));
     }
-}
-
-/* Engine messages that quote a long value in a non-Latin script stay valid
- * UTF-8 and keep their advice: the cases issue 12 found. */
-static void test_engine_messages(void **state)
-{
-    (void)state;
-    ids_library_init();
-    char author[27 * 3 + 1] = "";
-    for (int i = 0; i < 27; i++)
-        strcat(author, "\xE4\xB8\xAD");
-    ids_info info;
-    memset(&info, 0, sizeof(info));
-    info.fields[IDS_INFO_TITLE] = "T";
-    info.fields[IDS_INFO_AUTHOR] = author;
-    ids_doc *doc = NULL;
-    ids_error err;
-    ids_error_clear(&err);
-    assert_int_equal(ids_doc_new(&info, &doc, &err), IDS_ERR_INVALID_ARG);
-    assert_true(ids_utf8_valid(err.message, strlen(err.message)));
-    assert_non_null(strstr(err.message, "e-mail"));
-
-    /* A message longer than the error buffer, cut at its end. */
-    char key[600 * 4 + 1] = "";
-    for (int i = 0; i < 600; i++)
-        strcat(key, "\xF0\x9F\x98\x80");
-    info.fields[IDS_INFO_AUTHOR] = NULL;
-    ids_error_clear(&err);
-    assert_int_equal(ids_doc_new(&info, &doc, &err), IDS_OK);
-    ids_spec_ref ref = {IDS_SPEC_BY_ANY, key, 0};
-    size_t index = 0;
-    ids_error_clear(&err);
-    assert_int_equal(ids_spec_find(doc, &ref, &index, &err), IDS_ERR_NOT_FOUND);
-    assert_true(ids_utf8_valid(err.message, strlen(err.message)));
-    ids_doc_free(doc);
-
-    /* A root element with a long name in another script. */
-    char xml[4000] = "<";
-    for (int i = 0; i < 300; i++)
-        strcat(xml, "\xE4\xB8\xAD");
-    strcat(xml, "/>");
-    ids_error_clear(&err);
-    assert_int_equal(ids_doc_load_string(xml, strlen(xml), NULL, &doc, &err),
-                     IDS_ERR_NOT_IDS);
-    assert_true(ids_utf8_valid(err.message, strlen(err.message)));
-    ids_library_cleanup();
 }
 
 int main(void)
@@ -236,10 +186,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_length_every_cut),
         cmocka_unit_test(test_invalid_bytes_become_replacement),
-        cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_sequence_lengths),
         cmocka_unit_test(test_quote_macro_and_format),
         cmocka_unit_test(test_repair_in_place),
-        cmocka_unit_test(test_engine_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
