@@ -955,15 +955,15 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
                           MCP_META_PROTOCOL_VERSION "\"]");
     if (strcmp(pv_hdr, json_string_value(claim)) != 0)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH, NULL,
-                          "Header mismatch: MCP-Protocol-Version %.40s differs from "
-                          "the body's protocol version %.40s", pv_hdr,
-                          json_string_value(claim));
+                          "Header mismatch: MCP-Protocol-Version %s differs from "
+                          "the body's protocol version %s", BASE_QUOTE(pv_hdr, 40),
+                          BASE_QUOTE(json_string_value(claim), 40));
     if (!mcp_version_is_modern(pv_hdr))
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id,
                           MCP_UNSUPPORTED_PROTOCOL_VERSION,
                           json_pack("{s:o, s:O}", "supported", mcp_supported_versions_json(),
                                     "requested", claim),
-                          "Unsupported protocol version: %.40s", pv_hdr);
+                          "Unsupported protocol version: %s", BASE_QUOTE(pv_hdr, 40));
     if (!json_is_object(json_object_get(meta, MCP_META_CLIENT_CAPABILITIES)))
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: params._meta[\"" MCP_META_CLIENT_CAPABILITIES
@@ -972,13 +972,13 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     if (!mhdr || strcmp(mhdr, method) != 0)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH, NULL,
                           "Header mismatch: the Mcp-Method header %s the body's "
-                          "method %.100s", mhdr ? "differs from" : "is required and must equal",
-                          method);
+                          "method %s", mhdr ? "differs from" : "is required and must equal",
+                          BASE_QUOTE(method, 100));
     if (strcmp(method, "subscriptions/listen") != 0 && !mcp_method_known(method, true))
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, id, MCP_METHOD_NOT_FOUND,
                           json_pack("{s:s}", "method", method),
-                          "Method not found: %.100s is not part of MCP %s", method,
-                          MCP_VERSION_2026_07_28);
+                          "Method not found: %s is not part of MCP %s",
+                          BASE_QUOTE(method, 100), MCP_VERSION_2026_07_28);
     if (strcmp(method, "tools/call") == 0 || strcmp(method, "prompts/get") == 0)
         name_field = "name";
     else if (strcmp(method, "resources/read") == 0)
@@ -1121,7 +1121,8 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           MCP_UNSUPPORTED_PROTOCOL_VERSION,
                           json_pack("{s:o, s:s}", "supported", mcp_supported_versions_json(),
                                     "requested", pv_hdr),
-                          "Bad Request: unsupported MCP-Protocol-Version %.40s", pv_hdr);
+                          "Bad Request: unsupported MCP-Protocol-Version %s",
+                          BASE_QUOTE(pv_hdr, 40));
     if (method && strcmp(method, "initialize") == 0 && id)
         return handle_initialize(h, c, rc, msg, sse_ok);
     sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
@@ -1144,8 +1145,9 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
         pthread_mutex_unlock(&e->use);
         session_unhold(held);
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_REQUEST, NULL,
-                          "Bad Request: MCP-Protocol-Version %.40s differs from the "
-                          "version this session negotiated (%s)", pv_hdr, copy);
+                          "Bad Request: MCP-Protocol-Version %s differs from the "
+                          "version this session negotiated (%s)", BASE_QUOTE(pv_hdr, 40),
+                          copy);
     }
     col.entry = e;
     e->conn->emit_ctx = &col;
