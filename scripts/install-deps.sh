@@ -9,6 +9,7 @@ packages=(
   libxml2-dev libxml2-utils libjansson-dev libmicrohttpd-dev libcmocka-dev
   python3-xmlschema     # local copies of W3C XMLSchema.xsd / xml.xsd for offline XSD compiles
   valgrind
+  libsqlite3-dev        # the session store behind --state-dir (src/store)
 )
 if [ "${1:-}" = "--test" ]; then
   # clang: the Debug sanitizer build of scripts/test.sh (a second compiler).
