@@ -26,6 +26,7 @@
 #include "mcp/mcp.h"
 #include "mcp/mcp_http.h"
 #include "session/session.h"
+#include "store/store.h"
 #include "tools/tools.h"
 
 #define EXIT_USAGE 2
@@ -55,6 +56,10 @@ typedef struct config {
     unsigned max_connections;
     unsigned connection_timeout_s;
     unsigned threads;
+    /* Durable sessions (specs/persistence.md) */
+    const char *state_dir;      /* NULL: memory only */
+    store_sync state_sync;
+    bool state_recover;
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -122,6 +127,14 @@ static void usage(FILE *f)
         "                          (IDSD_CONNECTION_TIMEOUT; default %us)\n"
         "  --threads N             HTTP threads: 0 = one epoll thread, N = a pool\n"
         "                          of N (IDSD_THREADS; default %u)\n"
+        "  --state-dir DIR         keep sessions in an SQLite database in DIR so\n"
+        "                          they survive a restart (IDSD_STATE_DIR)\n"
+        "  --state-sync full|normal\n"
+        "                          full: an acknowledged edit survives power\n"
+        "                          loss; normal: a crash of idsd only\n"
+        "                          (IDSD_STATE_SYNC; default full)\n"
+        "  --state-recover         move a damaged database aside and start empty\n"
+        "                          instead of refusing to start\n"
         "  -h, --help              this text\n"
         "  -V, --version           the version\n"
         "\n"
@@ -282,6 +295,17 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_u64(value, &end, &u) || *end || u > 256)
             bad("invalid %s '%s': expected a whole number from 0 to 256", from, value);
         cfg->threads = (unsigned)u;
+    } else if (strcmp(key, "state-dir") == 0) {
+        if (!value[0])
+            bad("invalid %s: empty path", from);
+        cfg->state_dir = value;
+    } else if (strcmp(key, "state-sync") == 0) {
+        if (strcmp(value, "full") == 0)
+            cfg->state_sync = STORE_SYNC_FULL;
+        else if (strcmp(value, "normal") == 0)
+            cfg->state_sync = STORE_SYNC_NORMAL;
+        else
+            bad("invalid %s '%s': expected full or normal", from, value);
     } else {
         bad("unknown option --%s", key);
     }
@@ -303,6 +327,8 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"max-connections", "IDSD_MAX_CONNECTIONS"},
     {"connection-timeout", "IDSD_CONNECTION_TIMEOUT"},
     {"threads", "IDSD_THREADS"},
+    {"state-dir", "IDSD_STATE_DIR"},
+    {"state-sync", "IDSD_STATE_SYNC"},
 };
 
 static void parse_serve_args(config *cfg, int argc, char **argv)
@@ -322,6 +348,10 @@ static void parse_serve_args(config *cfg, int argc, char **argv)
 
         if (strcmp(arg, "--stdio") == 0) {
             cfg->stdio = true;
+            continue;
+        }
+        if (strcmp(arg, "--state-recover") == 0) {
+            cfg->state_recover = true;
             continue;
         }
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
@@ -404,6 +434,7 @@ static int serve(config *cfg)
 {
     session_config scfg;
     session_store *store = NULL;
+    store_handle *persist = NULL;
     ids_schema *schema = NULL;
     tool_config tcfg;
     mcp_server *server = NULL;
@@ -438,11 +469,33 @@ static int serve(config *cfg)
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &old);
 
+    memset(&tcfg, 0, sizeof tcfg);
+    if (cfg->state_dir) {
+        store_sqlite_config pcfg = {cfg->state_dir, cfg->state_sync, cfg->state_recover};
+        store_error perr;
+        char *moved = NULL;
+
+        if (store_sqlite_open(&pcfg, &persist, &moved, &perr) != STORE_OK) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            fprintf(stderr, "idsd: %s\n", perr.message);
+            goto out;
+        }
+        if (moved) {
+            mcp_logf(MCP_LOG_WARNING, "state database was damaged; moved aside to %s, "
+                     "starting empty", moved);
+            free(moved);
+        }
+        mcp_logf(MCP_LOG_INFO, "sessions are kept in %s (sync %s)", cfg->state_dir,
+                 cfg->state_sync == STORE_SYNC_FULL ? "full" : "normal");
+    }
     memset(&scfg, 0, sizeof scfg);
     scfg.max_sessions = cfg->max_sessions;
     scfg.idle_ttl_ms = cfg->idle_ttl_ms;
     scfg.reap_interval_ms = cfg->reap_interval_ms;
     scfg.payload_free = tool_session_free;
+    scfg.persist = persist;
+    scfg.payload_restore = tool_session_restore;
+    scfg.restore_ctx = &tcfg;
     st = session_store_new(&scfg, &store);
     if (st == SESSION_OK)
         st = session_reaper_start(store);
@@ -452,7 +505,6 @@ static int serve(config *cfg)
         goto out;
     }
 
-    memset(&tcfg, 0, sizeof tcfg);
     tcfg.roots = (const char *const *)cfg->roots;
     tcfg.n_roots = cfg->n_roots;
     tcfg.schema = schema;
@@ -488,6 +540,7 @@ static int serve(config *cfg)
 out:
     mcp_server_free(server);
     session_store_free(store);
+    store_close(persist);
     tool_catalogue_cleanup();
     ids_schema_free(schema);
     ids_library_cleanup();
@@ -524,6 +577,7 @@ static int run(int argc, char **argv)
     cfg.max_doc_bytes = IDS_DEFAULT_MAX_BYTES;
     cfg.log_level = MCP_LOG_INFO;
     cfg.threads = MCP_HTTP_DEFAULT_THREADS;
+    cfg.state_sync = STORE_SYNC_FULL;
     parse_serve_args(&cfg, argc, argv);
     if (cfg.n_roots == 0) {
         char *cwd = getcwd(NULL, 0);

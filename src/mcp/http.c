@@ -608,6 +608,25 @@ static const session_slot_ops legacy_ops = {
     "legacy HTTP session", entry_free, entry_unlinked
 };
 
+/* The store restores a session whose row carries a tag: the protocol
+ * version it negotiated (specs/persistence.md). Its entry is rebuilt as
+ * after initialize and notifications/initialized; subscriptions and the
+ * GET stream are per connection and start again. */
+static void *legacy_restore(void *ctx, const char *id, const char *tag)
+{
+    mcp_http *h = ctx;
+    legacy_entry *e;
+
+    if (!mcp_version_is_legacy(tag) || strlen(tag) >= sizeof e->conn->legacy_version)
+        return NULL;
+    e = entry_new(h, id);
+    if (!e)
+        return NULL;
+    snprintf(e->conn->legacy_version, sizeof e->conn->legacy_version, "%s", tag);
+    e->conn->initialized_notified = true;
+    return e;
+}
+
 /* Holds the record of a legacy session and returns its entry; NULL (and
  * nothing held) when the id is malformed or unknown, the session ended,
  * or it is not a legacy session (minted by a tool call). The caller ends
@@ -737,6 +756,46 @@ static void observe(mcp_http *h, const struct timespec *start)
     atomic_fetch_add(&h->m.sum_us, (unsigned long long)(s * 1e6));
 }
 
+/* The durable store's figures (--state-dir). */
+static void metrics_store(base_buf *b, session_store *store)
+{
+    store_stats ps;
+    unsigned long long cum = 0;
+
+    session_persist_stats(store, &ps);
+    base_buf_printf(b,
+        "# HELP idsd_store_commits_total Transactions committed to the session store.\n"
+        "# TYPE idsd_store_commits_total counter\nidsd_store_commits_total %llu\n"
+        "# HELP idsd_store_fsyncs_total File syncs the session store asked for.\n"
+        "# TYPE idsd_store_fsyncs_total counter\nidsd_store_fsyncs_total %llu\n"
+        "# HELP idsd_store_bytes_total Document and meta bytes written to the store.\n"
+        "# TYPE idsd_store_bytes_total counter\nidsd_store_bytes_total %llu\n"
+        "# HELP idsd_store_puts_total Durable writes of a session (one per change).\n"
+        "# TYPE idsd_store_puts_total counter\nidsd_store_puts_total %llu\n"
+        "# HELP idsd_store_failures_total Writes the store refused (full disk, ...).\n"
+        "# TYPE idsd_store_failures_total counter\nidsd_store_failures_total %llu\n"
+        "# HELP idsd_store_deletes_total Stored sessions deleted.\n"
+        "# TYPE idsd_store_deletes_total counter\nidsd_store_deletes_total %llu\n"
+        "# HELP idsd_store_restored_total Sessions restored from the store.\n"
+        "# TYPE idsd_store_restored_total counter\nidsd_store_restored_total %llu\n"
+        "# HELP idsd_store_commit_seconds Time from a change to its durable commit.\n"
+        "# TYPE idsd_store_commit_seconds histogram\n",
+        (unsigned long long)ps.commits, (unsigned long long)ps.fsyncs,
+        (unsigned long long)ps.bytes, (unsigned long long)ps.puts,
+        (unsigned long long)ps.failures, (unsigned long long)ps.deletes,
+        (unsigned long long)session_persist_restored(store));
+    for (size_t i = 0; i < STORE_LATENCY_BUCKETS - 1; i++) {
+        cum += ps.latency[i];
+        base_buf_printf(b, "idsd_store_commit_seconds_bucket{le=\"%g\"} %llu\n",
+                        (double)store_latency_bounds_us[i] / 1e6, cum);
+    }
+    base_buf_printf(b, "idsd_store_commit_seconds_bucket{le=\"+Inf\"} %llu\n"
+                       "idsd_store_commit_seconds_sum %g\n"
+                       "idsd_store_commit_seconds_count %llu\n",
+                    (unsigned long long)ps.latency_count, (double)ps.latency_sum_us / 1e6,
+                    (unsigned long long)ps.latency_count);
+}
+
 static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
                                     request_ctx *rc)
 {
@@ -778,6 +837,8 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
       "# TYPE idsd_document_bytes gauge\nidsd_document_bytes %zu\n", st.bytes);
     M("# HELP idsd_legacy_sessions Legacy HTTP sessions with protocol state.\n"
       "# TYPE idsd_legacy_sessions gauge\nidsd_legacy_sessions %zu\n", n_entries);
+    if (session_persistent(h->store))
+        metrics_store(&b, h->store);
     M("# HELP idsd_sse_streams Open SSE streams (GET and subscriptions/listen).\n"
       "# TYPE idsd_sse_streams gauge\nidsd_sse_streams %zu\n", n_streams);
     M("# HELP idsd_tool_calls_total Tool calls by tool and outcome.\n"
@@ -1088,6 +1149,25 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
                                 MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         base_buf_free(&col.buf);
         return ret;
+    }
+    if (session_persistent(h->store)) {
+        char why[400];
+        char version[sizeof e->conn->legacy_version];
+
+        pthread_mutex_lock(&e->use);
+        snprintf(version, sizeof version, "%s", e->conn->legacy_version);
+        pthread_mutex_unlock(&e->use);
+        if (session_persist_tag(h->store, sid, version, why, sizeof why) != SESSION_OK) {
+            /* A session id that a restart would not know is not handed out. */
+            session_remove(h->store, sid);
+            session_unhold(held);
+            free(text);
+            base_buf_free(&col.buf);
+            return send_error(h, c, rc, MHD_HTTP_SERVICE_UNAVAILABLE, id,
+                              MCP_INTERNAL_ERROR, NULL,
+                              "Server could not record the new session (%s); try again "
+                              "later", why);
+        }
     }
     session_unhold(held);
     mcp_logf(MCP_LOG_INFO, "legacy HTTP session %.8s... started", sid);
@@ -1468,6 +1548,7 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
         http_free(h);
         return NULL;
     }
+    session_slot_set_restore(h->store, h->legacy_slot, legacy_restore, h);
     h->host = strdup(cfg->host ? cfg->host : MCP_HTTP_DEFAULT_HOST);
     h->path = strdup(cfg->path ? cfg->path : MCP_HTTP_DEFAULT_PATH);
     h->token = cfg->auth_token && cfg->auth_token[0] ? strdup(cfg->auth_token) : NULL;
@@ -1594,5 +1675,6 @@ void mcp_http_stop(mcp_http *h)
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
     mcp_server_set_hooks(h->server, NULL, NULL);
+    session_slot_set_restore(h->store, h->legacy_slot, NULL, NULL);
     http_free(h);
 }

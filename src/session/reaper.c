@@ -88,6 +88,7 @@ size_t session_reap_now(session_store *store)
     atomic_fetch_add_explicit(&store->reaper_passes, 1, memory_order_relaxed);
     for (size_t i = 0; i < SESSION_SHARDS; i++)
         total += reap_shard(store, &store->shards[i]);
+    session_persist_sweep(store);
     return total;
 }
 

@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -53,7 +55,8 @@ typedef enum session_status {
     SESSION_NOMEM,
     SESSION_ERR_RANDOM,  /* the kernel's CSPRNG failed */
     SESSION_INVALID,     /* a malformed id or argument */
-    SESSION_ERR_THREAD   /* the reaper thread could not be started */
+    SESSION_ERR_THREAD,  /* the reaper thread could not be started */
+    SESSION_ERR_STORE    /* the persistent store failed (the message says how) */
 } session_status;
 
 const char *session_status_name(session_status status);
@@ -72,6 +75,16 @@ typedef struct session_config {
     /* Frees a payload; called outside every lock of the store, exactly once per
      * payload. NULL when payloads need no freeing. */
     void (*payload_free)(void *payload);
+    /* Persistence (specs/persistence.md). NULL: sessions live in memory
+     * only and nothing below is called. Otherwise the store (not owned;
+     * it must outlive the session store) keeps every session's document,
+     * and a lookup of an id not in memory restores it from there. */
+    store_handle *persist;
+    /* Builds a payload from a stored document and meta (the bytes given
+     * to session_persist); NULL when they cannot be read back. */
+    void *(*payload_restore)(void *ctx, const char *doc, size_t doc_len,
+                             const char *meta, size_t meta_len);
+    void *restore_ctx;
 } session_config;
 
 typedef struct session_store session_store;
@@ -192,6 +205,44 @@ void *session_detach(session *s, session_slot slot);
 /* Attachments of slot that exist now (attached and not yet freed or
  * detached), for metrics. */
 size_t session_slot_count(session_store *store, session_slot slot);
+
+/* A layer whose attachment can be rebuilt from a session's stored tag
+ * (session_persist_tag) registers this: when a stored session is restored
+ * into memory with a tag, restore(ctx, id, tag) returns the attachment for
+ * slot (or NULL to leave it empty). NULL fn unregisters. */
+session_status session_slot_set_restore(session_store *store, session_slot slot,
+                                        void *(*fn)(void *ctx, const char *id,
+                                                    const char *tag),
+                                        void *ctx);
+
+/* ---- persistence (specs/persistence.md) ---- */
+
+/* True when the store keeps sessions beyond memory. */
+bool session_persistent(const session_store *store);
+/* Makes the acquired record's document durable: doc (NULL for none) and
+ * meta are written as its new version, and this returns once they are
+ * durable. SESSION_ERR_STORE (why filled with a message for people) when
+ * they are not; SESSION_OK at once without persistence. */
+session_status session_persist(session *s, const char *doc, size_t doc_len,
+                               const char *meta, size_t meta_len,
+                               char *why, size_t why_size);
+/* After a failed session_persist: the acquired record's payload becomes
+ * the last durable one again (re-read from the store; no payload when it
+ * never had one). Should the store not answer either, the record leaves
+ * memory without its stored row being touched, so the next lookup
+ * restores the durable state. Returns true when the record is still
+ * linked. */
+bool session_persist_reload(session *s);
+/* Durably records a transport tag (the legacy HTTP session's protocol
+ * version) for a held or acquired record. */
+session_status session_persist_tag(session_store *store, const char *id,
+                                   const char *tag, char *why, size_t why_size);
+/* Makes queued deletes and touches durable now (close_session). */
+session_status session_persist_flush(session_store *store, char *why, size_t why_size);
+/* The store's figures; zeros without persistence. */
+void session_persist_stats(session_store *store, store_stats *out);
+/* Sessions restored from the store into memory since start. */
+uint64_t session_persist_restored(session_store *store);
 
 typedef struct session_info {
     char id[SESSION_ID_SIZE];

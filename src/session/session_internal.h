@@ -31,7 +31,7 @@
  * hash's top bits; the bucket within the shard is its low bits, so the two
  * choices are independent (the hash is 64 random bits). */
 #define SESSION_SHARD_BITS 6u
-#define SESSION_SHARDS (1u << SESSION_SHARD_BITS) /* shards per store */
+#define SESSION_SHARDS (1u << SESSION_SHARD_BITS) /* shards per store_handle */
 #define SESSION_CACHE_LINE 64u                     /* bytes */
 
 struct session {
@@ -52,6 +52,9 @@ struct session {
     _Atomic uint64_t errors;       /* [A] */
 
     void *payload;                 /* [R] */
+    uint64_t persist_version;      /* [R] the stored row's version */
+    int64_t touched_ms;            /* [S] wall-clock access last queued to the store_handle */
+    bool keep_stored;              /* [R] leaving memory must not delete the row */
     /* Written [R] by the acquirer (or the creator before the record is
      * shared); read by acquirers, by holders of slots set before sharing,
      * and by whoever unlinks the record (for the unlinked callbacks).
@@ -96,6 +99,15 @@ struct session_store {
     session_clock_fn clock;        /* [C] */
     void *clock_ctx;               /* [C] */
     void (*payload_free)(void *);  /* [C] */
+    store_handle *persist;                /* [C] NULL: memory only */
+    void *(*payload_restore)(void *, const char *, size_t, const char *, size_t); /* [C] */
+    void *restore_ctx;             /* [C] */
+    int64_t touch_ms;              /* [C] least wall time between two touches of a row */
+    _Atomic uint64_t restored;     /* [A] */
+    /* Per slot: rebuilds an attachment from a stored tag; set once by the
+     * layer at start, read lock-free. */
+    void *(*_Atomic slot_restore[SESSION_SLOTS])(void *, const char *, const char *);
+    void *_Atomic slot_restore_ctx[SESSION_SLOTS];
 
     /* Slots of attachments: registered under slots_lock, read lock-free
      * (each entry is written once, from NULL to its ops). */
@@ -229,6 +241,20 @@ void session_end_chain(session_store *store, session *chain);
  * Precondition: the record's shard lock held. */
 bool session_is_expired_locked(const session_store *store, const session *s,
                                uint64_t now);
+
+/* persist.c, for store.c and reaper.c */
+/* A lookup missed: brings the id's stored row into memory when it has one
+ * and is not over-idle. No lock of the store held. */
+void session_restore(session_store *store, const char *id, uint64_t hash);
+/* Creates a record for a given id (restore) or a fresh one (id NULL), aged
+ * by age_ms, returned acquired. */
+session_status session_create_record(session_store *store, const char *id,
+                                     uint64_t hash, uint64_t age_ms,
+                                     uint64_t created_age_ms, session **out,
+                                     char id_out[SESSION_ID_SIZE]);
+/* After a reaper pass: ends stored rows that are over-idle and not in
+ * memory, and makes queued deletes durable. */
+void session_persist_sweep(session_store *store);
 
 /* reaper.c, for store.c */
 void session_reaper_stop(session_store *store);

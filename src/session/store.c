@@ -121,6 +121,7 @@ const char *session_status_name(session_status status)
     case SESSION_ERR_RANDOM: return "err_random";
     case SESSION_INVALID:    return "invalid";
     case SESSION_ERR_THREAD: return "err_thread";
+    case SESSION_ERR_STORE:  return "err_store";
     }
     return "unknown";
 }
@@ -197,6 +198,17 @@ session_status session_store_new(const session_config *config,
     store->clock = config->clock ? config->clock : default_clock;
     store->clock_ctx = config->clock ? config->clock_ctx : NULL;
     store->payload_free = config->payload_free;
+    store->persist = config->persist;
+    store->payload_restore = config->payload_restore;
+    store->restore_ctx = config->restore_ctx;
+    /* A row's access time may lag memory's by this much: a sixteenth of
+     * the TTL, so that the lag never decides an expiry, between 1 s and a
+     * minute, so that a busy session costs at most one touch a second. */
+    {
+        uint64_t ttl_ms = store->ttl_ns / NS_PER_MS, t = ttl_ms / 16;
+        store->touch_ms = (int64_t)(t < 1000 ? 1000 : t > 60000 ? 60000 : t);
+    }
+    atomic_init(&store->restored, 0);
     atomic_init(&store->reserved, 0);
     atomic_init(&store->rejected, 0);
     atomic_init(&store->reaper_passes, 0);
@@ -206,6 +218,8 @@ session_status session_store_new(const session_config *config,
     for (size_t i = 0; i < SESSION_SLOTS; i++) {
         atomic_init(&store->slot_ops[i], NULL);
         atomic_init(&store->slot_count[i], 0);
+        atomic_init(&store->slot_restore[i], NULL);
+        atomic_init(&store->slot_restore_ctx[i], NULL);
     }
 
     /* The same total as one table of at least max_sessions buckets, split
@@ -420,6 +434,10 @@ void session_destroy(session_store *store, session *s)
 void session_notify_unlinked(session_store *store, session *s)
 {
     assert(session_shard_locks_held == 0);
+    /* Queued, durable with the next commit: eviction and close delete the
+     * stored row in the same batches as in memory. */
+    if (store->persist != NULL && !s->keep_stored)
+        store_delete(store->persist, s->id);
     for (session_slot i = 0; i < SESSION_SLOTS; i++) {
         void *data = atomic_load_explicit(&s->attached[i], memory_order_acquire);
 
@@ -506,6 +524,20 @@ static bool reclaim_and_reserve(session_store *store, size_t first,
 session_status session_create(session_store *store, session **out,
                               char id_out[SESSION_ID_SIZE])
 {
+    return session_create_record(store, NULL, 0, 0, 0, out, id_out);
+}
+
+static uint64_t aged(uint64_t now, uint64_t age_ms)
+{
+    uint64_t age_ns = age_ms > UINT64_MAX / NS_PER_MS ? UINT64_MAX : age_ms * NS_PER_MS;
+    return now > age_ns ? now - age_ns : 0;
+}
+
+session_status session_create_record(session_store *store, const char *given_id,
+                                     uint64_t given_hash, uint64_t age_ms,
+                                     uint64_t created_age_ms, session **out,
+                                     char id_out[SESSION_ID_SIZE])
+{
     session_status st;
     session *s = NULL;
     session *victims = NULL;
@@ -521,9 +553,16 @@ session_status session_create(session_store *store, session **out,
         st = SESSION_NOMEM;
         goto out;
     }
-    st = session_id_generate(s->id, &s->hash);
-    if (st != SESSION_OK)
-        goto out;
+    if (given_id != NULL) {
+        memcpy(s->id, given_id, SESSION_ID_LEN);
+        s->id[SESSION_ID_LEN] = '\0';
+        s->hash = given_hash;
+        st = SESSION_OK;
+    } else {
+        st = session_id_generate(s->id, &s->hash);
+        if (st != SESSION_OK)
+            goto out;
+    }
     if (pthread_mutex_init(&s->lock, NULL) != 0) {
         st = SESSION_NOMEM;
         goto out;
@@ -553,15 +592,19 @@ session_status session_create(session_store *store, session **out,
     now = session_store_now(store);
     if (find_locked(store, sh, s->id, s->hash) != NULL) {
         /* Two equal 128-bit draws mean the generator is broken, not
-         * unlucky; refuse rather than hand out a shared id. */
-        st = SESSION_ERR_RANDOM;
+         * unlucky; refuse rather than hand out a shared id. A restore
+         * that finds its id linked lost a race with another restore. */
+        st = given_id != NULL ? SESSION_INVALID : SESSION_ERR_RANDOM;
     } else {
         session **bucket = bucket_of(sh, store, s->hash);
         s->hnext = *bucket;
         *bucket = s;
         lru_push_hot(sh, s);
         atomic_store_explicit(&s->linked, true, memory_order_relaxed);
-        s->created_ns = s->last_access_ns = now;
+        s->created_ns = aged(now, created_age_ms);
+        s->last_access_ns = aged(now, age_ms);
+        if (store->persist != NULL)
+            s->touched_ms = store_now_ms() - (int64_t)age_ms;
         sh->live++;
         sh->created++;
         reserved = false; /* the place now belongs to the linked record */
@@ -607,6 +650,25 @@ static session_status hold(session_store *store, const char *id, session **out)
         s->last_access_ns = now;
         session_lru_touch_locked(sh, s);
     }
+    if (s == NULL && store->persist != NULL) {
+        /* Not in memory: perhaps stored. The restore runs with no lock of
+         * ours held; then the lookup once more (a concurrent restore or a
+         * remove may have come between). */
+        session_shard_unlock(sh);
+        if (victim != NULL) {
+            session_end(store, victim);
+            victim = NULL;
+        }
+        session_restore(store, id, hash);
+        session_shard_lock(sh);
+        now = session_store_now(store);
+        s = lookup_locked(store, sh, id, hash, now, &victim);
+        if (s != NULL) {
+            s->users++;
+            s->last_access_ns = now;
+            session_lru_touch_locked(sh, s);
+        }
+    }
     session_shard_unlock(sh);
 
     if (victim != NULL)
@@ -651,7 +713,8 @@ void session_unhold(session *s)
         return;
     session_store *store = s->store;
     session_shard *sh = session_shard_of(store, s->hash);
-    bool free_now;
+    bool free_now, touch = false;
+    int64_t wall = store->persist != NULL ? store_now_ms() : 0;
 
     session_shard_lock(sh);
     assert(s->users > 0);
@@ -660,10 +723,18 @@ void session_unhold(session *s)
         s->last_access_ns = session_store_now(store);
         session_lru_touch_locked(sh, s);
         free_now = false;
+        /* The stored access time follows at most touch_ms behind, so a
+         * busy session costs a queued touch now and then, not per call. */
+        if (store->persist != NULL && wall - s->touched_ms >= store->touch_ms) {
+            s->touched_ms = wall;
+            touch = true;
+        }
     } else {
         free_now = s->users == 0;
     }
     session_shard_unlock(sh);
+    if (touch)
+        store_touch(store->persist, s->id, wall);
     if (free_now)
         session_destroy(store, s);
 }

@@ -73,7 +73,7 @@ static store_status invalid(store_error *err, const char *what)
     return STORE_INVALID;
 }
 
-store_status store_put_row(store *st, const store_put *put, store_error *err)
+store_status store_put_row(store_handle *st, const store_put *put, store_error *err)
 {
     store_error scratch;
     if (err == NULL)
@@ -86,7 +86,7 @@ store_status store_put_row(store *st, const store_put *put, store_error *err)
     return st->ops->put(st, put, err);
 }
 
-store_status store_get(store *st, const char *id, store_record *out, store_error *err)
+store_status store_get(store_handle *st, const char *id, store_record *out, store_error *err)
 {
     store_error scratch;
     if (err == NULL)
@@ -100,19 +100,19 @@ store_status store_get(store *st, const char *id, store_record *out, store_error
     return st->ops->get(st, id, out, err);
 }
 
-void store_delete(store *st, const char *id)
+void store_delete(store_handle *st, const char *id)
 {
     if (st != NULL && id_ok(id))
         st->ops->delete_async(st, id);
 }
 
-void store_touch(store *st, const char *id, int64_t access_ms)
+void store_touch(store_handle *st, const char *id, int64_t access_ms)
 {
     if (st != NULL && id_ok(id))
         st->ops->touch_async(st, id, access_ms);
 }
 
-store_status store_flush(store *st, store_error *err)
+store_status store_flush(store_handle *st, store_error *err)
 {
     store_error scratch;
     if (err == NULL)
@@ -124,7 +124,7 @@ store_status store_flush(store *st, store_error *err)
     return st->ops->flush(st, err);
 }
 
-store_status store_sweep(store *st, int64_t cutoff_ms, size_t *deleted, store_error *err)
+store_status store_sweep(store_handle *st, int64_t cutoff_ms, size_t *deleted, store_error *err)
 {
     store_error scratch;
     size_t n = 0;
@@ -140,7 +140,7 @@ store_status store_sweep(store *st, int64_t cutoff_ms, size_t *deleted, store_er
     return st->ops->sweep(st, cutoff_ms, deleted, err);
 }
 
-void store_get_stats(store *st, store_stats *out)
+void store_get_stats(store_handle *st, store_stats *out)
 {
     if (out == NULL)
         return;
@@ -149,49 +149,49 @@ void store_get_stats(store *st, store_stats *out)
         st->ops->stats(st, out);
 }
 
-void store_close(store *st)
+void store_close(store_handle *st)
 {
     if (st != NULL)
         st->ops->close(st);
 }
 
-const char *store_backend_name(const store *st)
+const char *store_backend_name(const store_handle *st)
 {
     return st != NULL ? st->ops->name : "none";
 }
 
 /* ---- memory ---- */
 
-static store_status mem_put(store *st, const store_put *put, store_error *err)
+static store_status mem_put(store_handle *st, const store_put *put, store_error *err)
 {
     (void)st; (void)put; (void)err;
     return STORE_OK;
 }
 
-static store_status mem_get(store *st, const char *id, store_record *out,
+static store_status mem_get(store_handle *st, const char *id, store_record *out,
                             store_error *err)
 {
     (void)st; (void)id; (void)out; (void)err;
     return STORE_NOT_FOUND;
 }
 
-static void mem_delete(store *st, const char *id)
+static void mem_delete(store_handle *st, const char *id)
 {
     (void)st; (void)id;
 }
 
-static void mem_touch(store *st, const char *id, int64_t access_ms)
+static void mem_touch(store_handle *st, const char *id, int64_t access_ms)
 {
     (void)st; (void)id; (void)access_ms;
 }
 
-static store_status mem_flush(store *st, store_error *err)
+static store_status mem_flush(store_handle *st, store_error *err)
 {
     (void)st; (void)err;
     return STORE_OK;
 }
 
-static store_status mem_sweep(store *st, int64_t cutoff_ms, size_t *deleted,
+static store_status mem_sweep(store_handle *st, int64_t cutoff_ms, size_t *deleted,
                               store_error *err)
 {
     (void)st; (void)cutoff_ms; (void)err;
@@ -199,12 +199,12 @@ static store_status mem_sweep(store *st, int64_t cutoff_ms, size_t *deleted,
     return STORE_OK;
 }
 
-static void mem_stats(store *st, store_stats *out)
+static void mem_stats(store_handle *st, store_stats *out)
 {
     (void)st; (void)out;
 }
 
-static void mem_close(store *st)
+static void mem_close(store_handle *st)
 {
     free(st);
 }
@@ -214,9 +214,9 @@ static const store_ops memory_ops = {
     mem_stats, mem_close,
 };
 
-store *store_memory_new(void)
+store_handle *store_memory_new(void)
 {
-    store *st = malloc(sizeof *st);
+    store_handle *st = malloc(sizeof *st);
     if (st != NULL)
         st->ops = &memory_ops;
     return st;

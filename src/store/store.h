@@ -45,7 +45,7 @@ typedef enum store_status {
     STORE_FULL,       /* the disk (or quota) is full */
     STORE_READONLY,   /* the folder or file cannot be written */
     STORE_CORRUPT,    /* the file is not a database or is damaged */
-    STORE_LOCKED,     /* another process holds the store */
+    STORE_LOCKED,     /* another process holds the store_handle */
     STORE_IO,         /* any other input/output failure */
     STORE_NOMEM,
     STORE_INVALID     /* a bad argument */
@@ -113,40 +113,40 @@ typedef struct store_stats {
     uint64_t latency[STORE_LATENCY_BUCKETS];
 } store_stats;
 
-typedef struct store store;
+typedef struct store_handle store_handle;
 
 /* What a backend implements; the wrappers below check arguments. */
 typedef struct store_ops {
     const char *name;
-    store_status (*put)(store *st, const store_put *put, store_error *err);
-    store_status (*get)(store *st, const char *id, store_record *out, store_error *err);
-    void (*delete_async)(store *st, const char *id);
-    void (*touch_async)(store *st, const char *id, int64_t access_ms);
-    store_status (*flush)(store *st, store_error *err);
+    store_status (*put)(store_handle *st, const store_put *put, store_error *err);
+    store_status (*get)(store_handle *st, const char *id, store_record *out, store_error *err);
+    void (*delete_async)(store_handle *st, const char *id);
+    void (*touch_async)(store_handle *st, const char *id, int64_t access_ms);
+    store_status (*flush)(store_handle *st, store_error *err);
     /* Deletes rows whose access time is before cutoff_ms. */
-    store_status (*sweep)(store *st, int64_t cutoff_ms, size_t *deleted,
+    store_status (*sweep)(store_handle *st, int64_t cutoff_ms, size_t *deleted,
                           store_error *err);
-    void (*stats)(store *st, store_stats *out);
-    void (*close)(store *st);
+    void (*stats)(store_handle *st, store_stats *out);
+    void (*close)(store_handle *st);
 } store_ops;
 
 /* The head of every backend's handle. */
-struct store {
+struct store_handle {
     const store_ops *ops;
 };
 
-store_status store_put_row(store *st, const store_put *put, store_error *err);
+store_status store_put_row(store_handle *st, const store_put *put, store_error *err);
 /* STORE_NOT_FOUND when the id has no row. */
-store_status store_get(store *st, const char *id, store_record *out, store_error *err);
-void store_delete(store *st, const char *id);
-void store_touch(store *st, const char *id, int64_t access_ms);
-store_status store_flush(store *st, store_error *err);
-store_status store_sweep(store *st, int64_t cutoff_ms, size_t *deleted, store_error *err);
-void store_get_stats(store *st, store_stats *out);
+store_status store_get(store_handle *st, const char *id, store_record *out, store_error *err);
+void store_delete(store_handle *st, const char *id);
+void store_touch(store_handle *st, const char *id, int64_t access_ms);
+store_status store_flush(store_handle *st, store_error *err);
+store_status store_sweep(store_handle *st, int64_t cutoff_ms, size_t *deleted, store_error *err);
+void store_get_stats(store_handle *st, store_stats *out);
 /* Flushes what is queued (best effort) and frees the handle. */
-void store_close(store *st);
+void store_close(store_handle *st);
 /* "memory", "sqlite". */
-const char *store_backend_name(const store *st);
+const char *store_backend_name(const store_handle *st);
 
 /* Wall-clock time in unix milliseconds, the unit rows carry. */
 int64_t store_now_ms(void);
@@ -154,7 +154,7 @@ int64_t store_now_ms(void);
 /* ---- backends ---- */
 
 /* Keeps nothing: every put succeeds at once, every get finds nothing. */
-store *store_memory_new(void);
+store_handle *store_memory_new(void);
 
 typedef enum store_sync {
     STORE_SYNC_NORMAL = 0, /* durable against a process crash */
@@ -173,7 +173,7 @@ typedef struct store_sqlite_config {
  * process refuses. On failure returns the status and a message naming the
  * file; *out is NULL. *recovered_to receives the name a damaged file was
  * moved to (malloc'd), when config->recover did so; may be NULL. */
-store_status store_sqlite_open(const store_sqlite_config *config, store **out,
+store_status store_sqlite_open(const store_sqlite_config *config, store_handle **out,
                                char **recovered_to, store_error *err);
 
 #ifdef __cplusplus

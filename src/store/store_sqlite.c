@@ -100,7 +100,7 @@ static const char *const sql_text[ST_COUNT] = {
 };
 
 typedef struct sq_store {
-    store base;
+    store_handle base;
     char *path;                /* DIR/idsd.db, for messages */
     int lock_fd;
     sqlite3 *db;               /* used by the leader only */
@@ -401,7 +401,7 @@ static void note_latency_locked(sq_store *q, uint64_t us)
     q->stats.latency_sum_us += us;
 }
 
-static store_status sq_put(store *st, const store_put *put, store_error *err)
+static store_status sq_put(store_handle *st, const store_put *put, store_error *err)
 {
     sq_store *q = (sq_store *)st;
     op mine = {0};
@@ -447,12 +447,12 @@ static void enqueue_async(sq_store *q, enum op_kind kind, const char *id,
     pthread_mutex_unlock(&q->lock);
 }
 
-static void sq_delete(store *st, const char *id)
+static void sq_delete(store_handle *st, const char *id)
 {
     enqueue_async((sq_store *)st, OP_DELETE, id, 0);
 }
 
-static void sq_touch(store *st, const char *id, int64_t access_ms)
+static void sq_touch(store_handle *st, const char *id, int64_t access_ms)
 {
     enqueue_async((sq_store *)st, OP_TOUCH, id, access_ms);
 }
@@ -479,7 +479,7 @@ static void end_lead_locked(sq_store *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-static store_status sq_flush(store *st, store_error *err)
+static store_status sq_flush(store_handle *st, store_error *err)
 {
     sq_store *q = (sq_store *)st;
     store_status s = flush_lead(q, err);
@@ -508,7 +508,7 @@ static char *dup_column(sqlite3_stmt *st, int col, size_t *len)
     return out;
 }
 
-static store_status sq_get(store *st, const char *id, store_record *out,
+static store_status sq_get(store_handle *st, const char *id, store_record *out,
                            store_error *err)
 {
     sq_store *q = (sq_store *)st;
@@ -554,7 +554,7 @@ static store_status sq_get(store *st, const char *id, store_record *out,
     return s;
 }
 
-static store_status sq_sweep(store *st, int64_t cutoff_ms, size_t *deleted,
+static store_status sq_sweep(store_handle *st, int64_t cutoff_ms, size_t *deleted,
                              store_error *err)
 {
     sq_store *q = (sq_store *)st;
@@ -587,7 +587,7 @@ static store_status sq_sweep(store *st, int64_t cutoff_ms, size_t *deleted,
     return s;
 }
 
-static void sq_stats(store *st, store_stats *out)
+static void sq_stats(store_handle *st, store_stats *out)
 {
     sq_store *q = (sq_store *)st;
     pthread_mutex_lock(&q->lock);
@@ -617,7 +617,7 @@ static void sq_free(sq_store *q)
     free(q);
 }
 
-static void sq_close(store *st)
+static void sq_close(store_handle *st)
 {
     sq_store *q = (sq_store *)st;
     sq_flush(st, NULL);
@@ -753,7 +753,7 @@ static bool move_aside(sq_store *q, char **moved_to)
     return true;
 }
 
-store_status store_sqlite_open(const store_sqlite_config *config, store **out,
+store_status store_sqlite_open(const store_sqlite_config *config, store_handle **out,
                                char **recovered_to, store_error *err)
 {
     store_error scratch;

@@ -432,6 +432,7 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
     if (out->structured == NULL)
         tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
                       "Call get_ids_info to see the document's state.");
+    tool_persist_change(&c);
 
 out:
     if (env->used_session_id[0] != '\0' && json_is_object(out->structured) &&
@@ -466,6 +467,9 @@ static void close_impl(tool_ctx *c)
     json_t *r = json_pack("{s:s, s:s, s:b}", "status", "closed", "session_id",
                           session_id(c->s), "had_document", had_doc);
     session_remove_held(c->s);
+    /* The delete is durable before the reply, as a change would be; should
+     * the store fail, the row ages out with the idle TTL instead. */
+    session_persist_flush(c->env->store, NULL, 0);
     tool_ok(c, r, "Session %s closed; its document is gone.", c->env->used_session_id);
 }
 

@@ -122,6 +122,11 @@ void tool_result_clear(tool_result *result);
 typedef struct tool_session tool_session;
 /* payload_free for session_config. */
 void tool_session_free(void *payload);
+/* session_config.payload_restore: a payload from a stored document and
+ * what the session remembered; ctx is the tool_config (its size limit).
+ * NULL when the document cannot be read. */
+void *tool_session_restore(void *ctx, const char *doc, size_t doc_len,
+                           const char *meta, size_t meta_len);
 
 /* The document of a session as XML, for the MCP resource
  * ids://session/{id}. Returns SESSION_NOT_FOUND for an unknown session;

@@ -99,6 +99,12 @@ struct tool_ctx {
     char *summary;     /* tool_ok's summary line, until the text is rendered */
 };
 
+/* After a changing call's body (persist.c): makes the new document
+ * durable before the reply; when the store fails, the call fails and the
+ * session's document is the last durable one again. No-op without
+ * persistence. */
+void tool_persist_change(tool_ctx *c);
+
 /* Runs tool (arguments already validated) with its session handling. */
 void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *out);
 

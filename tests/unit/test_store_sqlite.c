@@ -24,10 +24,10 @@
 static const char ID_A[] = "0123456789abcdef0123456789abcdef";
 static const char ID_B[] = "fedcba9876543210fedcba9876543210";
 
-static store *open_in(const char *dir, bool recover, store_error *err)
+static store_handle *open_in(const char *dir, bool recover, store_error *err)
 {
     store_sqlite_config cfg = {dir, STORE_SYNC_NORMAL, recover};
-    store *st = NULL;
+    store_handle *st = NULL;
     store_sqlite_open(&cfg, &st, NULL, err);
     return st;
 }
@@ -53,7 +53,7 @@ static void roundtrip_and_versions(void **state)
     (void)state;
     char *dir = testutil_mkdtemp();
     store_error err;
-    store *st = open_in(dir, false, &err);
+    store_handle *st = open_in(dir, false, &err);
     assert_non_null(st);
     assert_string_equal(store_backend_name(st), "sqlite");
 
@@ -140,7 +140,7 @@ static void sweep_ends_old_rows(void **state)
     (void)state;
     char *dir = testutil_mkdtemp();
     store_error err;
-    store *st = open_in(dir, false, &err);
+    store_handle *st = open_in(dir, false, &err);
     assert_non_null(st);
     char id[STORE_ID_SIZE];
     for (int i = 0; i < 2500; i++) {
@@ -167,7 +167,7 @@ static void sweep_ends_old_rows(void **state)
 #define PUTS 60
 
 typedef struct worker {
-    store *st;
+    store_handle *st;
     int n;
     int failures;
 } worker;
@@ -193,7 +193,7 @@ static void group_commit_shares_commits(void **state)
     (void)state;
     char *dir = testutil_mkdtemp();
     store_sqlite_config cfg = {dir, STORE_SYNC_FULL, false};
-    store *st = NULL;
+    store_handle *st = NULL;
     store_error err;
     assert_int_equal(store_sqlite_open(&cfg, &st, NULL, &err), STORE_OK);
     pthread_t t[THREADS];
@@ -230,9 +230,9 @@ static void second_opener_refuses(void **state)
     (void)state;
     char *dir = testutil_mkdtemp();
     store_error err;
-    store *st = open_in(dir, false, &err);
+    store_handle *st = open_in(dir, false, &err);
     assert_non_null(st);
-    store *again = open_in(dir, false, &err);
+    store_handle *again = open_in(dir, false, &err);
     assert_null(again);
     assert_int_equal(err.code, STORE_LOCKED);
     assert_non_null(strstr(err.message, "idsd.lock"));
@@ -263,7 +263,7 @@ static void damaged_file_refused_or_moved(void **state)
     assert_non_null(strstr(err.message, "--state-recover"));
 
     store_sqlite_config cfg = {dir, STORE_SYNC_NORMAL, true};
-    store *st = NULL;
+    store_handle *st = NULL;
     char *moved = NULL;
     assert_int_equal(store_sqlite_open(&cfg, &st, &moved, &err), STORE_OK);
     assert_non_null(moved);
@@ -283,7 +283,7 @@ static void damaged_file_refused_or_moved(void **state)
 static void memory_backend_keeps_nothing(void **state)
 {
     (void)state;
-    store *st = store_memory_new();
+    store_handle *st = store_memory_new();
     assert_non_null(st);
     store_put p = doc_put(ID_A, 0, "<ids/>", NULL);
     store_error err;
