@@ -17,4 +17,4 @@ ensure_node_packages
 default_shared_ids
 cd "$here" || exit 2
 exec node --test --test-concurrency=1 --test-reporter=tap \
-  persist_kill.test.mjs
+  persist_kill.test.mjs persist_faults.test.mjs
