@@ -47,6 +47,7 @@ struct session {
     size_t bytes;                  /* [S] last session_set_bytes */
     unsigned users;                /* [S] acquirers that have not released */
     atomic_bool linked;            /* written [S]; read lock-free by a user */
+    bool keep_stored;              /* [R] leaving memory must not delete the row */
 
     _Atomic uint64_t calls;        /* [A] */
     _Atomic uint64_t errors;       /* [A] */
@@ -54,7 +55,6 @@ struct session {
     void *payload;                 /* [R] */
     uint64_t persist_version;      /* [R] the stored row's version */
     int64_t touched_ms;            /* [S] wall-clock access last queued to the store_handle */
-    bool keep_stored;              /* [R] leaving memory must not delete the row */
     /* Written [R] by the acquirer (or the creator before the record is
      * shared); read by acquirers, by holders of slots set before sharing,
      * and by whoever unlinks the record (for the unlinked callbacks).

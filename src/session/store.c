@@ -80,14 +80,14 @@
  *
  * Memory
  * ------
- * A record is 208 bytes on x86-64 (33-byte id, hash, five links and
- * counters, four attachment pointers, a 40-byte pthread mutex), 224 bytes
- * as a glibc chunk; the shard is computed from the hash, not stored. The
+ * A record is 224 bytes on x86-64 (33-byte id, hash, five links and
+ * counters, four attachment pointers, the stored row's version and touch
+ * time, a 40-byte pthread mutex), 240 bytes as a glibc chunk; the shard is computed from the hash, not stored. The
  * table adds one 8-byte bucket per 1 to 2 records allowed (the same total
  * as one unsharded table; at least one bucket per shard), and the shards
  * 64 x 128 bytes (two whole cache lines each, so two cores working in two
  * shards do not share a line) = 8 KiB per store. At the default limit of
- * 200,000 that is 2 MiB of buckets and about 45 MiB for full records,
+ * 200,000 that is 2 MiB of buckets and about 48 MiB for full records,
  * before any payload. specs/session.md has the measured figures.
  */
 #include "session/session_internal.h"
