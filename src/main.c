@@ -30,6 +30,7 @@
 #include "tools/tools.h"
 
 #define EXIT_USAGE 2
+#define STATE_DEFAULT_THREADS 32u /* HTTP threads with --state-dir */
 #define MAX_ROOTS 64
 #define MAX_ORIGINS 64
 
@@ -60,6 +61,7 @@ typedef struct config {
     const char *state_dir;      /* NULL: memory only */
     store_sync state_sync;
     bool state_recover;
+    bool threads_given;         /* --threads or IDSD_THREADS was set */
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -126,7 +128,8 @@ static void usage(FILE *f)
         "                          close a connection idle this long\n"
         "                          (IDSD_CONNECTION_TIMEOUT; default %us)\n"
         "  --threads N             HTTP threads: 0 = one epoll thread, N = a pool\n"
-        "                          of N (IDSD_THREADS; default %u)\n"
+        "                          of N (IDSD_THREADS; default %u, 32 with\n"
+        "                          --state-dir)\n"
         "  --state-dir DIR         keep sessions in an SQLite database in DIR so\n"
         "                          they survive a restart (IDSD_STATE_DIR)\n"
         "  --state-sync full|normal\n"
@@ -295,6 +298,7 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_u64(value, &end, &u) || *end || u > 256)
             bad("invalid %s '%s': expected a whole number from 0 to 256", from, value);
         cfg->threads = (unsigned)u;
+        cfg->threads_given = true;
     } else if (strcmp(key, "state-dir") == 0) {
         if (!value[0])
             bad("invalid %s: empty path", from);
@@ -579,6 +583,11 @@ static int run(int argc, char **argv)
     cfg.threads = MCP_HTTP_DEFAULT_THREADS;
     cfg.state_sync = STORE_SYNC_FULL;
     parse_serve_args(&cfg, argc, argv);
+    /* A thread waits out its call's commit, and the calls that can share
+     * one commit are those of the threads waiting meanwhile
+     * (specs/persistence.md, "Group commit"). */
+    if (cfg.state_dir && !cfg.threads_given)
+        cfg.threads = STATE_DEFAULT_THREADS;
     if (cfg.n_roots == 0) {
         char *cwd = getcwd(NULL, 0);
 

@@ -34,6 +34,11 @@
  * the queued deletes of the batch are put back (bounded) for the next
  * commit, touches are dropped (they are advisory).
  *
+ * Checkpoints run on a thread with a connection of their own (woken past
+ * CHECKPOINT_PAGES), so no commit waits for a copy of the WAL and its syncs;
+ * past CHECKPOINT_PAGES_MAX the leader checkpoints itself, since a WAL that
+ * writers keep appending to can never restart.
+ *
  * A second process is kept out by flock(2) on DIR/idsd.lock, held for the
  * life of the handle: SQLite's own locks would let two servers share the
  * file, each with its own idea of the sessions in memory.
@@ -57,7 +62,8 @@
 #define LOCK_NAME "idsd.lock"
 #define SCHEMA_VERSION 1
 #define BUSY_TIMEOUT_MS 2000          /* ms: another reader of the file (sqlite3 CLI) */
-#define CHECKPOINT_PAGES 1000         /* WAL pages before a passive checkpoint */
+#define CHECKPOINT_PAGES 1000         /* WAL pages before the checkpointer runs */
+#define CHECKPOINT_PAGES_MAX 8000     /* WAL pages before the leader checkpoints itself */
 #define REQUEUE_MAX 100000u           /* deletes kept for retry after a failed commit */
 #define SWEEP_BATCH 1000              /* rows per sweep statement */
 
@@ -112,6 +118,14 @@ typedef struct sq_store {
     op *head, *tail;
     size_t queued;
     bool leader;               /* a thread is committing */
+
+    /* The checkpointer: its own connection and thread, so that copying
+     * the WAL into the database (and its syncs) never runs inside a
+     * commit the writers wait for. Flags under lock. */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt_thread;
+    pthread_cond_t ckpt_cond;
+    bool ckpt_running, ckpt_due, ckpt_stop;
 
     /* Figures: those of the leader's commit are atomics (relaxed), the
      * rest under lock. */
@@ -281,17 +295,96 @@ static void rollback(sq_store *q)
         step_reset(q->stmt[ST_ROLLBACK]);
 }
 
-/* Keeps the WAL short: a passive checkpoint once it passes CHECKPOINT_PAGES,
- * by the leader after its commit, so no reader is ever in the way. */
+/* Keeps the WAL short: once it passes CHECKPOINT_PAGES after a commit, the
+ * checkpointer thread is woken to copy it back (passively: it never waits
+ * for the writers, and the writers never wait for it). */
 static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
 {
     sq_store *q = ctx;
+    if (pages >= CHECKPOINT_PAGES_MAX) {
+        /* Writers kept appending while the checkpointer copied, so it
+         * never caught up and the WAL could not restart: one checkpoint
+         * here, with the writers waiting, bounds the file. */
+        int logged = 0, copied = 0;
+        if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &logged,
+                                      &copied) == SQLITE_OK && copied > 0)
+            atomic_fetch_add_explicit(&q->fsyncs, 2, memory_order_relaxed);
+        return SQLITE_OK;
+    }
     if (pages >= CHECKPOINT_PAGES) {
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        /* The WAL is synced before its pages are copied, the database after. */
-        atomic_fetch_add_explicit(&q->fsyncs, 2, memory_order_relaxed);
+        pthread_mutex_lock(&q->lock);
+        if (q->ckpt_running) {
+            q->ckpt_due = true;
+            pthread_cond_signal(&q->ckpt_cond);
+        }
+        pthread_mutex_unlock(&q->lock);
     }
     return SQLITE_OK;
+}
+
+static void *checkpointer(void *arg)
+{
+    sq_store *q = arg;
+    pthread_mutex_lock(&q->lock);
+    for (;;) {
+        while (!q->ckpt_due && !q->ckpt_stop)
+            pthread_cond_wait(&q->ckpt_cond, &q->lock);
+        if (q->ckpt_stop)
+            break;
+        q->ckpt_due = false;
+        pthread_mutex_unlock(&q->lock);
+        int logged = 0, copied = 0;
+        if (sqlite3_wal_checkpoint_v2(q->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged,
+                                      &copied) == SQLITE_OK && copied > 0)
+            /* The WAL is synced before its pages are copied, the database
+             * after. */
+            atomic_fetch_add_explicit(&q->fsyncs, 2, memory_order_relaxed);
+        pthread_mutex_lock(&q->lock);
+    }
+    pthread_mutex_unlock(&q->lock);
+    return NULL;
+}
+
+static bool start_checkpointer(sq_store *q)
+{
+    if (sqlite3_open_v2(q->path, &q->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        return false;
+    sqlite3_busy_timeout(q->ckpt_db, BUSY_TIMEOUT_MS);
+    if (sqlite3_exec(q->ckpt_db, q->sync == STORE_SYNC_FULL ? "PRAGMA synchronous = FULL"
+                                                            : "PRAGMA synchronous = NORMAL",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return false;
+    /* A connection opens the WAL at its first read; until then its
+     * checkpoints do nothing. */
+    if (sqlite3_exec(q->ckpt_db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK)
+        return false;
+    if (pthread_cond_init(&q->ckpt_cond, NULL) != 0)
+        return false;
+    q->ckpt_running = true;
+    if (pthread_create(&q->ckpt_thread, NULL, checkpointer, q) != 0) {
+        q->ckpt_running = false;
+        pthread_cond_destroy(&q->ckpt_cond);
+        return false;
+    }
+    return true;
+}
+
+static void stop_checkpointer(sq_store *q)
+{
+    if (q->ckpt_running) {
+        pthread_mutex_lock(&q->lock);
+        q->ckpt_stop = true;
+        pthread_cond_signal(&q->ckpt_cond);
+        pthread_mutex_unlock(&q->lock);
+        pthread_join(q->ckpt_thread, NULL);
+        pthread_cond_destroy(&q->ckpt_cond);
+        q->ckpt_running = false;
+    }
+    if (q->ckpt_db != NULL) {
+        sqlite3_close_v2(q->ckpt_db);
+        q->ckpt_db = NULL;
+    }
 }
 
 /* Runs a batch in one transaction. Called by the leader with the queue
@@ -600,6 +693,7 @@ static void sq_stats(store_handle *st, store_stats *out)
 
 static void sq_free(sq_store *q)
 {
+    stop_checkpointer(q);
     for (size_t i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(q->stmt[i]);
     if (q->db != NULL)
@@ -836,6 +930,13 @@ store_status store_sqlite_open(const store_sqlite_config *config, store_handle *
             snprintf(err->message + strlen(err->message),
                      sizeof err->message - strlen(err->message),
                      "; start with --state-recover to move it aside and start empty");
+        goto fail;
+    }
+    if (!start_checkpointer(q)) {
+        err->code = STORE_IO;
+        snprintf(err->message, sizeof err->message,
+                 "state database %s: cannot start its checkpointer", q->path);
+        s = STORE_IO;
         goto fail;
     }
     free(lock_path);

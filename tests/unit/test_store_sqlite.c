@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "store/store.h"
 #include "testutil.h"
@@ -280,6 +282,45 @@ static void damaged_file_refused_or_moved(void **state)
     free(dir);
 }
 
+/* A long WAL is copied back by the checkpointer thread, outside the
+ * writers' commits: the database file grows, and the store counts the
+ * checkpoint's two syncs. */
+static void checkpointer_copies_the_wal(void **state)
+{
+    (void)state;
+    char *dir = testutil_mkdtemp();
+    store_error err;
+    store_handle *st = open_in(dir, false, &err);
+    assert_non_null(st);
+    char *doc = malloc(16384);
+    memset(doc, 'd', 16383);
+    doc[16383] = '\0';
+    char id[STORE_ID_SIZE];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "%032x", 0x200000 + i);
+        store_put p = doc_put(id, 0, doc, NULL);
+        assert_int_equal(store_put_row(st, &p, &err), STORE_OK);
+    }
+    free(doc);
+    store_stats stats;
+    for (int tries = 0; tries < 500; tries++) {
+        store_get_stats(st, &stats);
+        if (stats.fsyncs >= 2)
+            break;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(stats.fsyncs >= 2);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/idsd.db", dir);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(sb.st_size > 2 * 1024 * 1024); /* was a few pages before */
+    store_close(st);
+    testutil_rmtree(dir);
+    free(dir);
+}
+
 static void memory_backend_keeps_nothing(void **state)
 {
     (void)state;
@@ -302,6 +343,7 @@ int main(void)
         cmocka_unit_test(group_commit_shares_commits),
         cmocka_unit_test(second_opener_refuses),
         cmocka_unit_test(damaged_file_refused_or_moved),
+        cmocka_unit_test(checkpointer_copies_the_wal),
         cmocka_unit_test(memory_backend_keeps_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
