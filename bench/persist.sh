@@ -5,9 +5,10 @@
 #   1. the authoring loop of bench_http (create_ids, add_specification, an
 #      entity and a property facet, get_ids_info, export_ids: four changes
 #      in six calls) at 1 and 16 clients, modern wire: in memory, with
-#      --state-dir --state-sync normal, with --state-sync full, and with
-#      full and --threads 32 (a thread waits out its commit, so more
-#      threads make larger groups); calls per second and p99, RUNS runs
+#      --state-dir --state-sync normal, with --state-sync full (32 HTTP
+#      threads, the default with --state-dir), and with full and --threads 4
+#      (the default without: a thread waits out its commit, so fewer
+#      threads make smaller groups); calls per second and p99, RUNS runs
 #      each, the median;
 #   2. the store's own view of the same runs: commits per put (group
 #      commit) and the mean commit latency, from /metrics;
@@ -66,13 +67,13 @@ metric() { curl -s "${URL%/mcp}/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 
 results="$work/loop.jsonl"; : >"$results"
 for run in $(seq $RUNS); do
-  for mode in memory normal full full32; do
+  for mode in memory normal full full4; do
     args=()
     rm -rf "$work/s-$mode"
     case $mode in
       normal) args=(--state-dir "$work/s-$mode" --state-sync normal) ;;
       full) args=(--state-dir "$work/s-$mode" --state-sync full) ;;
-      full32) args=(--state-dir "$work/s-$mode" --state-sync full --threads 32) ;;
+      full4) args=(--state-dir "$work/s-$mode" --state-sync full --threads 4) ;;
     esac
     for c in 1 16; do
       start "loop-$mode-$c" "${args[@]}"
@@ -146,7 +147,7 @@ print("edit loop (bench_http --mode loop, modern wire; 4 of 6 calls change the d
 print(f"{'store':<22}{'clients':>8}{'calls/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs memory':>10}{'puts/commit':>13}{'commit ms':>11}")
 base = {}
 for mode, label in (("memory", "memory"), ("normal", "--state-sync normal"),
-                    ("full", "--state-sync full"), ("full32", "full, --threads 32")):
+                    ("full", "--state-sync full"), ("full4", "full, --threads 4")):
     for c in (1, 16):
         rs = [r for r in rows if r["mode"] == mode and r["clients"] == c]
         rps = statistics.median(r["rps"] for r in rs)
