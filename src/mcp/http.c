@@ -1367,6 +1367,8 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
      * is still running. */
     session_remove(h->store, sid);
     session_unhold(held);
+    /* Durable before the answer, as close_session's (specs/persistence.md). */
+    session_persist_flush(h->store, NULL, 0);
     mcp_logf(MCP_LOG_INFO, "legacy HTTP session %.8s... ended by DELETE", sid);
     return send_body(h, c, rc, MHD_HTTP_OK, NULL, "", 0, NULL);
 }

@@ -213,3 +213,35 @@ test('a second idsd on the same state folder refuses to start', async () => {
     root.cleanup();
   }
 });
+
+test('close_session and DELETE are not undone by a kill', async () => {
+  const root = makeRoot();
+  const dir = join(root.dir, 'state');
+  try {
+    let s = await start(dir);
+    const closed = await newDoc(s);
+    const kept = await newDoc(s);
+    const c = await s.call('close_session', { session_id: closed });
+    assert.ok(!c.isError, c.text);
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = await fetch(s.url, { method: 'POST', headers, body: JSON.stringify({
+      jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'l', version: '1' } } }) });
+    const lsid = init.headers.get('mcp-session-id');
+    await init.text();
+    const del = await fetch(s.url, { method: 'DELETE', headers: { 'mcp-session-id': lsid, 'mcp-protocol-version': '2025-11-25' } });
+    assert.equal(del.status, 200);
+    await s.kill();
+    s = await start(dir);
+    const gone = await s.call('get_ids_info', { session_id: closed });
+    assert.equal(gone.isError, true);
+    assert.match(gone.text, /unknown or has expired/);
+    assert.deepEqual(await specNames(s, kept), ['base']);
+    const after = await fetch(s.url, { method: 'POST', headers: { ...headers, 'mcp-session-id': lsid, 'mcp-protocol-version': '2025-11-25' },
+                                       body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    assert.equal(after.status, 404);
+    await s.stop();
+  } finally {
+    root.cleanup();
+  }
+});
