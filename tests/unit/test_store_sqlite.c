@@ -327,6 +327,49 @@ static void checkpointer_copies_the_wal(void **state)
     free(dir);
 }
 
+static long file_size(const char *dir)
+{
+    char path[1024];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/idsd.db", dir);
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* Ended sessions' pages go to SQLite's free list and new sessions reuse
+ * them: a store that keeps a steady number of sessions does not grow. */
+static void ended_sessions_pages_are_reused(void **state)
+{
+    (void)state;
+    char *dir = testutil_mkdtemp();
+    store_error err;
+    char *doc = malloc(4096);
+    memset(doc, 'r', 4095);
+    doc[4095] = '\0';
+    char id[STORE_ID_SIZE];
+    long sizes[4];
+    for (int round = 0; round < 4; round++) {
+        store_handle *st = open_in(dir, false, &err);
+        assert_non_null(st);
+        for (int i = 0; i < 400; i++) {
+            if (round > 0) {
+                snprintf(id, sizeof id, "%032x", (round - 1) * 1000 + i);
+                store_delete(st, id);
+            }
+            snprintf(id, sizeof id, "%032x", round * 1000 + i);
+            store_put p = doc_put(id, 0, doc, NULL);
+            assert_int_equal(store_put_row(st, &p, &err), STORE_OK);
+        }
+        store_close(st); /* the last connection checkpoints the whole WAL */
+        sizes[round] = file_size(dir);
+    }
+    free(doc);
+    assert_true(sizes[0] > 400 * 4096);
+    /* One round of slack for pages freed in the round that reuses them. */
+    assert_true(sizes[3] <= sizes[1] + sizes[1] / 10);
+    testutil_rmtree(dir);
+    free(dir);
+}
+
 static void memory_backend_keeps_nothing(void **state)
 {
     (void)state;
@@ -350,6 +393,7 @@ int main(void)
         cmocka_unit_test(second_opener_refuses),
         cmocka_unit_test(damaged_file_refused_or_moved),
         cmocka_unit_test(checkpointer_copies_the_wal),
+        cmocka_unit_test(ended_sessions_pages_are_reused),
         cmocka_unit_test(memory_backend_keeps_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
