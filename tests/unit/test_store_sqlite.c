@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "store/store.h"
 #include "testutil.h"
 
@@ -370,6 +372,32 @@ static void ended_sessions_pages_are_reused(void **state)
     free(dir);
 }
 
+/* Another program (an sqlite3 shell) holding the write lock: a put waits
+ * for the busy timeout, fails with STORE_LOCKED naming the file, and
+ * works again once the lock is gone. */
+static void locked_by_another_program(void **state)
+{
+    (void)state;
+    char *dir = testutil_mkdtemp();
+    store_error err;
+    store_handle *st = open_in(dir, false, &err);
+    assert_non_null(st);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/idsd.db", dir);
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    store_put p = doc_put(ID_A, 0, "<ids/>", NULL);
+    assert_int_equal(store_put_row(st, &p, &err), STORE_LOCKED);
+    assert_non_null(strstr(err.message, path));
+    assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    assert_int_equal(store_put_row(st, &p, &err), STORE_OK);
+    store_close(st);
+    testutil_rmtree(dir);
+    free(dir);
+}
+
 static void memory_backend_keeps_nothing(void **state)
 {
     (void)state;
@@ -394,6 +422,7 @@ int main(void)
         cmocka_unit_test(damaged_file_refused_or_moved),
         cmocka_unit_test(checkpointer_copies_the_wal),
         cmocka_unit_test(ended_sessions_pages_are_reused),
+        cmocka_unit_test(locked_by_another_program),
         cmocka_unit_test(memory_backend_keeps_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
