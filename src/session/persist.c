@@ -155,7 +155,23 @@ session_status session_persist(session *s, const char *doc, size_t doc_len,
     put.doc_len = doc_len;
     put.meta = meta;
     put.meta_len = meta_len;
-    if (store_put_row(store->persist, &put, &err) != STORE_OK) {
+    store_status st = store_put_row(store->persist, &put, &err);
+    if (st == STORE_CONFLICT && put.expected_version > 0) {
+        /* The row is gone while the record is in memory: the sweep ended
+         * it (a record held for longer than the TTL is touched only when
+         * released). This process alone writes the folder, so the record
+         * is the truth: write it as a new row. */
+        store_record rec;
+        if (store_get(store->persist, s->id, &rec, NULL) == STORE_NOT_FOUND) {
+            put.expected_version = 0;
+            s->persist_version = 0;
+            err.code = STORE_OK;
+            err.message[0] = '\0';
+            st = store_put_row(store->persist, &put, &err);
+        }
+        store_record_clear(&rec);
+    }
+    if (st != STORE_OK) {
         say(why, why_size, &err);
         return SESSION_ERR_STORE;
     }
