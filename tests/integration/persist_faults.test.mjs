@@ -245,3 +245,28 @@ test('close_session and DELETE are not undone by a kill', async () => {
     root.cleanup();
   }
 });
+
+test('what the session remembers survives a kill', async () => {
+  const root = makeRoot();
+  const dir = join(root.dir, 'state');
+  try {
+    let s = await start(dir);
+    const sid = await newDoc(s);   // "base" is specification 1
+    const b = await s.call('add_specification', { session_id: sid, name: 'second', ifc_versions: ['IFC4'] });
+    assert.ok(!b.isError, b.text);
+    // An edit of specification 1 by name makes it the current one again.
+    const f = await s.call('add_entity_facet', { session_id: sid, spec_id: 'base', location: 'applicability',
+                                                  entity_name: 'IFCDOOR' });
+    assert.ok(!f.isError, f.text);
+    await s.kill();
+    s = await start(dir);
+    const r = await s.call('get_specification', { session_id: sid });
+    assert.ok(!r.isError, r.text);
+    assert.equal(r.structuredContent.spec_name, 'base');
+    assert.equal(r.structuredContent.spec_id_defaulted, true);
+    assert.deepEqual(r.structuredContent.current_facet, { location: 'applicability', facet_index: 0 });
+    await s.stop();
+  } finally {
+    root.cleanup();
+  }
+});
