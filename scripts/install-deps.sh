@@ -10,11 +10,14 @@ packages=(
   python3-xmlschema     # local copies of W3C XMLSchema.xsd / xml.xsd for offline XSD compiles
   valgrind
   libsqlite3-dev        # the session store behind --state-dir (src/store)
+  libhiredis-dev        # the shared session store behind --store redis:// (src/store)
 )
 if [ "${1:-}" = "--test" ]; then
   # clang: the Debug sanitizer build of scripts/test.sh (a second compiler).
   # chromium: the browser test of the view (tests/integration/run_view.sh).
   packages+=(clang nodejs npm curl chromium)
+  # redis-server, haproxy: the scale-out test (tests/integration/run_scale.sh).
+  packages+=(redis-server haproxy)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   # fuzz/run.sh and fuzz/coverage.sh: clang with libFuzzer and llvm-cov.

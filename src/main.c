@@ -62,6 +62,9 @@ typedef struct config {
     store_sync state_sync;
     bool state_recover;
     bool threads_given;         /* --threads or IDSD_THREADS was set */
+    /* A shared store (specs/scale-out.md) */
+    const char *store_url;      /* redis://HOST:PORT[/DB]; NULL: none */
+    const char *store_password;
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -138,6 +141,11 @@ static void usage(FILE *f)
         "                          (IDSD_STATE_SYNC; default full)\n"
         "  --state-recover         move a damaged database aside and start empty\n"
         "                          instead of refusing to start\n"
+        "  --store redis://HOST:PORT[/DB]\n"
+        "                          keep sessions in Redis, shared by every idsd\n"
+        "                          started with the same store (IDSD_STORE)\n"
+        "  --store-password PW     Redis AUTH password (IDSD_STORE_PASSWORD;\n"
+        "                          prefer the variable: arguments are visible)\n"
         "  -h, --help              this text\n"
         "  -V, --version           the version\n"
         "\n"
@@ -310,6 +318,12 @@ static void apply(config *cfg, const char *key, const char *value,
             cfg->state_sync = STORE_SYNC_NORMAL;
         else
             bad("invalid %s '%s': expected full or normal", from, value);
+    } else if (strcmp(key, "store") == 0) {
+        if (!value[0])
+            bad("invalid %s: empty address", from);
+        cfg->store_url = value;
+    } else if (strcmp(key, "store-password") == 0) {
+        cfg->store_password = value;
     } else {
         bad("unknown option --%s", key);
     }
@@ -333,6 +347,8 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"threads", "IDSD_THREADS"},
     {"state-dir", "IDSD_STATE_DIR"},
     {"state-sync", "IDSD_STATE_SYNC"},
+    {"store", "IDSD_STORE"},
+    {"store-password", "IDSD_STORE_PASSWORD"},
 };
 
 static void parse_serve_args(config *cfg, int argc, char **argv)
@@ -491,6 +507,30 @@ static int serve(config *cfg)
         }
         mcp_logf(MCP_LOG_INFO, "sessions are kept in %s (sync %s)", cfg->state_dir,
                  cfg->state_sync == STORE_SYNC_FULL ? "full" : "normal");
+    } else if (cfg->store_url) {
+        store_redis_config rcfg;
+        store_error perr;
+        char host[256];
+
+        memset(&rcfg, 0, sizeof rcfg);
+        if (!store_redis_parse_url(cfg->store_url, &rcfg, host, sizeof host, &perr)) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            fprintf(stderr, "idsd: --store: %s\n", perr.message);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        rcfg.password = cfg->store_password;
+        rcfg.idle_ttl_ms = cfg->idle_ttl_ms;
+        /* One connection per HTTP thread: a call waits for its round trip
+         * on its own thread, never for another call's. */
+        rcfg.connections = cfg->threads > 4 ? cfg->threads : 4;
+        if (store_redis_open(&rcfg, &persist, &perr) != STORE_OK) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            fprintf(stderr, "idsd: %s\n", perr.message);
+            goto out;
+        }
+        mcp_logf(MCP_LOG_INFO, "sessions are kept in Redis at %s:%d db %d, shared with "
+                 "other instances", rcfg.host, rcfg.port, rcfg.db);
     }
     memset(&scfg, 0, sizeof scfg);
     scfg.max_sessions = cfg->max_sessions;
@@ -586,7 +626,9 @@ static int run(int argc, char **argv)
     /* A thread waits out its call's commit, and the calls that can share
      * one commit are those of the threads waiting meanwhile
      * (specs/persistence.md, "Group commit"). */
-    if (cfg.state_dir && !cfg.threads_given)
+    if (cfg.state_dir && cfg.store_url)
+        bad("--state-dir and --store are two places for the sessions; give one");
+    if ((cfg.state_dir || cfg.store_url) && !cfg.threads_given)
         cfg.threads = STATE_DEFAULT_THREADS;
     if (cfg.n_roots == 0) {
         char *cwd = getcwd(NULL, 0);

@@ -629,14 +629,18 @@ static void *legacy_restore(void *ctx, const char *id, const char *tag)
 
 /* Holds the record of a legacy session and returns its entry; NULL (and
  * nothing held) when the id is malformed or unknown, the session ended,
- * or it is not a legacy session (minted by a tool call). The caller ends
+ * or it is not a legacy session (minted by a tool call); *why is then
+ * SESSION_ERR_STORE when a shared or durable store did not answer (the
+ * session may well exist: 503, not 404). The caller ends
  * with session_unhold(*rec), never under a lock of ours: it may free the
  * record. */
-static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec)
+static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec,
+                                 session_status *why)
 {
     legacy_entry *e;
 
-    if (session_hold(h->store, id, rec) != SESSION_OK)
+    *why = session_hold(h->store, id, rec);
+    if (*why != SESSION_OK)
         return NULL;
     e = session_attachment(*rec, h->legacy_slot);
     if (!e) {
@@ -1187,6 +1191,7 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
     char sbuf[SESSION_ID_SIZE + 8];
     const char *sid;
     session *held;
+    session_status hst;
     legacy_entry *e;
     char *text;
     int code;
@@ -1211,7 +1216,10 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           "Bad Request: the Mcp-Session-Id header is required (send "
                           "initialize first; or, for MCP %s, the _meta envelope and "
                           "the MCP-Protocol-Version header)", MCP_VERSION_2026_07_28);
-    e = legacy_hold(h, sid, &held);
+    e = legacy_hold(h, sid, &held, &hst);
+    if (!e && hst == SESSION_ERR_STORE)
+        return send_error(h, c, rc, MHD_HTTP_SERVICE_UNAVAILABLE, id, MCP_INTERNAL_ERROR,
+                          NULL, "The session store is not answering; try again shortly");
     if (!e)
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, id, MCP_INVALID_REQUEST, NULL,
                           "Session not found (ended, expired or never created); "
@@ -1296,6 +1304,7 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
     const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok, busy = false;
     session *held;
+    session_status hst;
     legacy_entry *e;
     sse_stream *s, *old = NULL;
     enum MHD_Result ret;
@@ -1311,7 +1320,10 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "GET answers with text/event-stream; the Accept "
                           "header must allow it");
-    e = legacy_hold(h, sid, &held);
+    e = legacy_hold(h, sid, &held, &hst);
+    if (!e && hst == SESSION_ERR_STORE)
+        return send_error(h, c, rc, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, MCP_INTERNAL_ERROR,
+                          NULL, "The session store is not answering; try again shortly");
     if (!e)
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, NULL, MCP_INVALID_REQUEST, NULL,
                           "Session not found; send initialize to start a new one");
@@ -1353,15 +1365,20 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
     const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     session *held;
+    session_status hst;
 
     if ((pv && mcp_version_is_modern(pv)) || !sid)
         return send_error(h, c, rc, MHD_HTTP_METHOD_NOT_ALLOWED, NULL,
                           MCP_INVALID_REQUEST, NULL,
                           "DELETE ends a legacy session named by Mcp-Session-Id; "
                           "MCP %s has no protocol sessions", MCP_VERSION_2026_07_28);
-    if (!legacy_hold(h, sid, &held))
-        return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, NULL, MCP_INVALID_REQUEST, NULL,
-                          "Session not found");
+    if (!legacy_hold(h, sid, &held, &hst))
+        return send_error(h, c, rc, hst == SESSION_ERR_STORE ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                             : MHD_HTTP_NOT_FOUND,
+                          NULL, MCP_INVALID_REQUEST, NULL,
+                          hst == SESSION_ERR_STORE ? "The session store is not answering; "
+                                                     "try again shortly"
+                                                   : "Session not found");
     /* Unlinked now (its stream ends in entry_unlinked); freed, document
      * and entry, when the last request using it lets go: here, unless one
      * is still running. */

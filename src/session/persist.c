@@ -54,15 +54,17 @@ session_status session_slot_set_restore(session_store *store, session_slot slot,
     return SESSION_OK;
 }
 
-void session_restore(session_store *store, const char *id, uint64_t hash)
+store_status session_restore(session_store *store, const char *id, uint64_t hash,
+                             store_error *err)
 {
     store_record rec;
     void *payload = NULL;
     void *attach[SESSION_SLOTS] = {0};
     session *s = NULL;
 
-    if (store_get(store->persist, id, &rec, NULL) != STORE_OK)
-        return;
+    store_status got = store_get(store->persist, id, &rec, err);
+    if (got != STORE_OK)
+        return got;
     int64_t now = store_now_ms();
     uint64_t idle = (uint64_t)age_of(now, rec.access_ms);
     if (idle > ttl_ms(store)) {
@@ -114,6 +116,7 @@ out:
         }
     }
     store_record_clear(&rec);
+    return STORE_OK;
 }
 
 static void say(char *why, size_t why_size, const store_error *err)
@@ -122,6 +125,48 @@ static void say(char *why, size_t why_size, const store_error *err)
         snprintf(why, why_size, "%s", err->message[0] != '\0'
                                           ? err->message
                                           : store_status_name(err->code));
+}
+
+session_status session_revalidate(session *s, char *why, size_t why_size)
+{
+    session_store *store = s->store;
+    SESSION_ASSERT_HELD(s);
+    store_record rec;
+    store_error err = {0};
+    bool changed = false;
+
+    store_status st = store_revalidate(store->persist, s->id, s->persist_version, &rec,
+                                       &changed, &err);
+    if (st == STORE_NOT_FOUND) {
+        /* Closed through another instance, or expired in the store: as
+         * gone here as there. */
+        s->keep_stored = true;
+        session_remove_held(s);
+        return SESSION_NOT_FOUND;
+    }
+    if (st != STORE_OK) {
+        say(why, why_size, &err);
+        return SESSION_ERR_STORE;
+    }
+    session_status out = SESSION_OK;
+    if (changed) {
+        /* Another instance wrote it: this copy is stale. */
+        void *payload = NULL;
+        if (rec.doc != NULL && store->payload_restore != NULL)
+            payload = store->payload_restore(store->restore_ctx, rec.doc, rec.doc_len,
+                                             rec.meta, rec.meta_len);
+        if (rec.doc != NULL && payload == NULL) {
+            if (why != NULL && why_size > 0)
+                snprintf(why, why_size, "the stored document of session %.8s... cannot "
+                                        "be read back", s->id);
+            out = SESSION_ERR_STORE;
+        } else {
+            session_set_payload(s, payload);
+            s->persist_version = rec.version;
+        }
+    }
+    store_record_clear(&rec);
+    return out;
 }
 
 session_status session_persist(session *s, const char *doc, size_t doc_len,
@@ -156,6 +201,12 @@ session_status session_persist(session *s, const char *doc, size_t doc_len,
     put.meta = meta;
     put.meta_len = meta_len;
     store_status st = store_put_row(store->persist, &put, &err);
+    if (st == STORE_CONFLICT && store_shared(store->persist)) {
+        /* Another instance won the compare-and-set (or ended the
+         * session); the caller reloads and decides. */
+        say(why, why_size, &err);
+        return SESSION_CONFLICT;
+    }
     if (st == STORE_CONFLICT && put.expected_version > 0) {
         /* The row is gone while the record is in memory: the sweep ended
          * it (a record held for longer than the TTL is touched only when
@@ -190,6 +241,12 @@ bool session_persist_reload(session *s)
 
     store_record rec;
     store_status st = store_get(store->persist, s->id, &rec, NULL);
+    if (st == STORE_NOT_FOUND && store_shared(store->persist) && s->persist_version > 0) {
+        /* Ended by another instance or expired: gone here too. */
+        s->keep_stored = true;
+        session_remove_held(s);
+        return false;
+    }
     if (st == STORE_NOT_FOUND || (st == STORE_OK && rec.doc == NULL)) {
         /* Never durable with a document: it had none. */
         session_set_payload(s, NULL);

@@ -56,7 +56,9 @@ typedef enum session_status {
     SESSION_ERR_RANDOM,  /* the kernel's CSPRNG failed */
     SESSION_INVALID,     /* a malformed id or argument */
     SESSION_ERR_THREAD,  /* the reaper thread could not be started */
-    SESSION_ERR_STORE    /* the persistent store failed (the message says how) */
+    SESSION_ERR_STORE,   /* the persistent store failed (the message says how) */
+    SESSION_CONFLICT     /* a shared store: another process changed the session
+                          * first; the record holds its version now (retry) */
 } session_status;
 
 const char *session_status_name(session_status status);
@@ -109,9 +111,19 @@ size_t session_reap_now(session_store *store);
  * it. id_out receives the id. */
 session_status session_create(session_store *store, session **out,
                               char id_out[SESSION_ID_SIZE]);
-/* Finds a live record and acquires it (user count up, then its lock). */
+/* Finds a live record and acquires it (user count up, then its lock).
+ * SESSION_ERR_STORE when the record is not in memory and the store that
+ * may hold it does not answer. */
 session_status session_acquire(session_store *store, const char *id,
                                session **out);
+/* session_acquire that says why it failed: with a shared store
+ * (store_shared) the acquire also revalidates the record against its
+ * stored row, in one round trip: a newer version replaces the payload, a
+ * row that is gone (closed by another process, or expired) makes the id
+ * unknown here too, and a store that does not answer gives
+ * SESSION_ERR_STORE with why filled (why may be NULL). */
+session_status session_acquire_why(session_store *store, const char *id,
+                                   session **out, char *why, size_t why_size);
 /* Releases an acquired record: stamps last access, unlocks, user count
  * down; frees it when it was removed/evicted and this was the last user. */
 void session_release(session *s);
@@ -222,7 +234,10 @@ bool session_persistent(const session_store *store);
 /* Makes the acquired record's document durable: doc (NULL for none) and
  * meta are written as its new version, and this returns once they are
  * durable. SESSION_ERR_STORE (why filled with a message for people) when
- * they are not; SESSION_OK at once without persistence. */
+ * they are not; SESSION_OK at once without persistence. With a shared
+ * store, SESSION_CONFLICT when another process wrote the session since
+ * this record read it (or ended it): nothing was written; the caller
+ * reloads (session_persist_reload) and may run its change again. */
 session_status session_persist(session *s, const char *doc, size_t doc_len,
                                const char *meta, size_t meta_len,
                                char *why, size_t why_size);

@@ -48,6 +48,8 @@ struct session {
     unsigned users;                /* [S] acquirers that have not released */
     atomic_bool linked;            /* written [S]; read lock-free by a user */
     bool keep_stored;              /* [R] leaving memory must not delete the row */
+    bool closing;                  /* [S] unlinked by a remove (a close), not by
+                                    * eviction or expiry */
 
     _Atomic uint64_t calls;        /* [A] */
     _Atomic uint64_t errors;       /* [A] */
@@ -244,8 +246,15 @@ bool session_is_expired_locked(const session_store *store, const session *s,
 
 /* persist.c, for store.c and reaper.c */
 /* A lookup missed: brings the id's stored row into memory when it has one
- * and is not over-idle. No lock of the store held. */
-void session_restore(session_store *store, const char *id, uint64_t hash);
+ * and is not over-idle. No lock of the store held. Returns what the store
+ * answered (STORE_OK also when the row was dropped or not restored). */
+store_status session_restore(session_store *store, const char *id, uint64_t hash,
+                             store_error *err);
+/* A shared store: checks an acquired record against its row (one round
+ * trip). SESSION_OK (payload now the stored version's), SESSION_NOT_FOUND
+ * (the row is gone; the record left memory), SESSION_ERR_STORE (why
+ * filled). */
+session_status session_revalidate(session *s, char *why, size_t why_size);
 /* Creates a record for a given id (restore) or a fresh one (id NULL), aged
  * by age_ms, returned acquired. */
 session_status session_create_record(session_store *store, const char *id,

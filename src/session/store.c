@@ -94,6 +94,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -122,6 +123,7 @@ const char *session_status_name(session_status status)
     case SESSION_INVALID:    return "invalid";
     case SESSION_ERR_THREAD: return "err_thread";
     case SESSION_ERR_STORE:  return "err_store";
+    case SESSION_CONFLICT:   return "conflict";
     }
     return "unknown";
 }
@@ -436,7 +438,11 @@ void session_notify_unlinked(session_store *store, session *s)
     assert(session_shard_locks_held == 0);
     /* Queued, durable with the next commit: eviction and close delete the
      * stored row in the same batches as in memory. */
-    if (store->persist != NULL && !s->keep_stored)
+    /* With a shared store, memory is one process's cache: only a close
+     * ends the row; eviction and expiry here drop the copy, and Redis
+     * expires the row by its own clock. */
+    if (store->persist != NULL && !s->keep_stored &&
+        (!store_shared(store->persist) || s->closing))
         store_delete(store->persist, s->id);
     for (session_slot i = 0; i < SESSION_SLOTS; i++) {
         void *data = atomic_load_explicit(&s->attached[i], memory_order_acquire);
@@ -631,10 +637,12 @@ out:
 
 /* Finds a live record and counts the caller as a user: the first half of
  * an acquire, all of a hold. */
-static session_status hold(session_store *store, const char *id, session **out)
+static session_status hold(session_store *store, const char *id, session **out,
+                           store_error *err)
 {
     uint64_t hash;
     session *victim = NULL;
+    store_status restored = STORE_NOT_FOUND;
 
     if (out != NULL)
         *out = NULL;
@@ -659,7 +667,7 @@ static session_status hold(session_store *store, const char *id, session **out)
             session_end(store, victim);
             victim = NULL;
         }
-        session_restore(store, id, hash);
+        restored = session_restore(store, id, hash, err);
         session_shard_lock(sh);
         now = session_store_now(store);
         s = lookup_locked(store, sh, id, hash, now, &victim);
@@ -674,21 +682,29 @@ static session_status hold(session_store *store, const char *id, session **out)
     if (victim != NULL)
         session_end(store, victim);
     if (s == NULL)
-        return SESSION_NOT_FOUND;
+        return restored == STORE_OK || restored == STORE_NOT_FOUND ? SESSION_NOT_FOUND
+                                                                   : SESSION_ERR_STORE;
     *out = s;
     return SESSION_OK;
 }
 
 session_status session_hold(session_store *store, const char *id, session **out)
 {
-    return hold(store, id, out);
+    store_error err;
+    return hold(store, id, out, &err);
 }
 
-session_status session_acquire(session_store *store, const char *id,
-                               session **out)
+session_status session_acquire_why(session_store *store, const char *id,
+                                   session **out, char *why, size_t why_size)
 {
-    session_status st = hold(store, id, out);
+    store_error err = {0};
+    session_status st = hold(store, id, out, &err);
 
+    if (why != NULL && why_size > 0)
+        why[0] = '\0';
+    if (st == SESSION_ERR_STORE && why != NULL && why_size > 0)
+        snprintf(why, why_size, "%s", err.message[0] != '\0' ? err.message
+                                                             : store_status_name(err.code));
     if (st != SESSION_OK)
         return st;
     session *s = *out;
@@ -700,7 +716,20 @@ session_status session_acquire(session_store *store, const char *id,
         *out = NULL;
         return SESSION_NOT_FOUND;
     }
-    return SESSION_OK;
+    if (store->persist != NULL && store_shared(store->persist)) {
+        st = session_revalidate(s, why, why_size);
+        if (st != SESSION_OK) {
+            session_release(s);
+            *out = NULL;
+        }
+    }
+    return st;
+}
+
+session_status session_acquire(session_store *store, const char *id,
+                               session **out)
+{
+    return session_acquire_why(store, id, out, NULL, 0);
 }
 
 /* The LRU move stays under the shard lock: the reaper's "stop at the first
@@ -761,6 +790,7 @@ session_status session_remove(session_store *store, const char *id)
     session *s = lookup_locked(store, sh, id, hash, session_store_now(store), &victim);
     if (s != NULL) {
         session_unlink_locked(store, sh, s);
+        s->closing = true;
         sh->removed++;
         if (s->users == 0) {
             victim = s;
@@ -795,6 +825,7 @@ void session_remove_held(session *s)
     assert(s->users > 0);
     if (atomic_load_explicit(&s->linked, memory_order_relaxed)) {
         session_unlink_locked(store, sh, s);
+        s->closing = true;
         sh->removed++;
         unlinked = true;
     }

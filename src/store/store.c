@@ -160,6 +160,28 @@ const char *store_backend_name(const store_handle *st)
     return st != NULL ? st->ops->name : "none";
 }
 
+bool store_shared(const store_handle *st)
+{
+    return st != NULL && st->ops->revalidate != NULL;
+}
+
+store_status store_revalidate(store_handle *st, const char *id, uint64_t have_version,
+                              store_record *out, bool *changed, store_error *err)
+{
+    store_error scratch;
+    if (err == NULL)
+        err = &scratch;
+    err->code = STORE_OK;
+    err->message[0] = '\0';
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (changed != NULL)
+        *changed = false;
+    if (!store_shared(st) || out == NULL || changed == NULL || !id_ok(id))
+        return invalid(err, "invalid store revalidate");
+    return st->ops->revalidate(st, id, have_version, out, changed, err);
+}
+
 /* ---- memory ---- */
 
 static store_status mem_put(store_handle *st, const store_put *put, store_error *err)
@@ -211,7 +233,7 @@ static void mem_close(store_handle *st)
 
 static const store_ops memory_ops = {
     "memory", mem_put, mem_get, mem_delete, mem_touch, mem_flush, mem_sweep,
-    mem_stats, mem_close,
+    mem_stats, mem_close, NULL,
 };
 
 store_handle *store_memory_new(void)

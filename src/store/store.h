@@ -128,6 +128,12 @@ typedef struct store_ops {
                           store_error *err);
     void (*stats)(store_handle *st, store_stats *out);
     void (*close)(store_handle *st);
+    /* Shared backends only (other processes write the same rows; NULL
+     * for the others): one round trip that reads the row's version,
+     * renews its access time and expiry, and returns the whole row only
+     * when its version is not have_version (*changed true). */
+    store_status (*revalidate)(store_handle *st, const char *id, uint64_t have_version,
+                               store_record *out, bool *changed, store_error *err);
 } store_ops;
 
 /* The head of every backend's handle. */
@@ -145,7 +151,16 @@ store_status store_sweep(store_handle *st, int64_t cutoff_ms, size_t *deleted, s
 void store_get_stats(store_handle *st, store_stats *out);
 /* Flushes what is queued (best effort) and frees the handle. */
 void store_close(store_handle *st);
-/* "memory", "sqlite". */
+/* True when other processes share the rows (a network store): memory
+ * then is a cache that store_revalidate checks on every use. */
+bool store_shared(const store_handle *st);
+/* STORE_NOT_FOUND when the id has no row (ended, or expired); STORE_OK
+ * with *changed false when the row's version is have_version, or with the
+ * row in out and *changed true when it is not. STORE_INVALID for a store
+ * that is not shared. */
+store_status store_revalidate(store_handle *st, const char *id, uint64_t have_version,
+                              store_record *out, bool *changed, store_error *err);
+/* "memory", "sqlite", "redis". */
 const char *store_backend_name(const store_handle *st);
 
 /* Wall-clock time in unix milliseconds, the unit rows carry. */
@@ -175,6 +190,32 @@ typedef struct store_sqlite_config {
  * moved to (malloc'd), when config->recover did so; may be NULL. */
 store_status store_sqlite_open(const store_sqlite_config *config, store_handle **out,
                                char **recovered_to, store_error *err);
+
+/* A Redis server shared by several idsd processes (store_redis.c,
+ * specs/scale-out.md). Rows are hashes with a key expiry of the idle TTL
+ * (plus the touch slack), renewed on each use, so Redis ends idle
+ * sessions for every instance at once. */
+typedef struct store_redis_config {
+    const char *host;
+    int port;
+    int db;                    /* SELECT db; 0 by default */
+    const char *password;      /* AUTH; NULL for none */
+    uint64_t idle_ttl_ms;      /* ms; 0 = no key expiry */
+    unsigned connections;      /* pooled connections; 0 = 8 */
+    unsigned timeout_ms;       /* ms per connect and per reply; 0 = 2000 */
+    const char *prefix;        /* key prefix; NULL = "idsd:s:" */
+} store_redis_config;
+
+/* Parses "redis://HOST:PORT[/DB]" (HOST a name, IPv4 or [IPv6]) into
+ * config's host (copied to host_buf), port and db. false, with a message
+ * in err, for anything else. */
+bool store_redis_parse_url(const char *url, store_redis_config *config, char *host_buf,
+                           size_t host_size, store_error *err);
+/* Connects one connection to check the server and the password; the
+ * others connect on first use. A server that goes away later fails calls
+ * with STORE_IO and a message naming it; calls reconnect on their own. */
+store_status store_redis_open(const store_redis_config *config, store_handle **out,
+                              store_error *err);
 
 #ifdef __cplusplus
 }

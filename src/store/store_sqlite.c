@@ -720,7 +720,7 @@ static void sq_close(store_handle *st)
 
 static const store_ops sqlite_ops = {
     "sqlite", sq_put, sq_get, sq_delete, sq_touch, sq_flush, sq_sweep,
-    sq_stats, sq_close,
+    sq_stats, sq_close, NULL,
 };
 
 /* ---- opening ---- */

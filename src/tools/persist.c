@@ -104,14 +104,15 @@ static void fail_over(tool_ctx *c)
     c->out->structured_json = NULL;
 }
 
-void tool_persist_change(tool_ctx *c)
+bool tool_persist_change(tool_ctx *c, unsigned attempts_left)
 {
     if (!c->changed || c->s == NULL || !session_persistent(c->env->store))
-        return;
+        return false;
     char why[400] = "";
     char *xml = NULL, *meta = NULL;
     size_t xml_len = 0, meta_len = 0;
     bool ok = false;
+    session_status st = SESSION_OK;
 
     if (c->ts != NULL && c->ts->doc != NULL) {
         ids_error err;
@@ -129,17 +130,37 @@ void tool_persist_change(tool_ctx *c)
             goto out;
         }
     }
-    ok = session_persist(c->s, xml, xml_len, meta, meta_len, why, sizeof why) == SESSION_OK;
+    st = session_persist(c->s, xml, xml_len, meta, meta_len, why, sizeof why);
+    ok = st == SESSION_OK;
 out:
     free(xml);
     free(meta);
     if (ok)
-        return;
+        return false;
 
     bool minted = c->env->minted_session_id[0] != '\0';
     bool linked = session_persist_reload(c->s);
     c->ts = linked ? session_payload(c->s) : NULL;
     c->bytes_known = false;
+    if (st == SESSION_CONFLICT && !minted && linked && attempts_left > 0) {
+        /* Another instance changed the document first: this call's change
+         * is made again on top of that one, as if it had come later. */
+        fail_over(c);
+        c->out->is_error = false;
+        c->changed = false;
+        free(c->summary);
+        c->summary = NULL;
+        return true;
+    }
+    if (st == SESSION_CONFLICT && !linked) {
+        fail_over(c);
+        tool_fail(c, "The session ended (closed through another connection, or expired) "
+                     "while this call ran, so the change was not made. Start a new session "
+                     "with create_ids or load_ids.");
+        return false;
+    }
+    if (st == SESSION_CONFLICT)
+        snprintf(why, sizeof why, "other calls kept changing the session at the same time");
     if (minted && linked) {
         /* A session that was never durable is not kept half-made. */
         session_remove_held(c->s);
@@ -154,4 +175,5 @@ out:
                  "before this call. Try again later; if this keeps failing, export the "
                  "document with export_ids and tell the server's operator.",
               why, minted ? "new session was not started; the server is" : "document is");
+    return false;
 }

@@ -377,6 +377,10 @@ static void render_text(tool_ctx *c)
     out->structured_json = json;
 }
 
+/* Times a change lost to another instance is made again on the winner's
+ * document before the call fails (a shared store, specs/scale-out.md). */
+#define TOOL_CONFLICT_RETRIES 16u
+
 void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *out)
 {
     tool_ctx c;
@@ -396,8 +400,17 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
         const char *sid = tool_arg_str(&c, "session_id");
         const char *tsid = env->transport_session_id;
         session_status st = SESSION_NOT_FOUND;
+        char why[400] = "";
         if (sid != NULL) {
-            st = session_acquire(env->store, sid, &c.s);
+            st = session_acquire_why(env->store, sid, &c.s, why, sizeof why);
+            if (st == SESSION_ERR_STORE) {
+                c.s = NULL;
+                tool_fail(&c, "The session store is not answering (%s), so session '%s' "
+                              "cannot be used right now; nothing was changed. Try the same "
+                              "call again in a few seconds.",
+                          why, BASE_QUOTE(sid, 80));
+                goto out;
+            }
             if (st != SESSION_OK) {
                 c.s = NULL;
                 tool_fail(&c, "session_id '%s' is unknown or has expired (sessions end when "
@@ -408,7 +421,13 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
                 goto out;
             }
         } else if (tsid != NULL && tsid[0] != '\0') {
-            st = session_acquire(env->store, tsid, &c.s);
+            st = session_acquire_why(env->store, tsid, &c.s, why, sizeof why);
+            if (st == SESSION_ERR_STORE) {
+                c.s = NULL;
+                tool_fail(&c, "The session store is not answering (%s); nothing was "
+                              "changed. Try the same call again in a few seconds.", why);
+                goto out;
+            }
             if (st != SESSION_OK)
                 c.s = NULL;
         }
@@ -428,11 +447,14 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
             goto out;
         }
     }
-    tool->impl(&c);
-    if (out->structured == NULL)
-        tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
-                      "Call get_ids_info to see the document's state.");
-    tool_persist_change(&c);
+    for (unsigned attempts_left = TOOL_CONFLICT_RETRIES;; attempts_left--) {
+        tool->impl(&c);
+        if (out->structured == NULL)
+            tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
+                          "Call get_ids_info to see the document's state.");
+        if (!tool_persist_change(&c, attempts_left))
+            break;
+    }
 
 out:
     if (env->used_session_id[0] != '\0' && json_is_object(out->structured) &&

@@ -102,8 +102,11 @@ struct tool_ctx {
 /* After a changing call's body (persist.c): makes the new document
  * durable before the reply; when the store fails, the call fails and the
  * session's document is the last durable one again. No-op without
- * persistence. */
-void tool_persist_change(tool_ctx *c);
+ * persistence. Returns true when a shared store's compare-and-set was
+ * lost to another instance: the session now holds the winner's document
+ * and the call's result is cleared, for tool_run to run the body again;
+ * attempts_left 0 turns that into a failure instead. */
+bool tool_persist_change(tool_ctx *c, unsigned attempts_left);
 
 /* Runs tool (arguments already validated) with its session handling. */
 void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *out);
