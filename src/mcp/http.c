@@ -798,6 +798,17 @@ static void metrics_store(base_buf *b, session_store *store)
                        "idsd_store_commit_seconds_count %llu\n",
                     (unsigned long long)ps.latency_count, (double)ps.latency_sum_us / 1e6,
                     (unsigned long long)ps.latency_count);
+    base_buf_printf(b,
+        "# HELP idsd_store_gets_total Reads of the store (restores, revalidations).\n"
+        "# TYPE idsd_store_gets_total counter\nidsd_store_gets_total %llu\n"
+        "# HELP idsd_store_conflicts_total Writes that lost the version compare-and-set to "
+        "another instance (the call is made again).\n"
+        "# TYPE idsd_store_conflicts_total counter\nidsd_store_conflicts_total %llu\n"
+        "# HELP idsd_store_stale_total Calls that found their parsed copy older than the "
+        "store's (another instance wrote it).\n"
+        "# TYPE idsd_store_stale_total counter\nidsd_store_stale_total %llu\n",
+        (unsigned long long)ps.gets, (unsigned long long)ps.conflicts,
+        (unsigned long long)ps.stale);
 }
 
 static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,

@@ -111,6 +111,8 @@ typedef struct store_stats {
     uint64_t latency_count;
     uint64_t latency_sum_us;
     uint64_t latency[STORE_LATENCY_BUCKETS];
+    uint64_t conflicts;        /* puts that lost a compare-and-set */
+    uint64_t stale;            /* revalidations that found a newer version */
 } store_stats;
 
 typedef struct store_handle store_handle;

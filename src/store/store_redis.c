@@ -335,6 +335,8 @@ static store_status rd_put(store_handle *st, const store_put *put, store_error *
         r->stats.commits++;
         r->stats.bytes += put->doc_len + put->meta_len;
         note_latency(r, mono_us() - start);
+    } else {
+        r->stats.conflicts++;
     }
     pthread_mutex_unlock(&r->stats_lock);
     if (!written) {
@@ -457,6 +459,11 @@ static store_status rd_revalidate(store_handle *st, const char *id, uint64_t hav
     } else {
         s = record_from(r, id, reply, out, err);
         *changed = s == STORE_OK;
+        if (*changed) {
+            pthread_mutex_lock(&r->stats_lock);
+            r->stats.stale++;
+            pthread_mutex_unlock(&r->stats_lock);
+        }
     }
     freeReplyObject(reply);
     return s;
