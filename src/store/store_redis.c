@@ -14,9 +14,9 @@
  * Each operation is one round trip: a Lua script where it must read and
  * write atomically (compare-and-set of the version; revalidate, which
  * renews the expiry and returns the row only when it changed), a plain
- * command otherwise. Scripts are sent with EVAL rather than EVALSHA:
- * Redis caches them by digest either way, and a restarted server (whose
- * script cache is empty) needs no second round trip.
+ * command otherwise. Scripts go by digest (EVALSHA; loaded at open); a
+ * server that answers NOSCRIPT (it restarted, or its cache was flushed)
+ * gets the script's text once (EVAL), which caches it again.
  *
  * A put whose reply is lost (the connection broke after Redis ran it) is
  * sent again on a fresh connection. So that the second run does not look
@@ -98,6 +98,15 @@ static const char touch_script[] =
     "if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end\n"
     "return 1\n";
 
+enum { RD_PUT, RD_TAG, RD_REVALIDATE, RD_TOUCH, RD_SCRIPTS };
+
+static const char *const script_body[RD_SCRIPTS] = {
+    put_script, tag_script, revalidate_script, touch_script,
+};
+
+#define RD_SHA_SIZE 41 /* 40 hex digits + NUL */
+#define RD_MAX_ARGS 16
+
 typedef struct rd_conn {
     pthread_mutex_t lock;
     redisContext *ctx;             /* guarded by lock; NULL: not connected */
@@ -115,6 +124,7 @@ typedef struct rd_store {
     rd_conn *conns;                /* [C] pointer; each guarded by its lock */
     unsigned n_conns;              /* [C] */
     _Atomic unsigned next;         /* rotating start of the free-connection search */
+    char sha[RD_SCRIPTS][RD_SHA_SIZE]; /* [C] the scripts' digests */
     _Atomic uint64_t token_seq;    /* write tokens: a random base plus a count */
     uint64_t token_base;           /* [C] */
     pthread_mutex_t stats_lock;
@@ -243,8 +253,14 @@ static rd_conn *take_conn(rd_store *r)
  * the command sent once more (a pooled connection goes stale when Redis
  * restarts). The reply is the caller's; NULL with err filled on failure,
  * including an error reply. */
-static redisReply *run(rd_store *r, int argc, const char **argv, const size_t *lens,
-                       store_error *err)
+static bool noscript(const redisReply *reply)
+{
+    return reply != NULL && reply->type == REDIS_REPLY_ERROR && reply->str != NULL &&
+           strncmp(reply->str, "NOSCRIPT", 8) == 0;
+}
+
+static redisReply *run_on(rd_store *r, int argc, const char **argv, const size_t *lens,
+                          int script, store_error *err)
 {
     rd_conn *c = take_conn(r);
     redisReply *reply = NULL;
@@ -256,6 +272,19 @@ static redisReply *run(rd_store *r, int argc, const char **argv, const size_t *l
         if (reply == NULL && fresh)
             break; /* a new connection that fails: the server is the trouble */
     }
+    if (script >= 0 && noscript(reply)) {
+        /* Not run: send the text, which also caches it again. */
+        const char *full[RD_MAX_ARGS];
+        size_t full_lens[RD_MAX_ARGS];
+        memcpy(full, argv, (size_t)argc * sizeof *argv);
+        memcpy(full_lens, lens, (size_t)argc * sizeof *lens);
+        full[0] = "EVAL";
+        full_lens[0] = 4;
+        full[1] = script_body[script];
+        full_lens[1] = strlen(script_body[script]);
+        freeReplyObject(reply);
+        reply = command_on(r, c, argc, full, full_lens, err);
+    }
     pthread_mutex_unlock(&c->lock);
     if (reply != NULL && reply->type == REDIS_REPLY_ERROR) {
         reply_error(r, reply, err);
@@ -265,6 +294,24 @@ static redisReply *run(rd_store *r, int argc, const char **argv, const size_t *l
     if (reply == NULL)
         note_failure(r);
     return reply;
+}
+
+static redisReply *run(rd_store *r, int argc, const char **argv, const size_t *lens,
+                       store_error *err)
+{
+    return run_on(r, argc, argv, lens, -1, err);
+}
+
+/* A script by digest: argv[0] and argv[1] (left NULL by the caller) are
+ * set here. */
+static redisReply *run_script(rd_store *r, int script, int argc, const char **argv,
+                              size_t *lens, store_error *err)
+{
+    argv[0] = "EVALSHA";
+    lens[0] = 7;
+    argv[1] = r->sha[script];
+    lens[1] = strlen(r->sha[script]);
+    return run_on(r, argc, argv, lens, script, err);
 }
 
 static void key_of(const rd_store *r, const char *id, char *key, size_t size)
@@ -296,11 +343,11 @@ static store_status rd_put(store_handle *st, const store_put *put, store_error *
     snprintf(expire, sizeof expire, "%" PRId64, r->expire_ms);
 
     if (put->fields & STORE_F_TAG) {
-        const char *argv[] = {"EVAL", tag_script, "1", key, put->tag, created, access, expire};
+        const char *argv[] = {NULL, NULL, "1", key, put->tag, created, access, expire};
         size_t lens[8];
-        for (size_t i = 0; i < 8; i++)
+        for (size_t i = 2; i < 8; i++)
             lens[i] = strlen(argv[i]);
-        redisReply *reply = run(r, 8, argv, lens, err);
+        redisReply *reply = run_script(r, RD_TAG, 8, argv, lens, err);
         if (reply == NULL)
             return err->code;
         freeReplyObject(reply);
@@ -314,17 +361,17 @@ static store_status rd_put(store_handle *st, const store_put *put, store_error *
              r->token_base + atomic_fetch_add_explicit(&r->token_seq, 1,
                                                         memory_order_relaxed));
     const char *argv[] = {
-        "EVAL", put_script, "1", key, expected, next, created, access,
+        NULL, NULL, "1", key, expected, next, created, access,
         put->doc != NULL ? "1" : "0", put->doc != NULL ? put->doc : "",
         put->meta != NULL ? "1" : "0", put->meta != NULL ? put->meta : "",
         expire, token,
     };
     size_t lens[14];
-    for (size_t i = 0; i < 14; i++)
+    for (size_t i = 2; i < 14; i++)
         lens[i] = strlen(argv[i]);
     lens[9] = put->doc != NULL ? put->doc_len : 0;
     lens[11] = put->meta != NULL ? put->meta_len : 0;
-    redisReply *reply = run(r, 14, argv, lens, err);
+    redisReply *reply = run_script(r, RD_PUT, 14, argv, lens, err);
     if (reply == NULL)
         return err->code;
     bool written = reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
@@ -439,11 +486,11 @@ static store_status rd_revalidate(store_handle *st, const char *id, uint64_t hav
     snprintf(have, sizeof have, "%" PRIu64, have_version);
     snprintf(now, sizeof now, "%" PRId64, store_now_ms());
     snprintf(expire, sizeof expire, "%" PRId64, r->expire_ms);
-    const char *argv[] = {"EVAL", revalidate_script, "1", key, have, now, expire};
+    const char *argv[] = {NULL, NULL, "1", key, have, now, expire};
     size_t lens[7];
-    for (size_t i = 0; i < 7; i++)
+    for (size_t i = 2; i < 7; i++)
         lens[i] = strlen(argv[i]);
-    redisReply *reply = run(r, 7, argv, lens, err);
+    redisReply *reply = run_script(r, RD_REVALIDATE, 7, argv, lens, err);
     if (reply == NULL)
         return err->code;
     store_status s = STORE_OK;
@@ -497,13 +544,13 @@ static void rd_touch(store_handle *st, const char *id, int64_t access_ms)
     key_of(r, id, key, sizeof key);
     snprintf(access, sizeof access, "%" PRId64, access_ms);
     snprintf(expire, sizeof expire, "%" PRId64, r->expire_ms);
-    const char *argv[] = {"EVAL", touch_script, "1", key, access, expire};
+    const char *argv[] = {NULL, NULL, "1", key, access, expire};
     size_t lens[6];
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 2; i < 6; i++)
         lens[i] = strlen(argv[i]);
     /* Advisory, like the SQLite backend's: a lost touch costs at most an
      * early expiry of a session only ever held (never acquired). */
-    redisReply *reply = run(r, 6, argv, lens, &err);
+    redisReply *reply = run_script(r, RD_TOUCH, 6, argv, lens, &err);
     if (reply != NULL) {
         freeReplyObject(reply);
         pthread_mutex_lock(&r->stats_lock);
@@ -687,15 +734,19 @@ store_status store_redis_open(const store_redis_config *config, store_handle **o
      * start rather than at the first call. */
     pthread_mutex_lock(&r->conns[0].lock);
     store_status s = connect_locked(r, &r->conns[0], err);
-    if (s == STORE_OK) {
-        const char *argv[] = {"PING"};
-        size_t lens[] = {4};
-        redisReply *reply = command_on(r, &r->conns[0], 1, argv, lens, err);
+    for (int i = 0; i < RD_SCRIPTS && s == STORE_OK; i++) {
+        const char *argv[] = {"SCRIPT", "LOAD", script_body[i]};
+        size_t lens[] = {6, 4, strlen(script_body[i])};
+        redisReply *reply = command_on(r, &r->conns[0], 3, argv, lens, err);
         if (reply == NULL) {
             s = STORE_IO;
         } else {
             if (reply->type == REDIS_REPLY_ERROR)
                 s = reply_error(r, reply, err);
+            else if (reply->type != REDIS_REPLY_STRING || reply->len != RD_SHA_SIZE - 1)
+                s = fail(r, err, STORE_IO, "unexpected reply to SCRIPT LOAD", NULL);
+            else
+                memcpy(r->sha[i], reply->str, RD_SHA_SIZE - 1);
             freeReplyObject(reply);
         }
     }
