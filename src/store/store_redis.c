@@ -80,14 +80,20 @@ static const char tag_script[] =
     "if ARGV[4] ~= '0' then redis.call('PEXPIRE', k, ARGV[4]) end\n"
     "return 1\n";
 
-/* KEYS[1] row; ARGV: the version the caller has, now, expiry ms.
- * nil: no row; {v}: unchanged; {v, c, a, d, m, t}: changed. */
+/* KEYS[1] row; ARGV: the version the caller has, now, expiry ms, renew
+ * below (ms). nil: no row; {v}: unchanged; {v, c, a, d, m, t}: changed.
+ * The access time and expiry are renewed only once the key's time to
+ * live fell below "renew below" (one touch interval after the last
+ * renewal), so most revalidations write nothing: no append-only-file
+ * entry, no replication, as the SQLite backend's touch interval. */
 static const char revalidate_script[] =
     "local k = KEYS[1]\n"
     "local v = redis.call('HGET', k, 'v')\n"
     "if v == false then return false end\n"
-    "redis.call('HSET', k, 'a', ARGV[2])\n"
-    "if ARGV[3] ~= '0' then redis.call('PEXPIRE', k, ARGV[3]) end\n"
+    "if ARGV[3] == '0' or redis.call('PTTL', k) < tonumber(ARGV[4]) then\n"
+    "  redis.call('HSET', k, 'a', ARGV[2])\n"
+    "  if ARGV[3] ~= '0' then redis.call('PEXPIRE', k, ARGV[3]) end\n"
+    "end\n"
     "if v == ARGV[1] then return {v} end\n"
     "return redis.call('HMGET', k, 'v', 'c', 'a', 'd', 'm', 't')\n";
 
@@ -120,6 +126,7 @@ typedef struct rd_store {
     char *password;                /* [C] malloc'd, or NULL */
     char prefix[RD_PREFIX_MAX];    /* [C] */
     int64_t expire_ms;             /* [C] key expiry; 0: none */
+    int64_t renew_below_ms;        /* [C] a use renews a key whose TTL is below this */
     struct timeval timeout;        /* [C] */
     rd_conn *conns;                /* [C] pointer; each guarded by its lock */
     unsigned n_conns;              /* [C] */
@@ -481,16 +488,17 @@ static store_status rd_revalidate(store_handle *st, const char *id, uint64_t hav
                                   store_record *out, bool *changed, store_error *err)
 {
     rd_store *r = (rd_store *)st;
-    char key[RD_PREFIX_MAX + STORE_ID_SIZE], have[24], now[24], expire[24];
+    char key[RD_PREFIX_MAX + STORE_ID_SIZE], have[24], now[24], expire[24], renew[24];
     key_of(r, id, key, sizeof key);
     snprintf(have, sizeof have, "%" PRIu64, have_version);
     snprintf(now, sizeof now, "%" PRId64, store_now_ms());
     snprintf(expire, sizeof expire, "%" PRId64, r->expire_ms);
-    const char *argv[] = {NULL, NULL, "1", key, have, now, expire};
-    size_t lens[7];
-    for (size_t i = 2; i < 7; i++)
+    snprintf(renew, sizeof renew, "%" PRId64, r->renew_below_ms);
+    const char *argv[] = {NULL, NULL, "1", key, have, now, expire, renew};
+    size_t lens[8];
+    for (size_t i = 2; i < 8; i++)
         lens[i] = strlen(argv[i]);
-    redisReply *reply = run_script(r, RD_REVALIDATE, 7, argv, lens, err);
+    redisReply *reply = run_script(r, RD_REVALIDATE, 8, argv, lens, err);
     if (reply == NULL)
         return err->code;
     store_status s = STORE_OK;
@@ -704,6 +712,7 @@ store_status store_redis_open(const store_redis_config *config, store_handle **o
         if (slack > RD_SLACK_MAX_MS)
             slack = RD_SLACK_MAX_MS;
         r->expire_ms = (int64_t)config->idle_ttl_ms + slack;
+        r->renew_below_ms = r->expire_ms - slack / 2;
     }
     r->n_conns = config->connections != 0 ? config->connections : RD_DEFAULT_CONNECTIONS;
     if (r->n_conns > RD_MAX_CONNECTIONS)

@@ -247,8 +247,15 @@ static void revalidate_and_expiry(void **state)
     assert_memory_equal(rec.doc, "<ids>one</ids>", rec.doc_len);
     store_record_clear(&rec);
 
-    /* A use renews the expiry (and the access time). */
+    /* A use soon after a write writes nothing (the access time stays);
+     * one after a touch interval renews the expiry and the access time. */
     redisContext *c = redis_fixture_connect(&server);
+    freeReplyObject(redisCommand(c, "HSET idsd:s:%s a 5", ID1));
+    assert_int_equal(store_revalidate(st, ID1, 1, &rec, &changed, NULL), STORE_OK);
+    store_record_clear(&rec);
+    assert_int_equal(store_get(st, ID1, &rec, NULL), STORE_OK);
+    assert_int_equal(rec.access_ms, 5);
+    store_record_clear(&rec);
     freeReplyObject(redisCommand(c, "PEXPIRE idsd:s:%s 500", ID1));
     freeReplyObject(redisCommand(c, "HSET idsd:s:%s a 1", ID1));
     assert_true(pttl(ID1) <= 500);
