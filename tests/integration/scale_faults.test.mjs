@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { makeRoot } from './lib.mjs';
+import { modern, post, initialize } from './httplib.mjs';
 import {
   sleep, freePort, startRedis, startIdsd, startHaproxy, modernClient, editArgs, PREPARE, facetNames,
 } from './scalelib.mjs';
@@ -164,6 +165,80 @@ test('three instances behind HAProxy lose no acknowledged edit when one dies and
     for (const d of idsd) {
       const r = await d.stop();
       assert.ok(r.code === 0 || r.signal === 'SIGKILL', `idsd exit ${r.code} ${r.signal}: ${d.stderr()}`);
+    }
+    await redis.stop();
+    dir.cleanup();
+  }
+});
+
+// Redis away, in detail and on both eras: every answer says the store is
+// not answering (never "unknown session", which would make a client start
+// over), nothing is half-made, and the same processes serve everything
+// again once Redis is back.
+test('while Redis is away calls fail clearly on both eras, and recover without restart',
+     { timeout: 60000 }, async () => {
+  const dir = makeRoot();
+  const redisPort = await freePort();
+  let redis = await startRedis(dir.dir, redisPort);
+  const a = await startIdsd(redisPort, await freePort());
+  const b = await startIdsd(redisPort, await freePort());
+  const LEGACY = '2025-11-25';
+  let id = 1;
+  const call = (srv, name, args) => modern(srv.url, id++, 'tools/call', { name, arguments: args });
+  const text = (r) => r.body?.result?.content?.[0]?.text ?? JSON.stringify(r.body);
+  const legacyTool = (srv, sid, name, args) =>
+    post(srv.url, { jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name, arguments: args } },
+         { 'mcp-session-id': sid, 'mcp-protocol-version': LEGACY });
+  try {
+    const made = await call(a, 'create_ids', { title: 'kept' });
+    const sid = made.body.result.structuredContent.session_id;
+    for (const [name, args] of PREPARE) {
+      const r = await call(a, name, { session_id: sid, ...args });
+      assert.equal(r.body.result.isError, false, text(r));
+    }
+    const lsid = await initialize(a.url, LEGACY);
+    assert.equal((await legacyTool(a, lsid, 'create_ids', { title: 'legacy kept' })).body.result.isError, false);
+
+    await redis.stop('SIGTERM');
+    // The instance holding the session, and one that never saw it.
+    for (const srv of [a, b]) {
+      const r = await call(srv, 'add_property_facet', { session_id: sid, ...editArgs('lost') });
+      assert.equal(r.body.result.isError, true);
+      assert.match(text(r), /session store is not answering \(session store redis:\/\/127\.0\.0\.1:\d+: cannot connect/);
+      assert.match(text(r), /nothing was changed/);
+    }
+    const fresh = await call(a, 'create_ids', { title: 'never made' });
+    assert.equal(fresh.body.result.isError, true);
+    assert.match(text(fresh), /could not be saved, so it was not made/);
+    assert.equal(fresh.body.result.structuredContent?.session_id, undefined, 'a session id handed out unsaved');
+    // Legacy: on the instance that has it, a tool error; on the other, 503
+    // (404 would tell the client its session is gone).
+    const la = await legacyTool(a, lsid, 'get_ids_info', {});
+    assert.equal(la.status, 200);
+    assert.match(text(la), /session store is not answering/);
+    const lb = await legacyTool(b, lsid, 'get_ids_info', {});
+    assert.equal(lb.status, 503, JSON.stringify(lb.body));
+    const init = await post(b.url, { jsonrpc: '2.0', id: id++, method: 'initialize',
+                                     params: { protocolVersion: LEGACY, capabilities: {},
+                                               clientInfo: { name: 'raw', version: '1' } } });
+    assert.equal(init.status, 503);
+    assert.equal(init.headers.get('mcp-session-id'), null);
+
+    redis = await startRedis(dir.dir, redisPort);
+    for (const srv of [a, b]) {
+      const r = await call(srv, 'get_specification', { session_id: sid, spec_id: 1 });
+      assert.equal(r.body.result.isError, false, text(r));
+      assert.deepEqual(facetNames(r.body.result.structuredContent), [], 'a failed edit was kept');
+      const l = await legacyTool(srv, lsid, 'get_ids_info', {});
+      assert.equal(l.status, 200);
+      assert.equal(l.body.result.isError, false, text(l));
+    }
+    const edit = await call(b, 'add_property_facet', { session_id: sid, ...editArgs('after') });
+    assert.equal(edit.body.result.isError, false, text(edit));
+  } finally {
+    for (const srv of [a, b]) {
+      const r = await srv.stop();
+      assert.equal(r.code, 0, srv.stderr());
     }
     await redis.stop();
     dir.cleanup();
