@@ -241,8 +241,9 @@ bool session_persist_reload(session *s)
 
     store_record rec;
     store_status st = store_get(store->persist, s->id, &rec, NULL);
-    if (st == STORE_NOT_FOUND && store_shared(store->persist) && s->persist_version > 0) {
-        /* Ended by another instance or expired: gone here too. */
+    if (st == STORE_NOT_FOUND && store_shared(store->persist)) {
+        /* Ended by another instance or expired (or, for a session this
+         * call was starting, never written): gone here too. */
         s->keep_stored = true;
         session_remove_held(s);
         return false;
