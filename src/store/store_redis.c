@@ -256,15 +256,17 @@ static rd_conn *take_conn(rd_store *r)
     return c;
 }
 
-/* One command, one round trip; a connection found broken is replaced and
- * the command sent once more (a pooled connection goes stale when Redis
- * restarts). The reply is the caller's; NULL with err filled on failure,
- * including an error reply. */
 static bool noscript(const redisReply *reply)
 {
     return reply != NULL && reply->type == REDIS_REPLY_ERROR && reply->str != NULL &&
            strncmp(reply->str, "NOSCRIPT", 8) == 0;
 }
+
+/* One command, one round trip; a connection found broken is replaced and
+ * the command sent once more (a pooled connection goes stale when Redis
+ * restarts). script >= 0: argv is that script's EVALSHA, sent again as
+ * EVAL when Redis does not know the digest. The reply is the caller's;
+ * NULL with err filled on failure, including an error reply. */
 
 static redisReply *run_on(rd_store *r, int argc, const char **argv, const size_t *lens,
                           int script, store_error *err)
@@ -374,10 +376,15 @@ static store_status rd_put(store_handle *st, const store_put *put, store_error *
         expire, token,
     };
     size_t lens[14];
-    for (size_t i = 2; i < 14; i++)
-        lens[i] = strlen(argv[i]);
-    lens[9] = put->doc != NULL ? put->doc_len : 0;
-    lens[11] = put->meta != NULL ? put->meta_len : 0;
+    for (size_t i = 2; i < 14; i++) {
+        /* The document and meta are bytes with a length, not strings. */
+        if (i == 9)
+            lens[i] = put->doc != NULL ? put->doc_len : 0;
+        else if (i == 11)
+            lens[i] = put->meta != NULL ? put->meta_len : 0;
+        else
+            lens[i] = strlen(argv[i]);
+    }
     redisReply *reply = run_script(r, RD_PUT, 14, argv, lens, err);
     if (reply == NULL)
         return err->code;
