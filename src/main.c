@@ -55,6 +55,8 @@ typedef struct config {
     unsigned max_connections;
     unsigned connection_timeout_s;
     unsigned threads;
+    unsigned workers;
+    unsigned shutdown_grace_ms;
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -122,13 +124,20 @@ static void usage(FILE *f)
         "                          (IDSD_CONNECTION_TIMEOUT; default %us)\n"
         "  --threads N             HTTP threads: 0 = one epoll thread, N = a pool\n"
         "                          of N (IDSD_THREADS; default %u)\n"
+        "  --workers N             threads running tool calls, apart from the\n"
+        "                          HTTP threads (IDSD_WORKERS; default %u)\n"
+        "  --shutdown-grace DURATION\n"
+        "                          on SIGTERM, how long open requests may finish\n"
+        "                          before they are answered with an error\n"
+        "                          (IDSD_SHUTDOWN_GRACE; default %us)\n"
         "  -h, --help              this text\n"
         "  -V, --version           the version\n"
         "\n"
         "DURATION is a number with a unit: ms, s, m, h or d (90s, 15m, 24h, 2d);\n"
         "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n",
         SESSION_DEFAULT_MAX_SESSIONS, MCP_HTTP_DEFAULT_MAX_CONNECTIONS,
-        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS);
+        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS, MCP_HTTP_DEFAULT_WORKERS,
+        MCP_HTTP_DEFAULT_GRACE_MS / 1000);
 }
 
 static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -282,6 +291,16 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_u64(value, &end, &u) || *end || u > 256)
             bad("invalid %s '%s': expected a whole number from 0 to 256", from, value);
         cfg->threads = (unsigned)u;
+    } else if (strcmp(key, "workers") == 0) {
+        const char *end;
+
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 256)
+            bad("invalid %s '%s': expected a whole number from 1 to 256", from, value);
+        cfg->workers = (unsigned)u;
+    } else if (strcmp(key, "shutdown-grace") == 0) {
+        if (!cli_parse_duration_ms(value, &u) || u == 0 || u > 3600000ull)
+            bad("invalid %s '%s': expected a duration from 1ms to 1h", from, value);
+        cfg->shutdown_grace_ms = (unsigned)u;
     } else {
         bad("unknown option --%s", key);
     }
@@ -303,6 +322,8 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"max-connections", "IDSD_MAX_CONNECTIONS"},
     {"connection-timeout", "IDSD_CONNECTION_TIMEOUT"},
     {"threads", "IDSD_THREADS"},
+    {"workers", "IDSD_WORKERS"},
+    {"shutdown-grace", "IDSD_SHUTDOWN_GRACE"},
 };
 
 static void parse_serve_args(config *cfg, int argc, char **argv)
@@ -377,6 +398,8 @@ static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sig
     hcfg.max_connections = cfg->max_connections;
     hcfg.connection_timeout_s = cfg->connection_timeout_s;
     hcfg.threads = cfg->threads;
+    hcfg.workers = cfg->workers;
+    hcfg.shutdown_grace_ms = cfg->shutdown_grace_ms;
     pthread_sigmask(SIG_BLOCK, sigs, &old);
     http = mcp_http_start(server, &hcfg, why, sizeof why);
     if (!http) {
@@ -396,7 +419,14 @@ static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sig
         sigsuspend(&old);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     mcp_logf(MCP_LOG_NOTICE, "signal %d: stopping HTTP", (int)stop_requested);
-    mcp_http_stop(http);
+    if (!mcp_http_stop(http)) {
+        /* A tool call outlived the grace (its client got an error): the
+         * worker still uses the server and store, so nothing is freed. */
+        mcp_logf(MCP_LOG_NOTICE, "exiting with a tool call still running");
+        fflush(stdout);
+        fflush(stderr);
+        _exit(0);
+    }
     return 0;
 }
 

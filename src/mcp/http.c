@@ -34,6 +34,7 @@
  */
 #include "mcp/mcp_internal.h"
 #include "mcp/mcp_http.h"
+#include "mcp/http_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,7 +51,6 @@
 #include <unistd.h>
 
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
-#define DRAIN_WAIT_MS 10000u      /* ms shutdown waits for in-flight requests */
 #define N_BUCKETS 14
 #define NS_PER_SEC 1000000000L    /* ns */
 
@@ -126,13 +126,46 @@ struct mcp_http {
 
     _Atomic long active;          /* requests between first call and completion */
     metrics m;
+
+    mcp_pool *pool;               /* POSTs run here */
+    pthread_mutex_t job_lock;     /* jobs and each queued request's state */
+    struct request_ctx *jobs;     /* queued or running */
+    bool cutting;                 /* shutdown: answer POSTs 503 at once */
+    unsigned grace_ms;
 };
 
+/* Where a request is: its body being read (or answered on the transport
+ * thread), its POST queued or running on a worker (the connection
+ * suspended), its answer ready to queue, or cut (close the connection). */
+enum { RC_READING, RC_QUEUED, RC_READY, RC_GONE };
+
+typedef struct request_hdr {
+    const char *name, *value;
+} request_hdr;
+
+/* One request. Counted: the connection holds it until MHD completes the
+ * request, a job from submission until its worker (or whoever cancels
+ * it) lets go, so an answer cut at shutdown never frees what a worker
+ * still reads. */
 typedef struct request_ctx {
+    mcp_pool_job job;             /* the pool's view of the POST */
+    _Atomic unsigned refs;
+    struct MHD_Connection *conn;
+    int state;                    /* RC_*; under h->job_lock once queued */
+    struct MHD_Response *resp;    /* the answer to queue on resume; under job_lock */
+    unsigned resp_status;
+    bool in_worker;               /* responses go to work_resp, not to MHD */
+    struct MHD_Response *work_resp; /* the worker's answer */
+    unsigned work_status;
+    struct request_ctx *jprev, *jnext; /* queued/running list; under job_lock */
+    struct conn_track *track;     /* its connection's deadline */
     struct timespec start;
     base_buf body;                /* capped at --max-body-bytes */
     bool is_stream;               /* an SSE stream; not in the latency histogram */
-    const char *origin;           /* allowed Origin to echo (MHD-owned) */
+    const char *origin;           /* allowed Origin to echo (in hdr_data) */
+    request_hdr *hdrs;            /* a copy of the request headers */
+    size_t n_hdrs;
+    char *hdr_data;
 } request_ctx;
 
 /* What the core's callbacks reach while one request is handled (the
@@ -146,9 +179,15 @@ typedef struct collector {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static const char *header(struct MHD_Connection *c, const char *name)
+/* A request header from the request's own copy (so that tool work on a
+ * worker never reads the connection); NULL when absent. */
+static const char *header(const request_ctx *rc, const char *name)
 {
-    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+    for (size_t i = 0; i < rc->n_hdrs; i++) {
+        if (strcasecmp(rc->hdrs[i].name, name) == 0)
+            return rc->hdrs[i].value;
+    }
+    return NULL;
 }
 
 static const char *header_cb(void *ctx, const char *name)
@@ -158,10 +197,10 @@ static const char *header_cb(void *ctx, const char *name)
 
 /* The header's value without surrounding whitespace, in buf; NULL when
  * absent or too long to be one of ours. */
-static const char *header_trimmed(struct MHD_Connection *c, const char *name,
+static const char *header_trimmed(const request_ctx *rc, const char *name,
                                   char *buf, size_t size)
 {
-    const char *v = header(c, name);
+    const char *v = header(rc, name);
     size_t n;
 
     if (!v)
@@ -200,22 +239,42 @@ static void common_headers(struct MHD_Response *r, request_ctx *rc)
     }
 }
 
-/* With MHD_RESPMEM_MUST_FREE the response takes body (malloc'd) over,
- * and it is freed here when no response could be made. */
-static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
-                                      request_ctx *rc, unsigned status,
-                                      const char *ctype, const char *body,
-                                      size_t len, const char *session_id,
-                                      enum MHD_ResponseMemoryMode mode)
+/* Queues a response (taken over) on the connection; on a worker, keeps it
+ * as the job's answer, queued by the transport thread on resume. */
+static enum MHD_Result respond(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                               unsigned status, struct MHD_Response *r)
+{
+    enum MHD_Result ret;
+
+    if (status < 600)
+        atomic_fetch_add(&h->m.status[status], 1);
+    if (rc && rc->in_worker) {
+        if (rc->work_resp)
+            MHD_destroy_response(rc->work_resp);
+        rc->work_resp = r;
+        rc->work_status = status;
+        return MHD_YES;
+    }
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* A response with body (with MHD_RESPMEM_MUST_FREE taken over, and freed
+ * here when no response could be made) and the headers every answer
+ * carries; NULL when memory runs out. */
+static struct MHD_Response *make_response(request_ctx *rc, unsigned status,
+                                          const char *ctype, const char *body,
+                                          size_t len, const char *session_id,
+                                          enum MHD_ResponseMemoryMode mode)
 {
     struct MHD_Response *r;
-    enum MHD_Result ret;
 
     r = MHD_create_response_from_buffer(len, (void *)body, mode);
     if (!r) {
         if (mode == MHD_RESPMEM_MUST_FREE)
             free((void *)body);
-        return MHD_NO;
+        return NULL;
     }
     if (ctype)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
@@ -228,11 +287,20 @@ static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, POST, DELETE");
     common_headers(r, rc);
-    ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    if (status < 600)
-        atomic_fetch_add(&h->m.status[status], 1);
-    return ret;
+    return r;
+}
+
+static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
+                                      request_ctx *rc, unsigned status,
+                                      const char *ctype, const char *body,
+                                      size_t len, const char *session_id,
+                                      enum MHD_ResponseMemoryMode mode)
+{
+    struct MHD_Response *r = make_response(rc, status, ctype, body, len, session_id, mode);
+
+    if (!r)
+        return MHD_NO;
+    return respond(h, c, rc, status, r);
 }
 
 static enum MHD_Result send_body(mcp_http *h, struct MHD_Connection *c,
@@ -442,7 +510,6 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
                                    const char *first)
 {
     struct MHD_Response *r = NULL;
-    enum MHD_Result ret;
     bool stopping;
 
     s->http = h;
@@ -477,10 +544,8 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, BASE_HTTP_EVENT_STREAM);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, no-store");
     common_headers(r, rc);
-    ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);   /* MHD holds it; stream_gone runs when it ends */
-    atomic_fetch_add(&h->m.status[200], 1);
-    return ret;
+    /* MHD holds the response; stream_gone runs when it ends. */
+    return respond(h, c, rc, MHD_HTTP_OK, r);
 nomem:
     stream_push(s, NULL, true);
     return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
@@ -968,7 +1033,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: params._meta[\"" MCP_META_CLIENT_CAPABILITIES
                           "\"] is required (an object; {} declares none)");
-    mhdr = header_trimmed(c, BASE_HTTP_METHOD, mbuf, sizeof mbuf);
+    mhdr = header_trimmed(rc, BASE_HTTP_METHOD, mbuf, sizeof mbuf);
     if (!mhdr || strcmp(mhdr, method) != 0)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH, NULL,
                           "Header mismatch: the Mcp-Method header %s the body's "
@@ -986,7 +1051,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     if (name_field)
         name_src = json_object_get(params, name_field);
     if (json_is_string(name_src)) {
-        const char *raw = header(c, BASE_HTTP_NAME);
+        const char *raw = header(rc, BASE_HTTP_NAME);
         size_t glen = 0;
         bool bad = false;
         char *got = raw ? mcp_http_decode_value(raw, &glen, &bad) : NULL;
@@ -1007,7 +1072,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
 
         if (schema && !mcp_http_check_param_headers(schema,
                                                     json_object_get(params, "arguments"),
-                                                    header_cb, c, why, sizeof why))
+                                                    header_cb, rc, why, sizeof why))
             return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH,
                               NULL, "%s", why);
     }
@@ -1125,7 +1190,7 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           BASE_QUOTE(pv_hdr, 40));
     if (method && strcmp(method, "initialize") == 0 && id)
         return handle_initialize(h, c, rc, msg, sse_ok);
-    sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     if (!sid)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_REQUEST, NULL,
                           "Bad Request: the Mcp-Session-Id header is required (send "
@@ -1167,22 +1232,22 @@ static enum MHD_Result handle_post(mcp_http *h, struct MHD_Connection *c,
                                    request_ctx *rc)
 {
     char pbuf[64];
-    const char *pv_hdr = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
+    const char *pv_hdr = header_trimmed(rc, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok, modern;
     json_t *msg, *params, *meta;
     json_error_t err;
     enum MHD_Result ret;
 
-    if (!mcp_http_is_json_type(header(c, MHD_HTTP_HEADER_CONTENT_TYPE)))
+    if (!mcp_http_is_json_type(header(rc, MHD_HTTP_HEADER_CONTENT_TYPE)))
         return send_error(h, c, rc, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL,
                           MCP_INVALID_REQUEST, NULL,
                           "Content-Type must be application/json");
-    mcp_http_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
+    mcp_http_accepts(header(rc, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
     if (!json_ok && !sse_ok)
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "Accept must allow application/json and "
                           "text/event-stream");
-    if (!header(c, BASE_HTTP_PROTOCOL_VERSION))
+    if (!header(rc, BASE_HTTP_PROTOCOL_VERSION))
         pv_hdr = NULL;
     else if (!pv_hdr)
         pv_hdr = "(too long)";
@@ -1212,8 +1277,8 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
                                   request_ctx *rc)
 {
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
-    const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
-    const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
+    const char *sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    const char *pv = header_trimmed(rc, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok, busy = false;
     session *held;
     legacy_entry *e;
@@ -1226,7 +1291,7 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
                           "GET opens the notification stream of a legacy session "
                           "(Mcp-Session-Id); MCP %s uses subscriptions/listen",
                           MCP_VERSION_2026_07_28);
-    mcp_http_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
+    mcp_http_accepts(header(rc, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
     if (!sse_ok)
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "GET answers with text/event-stream; the Accept "
@@ -1270,8 +1335,8 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
                                      request_ctx *rc)
 {
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
-    const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
-    const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
+    const char *sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    const char *pv = header_trimmed(rc, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     session *held;
 
     if ((pv && mcp_version_is_modern(pv)) || !sid)
@@ -1291,14 +1356,223 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
     return send_body(h, c, rc, MHD_HTTP_OK, NULL, "", 0, NULL);
 }
 
+/* ---- tool work on the pool ------------------------------------------------ */
+
+static void rc_unref(request_ctx *rc)
+{
+    if (atomic_fetch_sub(&rc->refs, 1) != 1)
+        return;
+    if (rc->resp)
+        MHD_destroy_response(rc->resp);
+    if (rc->work_resp)
+        MHD_destroy_response(rc->work_resp);
+    base_buf_free(&rc->body);
+    free(rc->hdrs);
+    free(rc->hdr_data);
+    free(rc);
+}
+
+/* Hands a job's answer (taken over; NULL: close the connection) to its
+ * connection, unless the request was answered already (cut at
+ * shutdown), and lets go of the job. */
+static void job_finish(mcp_http *h, request_ctx *rc, struct MHD_Response *r,
+                       unsigned status)
+{
+    pthread_mutex_lock(&h->job_lock);
+    if (rc->jprev)
+        rc->jprev->jnext = rc->jnext;
+    else if (h->jobs == rc)
+        h->jobs = rc->jnext;
+    if (rc->jnext)
+        rc->jnext->jprev = rc->jprev;
+    rc->jprev = rc->jnext = NULL;
+    if (rc->state == RC_QUEUED) {
+        rc->resp = r;
+        rc->resp_status = status;
+        rc->state = r ? RC_READY : RC_GONE;
+        MHD_resume_connection(rc->conn);
+    } else if (r) {
+        MHD_destroy_response(r);
+    }
+    pthread_mutex_unlock(&h->job_lock);
+    rc_unref(rc);
+}
+
+static void run_post(void *ctx, mcp_pool_job *job)
+{
+    mcp_http *h = ctx;
+    request_ctx *rc = (request_ctx *)job;
+    struct MHD_Response *r;
+
+    rc->in_worker = true;
+    handle_post(h, rc->conn, rc);
+    rc->in_worker = false;
+    r = rc->work_resp;
+    rc->work_resp = NULL;
+    job_finish(h, rc, r, rc->work_status);
+}
+
+/* The answer to a request cut at shutdown: a JSON-RPC error with its id
+ * when the body names one. */
+static struct MHD_Response *cut_response(mcp_http *h, request_ctx *rc)
+{
+    json_error_t err;
+    json_t *msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
+    json_t *id = json_is_object(msg) ? json_object_get(msg, "id") : NULL;
+    json_t *reply = mcp_error_reply(json_is_string(id) || json_is_integer(id) ? id : NULL,
+                                    MCP_INTERNAL_ERROR,
+                                    "Server shutting down: the request was not "
+                                    "completed; retry against a running server", NULL);
+    char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
+
+    json_decref(reply);
+    json_decref(msg);
+    atomic_fetch_add(&h->m.status[MHD_HTTP_SERVICE_UNAVAILABLE], 1);
+    if (!text)
+        return NULL;
+    return make_response(rc, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text,
+                         strlen(text), NULL, MHD_RESPMEM_MUST_FREE);
+}
+
+static void drop_job(void *ctx, mcp_pool_job *job)
+{
+    mcp_http *h = ctx;
+    request_ctx *rc = (request_ctx *)job;
+
+    job_finish(h, rc, cut_response(h, rc), MHD_HTTP_SERVICE_UNAVAILABLE);
+}
+
+/* The pool key of a POST: the session it works on, as the headers name
+ * it (Mcp-Param-Session, else Mcp-Session-Id), so that calls on one
+ * session queue behind each other instead of each holding a worker while
+ * it waits for the session's lock. */
+static void post_key(const request_ctx *rc, char *key, size_t size)
+{
+    const char *raw = header(rc, BASE_HTTP_PARAM_PREFIX "Session");
+    char buf[SESSION_ID_SIZE + 8];
+
+    key[0] = '\0';
+    if (raw) {
+        size_t n = 0;
+        bool bad = false;
+        char *v = mcp_http_decode_value(raw, &n, &bad);
+
+        if (v && n < size)
+            memcpy(key, v, n + 1);
+        free(v);
+        if (key[0])
+            return;
+    }
+    raw = header_trimmed(rc, BASE_HTTP_SESSION_ID, buf, sizeof buf);
+    if (raw && strlen(raw) < size)
+        snprintf(key, size, "%s", raw);
+}
+
+static enum MHD_Result submit_post(mcp_http *h, struct MHD_Connection *c,
+                                   request_ctx *rc)
+{
+    post_key(rc, rc->job.key, sizeof rc->job.key);
+    pthread_mutex_lock(&h->job_lock);
+    if (h->cutting) {
+        pthread_mutex_unlock(&h->job_lock);
+        return send_error(h, c, rc, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, MCP_INTERNAL_ERROR,
+                          NULL, "Server shutting down; retry against a running server");
+    }
+    rc->state = RC_QUEUED;
+    rc->conn = c;
+    atomic_fetch_add(&rc->refs, 1);
+    rc->jnext = h->jobs;
+    if (h->jobs)
+        h->jobs->jprev = rc;
+    h->jobs = rc;
+    MHD_suspend_connection(c);
+    mcp_pool_submit(h->pool, &rc->job);
+    pthread_mutex_unlock(&h->job_lock);
+    return MHD_YES;
+}
+
+/* The connection resumed: its job's answer goes out, or it closes. */
+static enum MHD_Result answer_resumed(struct MHD_Connection *c, request_ctx *rc)
+{
+    struct MHD_Response *r;
+    unsigned status;
+    enum MHD_Result ret;
+
+    r = rc->resp;
+    status = rc->resp_status;
+    rc->resp = NULL;
+    rc->state = RC_GONE;
+    if (!r)
+        return MHD_NO;
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* ---- the access handler -------------------------------------------------- */
 
-/* Checks made before any body is read; returns 0 or the refusal status. */
-static unsigned precheck(mcp_http *h, struct MHD_Connection *c, const char *url,
-                         request_ctx *rc, const char **why)
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, size_t key_size,
+                                    const char *value, size_t value_size)
 {
-    const char *origin = header(c, "Origin");
-    const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    size_t *sizes = cls;
+
+    (void)kind;
+    sizes[0]++;
+    sizes[1] += key_size + value_size + 2;
+    (void)key;
+    (void)value;
+    return MHD_YES;
+}
+
+typedef struct hdr_fill {
+    request_ctx *rc;
+    char *at;
+} hdr_fill;
+
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, size_t key_size,
+                                   const char *value, size_t value_size)
+{
+    hdr_fill *f = cls;
+    request_hdr *hd = &f->rc->hdrs[f->rc->n_hdrs++];
+
+    (void)kind;
+    memcpy(f->at, key, key_size);
+    f->at[key_size] = '\0';
+    hd->name = f->at;
+    f->at += key_size + 1;
+    memcpy(f->at, value ? value : "", value_size);
+    f->at[value_size] = '\0';
+    hd->value = f->at;
+    f->at += value_size + 1;
+    return MHD_YES;
+}
+
+/* Copies the request's headers into rc; false when memory runs out. */
+static bool copy_headers(struct MHD_Connection *c, request_ctx *rc)
+{
+    size_t sizes[2] = {0, 0};
+    hdr_fill f;
+
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, sizes);
+    if (sizes[0] == 0)
+        return true;
+    rc->hdrs = calloc(sizes[0], sizeof *rc->hdrs);
+    rc->hdr_data = malloc(sizes[1]);
+    if (!rc->hdrs || !rc->hdr_data)
+        return false;
+    f.rc = rc;
+    f.at = rc->hdr_data;
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, copy_header, &f);
+    return true;
+}
+
+/* Checks made before any body is read; returns 0 or the refusal status. */
+static unsigned precheck(mcp_http *h, const char *url, request_ctx *rc, const char **why)
+{
+    const char *origin = header(rc, "Origin");
+    const char *cl = header(rc, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
     if (origin) {
         if (!mcp_http_origin_allowed(origin, (const char *const *)h->origins,
@@ -1311,12 +1585,12 @@ static unsigned precheck(mcp_http *h, struct MHD_Connection *c, const char *url,
     /* DNS rebinding: a page on evil.example that resolves to 127.0.0.1
      * reaches us with its own name in Host. */
     if (h->loopback && h->n_origins == 0 &&
-        !mcp_http_host_is_loopback(header(c, MHD_HTTP_HEADER_HOST))) {
+        !mcp_http_host_is_loopback(header(rc, MHD_HTTP_HEADER_HOST))) {
         *why = "Forbidden: Host is not a loopback name";
         return MHD_HTTP_FORBIDDEN;
     }
     if (h->token && strcmp(url, "/healthz") != 0 &&
-        !mcp_http_bearer_ok(header(c, MHD_HTTP_HEADER_AUTHORIZATION), h->token)) {
+        !mcp_http_bearer_ok(header(rc, MHD_HTTP_HEADER_AUTHORIZATION), h->token)) {
         *why = "Unauthorized: a valid bearer token is required";
         return MHD_HTTP_UNAUTHORIZED;
     }
@@ -1340,6 +1614,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     mcp_http *h = cls;
     request_ctx *rc = *con_cls;
 
+    (void)version;
     if (!rc) {
         const char *why = NULL;
         unsigned status;
@@ -1347,14 +1622,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         rc = calloc(1, sizeof *rc);
         if (!rc)
             return MHD_NO;
+        atomic_init(&rc->refs, 1);
+        rc->conn = c;
         rc->body.max = h->max_body;
         clock_gettime(CLOCK_MONOTONIC, &rc->start);
         *con_cls = rc;
         atomic_fetch_add(&h->active, 1);
-        status = precheck(h, c, url, rc, &why);
+        if (!copy_headers(c, rc))
+            return MHD_NO;
+        status = precheck(h, url, rc, &why);
         if (status)
             return send_error(h, c, rc, status, NULL, MCP_INVALID_REQUEST, NULL, "%s", why);
         return MHD_YES;
+    }
+    if (rc->state != RC_READING) {
+        enum MHD_Result ret;
+
+        pthread_mutex_lock(&h->job_lock);
+        ret = rc->state == RC_READY ? answer_resumed(c, rc) : MHD_NO;
+        pthread_mutex_unlock(&h->job_lock);
+        return ret;
     }
     if (*upload_data_size) {
         /* Past the cap (or out of memory) the rest is read and dropped. */
@@ -1377,7 +1664,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,
                          NULL);
     if (strcmp(method, "POST") == 0)
-        return handle_post(h, c, rc);
+        return submit_post(h, c, rc);
     if (strcmp(method, "GET") == 0)
         return handle_get(h, c, rc);
     if (strcmp(method, "DELETE") == 0)
@@ -1385,7 +1672,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strcmp(method, "OPTIONS") == 0 && rc->origin) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
                                                                  MHD_RESPMEM_PERSISTENT);
-        enum MHD_Result ret;
 
         if (!r)
             return MHD_NO;
@@ -1395,9 +1681,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                 "Content-Type, Accept, Authorization, " BASE_HTTP_SESSION_ID
                                 ", " BASE_HTTP_PROTOCOL_VERSION ", " BASE_HTTP_METHOD
                                 ", " BASE_HTTP_NAME ", Last-Event-ID");
-        ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
-        MHD_destroy_response(r);
-        return ret;
+        return respond(h, c, rc, MHD_HTTP_NO_CONTENT, r);
     }
     return send_body(h, c, rc, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
                      "method not allowed\n", 19, NULL);
@@ -1409,14 +1693,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     mcp_http *h = cls;
     request_ctx *rc = *con_cls;
 
+    (void)c;
+    (void)toe;
     if (!rc)
         return;
     if (!rc->is_stream)
         observe(h, &rc->start);
-    base_buf_free(&rc->body);
-    free(rc);
     *con_cls = NULL;
     atomic_fetch_sub(&h->active, 1);
+    rc_unref(rc);
 }
 
 /* ---- start and stop ------------------------------------------------------ */
@@ -1431,6 +1716,8 @@ static void http_free(mcp_http *h)
     free(h->host);
     free(h->path);
     free(h->token);
+    mcp_pool_free(h->pool);
+    pthread_mutex_destroy(&h->job_lock);
     pthread_cond_destroy(&h->tick);
     pthread_mutex_destroy(&h->lock);
     free(h);
@@ -1455,6 +1742,7 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
         return NULL;
     }
     pthread_mutex_init(&h->lock, NULL);
+    pthread_mutex_init(&h->job_lock, NULL);
     /* The ticker waits on the monotonic clock: a wall-clock step must not
      * stall the keepalives or fire them all at once. */
     pthread_condattr_init(&ca);
@@ -1475,6 +1763,15 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
                                       : mcp_server_max_message_bytes(server);
     h->max_streams = cfg->max_streams ? cfg->max_streams : MCP_HTTP_DEFAULT_MAX_STREAMS;
     h->keepalive_ms = cfg->keepalive_ms ? cfg->keepalive_ms : MCP_HTTP_DEFAULT_KEEPALIVE_MS;
+    h->grace_ms = cfg->shutdown_grace_ms ? cfg->shutdown_grace_ms
+                                         : MCP_HTTP_DEFAULT_GRACE_MS;
+    h->pool = mcp_pool_new(cfg->workers ? cfg->workers : MCP_HTTP_DEFAULT_WORKERS,
+                           run_post, h);
+    if (!h->pool) {
+        snprintf(why, why_len, "cannot start the worker threads");
+        http_free(h);
+        return NULL;
+    }
     h->origins = cfg->n_allowed_origins ? calloc(cfg->n_allowed_origins, sizeof *h->origins)
                                         : NULL;
     if (!h->host || !h->path ||
@@ -1558,13 +1855,28 @@ uint16_t mcp_http_port(const mcp_http *http)
     return http->port;
 }
 
-void mcp_http_stop(mcp_http *h)
+/* Waits up to ms for the in-flight requests to end; true when none is
+ * left. */
+static bool wait_requests(mcp_http *h, unsigned ms)
 {
-    MHD_socket listen_fd;
     unsigned waited = 0;
 
+    while (atomic_load(&h->active) > 0 && waited < ms) {
+        struct timespec ts = {0, 10 * 1000000L};
+
+        nanosleep(&ts, NULL);
+        waited += 10;
+    }
+    return atomic_load(&h->active) == 0;
+}
+
+bool mcp_http_stop(mcp_http *h)
+{
+    MHD_socket listen_fd;
+    bool idle;
+
     if (!h)
-        return;
+        return true;
     listen_fd = MHD_quiesce_daemon(h->daemon);
     pthread_mutex_lock(&h->lock);
     h->stopping = true;
@@ -1579,20 +1891,42 @@ void mcp_http_stop(mcp_http *h)
     pthread_mutex_unlock(&h->lock);
     if (h->ticker_started)
         pthread_join(h->ticker, NULL);
-    /* In-flight requests finish (and streams drain) before the daemon
-     * stops: MHD must not be stopped with suspended connections. */
-    while (atomic_load(&h->active) > 0 && waited < DRAIN_WAIT_MS) {
-        struct timespec ts = {0, 10 * 1000000L};
+    /* In-flight requests finish (and streams drain) within the grace;
+     * what is left then is answered with an error: queued calls are
+     * dropped, running ones are answered now and their result discarded
+     * when they end. */
+    if (!wait_requests(h, h->grace_ms)) {
+        size_t cut = 0;
 
-        nanosleep(&ts, NULL);
-        waited += 10;
+        pthread_mutex_lock(&h->job_lock);
+        h->cutting = true;
+        pthread_mutex_unlock(&h->job_lock);
+        mcp_pool_drain(h->pool, drop_job, h);
+        pthread_mutex_lock(&h->job_lock);
+        for (request_ctx *rc = h->jobs; rc; rc = rc->jnext) {
+            if (rc->state != RC_QUEUED)
+                continue;
+            rc->resp = cut_response(h, rc);
+            rc->resp_status = MHD_HTTP_SERVICE_UNAVAILABLE;
+            rc->state = rc->resp ? RC_READY : RC_GONE;
+            MHD_resume_connection(rc->conn);
+            cut++;
+        }
+        pthread_mutex_unlock(&h->job_lock);
+        if (cut)
+            mcp_logf(MCP_LOG_WARNING, "shutdown: %zu tool calls still running after "
+                     "the grace; their clients were answered with an error", cut);
+        if (!wait_requests(h, 1000))
+            mcp_logf(MCP_LOG_WARNING, "%ld requests still open at shutdown",
+                     (long)atomic_load(&h->active));
     }
-    if (atomic_load(&h->active) > 0)
-        mcp_logf(MCP_LOG_WARNING, "%ld requests still running at shutdown",
-                 (long)atomic_load(&h->active));
     MHD_stop_daemon(h->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
+    idle = mcp_pool_wait_idle(h->pool, 0);
+    if (!idle)
+        return false;   /* a worker still uses the server: leave it all */
     mcp_server_set_hooks(h->server, NULL, NULL);
     http_free(h);
+    return true;
 }

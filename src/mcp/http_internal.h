@@ -1,0 +1,52 @@
+/*
+ * http_internal.h - parts of the HTTP transport shared between its files
+ * (http.c, http_pool.c, http_guard.c); not for other modules.
+ */
+#ifndef MCP_HTTP_INTERNAL_H
+#define MCP_HTTP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- the worker pool (http_pool.c) ---------------------------------------
+ *
+ * Tool work runs here, never on a transport thread. Jobs with the same
+ * key (a session id) run one at a time in the order submitted, and a job
+ * waiting for its key's turn occupies no worker: a session blocked by a
+ * long call holds one worker however many calls queue behind it. */
+
+#define MCP_POOL_KEY_SIZE 72   /* bytes of a key, NUL included; longer keys are cut */
+
+typedef struct mcp_pool_job {
+    struct mcp_pool_job *next;    /* the pool's */
+    void *key_entry;              /* the pool's */
+    int state;                    /* the pool's */
+    char key[MCP_POOL_KEY_SIZE];  /* "" = none */
+} mcp_pool_job;
+
+typedef struct mcp_pool mcp_pool;
+/* Runs a job on a worker. */
+typedef void (*mcp_pool_run_fn)(void *ctx, mcp_pool_job *job);
+
+/* Starts n workers (at least 1). NULL when a thread or memory cannot be
+ * had. */
+mcp_pool *mcp_pool_new(unsigned n, mcp_pool_run_fn run, void *ctx);
+/* Queues a job (key set by the caller, "" for none). Never fails: the
+ * job is the caller's memory. */
+void mcp_pool_submit(mcp_pool *p, mcp_pool_job *job);
+/* Takes back a job that has not started; false when it has (or ran). */
+bool mcp_pool_cancel(mcp_pool *p, mcp_pool_job *job);
+/* Jobs queued or running. */
+size_t mcp_pool_pending(mcp_pool *p);
+/* Takes every job that has not started out of the pool and hands each to
+ * drop (outside the pool's lock). */
+void mcp_pool_drain(mcp_pool *p, void (*drop)(void *ctx, mcp_pool_job *job),
+                    void *ctx);
+/* Waits up to ms milliseconds for the running jobs to end; true when
+ * none runs. */
+bool mcp_pool_wait_idle(mcp_pool *p, unsigned ms);
+/* Stops and joins the workers (which finish their current job) and frees
+ * the pool. Jobs still queued are not run: drain them first. */
+void mcp_pool_free(mcp_pool *p);
+
+#endif /* MCP_HTTP_INTERNAL_H */

