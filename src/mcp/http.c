@@ -166,6 +166,7 @@ typedef struct request_ctx {
     request_hdr *hdrs;            /* a copy of the request headers */
     size_t n_hdrs;
     char *hdr_data;
+    const char *bad_header;       /* a refusal found while copying them */
 } request_ctx;
 
 /* What the core's callbacks reach while one request is handled (the
@@ -1511,17 +1512,39 @@ static enum MHD_Result answer_resumed(struct MHD_Connection *c, request_ctx *rc)
 
 /* ---- the access handler -------------------------------------------------- */
 
+/* Headers that must come once: the ones a proxy and idsd could read
+ * differently when repeated (request smuggling, Host/Origin checks), and
+ * every MCP header. */
+static bool single_header(const char *name)
+{
+    static const char *const once[] = {
+        "Host", "Origin", "Content-Length", "Transfer-Encoding", "Content-Type",
+        "Authorization",
+    };
+
+    for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+        if (strcasecmp(name, once[i]) == 0)
+            return true;
+    }
+    return strncasecmp(name, "Mcp-", 4) == 0;
+}
+
+typedef struct hdr_count {
+    size_t n, bytes;
+    const char *bad;
+} hdr_count;
+
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
                                     const char *key, size_t key_size,
                                     const char *value, size_t value_size)
 {
-    size_t *sizes = cls;
+    hdr_count *hc = cls;
 
     (void)kind;
-    sizes[0]++;
-    sizes[1] += key_size + value_size + 2;
-    (void)key;
-    (void)value;
+    hc->n++;
+    hc->bytes += key_size + value_size + 2;
+    if (!hc->bad && (strlen(key) != key_size || (value && strlen(value) != value_size)))
+        hc->bad = "Bad Request: a header contains a NUL byte";
     return MHD_YES;
 }
 
@@ -1549,22 +1572,38 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-/* Copies the request's headers into rc; false when memory runs out. */
+/* Copies the request's headers into rc (noting in rc->bad_header a NUL
+ * byte or a repeated header that must come once); false when memory runs
+ * out. */
 static bool copy_headers(struct MHD_Connection *c, request_ctx *rc)
 {
-    size_t sizes[2] = {0, 0};
+    hdr_count hc = {0, 0, NULL};
     hdr_fill f;
 
-    MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, sizes);
-    if (sizes[0] == 0)
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, &hc);
+    rc->bad_header = hc.bad;
+    if (hc.n == 0)
         return true;
-    rc->hdrs = calloc(sizes[0], sizeof *rc->hdrs);
-    rc->hdr_data = malloc(sizes[1]);
+    rc->hdrs = calloc(hc.n, sizeof *rc->hdrs);
+    rc->hdr_data = malloc(hc.bytes);
     if (!rc->hdrs || !rc->hdr_data)
         return false;
     f.rc = rc;
     f.at = rc->hdr_data;
     MHD_get_connection_values_n(c, MHD_HEADER_KIND, copy_header, &f);
+    for (size_t i = 0; i < rc->n_hdrs && !rc->bad_header; i++) {
+        if (!single_header(rc->hdrs[i].name))
+            continue;
+        for (size_t k = i + 1; k < rc->n_hdrs; k++) {
+            if (strcasecmp(rc->hdrs[i].name, rc->hdrs[k].name) == 0) {
+                rc->bad_header = "Bad Request: a header that must appear once "
+                                 "is repeated (Host, Origin, Content-Length, "
+                                 "Transfer-Encoding, Content-Type, Authorization "
+                                 "or an Mcp-* header)";
+                break;
+            }
+        }
+    }
     return true;
 }
 
@@ -1574,6 +1613,10 @@ static unsigned precheck(mcp_http *h, const char *url, request_ctx *rc, const ch
     const char *origin = header(rc, "Origin");
     const char *cl = header(rc, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
+    if (rc->bad_header) {
+        *why = rc->bad_header;
+        return MHD_HTTP_BAD_REQUEST;
+    }
     if (origin) {
         if (!mcp_http_origin_allowed(origin, (const char *const *)h->origins,
                                      h->n_origins)) {
@@ -1656,9 +1699,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MCP_INVALID_REQUEST,
                           NULL, "Payload Too Large: the body exceeds %zu bytes "
                           "(--max-body-bytes)", h->max_body);
-    if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
+    /* MHD sends no body for HEAD; the headers are GET's. */
+    if (strcmp(url, "/healthz") == 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return send_body(h, c, rc, MHD_HTTP_OK, "text/plain", "ok\n", 3, NULL);
-    if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0)
+    if (strcmp(url, "/metrics") == 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return send_metrics(h, c, rc);
     if (strcmp(url, h->path) != 0)
         return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,

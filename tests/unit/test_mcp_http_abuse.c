@@ -177,10 +177,54 @@ static void test_blocked_session_holds_no_thread(void **state)
     }
 }
 
+/* ---- strict HTTP (finding 10) ------------------------------------------- */
+
+static void expect_status(fixture *f, const char *req, int status)
+{
+    http_response r;
+
+    assert_int_equal(http_raw(f->port, req, strlen(req), &r), 0);
+    if (r.status != status)
+        fail_msg("%d instead of %d for %s", r.status, status, req);
+    /* One answer: one status line. */
+    assert_null(strstr(r.body, "HTTP/1.1 "));
+    http_response_free(&r);
+}
+
+static void test_strict_headers(void **state)
+{
+    fixture *f = *state;
+    http_response r;
+    char buf[32];
+
+    start(f, 8);
+    /* Repeated headers that must come once: the first must not win. */
+    expect_status(f, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n"
+                     "Connection: close\r\n\r\n", 400);
+    expect_status(f, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://localhost\r\n"
+                     "Origin: http://evil.example\r\nConnection: close\r\n\r\n", 400);
+    expect_status(f, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", 400);
+    expect_status(f, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     "Mcp-Session-Id: a\r\nmcp-session-id: b\r\nContent-Length: 2\r\n"
+                     "Connection: close\r\n\r\n{}", 400);
+    /* Headers that may repeat still may. */
+    expect_status(f, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: a/b\r\nAccept: */*\r\n"
+                     "Connection: close\r\n\r\n", 200);
+    /* HEAD /healthz: GET's status and headers, no body. */
+    assert_int_equal(http_do(f->port, "HEAD", "/healthz", NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body_len, 0);
+    assert_non_null(http_header(&r, "Content-Length", buf, sizeof buf));
+    assert_string_equal(buf, "3");
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_blocked_session_holds_no_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_strict_headers, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
