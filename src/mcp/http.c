@@ -1608,7 +1608,8 @@ static bool copy_headers(struct MHD_Connection *c, request_ctx *rc)
 }
 
 /* Checks made before any body is read; returns 0 or the refusal status. */
-static unsigned precheck(mcp_http *h, const char *url, request_ctx *rc, const char **why)
+static unsigned precheck(mcp_http *h, const char *url, const char *method,
+                         request_ctx *rc, const char **why)
 {
     const char *origin = header(rc, "Origin");
     const char *cl = header(rc, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -1632,7 +1633,10 @@ static unsigned precheck(mcp_http *h, const char *url, request_ctx *rc, const ch
         *why = "Forbidden: Host is not a loopback name";
         return MHD_HTTP_FORBIDDEN;
     }
+    /* A browser sends no credentials on a CORS preflight: it asks whether
+     * it may send them. */
     if (h->token && strcmp(url, "/healthz") != 0 &&
+        !(strcmp(method, "OPTIONS") == 0 && origin) &&
         !mcp_http_bearer_ok(header(rc, MHD_HTTP_HEADER_AUTHORIZATION), h->token)) {
         *why = "Unauthorized: a valid bearer token is required";
         return MHD_HTTP_UNAUTHORIZED;
@@ -1647,6 +1651,55 @@ static unsigned precheck(mcp_http *h, const char *url, request_ctx *rc, const ch
         }
     }
     return 0;
+}
+
+/* The comma-separated list names the header (case-insensitive). */
+static bool list_has(const char *list, const char *name, size_t n)
+{
+    while (*list) {
+        size_t k = strcspn(list, ",");
+
+        if (k == n && strncasecmp(list, name, n) == 0)
+            return true;
+        list += k;
+        while (*list == ',' || *list == ' ')
+            list++;
+    }
+    return false;
+}
+
+/* The headers a preflight may allow: ours, and whatever Mcp-* header the
+ * browser asks for (Mcp-Param-{Name} are named by the tools' schemas, so
+ * the list is open). Anything else asked for is left out. */
+static void cors_allow_headers(const char *asked, char *out, size_t size)
+{
+    static const char base[] = "Content-Type, Accept, Authorization, " BASE_HTTP_SESSION_ID
+        ", " BASE_HTTP_PROTOCOL_VERSION ", " BASE_HTTP_METHOD ", " BASE_HTTP_NAME ", "
+        BASE_HTTP_PARAM_PREFIX "Session, Last-Event-ID";
+    size_t len = (size_t)snprintf(out, size, "%s", base);
+
+    while (asked && *asked) {
+        const char *end = asked + strcspn(asked, ",");
+        const char *a = asked;
+        size_t n;
+        bool token = true;
+
+        while (a < end && (*a == ' ' || *a == '\t'))
+            a++;
+        n = (size_t)(end - a);
+        while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+            n--;
+        for (size_t i = 0; i < n; i++) {
+            char ch = a[i];
+
+            token = token && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                              (ch >= '0' && ch <= '9') || ch == '-');
+        }
+        if (token && n > 4 && strncasecmp(a, "Mcp-", 4) == 0 &&
+            !list_has(out, a, n) && len + n + 3 < size)
+            len += (size_t)snprintf(out + len, size - len, ", %.*s", (int)n, a);
+        asked = *end ? end + 1 : end;
+    }
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
@@ -1673,7 +1726,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         atomic_fetch_add(&h->active, 1);
         if (!copy_headers(c, rc))
             return MHD_NO;
-        status = precheck(h, url, rc, &why);
+        status = precheck(h, url, method, rc, &why);
         if (status)
             return send_error(h, c, rc, status, NULL, MCP_INVALID_REQUEST, NULL, "%s", why);
         return MHD_YES;
@@ -1718,15 +1771,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strcmp(method, "OPTIONS") == 0 && rc->origin) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
                                                                  MHD_RESPMEM_PERSISTENT);
+        char allow[1024];
 
         if (!r)
             return MHD_NO;
         common_headers(r, rc);
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, DELETE");
-        MHD_add_response_header(r, "Access-Control-Allow-Headers",
-                                "Content-Type, Accept, Authorization, " BASE_HTTP_SESSION_ID
-                                ", " BASE_HTTP_PROTOCOL_VERSION ", " BASE_HTTP_METHOD
-                                ", " BASE_HTTP_NAME ", Last-Event-ID");
+        cors_allow_headers(header(rc, "Access-Control-Request-Headers"), allow, sizeof allow);
+        MHD_add_response_header(r, "Access-Control-Allow-Headers", allow);
+        MHD_add_response_header(r, "Access-Control-Max-Age", "600");
         return respond(h, c, rc, MHD_HTTP_NO_CONTENT, r);
     }
     return send_body(h, c, rc, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",

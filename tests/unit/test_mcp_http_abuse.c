@@ -220,11 +220,50 @@ static void test_strict_headers(void **state)
     http_response_free(&r);
 }
 
+/* ---- CORS with a bearer token (finding 9) -------------------------------- */
+
+static void test_cors_preflight_with_token(void **state)
+{
+    fixture *f = *state;
+    http_response r;
+    char allow[1024];
+
+    f->hcfg.auth_token = "0123456789abcdef0123";
+    start(f, 8);
+    /* The preflight carries no credentials and is answered. */
+    assert_int_equal(http_do(f->port, "OPTIONS", "/mcp",
+                             "Origin: http://localhost:5173\r\n"
+                             "Access-Control-Request-Method: POST\r\n"
+                             "Access-Control-Request-Headers: content-type, authorization, "
+                             "mcp-protocol-version, mcp-method, mcp-name, mcp-param-session, "
+                             "mcp-param-dry-run, x-evil\r\n", NULL, &r), 0);
+    assert_int_equal(r.status, 204);
+    assert_non_null(http_header(&r, "Access-Control-Allow-Origin", allow, sizeof allow));
+    assert_string_equal(allow, "http://localhost:5173");
+    assert_non_null(http_header(&r, "Access-Control-Allow-Headers", allow, sizeof allow));
+    assert_non_null(strstr(allow, "Mcp-Param-Session"));
+    assert_non_null(strstr(allow, "Authorization"));
+    assert_non_null(strstr(allow, "mcp-param-dry-run"));
+    assert_null(strstr(allow, "x-evil"));
+    http_response_free(&r);
+    /* The request itself still needs the token. */
+    assert_int_equal(http_do(f->port, "POST", "/mcp", "Origin: http://localhost:5173\r\n",
+                             INIT_BODY, &r), 0);
+    assert_int_equal(r.status, 401);
+    http_response_free(&r);
+    /* A preflight from an origin not allowed is still refused. */
+    assert_int_equal(http_do(f->port, "OPTIONS", "/mcp", "Origin: http://evil.example\r\n"
+                             "Access-Control-Request-Method: POST\r\n", NULL, &r), 0);
+    assert_int_equal(r.status, 403);
+    http_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_blocked_session_holds_no_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strict_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cors_preflight_with_token, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
