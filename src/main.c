@@ -57,6 +57,8 @@ typedef struct config {
     unsigned threads;
     unsigned workers;
     unsigned shutdown_grace_ms;
+    unsigned request_timeout_ms;
+    unsigned max_connections_per_ip;
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -124,6 +126,14 @@ static void usage(FILE *f)
         "                          (IDSD_CONNECTION_TIMEOUT; default %us)\n"
         "  --threads N             HTTP threads: 0 = one epoll thread, N = a pool\n"
         "                          of N (IDSD_THREADS; default %u)\n"
+        "  --max-connections-per-ip N\n"
+        "                          connections one client address may hold\n"
+        "                          (IDSD_MAX_CONNECTIONS_PER_IP; default a quarter\n"
+        "                          of --max-connections)\n"
+        "  --request-timeout DURATION\n"
+        "                          close a connection whose request (headers and\n"
+        "                          body) has not arrived this long after it began\n"
+        "                          (IDSD_REQUEST_TIMEOUT; default %us)\n"
         "  --workers N             threads running tool calls, apart from the\n"
         "                          HTTP threads (IDSD_WORKERS; default %u)\n"
         "  --shutdown-grace DURATION\n"
@@ -136,7 +146,8 @@ static void usage(FILE *f)
         "DURATION is a number with a unit: ms, s, m, h or d (90s, 15m, 24h, 2d);\n"
         "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n",
         SESSION_DEFAULT_MAX_SESSIONS, MCP_HTTP_DEFAULT_MAX_CONNECTIONS,
-        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS, MCP_HTTP_DEFAULT_WORKERS,
+        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS,
+        MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS / 1000, MCP_HTTP_DEFAULT_WORKERS,
         MCP_HTTP_DEFAULT_GRACE_MS / 1000);
 }
 
@@ -291,6 +302,16 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_u64(value, &end, &u) || *end || u > 256)
             bad("invalid %s '%s': expected a whole number from 0 to 256", from, value);
         cfg->threads = (unsigned)u;
+    } else if (strcmp(key, "max-connections-per-ip") == 0) {
+        const char *end;
+
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 100000)
+            bad("invalid %s '%s': expected a whole number from 1 to 100000", from, value);
+        cfg->max_connections_per_ip = (unsigned)u;
+    } else if (strcmp(key, "request-timeout") == 0) {
+        if (!cli_parse_duration_ms(value, &u) || u < 100 || u > 86400000ull)
+            bad("invalid %s '%s': expected a duration from 100ms to 1d", from, value);
+        cfg->request_timeout_ms = (unsigned)u;
     } else if (strcmp(key, "workers") == 0) {
         const char *end;
 
@@ -322,6 +343,8 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"max-connections", "IDSD_MAX_CONNECTIONS"},
     {"connection-timeout", "IDSD_CONNECTION_TIMEOUT"},
     {"threads", "IDSD_THREADS"},
+    {"max-connections-per-ip", "IDSD_MAX_CONNECTIONS_PER_IP"},
+    {"request-timeout", "IDSD_REQUEST_TIMEOUT"},
     {"workers", "IDSD_WORKERS"},
     {"shutdown-grace", "IDSD_SHUTDOWN_GRACE"},
 };
@@ -399,6 +422,8 @@ static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sig
     hcfg.connection_timeout_s = cfg->connection_timeout_s;
     hcfg.threads = cfg->threads;
     hcfg.workers = cfg->workers;
+    hcfg.request_timeout_ms = cfg->request_timeout_ms;
+    hcfg.max_connections_per_ip = cfg->max_connections_per_ip;
     hcfg.shutdown_grace_ms = cfg->shutdown_grace_ms;
     pthread_sigmask(SIG_BLOCK, sigs, &old);
     http = mcp_http_start(server, &hcfg, why, sizeof why);

@@ -40,7 +40,9 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -132,7 +134,23 @@ struct mcp_http {
     struct request_ctx *jobs;     /* queued or running */
     bool cutting;                 /* shutdown: answer POSTs 503 at once */
     unsigned grace_ms;
+
+    pthread_mutex_t track_lock;   /* tracks */
+    struct conn_track *tracks;    /* every open connection */
+    unsigned request_timeout_ms;
+    _Atomic unsigned long long cut_slow;  /* connections cut at the deadline */
+    _Atomic unsigned long long cut_gone;  /* suspended ones whose client left */
 };
+
+/* An open connection and its request deadline: armed from its start (the
+ * accept, or the end of its previous response) until its request has
+ * fully arrived. */
+typedef struct conn_track {
+    struct conn_track *prev, *next;   /* under track_lock */
+    int fd;
+    bool armed;                       /* under track_lock */
+    struct timespec since;            /* under track_lock */
+} conn_track;
 
 /* Where a request is: its body being read (or answered on the transport
  * thread), its POST queued or running on a worker (the connection
@@ -158,7 +176,7 @@ typedef struct request_ctx {
     struct MHD_Response *work_resp; /* the worker's answer */
     unsigned work_status;
     struct request_ctx *jprev, *jnext; /* queued/running list; under job_lock */
-    struct conn_track *track;     /* its connection's deadline */
+    int fd;                       /* its socket, while queued */
     struct timespec start;
     base_buf body;                /* capped at --max-body-bytes */
     bool is_stream;               /* an SSE stream; not in the latency histogram */
@@ -756,21 +774,129 @@ static void hook_document_changed(void *ctx, const char *session_id)
 
 /* ---- the ticker ---------------------------------------------------------- */
 
-/* Keepalive comments on the open streams, every keepalive_ms of monotonic
- * time (the condition variable waits on CLOCK_MONOTONIC, so a wall-clock
- * step neither stalls nor hurries it); stop wakes it at once. */
+static long ms_since(const struct timespec *then, const struct timespec *now)
+{
+    return (long)(now->tv_sec - then->tv_sec) * 1000L +
+           (now->tv_nsec - then->tv_nsec) / 1000000L;
+}
+
+/* The socket's peer closed (or reset) it: readable, and a peek reads
+ * the end of the stream or an error. */
+static bool peer_gone(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    char b;
+    ssize_t n;
+
+    if (fd < 0 || poll(&p, 1, 0) != 1)
+        return false;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+        return true;
+    n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Connections whose request has not fully arrived by the deadline are
+ * shut down (MHD then sees the socket fail and closes it, slot and all):
+ * an idle timeout alone lets a client that trickles a byte now and then
+ * hold a connection forever. */
+static void sweep_slow(mcp_http *h)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&h->track_lock);
+    for (conn_track *t = h->tracks; t; t = t->next) {
+        if (t->armed && ms_since(&t->since, &now) > (long)h->request_timeout_ms) {
+            t->armed = false;
+            shutdown(t->fd, SHUT_RDWR);
+            atomic_fetch_add(&h->cut_slow, 1);
+        }
+    }
+    pthread_mutex_unlock(&h->track_lock);
+}
+
+static void rc_unref(request_ctx *rc);
+
+/* A suspended connection sees no socket events, so a client that left
+ * while its call waited in a session's queue, or while its stream was
+ * idle, would hold its slot until the call ran or the next keepalive:
+ * look at those sockets directly. */
+static void sweep_gone(mcp_http *h)
+{
+    request_ctx *gone = NULL;
+
+    pthread_mutex_lock(&h->job_lock);
+    for (request_ctx *rc = h->jobs; rc; rc = rc->jnext) {
+        if (rc->state == RC_QUEUED && peer_gone(rc->fd) &&
+            mcp_pool_cancel(h->pool, &rc->job)) {
+            rc->state = RC_GONE;
+            MHD_resume_connection(rc->conn);
+            atomic_fetch_add(&h->cut_gone, 1);
+        }
+    }
+    /* Unlinked and let go outside the walk. */
+    for (request_ctx *rc = h->jobs, *next; rc; rc = next) {
+        next = rc->jnext;
+        if (rc->state != RC_GONE)
+            continue;
+        if (rc->jprev)
+            rc->jprev->jnext = rc->jnext;
+        else
+            h->jobs = rc->jnext;
+        if (rc->jnext)
+            rc->jnext->jprev = rc->jprev;
+        rc->jprev = NULL;
+        rc->jnext = gone;
+        gone = rc;
+    }
+    pthread_mutex_unlock(&h->job_lock);
+    while (gone) {
+        request_ctx *next = gone->jnext;
+
+        gone->jnext = NULL;
+        rc_unref(gone);
+        gone = next;
+    }
+    pthread_mutex_lock(&h->lock);
+    for (sse_stream *s = h->streams; s; s = s->next) {
+        bool left = false;
+
+        pthread_mutex_lock(&s->lock);
+        if (s->conn && s->suspended) {
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(s->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+            left = ci && peer_gone(ci->connect_fd);
+        }
+        if (left) {
+            stream_push_locked(s, NULL, true);
+            atomic_fetch_add(&h->cut_gone, 1);
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Every second (or keepalive_ms, when shorter) of monotonic time: cuts
+ * slow requests and connections whose client left; every keepalive_ms,
+ * writes keepalive comments on the open streams. The condition variable
+ * waits on CLOCK_MONOTONIC, so a wall-clock step neither stalls nor
+ * hurries it; stop wakes it at once. */
 static void *ticker_main(void *arg)
 {
     mcp_http *h = arg;
-    struct timespec deadline;
+    unsigned step = h->keepalive_ms < 1000 ? h->keepalive_ms : 1000;
+    struct timespec deadline, last;
 
+    clock_gettime(CLOCK_MONOTONIC, &last);
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
         int rc = 0;
 
         clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += h->keepalive_ms / 1000;
-        deadline.tv_nsec += (long)(h->keepalive_ms % 1000) * 1000000L;
+        deadline.tv_sec += step / 1000;
+        deadline.tv_nsec += (long)(step % 1000) * 1000000L;
         if (deadline.tv_nsec >= NS_PER_SEC) {
             deadline.tv_sec++;
             deadline.tv_nsec -= NS_PER_SEC;
@@ -779,6 +905,14 @@ static void *ticker_main(void *arg)
             rc = pthread_cond_timedwait(&h->tick, &h->lock, &deadline);
         if (h->stopping)
             break;
+        pthread_mutex_unlock(&h->lock);
+        sweep_slow(h);
+        sweep_gone(h);
+        pthread_mutex_lock(&h->lock);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        if (ms_since(&last, &deadline) + 5 < (long)h->keepalive_ms)
+            continue;
+        last = deadline;
         for (sse_stream *s = h->streams; s; s = s->next)
             stream_push(s, ": keepalive\n\n", false);
     }
@@ -846,6 +980,13 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
       "# TYPE idsd_legacy_sessions gauge\nidsd_legacy_sessions %zu\n", n_entries);
     M("# HELP idsd_sse_streams Open SSE streams (GET and subscriptions/listen).\n"
       "# TYPE idsd_sse_streams gauge\nidsd_sse_streams %zu\n", n_streams);
+    M("# HELP idsd_http_connections_cut_total Connections closed by idsd: a request "
+      "not fully received by --request-timeout (slow), or a waiting client that "
+      "went away (gone).\n"
+      "# TYPE idsd_http_connections_cut_total counter\n"
+      "idsd_http_connections_cut_total{reason=\"slow\"} %llu\n"
+      "idsd_http_connections_cut_total{reason=\"gone\"} %llu\n",
+      atomic_load(&h->cut_slow), atomic_load(&h->cut_gone));
     M("# HELP idsd_tool_calls_total Tool calls by tool and outcome.\n"
       "# TYPE idsd_tool_calls_total counter\n");
     for (size_t i = 0; i < n_tools; i++) {
@@ -1357,6 +1498,70 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
     return send_body(h, c, rc, MHD_HTTP_OK, NULL, "", 0, NULL);
 }
 
+/* ---- connections and their deadlines ------------------------------------ */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    mcp_http *h = cls;
+    conn_track *t = *socket_context;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+        t = calloc(1, sizeof *t);
+        if (!t)
+            return;   /* no deadline for this one */
+        t->fd = ci ? ci->connect_fd : -1;
+        t->armed = true;
+        clock_gettime(CLOCK_MONOTONIC, &t->since);
+        pthread_mutex_lock(&h->track_lock);
+        t->next = h->tracks;
+        if (h->tracks)
+            h->tracks->prev = t;
+        h->tracks = t;
+        pthread_mutex_unlock(&h->track_lock);
+        *socket_context = t;
+    } else if (t) {
+        pthread_mutex_lock(&h->track_lock);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            h->tracks = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        pthread_mutex_unlock(&h->track_lock);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+/* The connection's request deadline: armed (from now) or not. */
+static void track_arm(mcp_http *h, struct MHD_Connection *c, bool armed)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_track *t = ci ? ci->socket_context : NULL;
+
+    if (!t)
+        return;
+    pthread_mutex_lock(&h->track_lock);
+    t->armed = armed;
+    if (armed)
+        clock_gettime(CLOCK_MONOTONIC, &t->since);
+    pthread_mutex_unlock(&h->track_lock);
+}
+
+/* The connection's socket. */
+static int conn_fd(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+    return ci ? ci->connect_fd : -1;
+}
+
 /* ---- tool work on the pool ------------------------------------------------ */
 
 static void rc_unref(request_ctx *rc)
@@ -1481,6 +1686,7 @@ static enum MHD_Result submit_post(mcp_http *h, struct MHD_Connection *c,
     }
     rc->state = RC_QUEUED;
     rc->conn = c;
+    rc->fd = conn_fd(c);
     atomic_fetch_add(&rc->refs, 1);
     rc->jnext = h->jobs;
     if (h->jobs)
@@ -1511,6 +1717,7 @@ static enum MHD_Result answer_resumed(struct MHD_Connection *c, request_ctx *rc)
 }
 
 /* ---- the access handler -------------------------------------------------- */
+
 
 /* Headers that must come once: the ones a proxy and idsd could read
  * differently when repeated (request smuggling, Host/Origin checks), and
@@ -1745,6 +1952,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         *upload_data_size = 0;
         return MHD_YES;
     }
+    /* The request has fully arrived: what follows is ours to answer. */
+    track_arm(h, c, false);
     if (rc->body.error == BASE_NOMEM)
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, MCP_INTERNAL_ERROR,
                           NULL, "Internal error: out of memory reading the body");
@@ -1792,7 +2001,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     mcp_http *h = cls;
     request_ctx *rc = *con_cls;
 
-    (void)c;
     (void)toe;
     if (!rc)
         return;
@@ -1801,6 +2009,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
     atomic_fetch_sub(&h->active, 1);
     rc_unref(rc);
+    /* The next request on this connection has its own deadline. */
+    track_arm(h, c, true);
 }
 
 /* ---- start and stop ------------------------------------------------------ */
@@ -1817,6 +2027,7 @@ static void http_free(mcp_http *h)
     free(h->token);
     mcp_pool_free(h->pool);
     pthread_mutex_destroy(&h->job_lock);
+    pthread_mutex_destroy(&h->track_lock);
     pthread_cond_destroy(&h->tick);
     pthread_mutex_destroy(&h->lock);
     free(h);
@@ -1829,7 +2040,9 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
     struct sockaddr_in sa4;
     struct sockaddr_in6 sa6;
     struct sockaddr *sa;
-    struct MHD_OptionItem opts[8];
+    struct MHD_OptionItem opts[12];
+    unsigned max_conns = cfg->max_connections ? cfg->max_connections
+                                              : MCP_HTTP_DEFAULT_MAX_CONNECTIONS;
     const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     pthread_condattr_t ca;
@@ -1842,6 +2055,7 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
     }
     pthread_mutex_init(&h->lock, NULL);
     pthread_mutex_init(&h->job_lock, NULL);
+    pthread_mutex_init(&h->track_lock, NULL);
     /* The ticker waits on the monotonic clock: a wall-clock step must not
      * stall the keepalives or fire them all at once. */
     pthread_condattr_init(&ca);
@@ -1862,6 +2076,8 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
                                       : mcp_server_max_message_bytes(server);
     h->max_streams = cfg->max_streams ? cfg->max_streams : MCP_HTTP_DEFAULT_MAX_STREAMS;
     h->keepalive_ms = cfg->keepalive_ms ? cfg->keepalive_ms : MCP_HTTP_DEFAULT_KEEPALIVE_MS;
+    h->request_timeout_ms = cfg->request_timeout_ms ? cfg->request_timeout_ms
+                                                    : MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS;
     h->grace_ms = cfg->shutdown_grace_ms ? cfg->shutdown_grace_ms
                                          : MCP_HTTP_DEFAULT_GRACE_MS;
     h->pool = mcp_pool_new(cfg->workers ? cfg->workers : MCP_HTTP_DEFAULT_WORKERS,
@@ -1911,8 +2127,13 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
     mcp_server_set_hooks(server, &hooks, h);
 
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, sa};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-        cfg->max_connections ? cfg->max_connections : MCP_HTTP_DEFAULT_MAX_CONNECTIONS, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL};
+    /* One address must not take every slot: by default a quarter of them. */
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->max_connections_per_ip ? cfg->max_connections_per_ip
+                                    : (max_conns / 4 ? max_conns / 4 : 1), NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
+                                        (intptr_t)on_connection, h};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->connection_timeout_s ? cfg->connection_timeout_s : MCP_HTTP_DEFAULT_TIMEOUT_S,
         NULL};

@@ -40,6 +40,7 @@ extern "C" {
 #define MCP_HTTP_STREAM_QUEUE_BYTES (1024u * 1024u) /* unsent bytes per stream */
 #define MCP_HTTP_DEFAULT_WORKERS 8u             /* threads running tool work */
 #define MCP_HTTP_DEFAULT_GRACE_MS 10000u        /* ms shutdown waits for requests */
+#define MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS 30000u /* ms to receive a whole request */
 
 typedef struct mcp_http_config {
     const char *host;            /* NULL = MCP_HTTP_DEFAULT_HOST */
@@ -65,6 +66,13 @@ typedef struct mcp_http_config {
      * holding a worker. */
     unsigned workers;
     unsigned shutdown_grace_ms;  /* 0 = default */
+    /* A request's headers and body must have arrived within this many ms
+     * of its start (the accept, or the previous response on the
+     * connection); 0 = default. */
+    unsigned request_timeout_ms;
+    /* Connections one client address may hold; 0 = a quarter of
+     * max_connections. */
+    unsigned max_connections_per_ip;
 } mcp_http_config;
 
 typedef struct mcp_http mcp_http;

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -258,12 +260,188 @@ static void test_cors_preflight_with_token(void **state)
     http_response_free(&r);
 }
 
+/* ---- connections (finding 4) -------------------------------------------- */
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    nanosleep(&ts, NULL);
+}
+
+/* A connection from the loopback address src (127.0.0.x) to the server;
+ * -1 when it cannot be made. */
+static int connect_from(unsigned short port, const char *src)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    inet_pton(AF_INET, src, &sa.sin_addr);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return -1;
+    }
+    sa.sin_port = htons(port);
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The status of GET /healthz sent on fd (0: closed without an answer). */
+static int healthz_on(int fd)
+{
+    static const char req[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Connection: close\r\n\r\n";
+    char buf[512];
+    struct pollfd p = {fd, POLLIN, 0};
+    int status = 0;
+    ssize_t n;
+
+    if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) < 0 || poll(&p, 1, 5000) != 1)
+        return 0;
+    n = recv(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    sscanf(buf, "HTTP/1.1 %d", &status);
+    return status;
+}
+
+/* Reads the counter line of /metrics that starts with name. */
+static long long metric(fixture *f, const char *name)
+{
+    http_response r;
+    const char *p;
+    long long v = -1;
+
+    assert_int_equal(http_do(f->port, "GET", "/metrics", NULL, NULL, &r), 0);
+    p = strstr(r.body, name);
+    if (p)
+        v = atoll(p + strlen(name));
+    http_response_free(&r);
+    return v;
+}
+
+static void test_connections_per_address(void **state)
+{
+    fixture *f = *state;
+    int idle[2], fd;
+
+    f->hcfg.max_connections = 16;
+    f->hcfg.max_connections_per_ip = 2;
+    start(f, 8);
+    for (int i = 0; i < 2; i++) {
+        idle[i] = connect_from(f->port, "127.0.0.2");
+        assert_true(idle[i] >= 0);
+    }
+    sleep_ms(100);
+    /* That address is at its limit; another one is served. */
+    fd = connect_from(f->port, "127.0.0.2");
+    assert_true(fd >= 0);
+    assert_int_equal(healthz_on(fd), 0);
+    close(fd);
+    fd = connect_from(f->port, "127.0.0.3");
+    assert_true(fd >= 0);
+    assert_int_equal(healthz_on(fd), 200);
+    close(fd);
+    for (int i = 0; i < 2; i++)
+        close(idle[i]);
+}
+
+static void test_request_deadline(void **state)
+{
+    fixture *f = *state;
+    static const char head[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    int fd;
+    bool closed = false;
+
+    f->hcfg.request_timeout_ms = 1000;
+    f->hcfg.connection_timeout_s = 60;
+    start(f, 8);
+    fd = connect_from(f->port, "127.0.0.1");
+    assert_true(fd >= 0);
+    assert_true(send(fd, head, sizeof head - 1, MSG_NOSIGNAL) > 0);
+    /* A header line every 200 ms keeps the idle timer from ever firing;
+     * the request's deadline still does, within a tick of the second. */
+    for (int i = 0; i < 25 && !closed; i++) {
+        struct pollfd p = {fd, POLLIN, 0};
+        char b;
+
+        sleep_ms(200);
+        if (send(fd, "X-Drip: 1\r\n", 11, MSG_NOSIGNAL) < 0 ||
+            (poll(&p, 1, 0) == 1 && recv(fd, &b, 1, MSG_DONTWAIT) <= 0))
+            closed = true;
+    }
+    close(fd);
+    assert_true(closed);
+    assert_int_equal(metric(f, "idsd_http_connections_cut_total{reason=\"slow\"} "), 1);
+}
+
+static void test_gone_clients_free_slots(void **state)
+{
+    fixture *f = *state;
+    char busy[64], req[512];
+    session *held;
+    int fds[3], idle[3], fd;
+    long long gone = 0;
+
+    f->hcfg.max_connections = 4;
+    f->hcfg.max_connections_per_ip = 4;
+    f->hcfg.threads = 1;
+    start(f, 8);
+    start_session(f, busy);
+    assert_int_equal(session_acquire(f->store, busy, &held), SESSION_OK);
+    snprintf(req, sizeof req, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             "Content-Type: application/json\r\nMcp-Session-Id: %s\r\n"
+             "Content-Length: %zu\r\n\r\n%s", busy, strlen(INFO_BODY), INFO_BODY);
+    /* Three calls wait for the busy session; their clients give up. */
+    for (int i = 0; i < 3; i++) {
+        fds[i] = connect_from(f->port, "127.0.0.1");
+        assert_true(fds[i] >= 0);
+        assert_true(send(fds[i], req, strlen(req), MSG_NOSIGNAL) > 0);
+    }
+    sleep_ms(200);
+    for (int i = 0; i < 3; i++)
+        close(fds[i]);
+    /* The first is on a worker, waiting for the session's lock; the two
+     * queued behind it are dropped while the session is still busy. */
+    for (int i = 0; i < 30 && gone < 2; i++) {
+        sleep_ms(100);
+        gone = metric(f, "idsd_http_connections_cut_total{reason=\"gone\"} ");
+    }
+    assert_int_equal(gone, 2);
+    session_release(held);
+    sleep_ms(200);
+    /* Their slots are free: all four can be taken again. */
+    for (int i = 0; i < 3; i++) {
+        idle[i] = connect_from(f->port, "127.0.0.1");
+        assert_true(idle[i] >= 0);
+    }
+    sleep_ms(100);
+    fd = connect_from(f->port, "127.0.0.1");
+    assert_true(fd >= 0);
+    assert_int_equal(healthz_on(fd), 200);
+    close(fd);
+    for (int i = 0; i < 3; i++)
+        close(idle[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_blocked_session_holds_no_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strict_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cors_preflight_with_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connections_per_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gone_clients_free_slots, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
