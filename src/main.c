@@ -59,6 +59,8 @@ typedef struct config {
     unsigned shutdown_grace_ms;
     unsigned request_timeout_ms;
     unsigned max_connections_per_ip;
+    size_t max_memory;
+    unsigned session_rate;
 } config;
 
 static volatile sig_atomic_t stop_requested;
@@ -134,6 +136,11 @@ static void usage(FILE *f)
         "                          close a connection whose request (headers and\n"
         "                          body) has not arrived this long after it began\n"
         "                          (IDSD_REQUEST_TIMEOUT; default %us)\n"
+        "  --max-memory SIZE       resident memory above which new sessions and\n"
+        "                          load_ids are refused; edits go on\n"
+        "                          (IDSD_MAX_MEMORY; default none)\n"
+        "  --session-rate N        new sessions one client address may start per\n"
+        "                          minute (IDSD_SESSION_RATE; default %u)\n"
         "  --workers N             threads running tool calls, apart from the\n"
         "                          HTTP threads (IDSD_WORKERS; default %u)\n"
         "  --shutdown-grace DURATION\n"
@@ -147,7 +154,8 @@ static void usage(FILE *f)
         "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n",
         SESSION_DEFAULT_MAX_SESSIONS, MCP_HTTP_DEFAULT_MAX_CONNECTIONS,
         MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS,
-        MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS / 1000, MCP_HTTP_DEFAULT_WORKERS,
+        MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS / 1000, MCP_HTTP_DEFAULT_SESSION_RATE,
+        MCP_HTTP_DEFAULT_WORKERS,
         MCP_HTTP_DEFAULT_GRACE_MS / 1000);
 }
 
@@ -312,6 +320,16 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_duration_ms(value, &u) || u < 100 || u > 86400000ull)
             bad("invalid %s '%s': expected a duration from 100ms to 1d", from, value);
         cfg->request_timeout_ms = (unsigned)u;
+    } else if (strcmp(key, "max-memory") == 0) {
+        if (!cli_parse_size(value, &z) || z < (16u << 20))
+            bad("invalid %s '%s': expected a size of at least 16M, such as 2G", from, value);
+        cfg->max_memory = z;
+    } else if (strcmp(key, "session-rate") == 0) {
+        const char *end;
+
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 1000000)
+            bad("invalid %s '%s': expected a whole number from 1 to 1000000", from, value);
+        cfg->session_rate = (unsigned)u;
     } else if (strcmp(key, "workers") == 0) {
         const char *end;
 
@@ -345,6 +363,8 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"threads", "IDSD_THREADS"},
     {"max-connections-per-ip", "IDSD_MAX_CONNECTIONS_PER_IP"},
     {"request-timeout", "IDSD_REQUEST_TIMEOUT"},
+    {"max-memory", "IDSD_MAX_MEMORY"},
+    {"session-rate", "IDSD_SESSION_RATE"},
     {"workers", "IDSD_WORKERS"},
     {"shutdown-grace", "IDSD_SHUTDOWN_GRACE"},
 };
@@ -424,6 +444,8 @@ static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sig
     hcfg.workers = cfg->workers;
     hcfg.request_timeout_ms = cfg->request_timeout_ms;
     hcfg.max_connections_per_ip = cfg->max_connections_per_ip;
+    hcfg.max_memory_bytes = cfg->max_memory;
+    hcfg.session_rate_per_min = cfg->session_rate;
     hcfg.shutdown_grace_ms = cfg->shutdown_grace_ms;
     pthread_sigmask(SIG_BLOCK, sigs, &old);
     http = mcp_http_start(server, &hcfg, why, sizeof why);

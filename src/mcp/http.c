@@ -53,6 +53,9 @@
 #include <unistd.h>
 
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
+#define TRIM_AFTER_BYTES (1024u * 1024u) /* request bodies worth a malloc_trim */
+#define TRIM_IDLE_BYTES (32u * 1024u * 1024u) /* free heap the ticker gives back */
+#define TRIM_EVERY_MS 30000       /* ms between the ticker's looks at the heap */
 #define N_BUCKETS 14
 #define NS_PER_SEC 1000000000L    /* ns */
 
@@ -140,6 +143,11 @@ struct mcp_http {
     unsigned request_timeout_ms;
     _Atomic unsigned long long cut_slow;  /* connections cut at the deadline */
     _Atomic unsigned long long cut_gone;  /* suspended ones whose client left */
+
+    size_t max_memory;            /* 0 = none */
+    mcp_rate *rate;               /* new sessions per address */
+    _Atomic unsigned long long refused_memory, refused_rate;
+    _Atomic long long last_trim_ms;
 };
 
 /* An open connection and its request deadline: armed from its start (the
@@ -185,6 +193,7 @@ typedef struct request_ctx {
     size_t n_hdrs;
     char *hdr_data;
     const char *bad_header;       /* a refusal found while copying them */
+    char addr[48];                /* the client's address, as text */
 } request_ctx;
 
 /* What the core's callbacks reach while one request is handled (the
@@ -817,6 +826,7 @@ static void sweep_slow(mcp_http *h)
 }
 
 static void rc_unref(request_ctx *rc);
+static void trim_memory(mcp_http *h);
 
 /* A suspended connection sees no socket events, so a client that left
  * while its call waited in a session's queue, or while its stream was
@@ -887,9 +897,10 @@ static void *ticker_main(void *arg)
 {
     mcp_http *h = arg;
     unsigned step = h->keepalive_ms < 1000 ? h->keepalive_ms : 1000;
-    struct timespec deadline, last;
+    struct timespec deadline, last, trimmed;
 
     clock_gettime(CLOCK_MONOTONIC, &last);
+    trimmed = last;
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
         int rc = 0;
@@ -908,6 +919,12 @@ static void *ticker_main(void *arg)
         pthread_mutex_unlock(&h->lock);
         sweep_slow(h);
         sweep_gone(h);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        if (ms_since(&trimmed, &deadline) >= TRIM_EVERY_MS) {
+            trimmed = deadline;
+            if (mcp_mem_allocator_free() >= TRIM_IDLE_BYTES)
+                trim_memory(h);
+        }
         pthread_mutex_lock(&h->lock);
         clock_gettime(CLOCK_MONOTONIC, &deadline);
         if (ms_since(&last, &deadline) + 5 < (long)h->keepalive_ms)
@@ -987,6 +1004,18 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
       "idsd_http_connections_cut_total{reason=\"slow\"} %llu\n"
       "idsd_http_connections_cut_total{reason=\"gone\"} %llu\n",
       atomic_load(&h->cut_slow), atomic_load(&h->cut_gone));
+    M("# HELP idsd_refused_total New work refused: memory budget (--max-memory) "
+      "or new-session rate (--session-rate).\n"
+      "# TYPE idsd_refused_total counter\n"
+      "idsd_refused_total{reason=\"memory\"} %llu\nidsd_refused_total{reason=\"rate\"} %llu\n",
+      atomic_load(&h->refused_memory), atomic_load(&h->refused_rate));
+    M("# HELP idsd_process_resident_bytes Resident memory of the process.\n"
+      "# TYPE idsd_process_resident_bytes gauge\nidsd_process_resident_bytes %zu\n",
+      mcp_mem_resident());
+    M("# HELP idsd_allocator_free_bytes Memory the allocator holds free "
+      "(not returned to the kernel).\n"
+      "# TYPE idsd_allocator_free_bytes gauge\nidsd_allocator_free_bytes %zu\n",
+      mcp_mem_allocator_free());
     M("# HELP idsd_tool_calls_total Tool calls by tool and outcome.\n"
       "# TYPE idsd_tool_calls_total counter\n");
     for (size_t i = 0; i < n_tools; i++) {
@@ -1023,6 +1052,92 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
     ret = send_body(h, c, rc, MHD_HTTP_OK, "text/plain; version=0.0.4", b.data, b.len, NULL);
     base_buf_free(&b);
     return ret;
+}
+
+/* ---- guards: memory budget, new-session rate ------------------------------ */
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Gives free allocator memory back to the kernel, at most once a second
+ * (a trim walks the heap). */
+static void trim_memory(mcp_http *h)
+{
+    long long now = mono_ms(), last = atomic_load(&h->last_trim_ms);
+
+    if (now - last < 1000 ||
+        !atomic_compare_exchange_strong(&h->last_trim_ms, &last, now))
+        return;
+    mcp_mem_trim();
+}
+
+/* Resident memory is over --max-memory (after giving back what the
+ * allocator merely keeps). */
+static bool memory_over(mcp_http *h)
+{
+    if (!h->max_memory || mcp_mem_resident() <= h->max_memory)
+        return false;
+    trim_memory(h);
+    return mcp_mem_resident() > h->max_memory;
+}
+
+/* Whether a request may start new work, and if not why (status 503 or
+ * 429 and a message a model can act on). mints: it would start a new
+ * session; loads: it would load a document. */
+static bool may_start(mcp_http *h, request_ctx *rc, bool mints, bool loads,
+                      unsigned *status, char *why, size_t why_len)
+{
+    unsigned retry = 0;
+
+    if ((mints || loads) && memory_over(h)) {
+        atomic_fetch_add(&h->refused_memory, 1);
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        snprintf(why, why_len, "Server busy: its memory budget (--max-memory) is "
+                 "used up, so it starts no new sessions and loads no documents "
+                 "now; edits of existing sessions go on. Try again later, or end "
+                 "sessions you no longer need (close_session)");
+        return false;
+    }
+    if (mints && !mcp_rate_take(h->rate, rc->addr, &retry)) {
+        atomic_fetch_add(&h->refused_rate, 1);
+        *status = MHD_HTTP_TOO_MANY_REQUESTS;
+        snprintf(why, why_len, "Too many new sessions from this address; retry in "
+                 "%u s, or keep using a session you have (pass its session_id)", retry);
+        return false;
+    }
+    return true;
+}
+
+/* A tools/call refused before it ran: a tool error the model reads. */
+static enum MHD_Result send_tool_refusal(mcp_http *h, struct MHD_Connection *c,
+                                         request_ctx *rc, json_t *id, const char *why)
+{
+    json_t *reply = json_pack("{s:s, s:O, s:{s:[{s:s, s:s}], s:b}}", "jsonrpc", "2.0",
+                              "id", id, "result", "content", "type", "text", "text",
+                              why, "isError", 1);
+
+    return send_reply(h, c, rc, MHD_HTTP_OK, reply, NULL, false, NULL);
+}
+
+/* For a tools/call of create_ids or load_ids: whether it starts a session
+ * (no session_id argument and, for legacy, no session in scope) or
+ * loads a document. */
+static void call_kind(json_t *params, bool in_session, bool *mints, bool *loads)
+{
+    const char *tool = json_string_value(json_object_get(params, "name"));
+    json_t *args = json_object_get(params, "arguments");
+    bool named = json_is_string(json_object_get(args, "session_id"));
+
+    *mints = *loads = false;
+    if (!tool)
+        return;
+    *loads = strcmp(tool, "load_ids") == 0;
+    *mints = (*loads || strcmp(tool, "create_ids") == 0) && !named && !in_session;
 }
 
 /* ---- POST: modern era ---------------------------------------------------- */
@@ -1226,6 +1341,14 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
         return open_listen(h, c, rc, msg);
     }
 
+    if (strcmp(method, "tools/call") == 0) {
+        bool mints, loads;
+        unsigned status;
+
+        call_kind(params, false, &mints, &loads);
+        if (!may_start(h, rc, mints, loads, &status, why, sizeof why))
+            return send_tool_refusal(h, c, rc, id, why);
+    }
     conn = mcp_conn_new(h->server, MCP_TRANSPORT_HTTP, emit_collect, &col);
     if (!conn)
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
@@ -1330,8 +1453,14 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                                     "requested", pv_hdr),
                           "Bad Request: unsupported MCP-Protocol-Version %s",
                           BASE_QUOTE(pv_hdr, 40));
-    if (method && strcmp(method, "initialize") == 0 && id)
+    if (method && strcmp(method, "initialize") == 0 && id) {
+        char why[512];
+        unsigned status;
+
+        if (!may_start(h, rc, true, false, &status, why, sizeof why))
+            return send_error(h, c, rc, status, id, MCP_INTERNAL_ERROR, NULL, "%s", why);
         return handle_initialize(h, c, rc, msg, sse_ok);
+    }
     sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     if (!sid)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_REQUEST, NULL,
@@ -1355,6 +1484,18 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           "Bad Request: MCP-Protocol-Version %s differs from the "
                           "version this session negotiated (%s)", BASE_QUOTE(pv_hdr, 40),
                           copy);
+    }
+    if (method && strcmp(method, "tools/call") == 0) {
+        bool mints, loads;
+        unsigned status;
+        char why[512];
+
+        call_kind(json_object_get(msg, "params"), true, &mints, &loads);
+        if (!may_start(h, rc, mints, loads, &status, why, sizeof why)) {
+            pthread_mutex_unlock(&e->use);
+            session_unhold(held);
+            return send_tool_refusal(h, c, rc, id, why);
+        }
     }
     col.entry = e;
     e->conn->emit_ctx = &col;
@@ -1553,6 +1694,22 @@ static void track_arm(mcp_http *h, struct MHD_Connection *c, bool armed)
     pthread_mutex_unlock(&h->track_lock);
 }
 
+/* The client's address as text ("" when unknown). */
+static void client_addr(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  out, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  out, (socklen_t)size);
+}
+
 /* The connection's socket. */
 static int conn_fd(struct MHD_Connection *c)
 {
@@ -1610,12 +1767,18 @@ static void run_post(void *ctx, mcp_pool_job *job)
     request_ctx *rc = (request_ctx *)job;
     struct MHD_Response *r;
 
+    bool large = rc->body.len >= TRIM_AFTER_BYTES;
+
     rc->in_worker = true;
     handle_post(h, rc->conn, rc);
     rc->in_worker = false;
     r = rc->work_resp;
     rc->work_resp = NULL;
     job_finish(h, rc, r, rc->work_status);
+    /* A large body leaves megabytes of freed parse trees and copies with
+     * the allocator; given back once answered, not kept for the next. */
+    if (large)
+        trim_memory(h);
 }
 
 /* The answer to a request cut at shutdown: a JSON-RPC error with its id
@@ -1933,6 +2096,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         atomic_fetch_add(&h->active, 1);
         if (!copy_headers(c, rc))
             return MHD_NO;
+        client_addr(c, rc->addr, sizeof rc->addr);
         status = precheck(h, url, method, rc, &why);
         if (status)
             return send_error(h, c, rc, status, NULL, MCP_INVALID_REQUEST, NULL, "%s", why);
@@ -2026,6 +2190,7 @@ static void http_free(mcp_http *h)
     free(h->path);
     free(h->token);
     mcp_pool_free(h->pool);
+    mcp_rate_free(h->rate);
     pthread_mutex_destroy(&h->job_lock);
     pthread_mutex_destroy(&h->track_lock);
     pthread_cond_destroy(&h->tick);
@@ -2076,6 +2241,9 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
                                       : mcp_server_max_message_bytes(server);
     h->max_streams = cfg->max_streams ? cfg->max_streams : MCP_HTTP_DEFAULT_MAX_STREAMS;
     h->keepalive_ms = cfg->keepalive_ms ? cfg->keepalive_ms : MCP_HTTP_DEFAULT_KEEPALIVE_MS;
+    h->max_memory = cfg->max_memory_bytes;
+    h->rate = mcp_rate_new(cfg->session_rate_per_min ? cfg->session_rate_per_min
+                                                     : MCP_HTTP_DEFAULT_SESSION_RATE);
     h->request_timeout_ms = cfg->request_timeout_ms ? cfg->request_timeout_ms
                                                     : MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS;
     h->grace_ms = cfg->shutdown_grace_ms ? cfg->shutdown_grace_ms

@@ -49,4 +49,26 @@ bool mcp_pool_wait_idle(mcp_pool *p, unsigned ms);
  * the pool. Jobs still queued are not run: drain them first. */
 void mcp_pool_free(mcp_pool *p);
 
+/* ---- guards (http_guard.c) ----------------------------------------------- */
+
+/* New sessions per client address: a token bucket of per_minute tokens
+ * refilled continuously, one bucket per address (IPv6 by its /64), in a
+ * table of bounded size (the least recently seen address makes room). */
+typedef struct mcp_rate mcp_rate;
+
+/* NULL when per_minute is 0 (no limit) or memory runs out. */
+mcp_rate *mcp_rate_new(unsigned per_minute);
+/* Takes a token for the address (text); false when its bucket is empty.
+ * *retry_s says in how many seconds the next one comes. A NULL limiter
+ * always allows. */
+bool mcp_rate_take(mcp_rate *r, const char *addr, unsigned *retry_s);
+void mcp_rate_free(mcp_rate *r);
+
+/* The process's resident bytes (0 when unknown). */
+size_t mcp_mem_resident(void);
+/* Bytes the allocator holds free (not returned to the kernel). */
+size_t mcp_mem_allocator_free(void);
+/* Returns free allocator memory to the kernel. */
+void mcp_mem_trim(void);
+
 #endif /* MCP_HTTP_INTERNAL_H */

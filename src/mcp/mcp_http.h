@@ -41,6 +41,7 @@ extern "C" {
 #define MCP_HTTP_DEFAULT_WORKERS 8u             /* threads running tool work */
 #define MCP_HTTP_DEFAULT_GRACE_MS 10000u        /* ms shutdown waits for requests */
 #define MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS 30000u /* ms to receive a whole request */
+#define MCP_HTTP_DEFAULT_SESSION_RATE 600u      /* new sessions per minute per address */
 
 typedef struct mcp_http_config {
     const char *host;            /* NULL = MCP_HTTP_DEFAULT_HOST */
@@ -73,6 +74,12 @@ typedef struct mcp_http_config {
     /* Connections one client address may hold; 0 = a quarter of
      * max_connections. */
     unsigned max_connections_per_ip;
+    /* Resident memory above which new work is refused (new sessions,
+     * load_ids); edits of existing sessions go on. 0 = no budget. */
+    size_t max_memory_bytes;
+    /* New sessions one client address may start per minute (a bucket of
+     * that many, refilled continuously); 0 = default. */
+    unsigned session_rate_per_min;
 } mcp_http_config;
 
 typedef struct mcp_http mcp_http;

@@ -319,12 +319,14 @@ static long long metric(fixture *f, const char *name)
 {
     http_response r;
     const char *p;
+    char line[160];
     long long v = -1;
 
+    snprintf(line, sizeof line, "\n%s", name);
     assert_int_equal(http_do(f->port, "GET", "/metrics", NULL, NULL, &r), 0);
-    p = strstr(r.body, name);
+    p = strstr(r.body, line);
     if (p)
-        v = atoll(p + strlen(name));
+        v = atoll(p + strlen(line));
     http_response_free(&r);
     return v;
 }
@@ -433,6 +435,127 @@ static void test_gone_clients_free_slots(void **state)
         close(idle[i]);
 }
 
+/* ---- memory budget and new-session rate (findings 6, 11) ----------------- */
+
+#define META "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"," \
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}"
+
+/* A modern tools/call of tool with arguments args (JSON text), the
+ * session's id (or NULL) mirrored into Mcp-Param-Session. */
+static void modern_call(fixture *f, const char *tool, const char *args, const char *sid,
+                        http_response *r)
+{
+    char hdrs[512], body[2048];
+
+    snprintf(hdrs, sizeof hdrs, "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\n"
+             "Mcp-Name: %s\r\n%s%s%s", tool, sid ? "Mcp-Param-Session: " : "",
+             sid ? sid : "", sid ? "\r\n" : "");
+    snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
+             "\"params\":{\"name\":\"%s\",\"arguments\":%s," META "}}", tool, args);
+    assert_int_equal(http_do(f->port, "POST", "/mcp", hdrs, body, r), 0);
+}
+
+static void test_memory_budget(void **state)
+{
+    fixture *f = *state;
+    mcp_conn *conn;
+    char *text, sid[40], args[256];
+    const char *p;
+    http_response r;
+
+    f->hcfg.max_memory_bytes = 1;   /* always over: only the rule is tested */
+    start(f, 8);
+    /* A session that existed before the budget ran out (made in-process). */
+    conn = mcp_conn_new(f->server, MCP_TRANSPORT_HTTP, NULL, NULL);
+    assert_non_null(conn);
+    {
+        static const char call[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+            "\"params\":{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}," META "}}";
+
+        text = mcp_handle_text(conn, call, sizeof call - 1);
+    }
+    mcp_conn_free(conn);
+    assert_non_null(text);
+    p = strstr(text, "\"session_id\":\"");
+    if (!p)
+        fail_msg("%s", text);
+    snprintf(sid, sizeof sid, "%.32s", p + strlen("\"session_id\":\""));
+    free(text);
+    /* New sessions are refused, with a reason. */
+    assert_int_equal(http_do(f->port, "POST", "/mcp", NULL, INIT_BODY, &r), 0);
+    assert_int_equal(r.status, 503);
+    assert_non_null(strstr(r.body, "--max-memory"));
+    http_response_free(&r);
+    modern_call(f, "create_ids", "{\"title\":\"U\"}", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"isError\":true"));
+    assert_non_null(strstr(r.body, "--max-memory"));
+    http_response_free(&r);
+    /* So is loading a document into an existing one. */
+    snprintf(args, sizeof args, "{\"session_id\":\"%s\",\"source\":\"<ids/>\"}", sid);
+    modern_call(f, "load_ids", args, sid, &r);
+    assert_non_null(strstr(r.body, "--max-memory"));
+    http_response_free(&r);
+    /* Its edits go on. */
+    snprintf(args, sizeof args, "{\"session_id\":\"%s\",\"name\":\"S\","
+             "\"ifc_versions\":\"IFC4\"}", sid);
+    modern_call(f, "add_specification", args, sid, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "\"isError\":true"));
+    http_response_free(&r);
+    assert_int_equal(metric(f, "idsd_refused_total{reason=\"memory\"} "), 3);
+    /* The process's memory is reported. */
+    assert_true(metric(f, "idsd_process_resident_bytes ") > 0);
+    assert_true(metric(f, "idsd_allocator_free_bytes ") >= 0);
+}
+
+static void test_session_rate(void **state)
+{
+    fixture *f = *state;
+    http_response r;
+    char sid[64], hdrs[128];
+    int fd;
+
+    f->hcfg.session_rate_per_min = 3;
+    start(f, 64);
+    for (int i = 0; i < 3; i++)
+        start_session(f, sid);
+    assert_int_equal(http_do(f->port, "POST", "/mcp", NULL, INIT_BODY, &r), 0);
+    assert_int_equal(r.status, 429);
+    assert_non_null(strstr(r.body, "retry in"));
+    http_response_free(&r);
+    modern_call(f, "create_ids", "{\"title\":\"U\"}", NULL, &r);
+    assert_non_null(strstr(r.body, "\"isError\":true"));
+    http_response_free(&r);
+    /* The sessions it has still work. */
+    snprintf(hdrs, sizeof hdrs, "Mcp-Session-Id: %s\r\n", sid);
+    assert_int_equal(http_do(f->port, "POST", "/mcp", hdrs, INFO_BODY, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "\"isError\":true"));
+    http_response_free(&r);
+    /* Another address has its own allowance. */
+    fd = connect_from(f->port, "127.0.0.5");
+    assert_true(fd >= 0);
+    {
+        char req[512];
+        char buf[256];
+        ssize_t n;
+        int status = 0;
+
+        snprintf(req, sizeof req, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Content-Type: application/json\r\nConnection: close\r\n"
+                 "Content-Length: %zu\r\n\r\n%s", strlen(INIT_BODY), INIT_BODY);
+        assert_true(send(fd, req, strlen(req), MSG_NOSIGNAL) > 0);
+        n = recv(fd, buf, sizeof buf - 1, 0);
+        assert_true(n > 0);
+        buf[n] = '\0';
+        sscanf(buf, "HTTP/1.1 %d", &status);
+        assert_int_equal(status, 200);
+    }
+    close(fd);
+    assert_int_equal(metric(f, "idsd_refused_total{reason=\"rate\"} "), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +565,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connections_per_address, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gone_clients_free_slots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_rate, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
