@@ -556,6 +556,117 @@ static void test_session_rate(void **state)
     assert_int_equal(metric(f, "idsd_refused_total{reason=\"rate\"} "), 2);
 }
 
+/* ---- shutdown with work in flight (finding 8) ----------------------------- */
+
+/* Sends req on a new connection and reads until the server closes it
+ * (at most 10 s); what arrived, raw, in out. */
+static void read_to_close(int fd, char *out, size_t size)
+{
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t got;
+
+        if (poll(&p, 1, 10000) != 1)
+            break;
+        if (len + 1 >= size)
+            len = size / 2;   /* only the end matters */
+        got = recv(fd, out + len, size - 1 - len, 0);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        out[len] = '\0';
+    }
+}
+
+typedef struct reader {
+    int fd;
+    char seen[8192];
+    pthread_t thread;
+} reader;
+
+static void *reader_main(void *arg)
+{
+    reader *rd = arg;
+
+    read_to_close(rd->fd, rd->seen, sizeof rd->seen);
+    return NULL;
+}
+
+static void open_reader(fixture *f, reader *rd, const char *req)
+{
+    rd->fd = connect_from(f->port, "127.0.0.1");
+    assert_true(rd->fd >= 0);
+    assert_true(send(rd->fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req));
+    assert_int_equal(pthread_create(&rd->thread, NULL, reader_main, rd), 0);
+}
+
+static void test_shutdown_answers_everyone(void **state)
+{
+    fixture *f = *state;
+    char busy[64], req[1024], listen_body[512];
+    session *held;
+    reader call, queued, stream, listen;
+    struct timespec t0, t1;
+    long ms;
+
+    f->hcfg.shutdown_grace_ms = 300;
+    f->hcfg.workers = 2;
+    start(f, 8);
+    start_session(f, busy);
+    assert_int_equal(session_acquire(f->store, busy, &held), SESSION_OK);
+    /* A call that will outlive the grace, and one queued behind it. */
+    snprintf(req, sizeof req, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+             "Content-Type: application/json\r\nMcp-Session-Id: %s\r\n"
+             "Content-Length: %zu\r\n\r\n%s", busy, strlen(INFO_BODY), INFO_BODY);
+    open_reader(f, &call, req);
+    open_reader(f, &queued, req);
+    /* A legacy GET stream and a modern listen stream. */
+    snprintf(req, sizeof req, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+             "Accept: text/event-stream\r\nMcp-Session-Id: %s\r\n\r\n", busy);
+    open_reader(f, &stream, req);
+    snprintf(listen_body, sizeof listen_body, "{\"jsonrpc\":\"2.0\",\"id\":\"L1\","
+             "\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
+             "{\"resourceSubscriptions\":[\"ids://session/%s\"]}," META "}}", busy);
+    snprintf(req, sizeof req, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+             "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+             "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: subscriptions/listen\r\n"
+             "Content-Length: %zu\r\n\r\n%s", strlen(listen_body), listen_body);
+    open_reader(f, &listen, req);
+    sleep_ms(300);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* The running call still waits for the session: stop cannot free
+     * what its worker uses, and says so. */
+    assert_false(mcp_http_stop(f->http));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    f->http = NULL;
+    pthread_join(call.thread, NULL);
+    pthread_join(queued.thread, NULL);
+    pthread_join(stream.thread, NULL);
+    pthread_join(listen.thread, NULL);
+    session_release(held);
+    /* Both calls were answered: an error naming the shutdown, with its id. */
+    assert_non_null(strstr(call.seen, "HTTP/1.1 503"));
+    assert_non_null(strstr(call.seen, "\"id\":7"));
+    assert_non_null(strstr(call.seen, "shutting down"));
+    assert_non_null(strstr(queued.seen, "HTTP/1.1 503"));
+    /* The streams ended cleanly: the last chunk, and the listen result. */
+    assert_non_null(strstr(stream.seen, "\r\n0\r\n\r\n"));
+    assert_non_null(strstr(listen.seen, "\"id\":\"L1\",\"result\""));
+    assert_non_null(strstr(listen.seen, "\r\n0\r\n\r\n"));
+    /* Within the grace and a little; not a grace per request. */
+    assert_true(ms < 3000);
+    for (reader *rd = &call; rd; rd = rd == &call ? &queued : rd == &queued ? &stream
+                                      : rd == &stream ? &listen : NULL)
+        close(rd->fd);
+    /* The worker let go of the session; the leaked transport's threads
+     * stay parked until the process ends. */
+    sleep_ms(100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +678,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gone_clients_free_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shutdown_answers_everyone, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
