@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Per-call figures of this tree against another commit (default main):
+# builds that commit's idsd into a temporary folder (git archive, Release),
+# starts both servers on free loopback ports and runs, interleaved so both
+# see the same machine, bench_http's authoring loop and get_ids_info at
+# 1, 16 and 64 clients on both wires, RUNS times (default 3). Prints the
+# medians and this tree's req/s as a share of the other's.
+#
+#   bench/compare.sh [REF] [RUNS] [SECONDS]
+#
+# Uses build-bench (make bench) for this tree's idsd and the generator.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+ref=${1:-main}; runs=${2:-3}; secs=${3:-4}
+bb="$root/build-bench"
+idsd="$bb/idsd"; gen="$bb/bench/bench_http"
+for b in "$idsd" "$gen"; do
+  [ -x "$b" ] || { echo "bench/compare.sh: $b missing (make bench)" >&2; exit 2; }
+done
+work="$(mktemp -d "${TMPDIR:-/tmp}/idsd-compare-XXXXXX")"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+say() { echo "[compare] $*" >&2; }
+
+say "building $ref ($(git -C "$root" rev-parse --short "$ref"))"
+mkdir "$work/src"
+git -C "$root" archive "$ref" | tar -x -C "$work/src"
+cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/build" -j 2 --target idsd >/dev/null
+
+# start NAME BIN: sets URL.
+start() {
+  "$2" serve --listen 127.0.0.1:0 --log-level error >"$work/$1.out" 2>"$work/$1.err" &
+  pids+=("$!")
+  URL=""
+  for _ in $(seq 200); do
+    URL=$(sed -n 's/^listening on //p' "$work/$1.out" | head -1)
+    [ -n "$URL" ] && return 0
+    sleep 0.05
+  done
+  cat "$work/$1.err"; exit 1
+}
+start new "$idsd"; new=$URL
+start old "$work/build/idsd"; old=$URL
+
+: >"$work/r.jsonl"
+for run in $(seq "$runs"); do
+  for wire in legacy modern; do
+    for mode in loop info; do
+      for c in 1 16 64; do
+        for side in old new; do
+          u=$old; [ $side = new ] && u=$new
+          say "run $run: $mode $wire $c clients, $side"
+          echo "{\"side\":\"$side\",\"key\":\"$mode/$wire/$c\",\"r\":$("$gen" --url "$u" --mode $mode --wire $wire --clients $c --duration "$secs" --warmup 1)}" >>"$work/r.jsonl"
+        done
+      done
+    done
+  done
+done
+python3 - "$work/r.jsonl" "$ref" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+keys = []
+for r in rows:
+    if r["key"] not in keys:
+        keys.append(r["key"])
+def med(side, key, f):
+    return statistics.median(r["r"][f] for r in rows if r["side"] == side and r["key"] == key)
+print("\n| figure | %s req/s | this req/s | this / %s | %s p99 | this p99 |" % ((sys.argv[2],) * 3 + (sys.argv[2],)))
+print("|---|---|---|---|---|---|")
+for k in keys:
+    o, n = med("old", k, "rps"), med("new", k, "rps")
+    print("| %s | %.0f | %.0f | %.2f | %.2f ms | %.2f ms |" % (
+        k, o, n, n / o if o else 0, med("old", k, "p99_us") / 1000, med("new", k, "p99_us") / 1000))
+PY
