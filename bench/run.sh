@@ -95,7 +95,8 @@ done
 for run in $(seq $RUNS); do
   for n in $SCALE; do
     say "run $run: $n sessions"
-    start scale "$idsd" serve --listen 127.0.0.1:0 --log-level error --max-sessions 200000
+    start scale "$idsd" serve --listen 127.0.0.1:0 --log-level error --max-sessions 200000 \
+      --session-rate 1000000
     before=$(rss_kb $PID)
     res=$("$gen" --url "$URL" --mode create --sessions $n --clients 16)
     sleep 0.2
@@ -112,6 +113,7 @@ done
 for run in $(seq $RUNS); do
   say "run $run: reaper, $REAP_N idle sessions, idle TTL $REAP_TTL"
   start reap "$idsd" serve --listen 127.0.0.1:0 --log-level error --max-sessions 200000 \
+    --session-rate 1000000 \
     --idle-ttl $REAP_TTL --reap-interval 100ms
   "$gen" --url "$URL" --mode create --sessions $REAP_N --clients 16 >/dev/null
   emit "reaper/$REAP_N" "$("$gen" --url "$URL" --mode loop --wire modern --clients 4 --warmup 0 --duration 120 --until-evicted $REAP_N)"
