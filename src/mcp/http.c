@@ -4,13 +4,19 @@
  *
  * Threads. libmicrohttpd runs its own epoll thread, or a pool of them
  * (--threads; specs/http.md has the measurements behind the default).
- * A request is handled on the thread that read it, tool work included, so
- * a long validation occupies one pool thread and the others keep serving.
- * SSE streams never hold a thread: when a stream has nothing to send its
+ * They only read requests and write answers: a POST to the endpoint, once
+ * its body is in, suspends its connection and runs on the worker pool
+ * (http_pool.c), one job per session at a time, so a call waiting for a
+ * busy session holds neither a transport thread nor a worker; the worker
+ * hands the answer back and resumes the connection. /healthz, /metrics,
+ * GET, DELETE and every early refusal are answered on the transport
+ * thread. SSE streams never hold a thread: when a stream has nothing to send its
  * content reader suspends the connection (MHD_suspend_connection), and
  * whoever queues a message resumes it. A ticker thread writes a keepalive
- * comment on every open stream now and then, which is also how a vanished
- * client is noticed: a suspended connection sees no socket events.
+ * comment on every open stream now and then, and every second cuts
+ * connections past their request deadline and drops suspended ones
+ * (queued calls, idle streams) whose client left: a suspended connection
+ * sees no socket events.
  *
  * Legacy sessions. initialize mints a session in the store (the same ids
  * as the tools' session_id) and attaches this transport's state to its
@@ -30,7 +36,9 @@
  * called while entry->lock, http->lock or stream->lock is held, so
  * nothing is freed under them. MHD's own locks are taken inside
  * MHD_resume/suspend_connection, which are called under stream->lock;
- * MHD never calls back into us holding them.
+ * MHD never calls back into us holding them. Apart from that order:
+ * job_lock (queued requests' state) -> the pool's lock, and then MHD's;
+ * track_lock (connection deadlines) alone.
  */
 #include "mcp/mcp_internal.h"
 #include "mcp/mcp_http.h"
