@@ -63,6 +63,10 @@ for run in $(seq "$runs"); do
     done
   done
 done
+mkdir -p "$here/results"
+raw="$here/results/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+cp "$work/r.jsonl" "$raw"
+say "raw results: $raw"
 python3 - "$work/r.jsonl" "$ref" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -72,7 +76,8 @@ for r in rows:
         keys.append(r["key"])
 def med(side, key, f):
     return statistics.median(r["r"][f] for r in rows if r["side"] == side and r["key"] == key)
-print("\n| figure | %s req/s | this req/s | this / %s | %s p99 | this p99 |" % ((sys.argv[2],) * 3 + (sys.argv[2],)))
+ref = sys.argv[2]
+print("\n| figure | %s req/s | this req/s | this / %s | %s p99 | this p99 |" % (ref, ref, ref))
 print("|---|---|---|---|---|---|")
 for k in keys:
     o, n = med("old", k, "rps"), med("new", k, "rps")

@@ -61,6 +61,8 @@
 #include <unistd.h>
 
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
+#define LIGHT_BODY_BYTES (64u * 1024u)   /* bodies small enough to route inline */
+#define LIGHT_DOC_BYTES (256u * 1024u)   /* documents small enough for inline work */
 #define TRIM_AFTER_BYTES (1024u * 1024u) /* request bodies worth a malloc_trim */
 #define TRIM_IDLE_BYTES (32u * 1024u * 1024u) /* free heap the ticker gives back */
 #define TRIM_EVERY_MS 30000       /* ms between the ticker's looks at the heap */
@@ -202,6 +204,7 @@ typedef struct request_ctx {
     char *hdr_data;
     const char *bad_header;       /* a refusal found while copying them */
     char addr[48];                /* the client's address, as text */
+    json_t *msg;                  /* the body, when parsed to route it */
 } request_ctx;
 
 /* What the core's callbacks reach while one request is handled (the
@@ -1542,7 +1545,9 @@ static enum MHD_Result handle_post(mcp_http *h, struct MHD_Connection *c,
         pv_hdr = NULL;
     else if (!pv_hdr)
         pv_hdr = "(too long)";
-    msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
+    msg = rc->msg ? rc->msg : base_json_read(rc->body.data ? rc->body.data : "",
+                                             rc->body.len, &err);
+    rc->msg = NULL;
     if (!msg)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, NULL, MCP_PARSE_ERROR, NULL,
                           "Parse error: %s (line %d, column %d)", err.text, err.line,
@@ -1738,6 +1743,7 @@ static void rc_unref(request_ctx *rc)
     if (rc->work_resp)
         MHD_destroy_response(rc->work_resp);
     base_buf_free(&rc->body);
+    json_decref(rc->msg);
     free(rc->hdrs);
     free(rc->hdr_data);
     free(rc);
@@ -1848,7 +1854,6 @@ static void post_key(const request_ctx *rc, char *key, size_t size)
 static enum MHD_Result submit_post(mcp_http *h, struct MHD_Connection *c,
                                    request_ctx *rc)
 {
-    post_key(rc, rc->job.key, sizeof rc->job.key);
     pthread_mutex_lock(&h->job_lock);
     if (h->cutting) {
         pthread_mutex_unlock(&h->job_lock);
@@ -1867,6 +1872,83 @@ static enum MHD_Result submit_post(mcp_http *h, struct MHD_Connection *c,
     mcp_pool_submit(h->pool, &rc->job);
     pthread_mutex_unlock(&h->job_lock);
     return MHD_YES;
+}
+
+/* Methods that do no document work: answered where they arrive. */
+static const char *const light_methods[] = {
+    "initialize", "ping", "tools/list", "resources/list", "resources/templates/list",
+    "prompts/list", "server/discover", "logging/setLevel", "resources/subscribe",
+    "resources/unsubscribe", "completion/complete",
+};
+
+/* Tools whose work on a small document is short and bounded: no pattern
+ * compiled, nothing loaded, serialized or validated. */
+static const char *const light_tools[] = {
+    "create_ids", "get_ids_info", "update_ids_info", "add_specification",
+    "get_specification", "update_specification", "remove_specification",
+    "add_entity_facet", "add_property_facet", "add_attribute_facet",
+    "add_classification_facet", "add_material_facet", "add_partof_facet",
+    "remove_facet", "add_enumeration_restriction", "add_bounds_restriction",
+    "add_length_restriction", "close_session",
+};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; name && i < n; i++) {
+        if (strcmp(name, list[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a POST may be handled on the transport thread: it must be short
+ * and must not wait. A small body whose method does no document work, or
+ * a light tool on a small document that nobody is using now, qualifies;
+ * everything else (unknown tools included) goes to the pool. The handoff
+ * costs two thread switches, several times a small call's own work on a
+ * busy machine. Parses the body into rc->msg for whoever handles it. */
+static bool light_post(mcp_http *h, request_ctx *rc)
+{
+    json_error_t err;
+    json_t *params, *sid_arg;
+    const char *method, *sid;
+    session_info info;
+
+    if (rc->body.error != BASE_OK || rc->body.len > LIGHT_BODY_BYTES)
+        return false;
+    rc->msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
+    if (!rc->msg)
+        return true;   /* a parse error, answered at once */
+    if (!json_is_object(rc->msg))
+        return false;  /* a batch */
+    method = json_string_value(json_object_get(rc->msg, "method"));
+    if (!method || strncmp(method, "notifications/", 14) == 0 ||
+        in_list(method, light_methods, sizeof light_methods / sizeof light_methods[0]))
+        return true;
+    if (strcmp(method, "tools/call") != 0)
+        return false;
+    params = json_object_get(rc->msg, "params");
+    if (!in_list(json_string_value(json_object_get(params, "name")), light_tools,
+                 sizeof light_tools / sizeof light_tools[0]))
+        return false;
+    sid_arg = json_object_get(json_object_get(params, "arguments"), "session_id");
+    sid = json_is_string(sid_arg) ? json_string_value(sid_arg) : rc->job.key;
+    if (!sid[0] || session_get_info(h->store, sid, &info) != SESSION_OK)
+        return true;   /* a new session, or an error answered at once */
+    return info.users == 0 && info.bytes <= LIGHT_DOC_BYTES;
+}
+
+/* A light POST on the transport thread, its key held so that no job of
+ * the same session runs beside it. */
+static enum MHD_Result run_light(mcp_http *h, struct MHD_Connection *c, request_ctx *rc)
+{
+    enum MHD_Result ret;
+
+    if (!mcp_pool_own(h->pool, rc->job.key))
+        return submit_post(h, c, rc);
+    ret = handle_post(h, c, rc);
+    mcp_pool_disown(h->pool, rc->job.key);
+    return ret;
 }
 
 /* The connection resumed: its job's answer goes out, or it closes. */
@@ -2143,8 +2225,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strcmp(url, h->path) != 0)
         return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,
                          NULL);
-    if (strcmp(method, "POST") == 0)
+    if (strcmp(method, "POST") == 0) {
+        post_key(rc, rc->job.key, sizeof rc->job.key);
+        if (light_post(h, rc))
+            return run_light(h, c, rc);
         return submit_post(h, c, rc);
+    }
     if (strcmp(method, "GET") == 0)
         return handle_get(h, c, rc);
     if (strcmp(method, "DELETE") == 0)

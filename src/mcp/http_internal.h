@@ -34,6 +34,12 @@ mcp_pool *mcp_pool_new(unsigned n, mcp_pool_run_fn run, void *ctx);
 /* Queues a job (key set by the caller, "" for none). Never fails: the
  * job is the caller's memory. */
 void mcp_pool_submit(mcp_pool *p, mcp_pool_job *job);
+/* Takes the key as if a job of it were running, when none is queued or
+ * running ("" always succeeds): for work done outside the pool that must
+ * still not run beside the key's jobs. Jobs of the key submitted
+ * meanwhile wait until mcp_pool_disown. false when the key is busy. */
+bool mcp_pool_own(mcp_pool *p, const char *key);
+void mcp_pool_disown(mcp_pool *p, const char *key);
 /* Takes back a job that has not started; false when it has (or ran). */
 bool mcp_pool_cancel(mcp_pool *p, mcp_pool_job *job);
 /* Jobs queued or running. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -193,6 +194,51 @@ void mcp_pool_submit(mcp_pool *p, mcp_pool_job *job)
         }
     }
     ready_push(p, job);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static key_entry *key_find(mcp_pool *p, const char *key)
+{
+    key_entry *e;
+
+    for (e = p->keys[key_hash(key)]; e && strcmp(e->key, key) != 0; e = e->next)
+        ;
+    return e;
+}
+
+bool mcp_pool_own(mcp_pool *p, const char *key)
+{
+    key_entry *e;
+    bool ok;
+
+    if (!key[0])
+        return true;
+    pthread_mutex_lock(&p->lock);
+    ok = !key_find(p, key);
+    if (ok) {
+        e = calloc(1, sizeof *e);
+        ok = e != NULL;
+        if (ok) {
+            unsigned b = key_hash(key);
+
+            snprintf(e->key, sizeof e->key, "%s", key);
+            e->next = p->keys[b];
+            p->keys[b] = e;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return ok;
+}
+
+void mcp_pool_disown(mcp_pool *p, const char *key)
+{
+    mcp_pool_job owner = {0};
+
+    if (!key[0])
+        return;
+    pthread_mutex_lock(&p->lock);
+    owner.key_entry = key_find(p, key);
+    key_next(p, &owner);
     pthread_mutex_unlock(&p->lock);
 }
 
