@@ -46,8 +46,11 @@ start() {
   done
   cat "$work/$1.err"; exit 1
 }
-start new "$idsd"; new=$URL
-start old "$work/build/idsd"; old=$URL
+start new "$idsd"; new=$URL; new_pid=${pids[-1]}
+start old "$work/build/idsd"; old=$URL; old_pid=${pids[-1]}
+# cpu_ticks PID: user + system clock ticks of the process so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
 
 : >"$work/r.jsonl"
 for run in $(seq "$runs"); do
@@ -55,9 +58,12 @@ for run in $(seq "$runs"); do
     for mode in loop info; do
       for c in 1 16 64; do
         for side in old new; do
-          u=$old; [ $side = new ] && u=$new
+          u=$old; p=$old_pid; [ $side = new ] && { u=$new; p=$new_pid; }
           say "run $run: $mode $wire $c clients, $side"
-          echo "{\"side\":\"$side\",\"key\":\"$mode/$wire/$c\",\"r\":$("$gen" --url "$u" --mode $mode --wire $wire --clients $c --duration "$secs" --warmup 1)}" >>"$work/r.jsonl"
+          t0=$(cpu_ticks $p)
+          r=$("$gen" --url "$u" --mode $mode --wire $wire --clients $c --duration "$secs" --warmup 1)
+          t1=$(cpu_ticks $p)
+          echo "{\"side\":\"$side\",\"key\":\"$mode/$wire/$c\",\"cpu_ticks\":$(( t1 - t0 )),\"hz\":$hz,\"secs\":$(( secs + 1 )),\"r\":$r}" >>"$work/r.jsonl"
         done
       done
     done
@@ -77,10 +83,19 @@ for r in rows:
 def med(side, key, f):
     return statistics.median(r["r"][f] for r in rows if r["side"] == side and r["key"] == key)
 ref = sys.argv[2]
-print("\n| figure | %s req/s | this req/s | this / %s | %s p99 | this p99 |" % (ref, ref, ref))
-print("|---|---|---|---|---|---|")
+# Server CPU per call: the server's user + system time over the warm-up
+# and the measurement, over the calls at the measured rate for that time.
+# Less sensitive to other load on the machine than req/s.
+def cpu_us(side, key):
+    v = [r["cpu_ticks"] / r["hz"] / max(1.0, r["r"]["rps"] * r["secs"]) * 1e6
+         for r in rows if r["side"] == side and r["key"] == key]
+    return statistics.median(v)
+print("\n| figure | %s req/s | this req/s | this / %s | %s CPU/call | this CPU/call | this / %s | %s p99 | this p99 |" % (ref, ref, ref, ref, ref))
+print("|---|---|---|---|---|---|---|---|---|")
 for k in keys:
     o, n = med("old", k, "rps"), med("new", k, "rps")
-    print("| %s | %.0f | %.0f | %.2f | %.2f ms | %.2f ms |" % (
-        k, o, n, n / o if o else 0, med("old", k, "p99_us") / 1000, med("new", k, "p99_us") / 1000))
+    co, cn = cpu_us("old", k), cpu_us("new", k)
+    print("| %s | %.0f | %.0f | %.2f | %.1f µs | %.1f µs | %.2f | %.2f ms | %.2f ms |" % (
+        k, o, n, n / o if o else 0, co, cn, cn / co if co else 0,
+        med("old", k, "p99_us") / 1000, med("new", k, "p99_us") / 1000))
 PY
