@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -33,6 +34,11 @@ typedef struct fixture {
     mcp_http *http;
     mcp_http_config hcfg;
     unsigned short port;
+    session *held;             /* a session the test keeps busy */
+    pthread_t stopper;         /* mcp_http_stop on its own thread */
+    bool stopper_started;
+    bool stop_result;
+    _Atomic bool stop_done;
 } fixture;
 
 static int setup(void **state)
@@ -75,14 +81,22 @@ static void start(fixture *f, size_t max_sessions)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    bool stopped;
 
-    if (f->http)
-        assert_true(mcp_http_stop(f->http));
+    /* A failed test may still hold a session its calls wait for. */
+    if (f->held)
+        session_release(f->held);
+    if (f->stopper_started) {
+        pthread_join(f->stopper, NULL);
+        f->http = NULL;
+    }
+    stopped = !f->http || mcp_http_stop(f->http);
     mcp_server_free(f->server);
     session_store_free(f->store);
     tool_catalogue_cleanup();
     free(f);
     http_timeout_s = 30;
+    assert_true(stopped);
     return 0;
 }
 
@@ -111,6 +125,15 @@ static void start_session(fixture *f, char sid[64])
 
 /* ---- a blocked session holds no thread (finding 3) ----------------------- */
 
+static void *stopper_main(void *arg)
+{
+    fixture *f = arg;
+
+    f->stop_result = mcp_http_stop(f->http);
+    atomic_store(&f->stop_done, true);
+    return NULL;
+}
+
 typedef struct caller {
     unsigned short port;
     char hdrs[128];
@@ -135,9 +158,8 @@ static void *call_main(void *arg)
 static void test_blocked_session_holds_no_thread(void **state)
 {
     fixture *f = *state;
-    caller callers[N_QUEUED];
+    static caller callers[N_QUEUED];   /* outlives a failed test */
     char busy[64], other[64], hdrs[128];
-    session *held;
     http_response r;
 
     f->hcfg.threads = 1;
@@ -146,7 +168,7 @@ static void test_blocked_session_holds_no_thread(void **state)
     start_session(f, busy);
     start_session(f, other);
     /* The session is busy (as with a long call), and calls queue on it. */
-    assert_int_equal(session_acquire(f->store, busy, &held), SESSION_OK);
+    assert_int_equal(session_acquire(f->store, busy, &f->held), SESSION_OK);
     for (int i = 0; i < N_QUEUED; i++) {
         callers[i].port = f->port;
         snprintf(callers[i].hdrs, sizeof callers[i].hdrs, "Mcp-Session-Id: %s\r\n", busy);
@@ -171,7 +193,8 @@ static void test_blocked_session_holds_no_thread(void **state)
     assert_non_null(strstr(r.body, other));
     http_response_free(&r);
     /* Released, every queued call completes on its own session. */
-    session_release(held);
+    session_release(f->held);
+    f->held = NULL;
     for (int i = 0; i < N_QUEUED; i++) {
         pthread_join(callers[i].thread, NULL);
         assert_int_equal(callers[i].status, 200);
@@ -390,7 +413,6 @@ static void test_gone_clients_free_slots(void **state)
 {
     fixture *f = *state;
     char busy[64], req[512];
-    session *held;
     int fds[3], idle[3], fd;
     long long gone = 0;
 
@@ -399,7 +421,7 @@ static void test_gone_clients_free_slots(void **state)
     f->hcfg.threads = 1;
     start(f, 8);
     start_session(f, busy);
-    assert_int_equal(session_acquire(f->store, busy, &held), SESSION_OK);
+    assert_int_equal(session_acquire(f->store, busy, &f->held), SESSION_OK);
     snprintf(req, sizeof req, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
              "Content-Type: application/json\r\nMcp-Session-Id: %s\r\n"
              "Content-Length: %zu\r\n\r\n%s", busy, strlen(INFO_BODY), INFO_BODY);
@@ -419,7 +441,8 @@ static void test_gone_clients_free_slots(void **state)
         gone = metric(f, "idsd_http_connections_cut_total{reason=\"gone\"} ");
     }
     assert_int_equal(gone, 2);
-    session_release(held);
+    session_release(f->held);
+    f->held = NULL;
     sleep_ms(200);
     /* Their slots are free: all four can be taken again. */
     for (int i = 0; i < 3; i++) {
@@ -607,8 +630,7 @@ static void test_shutdown_answers_everyone(void **state)
 {
     fixture *f = *state;
     char busy[64], req[1024], listen_body[512];
-    session *held;
-    reader call, queued, stream, listen;
+    static reader call, queued, stream, listen;   /* outlive a failed test */
     struct timespec t0, t1;
     long ms;
 
@@ -616,7 +638,7 @@ static void test_shutdown_answers_everyone(void **state)
     f->hcfg.workers = 2;
     start(f, 8);
     start_session(f, busy);
-    assert_int_equal(session_acquire(f->store, busy, &held), SESSION_OK);
+    assert_int_equal(session_acquire(f->store, busy, &f->held), SESSION_OK);
     /* A call that will outlive the grace, and one queued behind it. */
     snprintf(req, sizeof req, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
              "Content-Type: application/json\r\nMcp-Session-Id: %s\r\n"
@@ -638,8 +660,16 @@ static void test_shutdown_answers_everyone(void **state)
     sleep_ms(300);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* The running call still waits for the session: stop cannot free
-     * what its worker uses, and says so. */
-    assert_false(mcp_http_stop(f->http));
+     * what its worker uses, and says so (on its own thread, so a stop
+     * that waits for the call fails the test instead of hanging it). */
+    assert_int_equal(pthread_create(&f->stopper, NULL, stopper_main, f), 0);
+    f->stopper_started = true;
+    for (int i = 0; i < 100 && !atomic_load(&f->stop_done); i++)
+        sleep_ms(50);
+    assert_true(atomic_load(&f->stop_done));
+    pthread_join(f->stopper, NULL);
+    f->stopper_started = false;
+    assert_false(f->stop_result);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     f->http = NULL;
@@ -647,7 +677,8 @@ static void test_shutdown_answers_everyone(void **state)
     pthread_join(queued.thread, NULL);
     pthread_join(stream.thread, NULL);
     pthread_join(listen.thread, NULL);
-    session_release(held);
+    session_release(f->held);
+    f->held = NULL;
     /* Both calls were answered: an error naming the shutdown, with its id. */
     assert_non_null(strstr(call.seen, "HTTP/1.1 503"));
     assert_non_null(strstr(call.seen, "\"id\":7"));
