@@ -61,6 +61,8 @@
 #include <unistd.h>
 
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
+#define INLINE_HDRS 24            /* headers copied without an allocation */
+#define INLINE_HDR_BYTES 2048u    /* their bytes */
 #define LIGHT_BODY_BYTES (64u * 1024u)   /* bodies small enough to route inline */
 #define LIGHT_DOC_BYTES (256u * 1024u)   /* documents small enough for inline work */
 #define TRIM_AFTER_BYTES (1024u * 1024u) /* request bodies worth a malloc_trim */
@@ -201,7 +203,9 @@ typedef struct request_ctx {
     const char *origin;           /* allowed Origin to echo (in hdr_data) */
     request_hdr *hdrs;            /* a copy of the request headers */
     size_t n_hdrs;
-    char *hdr_data;
+    char *hdr_data;               /* NULL: they fit in the inline room */
+    request_hdr inline_hdrs[INLINE_HDRS];
+    char inline_data[INLINE_HDR_BYTES];
     const char *bad_header;       /* a refusal found while copying them */
     char addr[48];                /* the client's address, as text */
     json_t *msg;                  /* the body, when parsed to route it */
@@ -1141,14 +1145,15 @@ static enum MHD_Result send_tool_refusal(mcp_http *h, struct MHD_Connection *c,
 static void call_kind(json_t *params, bool in_session, bool *mints, bool *loads)
 {
     const char *tool = json_string_value(json_object_get(params, "name"));
-    json_t *args = json_object_get(params, "arguments");
-    bool named = json_is_string(json_object_get(args, "session_id"));
+    bool named;
 
     *mints = *loads = false;
-    if (!tool)
+    if (!tool || (strcmp(tool, "load_ids") != 0 && strcmp(tool, "create_ids") != 0))
         return;
+    named = json_is_string(json_object_get(json_object_get(params, "arguments"),
+                                           "session_id"));
     *loads = strcmp(tool, "load_ids") == 0;
-    *mints = (*loads || strcmp(tool, "create_ids") == 0) && !named && !in_session;
+    *mints = !named && !in_session;
 }
 
 /* ---- POST: modern era ---------------------------------------------------- */
@@ -1744,8 +1749,10 @@ static void rc_unref(request_ctx *rc)
         MHD_destroy_response(rc->work_resp);
     base_buf_free(&rc->body);
     json_decref(rc->msg);
-    free(rc->hdrs);
-    free(rc->hdr_data);
+    if (rc->hdr_data) {
+        free(rc->hdrs);
+        free(rc->hdr_data);
+    }
     free(rc);
 }
 
@@ -1991,7 +1998,6 @@ static bool single_header(const char *name)
 
 typedef struct hdr_count {
     size_t n, bytes;
-    const char *bad;
 } hdr_count;
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
@@ -2001,16 +2007,18 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
     hdr_count *hc = cls;
 
     (void)kind;
+    (void)key;
+    (void)value;
     hc->n++;
     hc->bytes += key_size + value_size + 2;
-    if (!hc->bad && (strlen(key) != key_size || (value && strlen(value) != value_size)))
-        hc->bad = "Bad Request: a header contains a NUL byte";
     return MHD_YES;
 }
 
 typedef struct hdr_fill {
     request_ctx *rc;
-    char *at;
+    char *at, *end;
+    size_t max;
+    bool overflow;
 } hdr_fill;
 
 static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
@@ -2018,9 +2026,18 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
                                    const char *value, size_t value_size)
 {
     hdr_fill *f = cls;
-    request_hdr *hd = &f->rc->hdrs[f->rc->n_hdrs++];
+    request_hdr *hd;
 
     (void)kind;
+    if (f->rc->n_hdrs == f->max || (size_t)(f->end - f->at) < key_size + value_size + 2) {
+        f->overflow = true;
+        return MHD_NO;
+    }
+    hd = &f->rc->hdrs[f->rc->n_hdrs++];
+    /* libmicrohttpd 0.9.75 cuts a value at a NUL; a later one may not. */
+    if (!f->rc->bad_header && (memchr(key, '\0', key_size) ||
+                               (value && memchr(value, '\0', value_size))))
+        f->rc->bad_header = "Bad Request: a header contains a NUL byte";
     memcpy(f->at, key, key_size);
     f->at[key_size] = '\0';
     hd->name = f->at;
@@ -2037,20 +2054,29 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
  * out. */
 static bool copy_headers(struct MHD_Connection *c, request_ctx *rc)
 {
-    hdr_count hc = {0, 0, NULL};
-    hdr_fill f;
+    hdr_count hc = {0, 0};
+    hdr_fill f = {rc, rc->inline_data, rc->inline_data + sizeof rc->inline_data,
+                  INLINE_HDRS, false};
 
-    MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, &hc);
-    rc->bad_header = hc.bad;
-    if (hc.n == 0)
-        return true;
-    rc->hdrs = calloc(hc.n, sizeof *rc->hdrs);
-    rc->hdr_data = malloc(hc.bytes);
-    if (!rc->hdrs || !rc->hdr_data)
-        return false;
-    f.rc = rc;
-    f.at = rc->hdr_data;
+    /* Usually one pass into the request's own room; more headers than
+     * fit take a count and an allocation. */
+    rc->hdrs = rc->inline_hdrs;
     MHD_get_connection_values_n(c, MHD_HEADER_KIND, copy_header, &f);
+    if (f.overflow) {
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, &hc);
+        rc->n_hdrs = 0;
+        rc->hdrs = calloc(hc.n, sizeof *rc->hdrs);
+        rc->hdr_data = malloc(hc.bytes);
+        if (!rc->hdrs || !rc->hdr_data) {
+            free(rc->hdrs);
+            free(rc->hdr_data);
+            rc->hdrs = NULL;
+            rc->hdr_data = NULL;
+            return false;
+        }
+        f = (hdr_fill){rc, rc->hdr_data, rc->hdr_data + hc.bytes, hc.n, false};
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, copy_header, &f);
+    }
     for (size_t i = 0; i < rc->n_hdrs && !rc->bad_header; i++) {
         if (!single_header(rc->hdrs[i].name))
             continue;

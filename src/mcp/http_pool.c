@@ -13,12 +13,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define N_KEY_BUCKETS 1024u
+#define SPARE_MAX 64u             /* key entries kept for reuse */
 
 enum { JOB_READY = 1, JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
@@ -34,6 +34,8 @@ struct mcp_pool {
     pthread_cond_t idle;          /* a job ended */
     mcp_pool_job *head, *tail;    /* ready */
     key_entry *keys[N_KEY_BUCKETS];
+    key_entry *spare;             /* freed entries, reused (at most SPARE_MAX) */
+    size_t n_spare;
     size_t pending;               /* ready + waiting + running */
     size_t running;
     bool stop;
@@ -64,6 +66,40 @@ static void ready_push(mcp_pool *p, mcp_pool_job *j)
     pthread_cond_signal(&p->work);
 }
 
+/* A zeroed key entry for key, from the spares or the heap; NULL when
+ * memory runs out. Caller holds the lock. */
+static key_entry *entry_new(mcp_pool *p, const char *key)
+{
+    key_entry *e = p->spare;
+    size_t n = strlen(key);
+
+    if (e) {
+        p->spare = e->next;
+        p->n_spare--;
+        memset(e, 0, sizeof *e);
+    } else {
+        e = calloc(1, sizeof *e);
+        if (!e)
+            return NULL;
+    }
+    if (n >= sizeof e->key)
+        n = sizeof e->key - 1;
+    memcpy(e->key, key, n);
+    e->key[n] = '\0';
+    return e;
+}
+
+static void entry_drop(mcp_pool *p, key_entry *e)
+{
+    if (p->n_spare < SPARE_MAX) {
+        e->next = p->spare;
+        p->spare = e;
+        p->n_spare++;
+    } else {
+        free(e);
+    }
+}
+
 /* The job owning its key entry ended or left: the entry's next job
  * becomes ready, or the entry goes. Caller holds the lock. */
 static void key_next(mcp_pool *p, mcp_pool_job *j)
@@ -89,7 +125,7 @@ static void key_next(mcp_pool *p, mcp_pool_job *j)
             break;
         }
     }
-    free(e);
+    entry_drop(p, e);
 }
 
 static void *worker_main(void *arg)
@@ -185,9 +221,8 @@ void mcp_pool_submit(mcp_pool *p, mcp_pool_job *job)
         }
         /* Without memory for an entry the job runs unordered: its tool
          * call still takes the session's lock, so it stays correct. */
-        e = calloc(1, sizeof *e);
+        e = entry_new(p, job->key);
         if (e) {
-            memcpy(e->key, job->key, sizeof e->key);
             e->next = p->keys[b];
             p->keys[b] = e;
             job->key_entry = e;
@@ -216,12 +251,11 @@ bool mcp_pool_own(mcp_pool *p, const char *key)
     pthread_mutex_lock(&p->lock);
     ok = !key_find(p, key);
     if (ok) {
-        e = calloc(1, sizeof *e);
+        e = entry_new(p, key);
         ok = e != NULL;
         if (ok) {
             unsigned b = key_hash(key);
 
-            snprintf(e->key, sizeof e->key, "%s", key);
             e->next = p->keys[b];
             p->keys[b] = e;
         }
@@ -354,6 +388,12 @@ void mcp_pool_free(mcp_pool *p)
     pthread_mutex_unlock(&p->lock);
     for (unsigned i = 0; i < p->n_threads; i++)
         pthread_join(p->threads[i], NULL);
+    while (p->spare) {
+        key_entry *e = p->spare;
+
+        p->spare = e->next;
+        free(e);
+    }
     for (unsigned b = 0; b < N_KEY_BUCKETS; b++) {
         while (p->keys[b]) {
             key_entry *e = p->keys[b];
