@@ -53,6 +53,7 @@
 #include <sys/socket.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,7 @@ enum { RC_READING, RC_QUEUED, RC_READY, RC_GONE };
 
 typedef struct request_hdr {
     const char *name, *value;
+    size_t name_len;
 } request_hdr;
 
 /* One request. Counted: the connection holds it until MHD completes the
@@ -204,11 +206,12 @@ typedef struct request_ctx {
     request_hdr *hdrs;            /* a copy of the request headers */
     size_t n_hdrs;
     char *hdr_data;               /* NULL: they fit in the inline room */
-    request_hdr inline_hdrs[INLINE_HDRS];
-    char inline_data[INLINE_HDR_BYTES];
     const char *bad_header;       /* a refusal found while copying them */
     char addr[48];                /* the client's address, as text */
     json_t *msg;                  /* the body, when parsed to route it */
+    /* Last: not zeroed at creation (copy_headers writes before reading). */
+    request_hdr inline_hdrs[INLINE_HDRS];
+    char inline_data[INLINE_HDR_BYTES];
 } request_ctx;
 
 /* What the core's callbacks reach while one request is handled (the
@@ -226,8 +229,10 @@ typedef struct collector {
  * worker never reads the connection); NULL when absent. */
 static const char *header(const request_ctx *rc, const char *name)
 {
+    size_t n = strlen(name);
+
     for (size_t i = 0; i < rc->n_hdrs; i++) {
-        if (strcasecmp(rc->hdrs[i].name, name) == 0)
+        if (rc->hdrs[i].name_len == n && strncasecmp(rc->hdrs[i].name, name, n) == 0)
             return rc->hdrs[i].value;
     }
     return NULL;
@@ -1855,7 +1860,7 @@ static void post_key(const request_ctx *rc, char *key, size_t size)
     }
     raw = header_trimmed(rc, BASE_HTTP_SESSION_ID, buf, sizeof buf);
     if (raw && strlen(raw) < size)
-        snprintf(key, size, "%s", raw);
+        memcpy(key, raw, strlen(raw) + 1);
 }
 
 static enum MHD_Result submit_post(mcp_http *h, struct MHD_Connection *c,
@@ -1984,6 +1989,10 @@ static enum MHD_Result answer_resumed(struct MHD_Connection *c, request_ctx *rc)
  * every MCP header. */
 static bool single_header(const char *name)
 {
+    if (name[0] != 'H' && name[0] != 'h' && name[0] != 'O' && name[0] != 'o' &&
+        name[0] != 'C' && name[0] != 'c' && name[0] != 'T' && name[0] != 't' &&
+        name[0] != 'A' && name[0] != 'a' && name[0] != 'M' && name[0] != 'm')
+        return false;
     static const char *const once[] = {
         "Host", "Origin", "Content-Length", "Transfer-Encoding", "Content-Type",
         "Authorization",
@@ -2041,6 +2050,7 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
     memcpy(f->at, key, key_size);
     f->at[key_size] = '\0';
     hd->name = f->at;
+    hd->name_len = key_size;
     f->at += key_size + 1;
     memcpy(f->at, value ? value : "", value_size);
     f->at[value_size] = '\0';
@@ -2081,7 +2091,8 @@ static bool copy_headers(struct MHD_Connection *c, request_ctx *rc)
         if (!single_header(rc->hdrs[i].name))
             continue;
         for (size_t k = i + 1; k < rc->n_hdrs; k++) {
-            if (strcasecmp(rc->hdrs[i].name, rc->hdrs[k].name) == 0) {
+            if (rc->hdrs[k].name_len == rc->hdrs[i].name_len &&
+                strcasecmp(rc->hdrs[i].name, rc->hdrs[k].name) == 0) {
                 rc->bad_header = "Bad Request: a header that must appear once "
                                  "is repeated (Host, Origin, Content-Length, "
                                  "Transfer-Encoding, Content-Type, Authorization "
@@ -2201,9 +2212,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         const char *why = NULL;
         unsigned status;
 
-        rc = calloc(1, sizeof *rc);
+        /* The inline header room at the end is written before it is read. */
+        rc = malloc(sizeof *rc);
         if (!rc)
             return MHD_NO;
+        memset(rc, 0, offsetof(request_ctx, inline_hdrs));
         atomic_init(&rc->refs, 1);
         rc->conn = c;
         rc->body.max = h->max_body;
