@@ -169,6 +169,9 @@ static void test_blocked_session_holds_no_thread(void **state)
     start_session(f, other);
     /* The session is busy (as with a long call), and calls queue on it. */
     assert_int_equal(session_acquire(f->store, busy, &f->held), SESSION_OK);
+    /* Answers "at once": a stall fails instead of hanging (set before the
+     * callers start: they read it). */
+    http_timeout_s = 5;
     for (int i = 0; i < N_QUEUED; i++) {
         callers[i].port = f->port;
         snprintf(callers[i].hdrs, sizeof callers[i].hdrs, "Mcp-Session-Id: %s\r\n", busy);
@@ -180,7 +183,6 @@ static void test_blocked_session_holds_no_thread(void **state)
         nanosleep(&ts, NULL);   /* let them arrive; not needed for correctness */
     }
     /* The transport answers by itself, and another session's call runs. */
-    http_timeout_s = 5;
     assert_int_equal(http_do(f->port, "GET", "/healthz", NULL, NULL, &r), 0);
     assert_int_equal(r.status, 200);
     http_response_free(&r);
@@ -693,9 +695,20 @@ static void test_shutdown_answers_everyone(void **state)
     for (reader *rd = &call; rd; rd = rd == &call ? &queued : rd == &queued ? &stream
                                       : rd == &stream ? &listen : NULL)
         close(rd->fd);
-    /* The worker let go of the session; the leaked transport's threads
-     * stay parked until the process ends. */
-    sleep_ms(100);
+    /* The cut call runs to its end once the session is free; the server
+     * and store are freed (teardown) only after it let go of them. The
+     * leaked transport's threads stay parked until the process ends. */
+    {
+        session_info info;
+
+        for (int i = 0; i < 100; i++) {
+            if (session_get_info(f->store, busy, &info) != SESSION_OK || info.users == 0)
+                break;
+            sleep_ms(50);
+        }
+        assert_int_equal(info.users, 0);
+        sleep_ms(50);
+    }
 }
 
 int main(void)
