@@ -82,6 +82,9 @@ static const rel_rule rules[] = {
     {"IfcRelDefinesByType", "RelatedObjects", "RelatingType", IFC_REL_TYPE},
     {"IfcRelAssociatesClassification", "RelatedObjects", "RelatingClassification",
      IFC_REL_CLASSIFICATION},
+    /* IFC4: a resource (a material) classified without a rooted object. */
+    {"IfcExternalReferenceRelationship", "RelatedResourceObjects", "RelatingReference",
+     IFC_REL_CLASSIFICATION},
     {"IfcRelAssociatesMaterial", "RelatedObjects", "RelatingMaterial", IFC_REL_MATERIAL},
     {"IfcRelAggregates", "RelatedObjects", "RelatingObject", IFC_REL_AGGREGATED_IN},
     {"IfcRelAggregates", "RelatingObject", "RelatedObjects", IFC_REL_AGGREGATES},

@@ -25,7 +25,8 @@ typedef enum ifc_model_rel {
     IFC_REL_PROPERTIES = 0, /* property definitions: IsDefinedBy (IfcRelDefinesByProperties),
                              * and for a type object its HasPropertySets */
     IFC_REL_TYPE,           /* the type object: IsTypedBy (IFC2X3: IsDefinedBy) */
-    IFC_REL_CLASSIFICATION, /* HasAssociations: RelatingClassification */
+    IFC_REL_CLASSIFICATION, /* HasAssociations: RelatingClassification; for a
+                             * resource (IFC4) HasExternalReferences' RelatingReference */
     IFC_REL_MATERIAL,       /* HasAssociations: RelatingMaterial */
     IFC_REL_AGGREGATED_IN,  /* Decomposes: the whole of an IfcRelAggregates */
     IFC_REL_NESTED_IN,      /* Nests (IFC2X3: Decomposes): the whole of an IfcRelNests */
