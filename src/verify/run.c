@@ -212,6 +212,11 @@ size_t verify_plan_spec_count(const verify_plan *p)
     return p ? p->n : 0;
 }
 
+const ids_spec_view *verify_plan_spec(const verify_plan *p, size_t index)
+{
+    return p && index < p->n ? p->views[index] : NULL;
+}
+
 /* ---- candidates ----------------------------------------------------------- */
 
 static int cmp_inst(const void *a, const void *b)

@@ -57,6 +57,9 @@ typedef struct verify_plan verify_plan;
 verify_status verify_plan_new(const ids_doc *doc, verify_plan **out, verify_error *err);
 void verify_plan_free(verify_plan *plan);
 size_t verify_plan_spec_count(const verify_plan *plan);
+/* The specification as the plan read it (its facets in document order);
+ * NULL past the end. Lives as long as the plan. */
+const ids_spec_view *verify_plan_spec(const verify_plan *plan, size_t index);
 
 /* ---- the result ------------------------------------------------------- */
 
