@@ -30,23 +30,26 @@ static vresult why(vctx *c, vresult r, const char *fmt, ...)
 {
     va_list ap;
 
+    if (!c->want_reason)
+        return r;
     va_start(ap, fmt);
     base_utf8_vformat(c->reason, sizeof c->reason, fmt, ap);
     va_end(ap);
     return r;
 }
 
+/* cls is a string literal (the look-up is memoized by its address). */
 static bool is_a(vctx *c, ifc_step_inst inst, const char *cls)
 {
     ifc_entity e = ifc_model_entity_of(c->m, inst);
-    ifc_entity a = ifc_entity_find(c->s, cls, strlen(cls));
+    ifc_entity a = vctx_entity(c, cls);
     return e != IFC_NONE && a != IFC_NONE && ifc_entity_is_subtype_of(c->s, e, a);
 }
 
 static bool class_is(vctx *c, ifc_step_inst inst, const char *cls)
 {
     ifc_entity e = ifc_model_entity_of(c->m, inst);
-    return e != IFC_NONE && strcmp(ifc_entity_name(c->s, e), cls) == 0;
+    return e != IFC_NONE && e == vctx_entity(c, cls);
 }
 
 /* ---- entity ----------------------------------------------------------- */
@@ -206,13 +209,13 @@ typedef struct prop_ent {
     int pos;                   /* the slot of a predefined set */
 } prop_ent;
 
+/* The properties of one element, kept in the context while the element
+ * is evaluated (every property facet reads them). */
 typedef struct props {
     pset_ent psets[MAX_PSETS];
     size_t n_psets;
-    prop_ent *list;
+    prop_ent list[MAX_PROPS];
     size_t n;
-    size_t cap;
-    bool nomem;
 } props;
 
 static size_t pset_index(props *p, const char *name, ifc_step_inst def)
@@ -242,19 +245,8 @@ static void add_prop(props *p, size_t pset, const char *name, ifc_step_inst prop
             }
         }
     }
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 32;
-        prop_ent *l;
-        if (cap > MAX_PROPS)
-            return;
-        l = realloc(p->list, cap * sizeof *l);
-        if (!l) {
-            p->nomem = true;
-            return;
-        }
-        p->list = l;
-        p->cap = cap;
-    }
+    if (p->n == MAX_PROPS)
+        return;
     p->list[p->n++] = (prop_ent){pset, name, prop, owner, pos};
 }
 
@@ -283,7 +275,7 @@ static void add_definition(vctx *c, props *p, ifc_step_inst def, bool override)
         return;
     }
     for (size_t k = 0; k < sizeof containers / sizeof containers[0]; k++) {
-        int pos = ifc_entity_attribute_find(c->s, e, containers[k], NULL);
+        int pos = vctx_attr_pos(c, e, containers[k], NULL);
         ifc_step_cursor cur, item;
 
         if (pos < 0)
@@ -386,7 +378,7 @@ static void push_list(vctx *c, pvalues *pv, ifc_step_inst inst, const char *attr
                       ifc_step_inst unit)
 {
     ifc_entity e = ifc_model_entity_of(c->m, inst);
-    int pos = ifc_entity_attribute_find(c->s, e, attr, NULL);
+    int pos = vctx_attr_pos(c, e, attr, NULL);
     ifc_step_cursor cur, item;
 
     if (pos < 0 ||
@@ -403,7 +395,7 @@ static void push_attr(vctx *c, pvalues *pv, ifc_step_inst inst, const char *attr
 {
     ifc_entity e = ifc_model_entity_of(c->m, inst);
     ifc_attribute a;
-    int pos = ifc_entity_attribute_find(c->s, e, attr, &a);
+    int pos = vctx_attr_pos(c, e, attr, &a);
     ifc_step_cursor cur;
 
     if (pos < 0 ||
@@ -508,30 +500,37 @@ static vresult eval_property(vctx *c, const vfacet *f, ifc_step_inst inst)
 {
     const vmatch *pset = &f->params[IDS_PARAM_PROPERTY_SET];
     const vmatch *base = &f->params[IDS_PARAM_BASE_NAME];
-    props p;
+    props *pp;
     size_t matched_psets = 0, matched_props = 0;
     const char *lacking = NULL;
     vresult res = VRES_PASS;
     char want[256];
 
-    memset(&p, 0, sizeof p);
-    if (!c->values) {
+    if (!c->values)
         c->values = malloc(sizeof(pvalues));
-        if (!c->values) {
-            c->nomem = true;
-            return why(c, VRES_FAIL, "out of memory reading properties");
-        }
+    if (!c->props)
+        c->props = malloc(sizeof(props));
+    if (!c->values || !c->props) {
+        c->nomem = true;
+        return why(c, VRES_FAIL, "out of memory reading properties");
     }
-    collect_props(c, inst, &p);
-    for (size_t s = 0; s < p.n_psets && res == VRES_PASS; s++) {
-        const char *sname = p.psets[s].name;
+    pp = c->props;
+    if (c->props_inst != inst) {
+        pp->n = 0;
+        pp->n_psets = 0;
+        collect_props(c, inst, pp);
+        c->props_inst = inst;
+    }
+    const props *p = pp;
+    for (size_t s = 0; s < p->n_psets && res == VRES_PASS; s++) {
+        const char *sname = p->psets[s].name;
         size_t in_set = 0;
 
         if (!vmatch_text(pset, sname, strlen(sname)))
             continue;
         matched_psets++;
-        for (size_t i = 0; i < p.n && res == VRES_PASS; i++) {
-            const prop_ent *pe = &p.list[i];
+        for (size_t i = 0; i < p->n && res == VRES_PASS; i++) {
+            const prop_ent *pe = &p->list[i];
 
             if (pe->pset != s || !vmatch_text(base, pe->name, strlen(pe->name)))
                 continue;
@@ -543,9 +542,6 @@ static vresult eval_property(vctx *c, const vfacet *f, ifc_step_inst inst)
         if (in_set == 0 && !lacking)
             lacking = sname;
     }
-    free(p.list);
-    if (p.nomem)
-        return why(c, VRES_FAIL, "out of memory reading properties");
     if (res != VRES_PASS)
         return res;
     if (matched_psets == 0) {
@@ -692,7 +688,7 @@ static void material_names(vctx *c, ifc_step_inst mat, mnames *out)
 static void list_names(vctx *c, ifc_step_inst set, const char *attr, mnames *out)
 {
     ifc_entity e = ifc_model_entity_of(c->m, set);
-    int pos = ifc_entity_attribute_find(c->s, e, attr, NULL);
+    int pos = vctx_attr_pos(c, e, attr, NULL);
     ifc_step_cursor cur, item;
 
     if (pos < 0 ||
@@ -891,7 +887,7 @@ bool vfacet_holds(vctx *c, const vfacet *f, ids_location loc, ifc_step_inst inst
         return r == VRES_PASS;
     switch (f->card) {
     case VCARD_PROHIBITED:
-        if (r == VRES_PASS)
+        if (r == VRES_PASS && c->want_reason)
             base_utf8_format(c->reason, sizeof c->reason, "matches what is prohibited");
         return r != VRES_PASS;
     case VCARD_OPTIONAL:

@@ -7,6 +7,7 @@
 #include "verify/verify_internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,46 @@ void vctx_init(vctx *c, const ifc_model *m)
     c->m = m;
     c->s = ifc_model_schema(m);
     c->r = ifc_model_reader(m);
+    c->props_inst = IFC_STEP_NO_INST;
+}
+
+ifc_entity vctx_entity(vctx *c, const char *literal)
+{
+    ifc_entity e;
+
+    for (size_t i = 0; i < c->n_classes; i++)
+        if (c->classes[i].name == literal)
+            return c->classes[i].e;
+    e = ifc_entity_find(c->s, literal, strlen(literal));
+    if (c->n_classes < sizeof c->classes / sizeof c->classes[0]) {
+        c->classes[c->n_classes].name = literal;
+        c->classes[c->n_classes].e = e;
+        c->n_classes++;
+    }
+    return e;
+}
+
+int vctx_attr_pos(vctx *c, ifc_entity e, const char *literal, ifc_attribute *out)
+{
+    size_t n = sizeof c->attrs / sizeof c->attrs[0];
+    size_t h = (((uintptr_t)literal >> 3) * 31u + (size_t)e * 2654435761u) % n;
+    ifc_attribute a;
+    int pos;
+
+    if (c->attrs[h].name == literal && c->attrs[h].e == e) {
+        if (out)
+            *out = c->attrs[h].a;
+        return c->attrs[h].pos;
+    }
+    memset(&a, 0, sizeof a);
+    pos = ifc_entity_attribute_find(c->s, e, literal, &a);
+    c->attrs[h].name = literal;
+    c->attrs[h].e = e;
+    c->attrs[h].pos = pos;
+    c->attrs[h].a = a;
+    if (out)
+        *out = a;
+    return pos;
 }
 
 void vctx_free(vctx *c)
@@ -30,6 +71,8 @@ void vctx_free(vctx *c)
     c->arena = NULL;
     free(c->values);
     c->values = NULL;
+    free(c->props);
+    c->props = NULL;
     ifc_step_scratch_free(&c->scratch);
 }
 
@@ -37,6 +80,7 @@ void vctx_reset(vctx *c)
 {
     vchunk *k;
 
+    c->props_inst = IFC_STEP_NO_INST;
     if (!c->arena)
         return;
     k = c->arena->next;
@@ -47,6 +91,7 @@ void vctx_reset(vctx *c)
     }
     c->arena->next = NULL;
     c->arena->used = 0;
+    c->props_inst = IFC_STEP_NO_INST;
 }
 
 char *vctx_keep(vctx *c, const char *text, size_t len)
@@ -208,7 +253,7 @@ bool vctx_attr(vctx *c, ifc_step_inst inst, const char *name, ival *out)
     memset(out, 0, sizeof *out);
     if (e == IFC_NONE)
         return false;
-    pos = ifc_entity_attribute_find(c->s, e, name, &a);
+    pos = vctx_attr_pos(c, e, name, &a);
     if (pos < 0)
         return false;
     if (a.derived) {
@@ -245,7 +290,7 @@ ifc_step_inst vctx_attr_ref(vctx *c, ifc_step_inst inst, const char *name)
 
     if (e == IFC_NONE)
         return IFC_STEP_NO_INST;
-    pos = ifc_entity_attribute_find(c->s, e, name, NULL);
+    pos = vctx_attr_pos(c, e, name, NULL);
     if (pos < 0 ||
         ifc_step_attribute(c->r, inst, (unsigned)pos, &cur, NULL) != IFC_STEP_KIND_REF ||
         ifc_step_resolve(&cur, &out, NULL) != IFC_STEP_OK)

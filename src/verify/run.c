@@ -416,6 +416,7 @@ static verify_status run_spec(const verify_plan *plan, size_t index, const ifc_m
             break;
         }
         vctx_reset(c);
+        c->want_reason = false;
         for (size_t a = 0; a < s->n_facets[IDS_APPLICABILITY] && applicable; a++)
             applicable = vfacet_holds(c, &s->facets[IDS_APPLICABILITY][a], IDS_APPLICABILITY,
                                       inst);
@@ -424,6 +425,7 @@ static verify_status run_spec(const verify_plan *plan, size_t index, const ifc_m
         out->n_applicable++;
         if (check_reqs) {
             for (size_t q = 0; q < s->n_facets[IDS_REQUIREMENTS]; q++) {
+                c->want_reason = out->requirements[q].n_failures < max;
                 if (vfacet_holds(c, &s->facets[IDS_REQUIREMENTS][q], IDS_REQUIREMENTS, inst))
                     continue;
                 failed = true;
@@ -674,6 +676,7 @@ verify_status verify_facet(const ids_facet *facet, ids_location loc, const ifc_m
         return fail(err, VERIFY_ERR_INVALID_ARG, "%s", why);
     }
     vctx_init(&c, model);
+    c.want_reason = true;
     *holds = vfacet_holds(&c, &vf, loc, inst);
     if (reason && reason_size)
         base_utf8_format(reason, reason_size, "%s", *holds ? "" : c.reason);

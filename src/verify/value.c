@@ -25,6 +25,9 @@
 
 #define TOLERANCE 1e-6
 
+static bool parse_number(const char *s, double *out);
+static void describe(const vmatch *m, char *buf, size_t cap);
+
 bool vmatch_init(vmatch *m, const ids_value *v, char *why, size_t why_size)
 {
     size_t n = 0;
@@ -33,8 +36,28 @@ bool vmatch_init(vmatch *m, const ids_value *v, char *why, size_t why_size)
     if (!v || v->kind == IDS_VALUE_ABSENT)
         return true;
     m->v = v;
-    if (v->kind != IDS_VALUE_RESTRICTION)
+    {
+        char words[512];
+        describe(m, words, sizeof words);
+        m->desc = base_utf8_dup(words, strlen(words));
+        if (!m->desc) {
+            base_utf8_format(why, why_size, "out of memory reading a value");
+            return false;
+        }
+    }
+    if (v->kind != IDS_VALUE_RESTRICTION) {
+        m->simple_is_num = v->simple && parse_number(v->simple, &m->simple_num);
         return true;
+    }
+    m->item_num = calloc(v->n_items ? v->n_items : 1, sizeof *m->item_num);
+    m->item_is_num = calloc(v->n_items ? v->n_items : 1, sizeof *m->item_is_num);
+    if (!m->item_num || !m->item_is_num) {
+        base_utf8_format(why, why_size, "out of memory reading a restriction");
+        return false;
+    }
+    for (size_t i = 0; i < v->n_items; i++)
+        m->item_is_num[i] = v->items[i].value && parse_number(v->items[i].value,
+                                                               &m->item_num[i]);
     for (size_t i = 0; i < v->n_items; i++)
         if (v->items[i].facet == IDS_XS_PATTERN)
             n++;
@@ -65,6 +88,9 @@ void vmatch_clear(vmatch *m)
     for (size_t i = 0; i < m->n_patterns; i++)
         ids_regex_free(m->patterns[i]);
     free(m->patterns);
+    free(m->item_num);
+    free(m->item_is_num);
+    free(m->desc);
     memset(m, 0, sizeof *m);
 }
 
@@ -198,19 +224,18 @@ static bool tol_equal(double x, double v)
     return v - d - ulps <= x && x <= v + d + ulps;
 }
 
-/* The IDS text cast to the model value's kind and compared. */
-static bool cast_equal(const char *ids, const ival *v)
+/* The IDS text cast to the model value's kind and compared; is_num and x
+ * are the text read as a number (once, by vmatch_init). */
+static bool cast_equal(const char *ids, bool is_num, double x, const ival *v)
 {
-    double x;
-
     switch (v->kind) {
     case IVAL_STRING:
     case IVAL_ENUM:
         return strlen(ids) == v->len && memcmp(ids, v->s, v->len) == 0;
     case IVAL_INT:
-        return parse_number(ids, &x) && x == (double)v->i;
+        return is_num && x == (double)v->i;
     case IVAL_REAL:
-        return parse_number(ids, &x) && tol_equal(v->d, x);
+        return is_num && tol_equal(v->d, x);
     case IVAL_BOOL:
         if (strcmp(ids, "true") == 0 || strcmp(ids, "1") == 0)
             return v->b;
@@ -258,18 +283,26 @@ static bool restriction_holds(const vmatch *m, const ival *v)
     size_t pattern = 0;
     char buf[64];
     size_t len = 0;
-    const char *text = ival_text(v, buf, sizeof buf, &len);
+    const char *text = NULL;
+    bool have_text = false;
 
     for (size_t i = 0; i < r->n_items; i++) {
         const ids_xs_item *it = &r->items[i];
-        double x, bound;
+        double x, bound = m->item_num[i];
         char *end;
         unsigned long n;
 
+        /* The value's text only when a pattern or a length needs it:
+         * formatting a real costs more than the rest of the check. */
+        if (!have_text && (it->facet == IDS_XS_PATTERN || it->facet == IDS_XS_LENGTH ||
+                           it->facet == IDS_XS_MIN_LENGTH || it->facet == IDS_XS_MAX_LENGTH)) {
+            text = ival_text(v, buf, sizeof buf, &len);
+            have_text = true;
+        }
         switch (it->facet) {
         case IDS_XS_ENUMERATION:
             has_enum = true;
-            if (!enum_ok && cast_equal(it->value, v))
+            if (!enum_ok && cast_equal(it->value, m->item_is_num[i], m->item_num[i], v))
                 enum_ok = true;
             break;
         case IDS_XS_PATTERN:
@@ -281,7 +314,7 @@ static bool restriction_holds(const vmatch *m, const ival *v)
         case IDS_XS_MAX_INCLUSIVE:
         case IDS_XS_MIN_EXCLUSIVE:
         case IDS_XS_MAX_EXCLUSIVE:
-            if (!numeric_of(v, &x) || !parse_number(it->value, &bound))
+            if (!numeric_of(v, &x) || !m->item_is_num[i])
                 return false;
             if ((it->facet == IDS_XS_MIN_INCLUSIVE && !(x >= bound)) ||
                 (it->facet == IDS_XS_MAX_INCLUSIVE && !(x <= bound)) ||
@@ -328,7 +361,7 @@ bool vmatch_value(const vmatch *m, const ival *v)
         return false;
     }
     if (m->v->kind == IDS_VALUE_SIMPLE)
-        return m->v->simple && cast_equal(m->v->simple, v);
+        return m->v->simple && cast_equal(m->v->simple, m->simple_is_num, m->simple_num, v);
     return restriction_holds(m, v);
 }
 
@@ -344,6 +377,14 @@ bool vmatch_text(const vmatch *m, const char *text, size_t len)
 }
 
 void vmatch_describe(const vmatch *m, char *buf, size_t cap)
+{
+    if (m->desc)
+        base_utf8_format(buf, cap, "%s", m->desc);
+    else
+        describe(m, buf, cap);
+}
+
+static void describe(const vmatch *m, char *buf, size_t cap)
 {
     const ids_value *v = m->v;
     base_buf out = {0};

@@ -14,6 +14,12 @@ typedef struct vmatch {
     const ids_value *v;      /* NULL: the parameter is absent */
     ids_regex **patterns;    /* one per pattern item, in order */
     size_t n_patterns;
+    /* The value and the items read as numbers once, not per element. */
+    double simple_num;
+    bool simple_is_num;
+    double *item_num;        /* per item */
+    bool *item_is_num;
+    char *desc;              /* vmatch_describe's words, made once */
 } vmatch;
 
 typedef enum vcard {
@@ -108,7 +114,18 @@ typedef struct vctx {
     ifc_step_scratch scratch;
     vchunk *arena;           /* strings kept while one element is evaluated */
     void *values;            /* facets.c's buffer of one property's values */
+    void *props;             /* facets.c's properties of props_inst */
+    ifc_step_inst props_inst;/* IFC_STEP_NO_INST: none cached (vctx_reset) */
+    /* Look-ups by name, memoized: class names and (class, attribute)
+     * positions. Keys are the addresses of the callers' string literals. */
+    struct { const char *name; ifc_entity e; } classes[32];
+    size_t n_classes;
+    struct { const char *name; ifc_entity e; int pos; ifc_attribute a; } attrs[1024];
     bool nomem;
+    /* Whether a failure's reason will be kept: once a requirement listed
+     * its first failures, the rest are only counted, and formatting their
+     * reasons would cost more than finding them. */
+    bool want_reason;
     char reason[512];
 } vctx;
 
@@ -131,6 +148,10 @@ bool vctx_attr(vctx *c, ifc_step_inst inst, const char *name, ival *out);
 const char *vctx_attr_string(vctx *c, ifc_step_inst inst, const char *name);
 /* The instance attribute name of inst refers to, or IFC_STEP_NO_INST. */
 ifc_step_inst vctx_attr_ref(vctx *c, ifc_step_inst inst, const char *name);
+/* The entity of a class name (a string literal: memoized by address). */
+ifc_entity vctx_entity(vctx *c, const char *literal);
+/* ifc_entity_attribute_find of a literal name, memoized. */
+int vctx_attr_pos(vctx *c, ifc_entity e, const char *literal, ifc_attribute *out);
 /* The class name as the schema writes it ("IfcWall"); "(unknown)" else. */
 const char *vctx_class(vctx *c, ifc_step_inst inst);
 
