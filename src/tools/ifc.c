@@ -175,6 +175,15 @@ static json_t *spec_json(const verify_spec_result *s)
     return o;
 }
 
+static void check_progress(void *ctx, size_t done, size_t total)
+{
+    tool_ctx *c = ctx;
+    char msg[96];
+
+    snprintf(msg, sizeof msg, "%zu of %zu specifications checked", done, total);
+    c->env->progress(c->env->progress_ctx, done, total, msg);
+}
+
 static void validate_model_impl(tool_ctx *c)
 {
     const char *requested = tool_arg_str(c, "path");
@@ -238,7 +247,9 @@ static void validate_model_impl(tool_ctx *c)
     }
     verify_options o = {.jobs = CHECK_JOBS,
                         .max_failures = maxf ? (size_t)json_integer_value(maxf)
-                                             : DEFAULT_FAILURES};
+                                             : DEFAULT_FAILURES,
+                        .progress = c->env->progress ? check_progress : NULL,
+                        .progress_ctx = c};
     if (only != SIZE_MAX) {
         res = calloc(1, sizeof *res);
         if (res) {

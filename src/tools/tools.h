@@ -59,6 +59,10 @@ typedef struct tool_env {
     /* Out: true when the call changed the session's document, so that
      * subscribers of its resource can be told. */
     bool document_changed;
+    /* Progress of a long call (a model check), done of total, on the
+     * calling thread; NULL when the client asked for none. */
+    void (*progress)(void *ctx, size_t done, size_t total, const char *message);
+    void *progress_ctx;
 } tool_env;
 
 typedef struct tool_result {
