@@ -158,8 +158,7 @@ static vresult eval_attribute(vctx *c, const vfacet *f, ifc_step_inst inst)
 
         if (!ifc_entity_attribute(c->s, e, pos, &a))
             continue;
-        if (name->v->kind == IDS_VALUE_SIMPLE ? strcmp(a.name, name->v->simple) != 0
-                                              : !vmatch_text(name, a.name, strlen(a.name)))
+        if (!vmatch_text(name, a.name, strlen(a.name)))
             continue;
         found++;
         if (a.derived) {
