@@ -20,7 +20,7 @@
 
 #define MAX_WALK 256        /* steps up a partOf or classification chain */
 #define MAX_PSETS 256       /* property sets of one element considered */
-#define MAX_PROPS 4096      /* properties of one element considered */
+#define MAX_PROPS 1024      /* properties of one element considered */
 #define MAX_VALUES 1024     /* values of one list, table or enumeration */
 
 static vresult why(vctx *c, vresult r, const char *fmt, ...)
@@ -266,7 +266,7 @@ static void add_definition(vctx *c, props *p, ifc_step_inst def, bool override)
         return;
     if (is_a(c, def, "IfcPreDefinedPropertySet")) {
         size_t n = ifc_entity_attribute_count(c->s, e);
-        for (size_t pos = 4; pos < n; pos++) {
+        for (size_t pos = 4; pos < n && p->n < MAX_PROPS; pos++) {
             ifc_attribute a;
             if (ifc_entity_attribute(c->s, e, pos, &a) && !a.derived)
                 add_prop(p, pi, a.name, IFC_STEP_NO_INST, def, (int)pos, override);
@@ -282,7 +282,7 @@ static void add_definition(vctx *c, props *p, ifc_step_inst def, bool override)
         if (ifc_step_attribute(c->r, def, (unsigned)pos, &cur, NULL) != IFC_STEP_KIND_LIST ||
             ifc_step_enter(&cur, &item, NULL) != IFC_STEP_OK)
             return;
-        while (ifc_step_next(&item, NULL) == IFC_STEP_KIND_REF) {
+        while (p->n < MAX_PROPS && ifc_step_next(&item, NULL) == IFC_STEP_KIND_REF) {
             ifc_step_inst prop;
             const char *pname;
             if (ifc_step_resolve(&item, &prop, NULL) != IFC_STEP_OK)
@@ -303,12 +303,15 @@ static void collect_props(vctx *c, ifc_step_inst inst, props *p)
 
     if (type != IFC_STEP_NO_INST) {
         defs = ifc_model_related(c->m, type, IFC_REL_PROPERTIES, &n);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && p->n < MAX_PROPS; i++)
             add_definition(c, p, defs[i], false);
     }
+    /* Only properties the type gave can be overridden; without them the
+     * search for one to replace is skipped. */
+    bool from_type = p->n > 0;
     defs = ifc_model_related(c->m, inst, IFC_REL_PROPERTIES, &n);
-    for (size_t i = 0; i < n; i++)
-        add_definition(c, p, defs[i], type != IFC_STEP_NO_INST);
+    for (size_t i = 0; i < n && p->n < MAX_PROPS; i++)
+        add_definition(c, p, defs[i], from_type);
 }
 
 /* The values of one property with their types, each converted to SI. */
@@ -694,7 +697,8 @@ static void list_names(vctx *c, ifc_step_inst set, const char *attr, mnames *out
         ifc_step_attribute(c->r, set, (unsigned)pos, &cur, NULL) != IFC_STEP_KIND_LIST ||
         ifc_step_enter(&cur, &item, NULL) != IFC_STEP_OK)
         return;
-    while (ifc_step_next(&item, NULL) == IFC_STEP_KIND_REF) {
+    while (out->n < sizeof out->v / sizeof out->v[0] &&
+           ifc_step_next(&item, NULL) == IFC_STEP_KIND_REF) {
         ifc_step_inst x, mat;
         if (ifc_step_resolve(&item, &x, NULL) != IFC_STEP_OK)
             continue;

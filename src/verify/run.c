@@ -545,6 +545,14 @@ static void work(pool *p, bool report)
 
         if (atomic_load(&p->stop))
             break;
+        if (p->opts && p->opts->cancel && atomic_load(p->opts->cancel)) {
+            pthread_mutex_lock(&p->lock);
+            if (p->err.code == VERIFY_OK)
+                fail(&p->err, VERIFY_ERR_CANCELLED, "the check was cancelled");
+            pthread_mutex_unlock(&p->lock);
+            atomic_store(&p->stop, true);
+            break;
+        }
         i = atomic_fetch_add(&p->next, 1);
         if (i >= p->plan->n)
             break;
