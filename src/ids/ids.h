@@ -384,8 +384,9 @@ bool ids_xsd_regex_valid(const char *pattern);
 typedef struct ids_regex ids_regex;
 
 /* Compiles pattern with libxml2's XSD regular expressions. IDS_ERR_INVALID_ARG
- * when it is not one, or when its compile or matching could be costly
- * (libxml2 matches by backtracking; specs/validation.md, "Patterns"). */
+ * when it is not one, or when its compile or matching could be costly:
+ * libxml2 backtracks unless it made the automaton deterministic
+ * (specs/validation.md, "Patterns"; specs/ifc-check.md). */
 ids_status ids_regex_new(const char *pattern, ids_regex **out, ids_error *err);
 /* True when the whole of text (len bytes of UTF-8) matches. */
 bool ids_regex_match(const ids_regex *re, const char *text, size_t len);

@@ -1,9 +1,11 @@
 /*
  * regex.c - compiled XSD patterns for matching many subjects: the IFC
  * checker matches every applicable element's values against the patterns
- * of a specification. The same admission as the IFC audit
- * (ids_regex_compile): patterns whose matching could backtrack for long
- * are refused rather than run against a whole model.
+ * of a specification. A pattern is admitted when the IFC audit's estimate
+ * says its backtracking match is cheap (ids_regex_compile), or when
+ * libxml2 makes its automaton deterministic, which matches in linear time
+ * (ids_regex_compile_deterministic); others, whose matching could
+ * backtrack for long, are refused rather than run against a whole model.
  */
 #include "ids/ids_internal.h"
 
@@ -25,6 +27,8 @@ ids_status ids_regex_new(const char *pattern, ids_regex **out, ids_error *err)
     if (!r)
         return ids_err(err, IDS_ERR_NOMEM, NULL, "out of memory compiling a pattern");
     r->re = ids_regex_compile(pattern);
+    if (!r->re)
+        r->re = ids_regex_compile_deterministic(pattern);
     if (!r->re) {
         free(r);
         return ids_err(err, IDS_ERR_INVALID_ARG, NULL,

@@ -882,6 +882,46 @@ vresult vfacet_eval(vctx *c, const vfacet *f, ifc_step_inst inst)
     }
 }
 
+/* Why an element fails a prohibited facet: it has what the facet names. */
+static void prohibited_reason(vctx *c, const vfacet *f, ifc_step_inst inst)
+{
+    char a[200], b[200];
+
+    switch (f->f->kind) {
+    case IDS_FACET_ENTITY:
+        base_utf8_format(c->reason, sizeof c->reason, "is an %s, which is prohibited",
+                         vctx_class(c, inst));
+        break;
+    case IDS_FACET_ATTRIBUTE:
+        vmatch_describe(&f->params[IDS_PARAM_NAME], a, sizeof a);
+        base_utf8_format(c->reason, sizeof c->reason, "has attribute %s%s, which is prohibited",
+                         a, f->params[IDS_PARAM_VALUE].v ? " with that value" : "");
+        break;
+    case IDS_FACET_PROPERTY:
+        vmatch_describe(&f->params[IDS_PARAM_PROPERTY_SET], a, sizeof a);
+        vmatch_describe(&f->params[IDS_PARAM_BASE_NAME], b, sizeof b);
+        base_utf8_format(c->reason, sizeof c->reason,
+                         "has property %s in set %s%s, which is prohibited", b, a,
+                         f->params[IDS_PARAM_VALUE].v ? " with that value" : "");
+        break;
+    case IDS_FACET_CLASSIFICATION:
+        base_utf8_format(c->reason, sizeof c->reason,
+                         "has the classification this requirement prohibits");
+        break;
+    case IDS_FACET_MATERIAL:
+        base_utf8_format(c->reason, sizeof c->reason,
+                         "has the material this requirement prohibits");
+        break;
+    case IDS_FACET_PARTOF:
+        vmatch_describe(&f->params[IDS_PARAM_NAME], a, sizeof a);
+        base_utf8_format(c->reason, sizeof c->reason, "is part of %s, which is prohibited", a);
+        break;
+    default:
+        base_utf8_format(c->reason, sizeof c->reason, "matches what is prohibited");
+        break;
+    }
+}
+
 bool vfacet_holds(vctx *c, const vfacet *f, ids_location loc, ifc_step_inst inst)
 {
     vresult r = vfacet_eval(c, f, inst);
@@ -891,7 +931,7 @@ bool vfacet_holds(vctx *c, const vfacet *f, ids_location loc, ifc_step_inst inst
     switch (f->card) {
     case VCARD_PROHIBITED:
         if (r == VRES_PASS && c->want_reason)
-            base_utf8_format(c->reason, sizeof c->reason, "matches what is prohibited");
+            prohibited_reason(c, f, inst);
         return r != VRES_PASS;
     case VCARD_OPTIONAL:
         return r != VRES_FAIL;
