@@ -18,7 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_WALK 256        /* steps up a partOf or classification chain */
+#define MAX_WALK 64         /* steps up a partOf or classification chain; IFC
+                             * hierarchies are a handful deep */
 #define MAX_PSETS 256       /* property sets of one element considered */
 #define MAX_PROPS 1024      /* properties of one element considered */
 #define MAX_VALUES 1024     /* values of one list, table or enumeration */

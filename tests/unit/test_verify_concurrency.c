@@ -155,7 +155,7 @@ static void test_threads_agree(void **state)
     verify_result *one, *many;
     verify_error err;
     verify_options o1 = {.jobs = 1}, o8 = {.jobs = 8};
-    int rounds = testutil_slow_runtime() ? 2 : 10;
+    int rounds = testutil_slow_runtime() ? 1 : 4;
 
     assert_int_equal(verify_run(f->plan, f->model, &o1, &one, &err), VERIFY_OK);
     /* What the model holds: odd-numbered walls fail the name pattern;
