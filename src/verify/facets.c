@@ -455,7 +455,8 @@ static void read_values(vctx *c, const prop_ent *pe, pvalues *pv)
     }
 }
 
-/* Why one matched property fails the facet; NULL when it satisfies it. */
+/* Whether one matched property satisfies the facet; c->reason says why
+ * not. */
 static bool property_holds(vctx *c, const vfacet *f, const char *sname, const prop_ent *pe,
                            pvalues *pv)
 {
