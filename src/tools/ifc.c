@@ -308,9 +308,9 @@ const tool_def tool_group_ifc[] = {
         .name = "load_ifc_model",
         .title = "Load an IFC model",
         .description =
-            "Parses an IFC model file (IFC2X3, IFC4, IFC4X3) under the server's roots and "
-            "keeps it in the session, so validate_ifc_model can check it again after each "
-            "edit without parsing it again. Replaces a model loaded before.",
+            "Parses an IFC model (IFC2X3, IFC4, IFC4X3) under the server's roots and keeps "
+            "it in the session for repeated validate_ifc_model calls. Replaces any model "
+            "loaded before.",
         .input_schema =
             "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\","
             "\"description\":\"The .ifc file, under the server's roots.\"},"
@@ -330,13 +330,13 @@ const tool_def tool_group_ifc[] = {
         .name = "validate_ifc_model",
         .title = "Check an IFC model against the IDS",
         .description =
-            "Checks an IFC model against the document's specifications as IfcTester does: "
-            "per specification its status and counts, and per failed requirement the "
-            "first failing elements (GlobalId, class, Name, reason). path: an .ifc file "
-            "under the server's roots; omit it to check the model of load_ifc_model.",
+            "Checks an IFC model against the document's specifications (IfcTester's "
+            "rules): status and counts per specification, and per failed requirement the "
+            "first failing elements (GlobalId, class, Name, reason).",
         .input_schema =
             "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\","
-            "\"description\":\"The .ifc file; omit to use the loaded model.\"},"
+            "\"description\":\"The .ifc file under the roots; omit to use the model "
+            "of load_ifc_model.\"},"
             TOOL_SPEC_ID_PROP ",\"max_failures\":{\"type\":\"integer\",\"minimum\":1,"
             "\"maximum\":50,\"description\":\"Failing elements listed per requirement "
             "(default 5).\"}," TOOL_SESSION_PROP "},\"additionalProperties\":false}",
