@@ -71,8 +71,8 @@ static void text_file(FILE *out, const ifc_file *fl, bool quiet, bool timings)
             }
         return;
     }
-    fprintf(out, "%s: %zu specifications, %zu passed, %zu failed", fl->path, r->n_specs,
-            r->n_passed, r->n_failed);
+    fprintf(out, "%s: %zu specification%s, %zu passed, %zu failed", fl->path, r->n_specs,
+            r->n_specs == 1 ? "" : "s", r->n_passed, r->n_failed);
     if (timings)
         fprintf(out, " (%.1f ms)", fl->millis);
     fputc('\n', out);
@@ -325,8 +325,8 @@ int check_ifc_run(const check_config *cfg, const char *model_path, size_t max_fa
         }
         json_decref(root);
     } else {
-        fprintf(out, "summary: %zu file%s, %zu specifications, %zu passed, %zu failed", items.n,
-                items.n == 1 ? "" : "s", specs, passed, failed);
+        fprintf(out, "summary: %zu file%s, %zu specification%s, %zu passed, %zu failed",
+                items.n, items.n == 1 ? "" : "s", specs, specs == 1 ? "" : "s", passed, failed);
         if (!cfg->no_timings)
             fprintf(out, " in %.1f ms", now_ms() - t0);
         fputc('\n', out);

@@ -101,7 +101,7 @@ static void test_text_and_exit(void **state)
 
     assert_int_equal(rc, CHECK_EXIT_VALID);
     assert_non_null(strstr(text, "PASS"));
-    assert_non_null(strstr(text, "1 specifications, 1 passed, 0 failed"));
+    assert_non_null(strstr(text, "1 specification, 1 passed, 0 failed"));
     free(text);
     /* A model that is not there: exit 2 before any document is read. */
     text = run(CHECK_FORMAT_TEXT, "/nonexistent/model.ifc", inputs, 1, &rc);
