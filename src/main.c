@@ -38,6 +38,7 @@ typedef struct config {
     uint64_t reap_interval_ms;
     size_t max_sessions;
     size_t max_doc_bytes;
+    size_t max_model_bytes;     /* 0 = the tools' default */
     size_t max_body_bytes;      /* 0 = derived from max_doc_bytes */
     char *roots[MAX_ROOTS];     /* realpath'd, malloc'd */
     size_t n_roots;
@@ -97,6 +98,9 @@ static void usage(FILE *f)
         "                          default %u)\n"
         "  --max-doc-bytes SIZE    largest IDS document a session may load or hold\n"
         "                          (IDSD_MAX_DOC_BYTES; default 16M)\n"
+        "  --max-model-bytes SIZE  largest IFC model file load_ifc_model and\n"
+        "                          validate_ifc_model read (IDSD_MAX_MODEL_BYTES;\n"
+        "                          default 256M)\n"
         "  --max-body-bytes SIZE   largest JSON-RPC message accepted\n"
         "                          (IDSD_MAX_BODY_BYTES; default 2 x max-doc-bytes\n"
         "                          + 1M, at least 4M)\n"
@@ -225,6 +229,10 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_size(value, &z))
             bad("invalid %s '%s': expected a size such as 512k or 16M", from, value);
         cfg->max_doc_bytes = z;
+    } else if (strcmp(key, "max-model-bytes") == 0) {
+        if (!cli_parse_size(value, &z) || z == 0)
+            bad("invalid %s '%s': expected a size such as 64M or 1G", from, value);
+        cfg->max_model_bytes = z;
     } else if (strcmp(key, "max-body-bytes") == 0) {
         if (!cli_parse_size(value, &z))
             bad("invalid %s '%s': expected a size such as 4M or 64M", from, value);
@@ -350,6 +358,7 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"reap-interval", "IDSD_REAP_INTERVAL"},
     {"max-sessions", "IDSD_MAX_SESSIONS"},
     {"max-doc-bytes", "IDSD_MAX_DOC_BYTES"},
+    {"max-model-bytes", "IDSD_MAX_MODEL_BYTES"},
     {"max-body-bytes", "IDSD_MAX_BODY_BYTES"},
     {"root", "IDSD_ROOTS"},
     {"xsd", "IDSD_XSD"},
@@ -534,6 +543,7 @@ static int serve(config *cfg)
     tcfg.n_roots = cfg->n_roots;
     tcfg.schema = schema;
     tcfg.max_doc_bytes = cfg->max_doc_bytes;
+    tcfg.max_model_bytes = cfg->max_model_bytes;
 
     memset(&mcfg, 0, sizeof mcfg);
     mcfg.store = store;

@@ -42,6 +42,11 @@ static void usage(FILE *f)
         "  -q, --quiet         no progress bar; text lists only files that are not valid\n"
         "  --no-progress       no progress bar (drawn on a terminal's stderr otherwise)\n"
         "  --no-timings        leave times out, so equal inputs give equal bytes\n"
+        "  --ifc MODEL         check the IFC model MODEL (IFC2X3, IFC4, IFC4X3) against\n"
+        "                      every specification of each IDS file; text or json;\n"
+        "                      exit 0 all pass, 1 one fails or a file is invalid\n"
+        "  --max-failures N    with --ifc: failing elements listed per requirement\n"
+        "                      (default 10)\n"
         "  --load-into URL     also push every file into the idsd serving MCP at this\n"
         "                      http:// URL (such as http://127.0.0.1:8080/mcp): one\n"
         "                      load_ids call and one new session per file; the report\n"
@@ -73,6 +78,8 @@ typedef struct options {
     check_config cfg;
     const char *xsd;
     const char *output;
+    const char *ifc;
+    size_t max_failures;
     bool no_progress;
     const char **inputs;
     size_t n_inputs;
@@ -187,6 +194,24 @@ static int parse_args(options *o, int argc, char **argv)
             o->no_progress = true;
         } else if (strcmp(arg, "--no-timings") == 0) {
             o->cfg.no_timings = true;
+        } else if (flag_is(arg, "--ifc", &eq)) {
+            v = value_of(argc, argv, &i, eq, &rc);
+            if (!v)
+                return rc;
+            if (!v[0])
+                return bad("invalid --ifc: empty path");
+            o->ifc = v;
+        } else if (flag_is(arg, "--max-failures", &eq)) {
+            const char *end;
+            uint64_t n;
+
+            v = value_of(argc, argv, &i, eq, &rc);
+            if (!v)
+                return rc;
+            if (!cli_parse_u64(v, &end, &n) || *end || n == 0 || n > 100000)
+                return bad("invalid --max-failures '%s': expected a whole number from 1 "
+                           "to 100000", v);
+            o->max_failures = (size_t)n;
         } else if (flag_is(arg, "--load-into", &eq)) {
             v = value_of(argc, argv, &i, eq, &rc);
             if (!v)
@@ -208,6 +233,10 @@ static int parse_args(options *o, int argc, char **argv)
                 return bad("invalid --auth-token / IDSD_AUTH_TOKEN: only visible ASCII "
                            "characters are allowed");
     }
+    if (o->ifc && o->cfg.load_into)
+        return bad("--ifc and --load-into do not go together");
+    if (o->ifc && o->cfg.format == CHECK_FORMAT_JUNIT)
+        return bad("--ifc writes text or json");
     if (o->n_inputs == 0)
         return bad("no input: give IDS files, folders, or '-' to read paths from "
                    "standard input");
@@ -247,7 +276,10 @@ int check_main(int argc, char **argv)
     }
     if (!o.no_progress && isatty(STDERR_FILENO))
         o.cfg.progress = stderr;
-    rc = check_run(&o.cfg, o.inputs, o.n_inputs, out, NULL);
+    if (o.ifc)
+        rc = check_ifc_run(&o.cfg, o.ifc, o.max_failures, o.inputs, o.n_inputs, out);
+    else
+        rc = check_run(&o.cfg, o.inputs, o.n_inputs, out, NULL);
     if (fflush(out) != 0 || ferror(out)) {
         fprintf(stderr, "idsd check: writing the report failed: %s\n", strerror(errno));
         rc = CHECK_EXIT_ERROR;

@@ -158,6 +158,12 @@ void ids_pattern_cache_free(ids_pattern_cache *cache);
  * matches each pattern against every name of a version. Callers treat
  * NULL as "not judged". */
 xmlRegexpPtr ids_regex_compile(const char *pattern);
+/* For matching each value of a model once (the IFC checker): a pattern
+ * within the compile budget whose automaton libxml2 makes deterministic,
+ * which it then matches without backtracking, in time linear in the
+ * subject ([A-Z][a-z]+ [0-9]+, which ids_regex_compile's estimate of a
+ * backtracking match refuses). NULL otherwise. */
+xmlRegexpPtr ids_regex_compile_deterministic(const char *pattern);
 /* How many patterns were compiled for doc so far (for tests). */
 size_t ids_pattern_compiles(const ids_doc *doc);
 

@@ -379,6 +379,26 @@ static void request_progress(mcp_request *req, int done, const char *what)
     json_decref(note);
 }
 
+/* A tool's own progress between the 0 and 1 above: done of total as a
+ * fraction below 1, so the values keep increasing to the final 1 of 1. */
+static void tool_progress(void *ctx, size_t done, size_t total, const char *message)
+{
+    mcp_request *req = ctx;
+    json_t *meta = req->params ? json_object_get(req->params, "_meta") : NULL;
+    json_t *token = json_is_object(meta) ? json_object_get(meta, "progressToken") : NULL;
+    json_t *note;
+
+    if (!req->conn->emit || !(json_is_string(token) || json_is_integer(token)) || total == 0)
+        return;
+    note = json_pack("{s:s, s:s, s:{s:O, s:f, s:i, s:s}}", "jsonrpc", "2.0",
+                     "method", "notifications/progress", "params",
+                     "progressToken", token, "progress", (double)done / (double)(total + 1),
+                     "total", 1, "message", message ? message : "");
+    if (note)
+        req->conn->emit(req->conn->emit_ctx, note);
+    json_decref(note);
+}
+
 static void method_subscription(mcp_request *req, mcp_outcome *out, bool on)
 {
     mcp_server *server = req->conn->server;
@@ -486,6 +506,8 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     env.store = conn->server->store;
     env.config = conn->server->tools;
     env.transport_session_id = conn->session_id[0] ? conn->session_id : NULL;
+    env.progress = tool_progress;
+    env.progress_ctx = req;
     request_progress(req, 0, tool->name);
     tool_call(tool, args, &env, &res);
     count_tool_call(conn->server, tool, res.is_error);

@@ -39,7 +39,12 @@ typedef struct tool_config {
     const ids_schema *schema;
     /* Largest document a session may hold or load, in bytes. */
     size_t max_doc_bytes;
+    /* Largest IFC model file load_ifc_model / validate_ifc_model read, in
+     * bytes; 0 = TOOL_DEFAULT_MAX_MODEL_BYTES. */
+    size_t max_model_bytes;
 } tool_config;
+
+#define TOOL_DEFAULT_MAX_MODEL_BYTES ((size_t)256 << 20) /* bytes: 256 MiB */
 
 /* Per-call context, filled by the transport. */
 typedef struct tool_env {
@@ -54,6 +59,10 @@ typedef struct tool_env {
     /* Out: true when the call changed the session's document, so that
      * subscribers of its resource can be told. */
     bool document_changed;
+    /* Progress of a long call (a model check), done of total, on the
+     * calling thread; NULL when the client asked for none. */
+    void (*progress)(void *ctx, size_t done, size_t total, const char *message);
+    void *progress_ctx;
 } tool_env;
 
 typedef struct tool_result {
