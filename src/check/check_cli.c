@@ -6,7 +6,7 @@
  * status 2 before any file is opened; IDSD_XSD and IDSD_MAX_DOC_BYTES are
  * read as serve reads them, and a flag wins over its variable.
  */
-#include "check/check.h"
+#include "check/check_internal.h"
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -32,7 +32,9 @@ static void usage(FILE *f)
         "\n"
         "options:\n"
         "  --format FORMAT     text (default), json (one JSON document) or junit\n"
-        "                      (JUnit XML for CI systems)\n"
+        "                      (JUnit XML for CI systems); an IFC check (--ifc) also\n"
+        "                      html (one page to open in a browser), markdown, or bcf\n"
+        "                      (BCF 2.1 for BIM tools; needs --output)\n"
         "  -j, --jobs N        worker threads (default: the online CPUs)\n"
         "  --xsd PATH          the official IDS 1.0 XSD, to validate against it as\n"
         "                      well (IDSD_XSD; default: built-in rules only)\n"
@@ -73,6 +75,10 @@ typedef struct options {
     check_config cfg;
     const char *xsd;
     const char *output;
+    /* --format html|markdown|bcf: a report of an IFC check (src/view). */
+    bool report;
+    view_report_format report_format;
+    const char *report_name;
     bool no_progress;
     const char **inputs;
     size_t n_inputs;
@@ -145,9 +151,13 @@ static int parse_args(options *o, int argc, char **argv)
             if (!v)
                 return rc;
             f = check_format_from_name(v);
-            if (f < 0)
-                return bad("invalid --format '%s': expected text, json or junit", v);
-            o->cfg.format = (check_format)f;
+            o->report = f < 0 && check_report_format_parse(v, &o->report_format);
+            o->report_name = v;
+            if (f < 0 && !o->report)
+                return bad("invalid --format '%s': expected text, json or junit (an IFC "
+                           "check also html, markdown or bcf)", v);
+            if (f >= 0)
+                o->cfg.format = (check_format)f;
         } else if (flag_is(arg, "--jobs", &eq) || flag_is(arg, "-j", &eq)) {
             const char *end;
             uint64_t n;
@@ -207,6 +217,11 @@ static int parse_args(options *o, int argc, char **argv)
             if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7F)
                 return bad("invalid --auth-token / IDSD_AUTH_TOKEN: only visible ASCII "
                            "characters are allowed");
+    }
+    if (o->report) {
+        const char *why = check_report_usage_error(o->report_format, false, o->output);
+        if (why)
+            return bad("--format %s %s", o->report_name, why);
     }
     if (o->n_inputs == 0)
         return bad("no input: give IDS files, folders, or '-' to read paths from "

@@ -7,6 +7,7 @@
 
 #include "base/base.h"
 #include "check/check.h"
+#include "view/view.h"
 
 #include <stdarg.h>
 
@@ -34,6 +35,22 @@ typedef struct check_items {
 bool check_items_expand(const char *const *inputs, size_t n_inputs, FILE *list_input,
                         check_items *out, char *why, size_t why_size);
 void check_items_free(check_items *items);
+
+/* ---- reports of an IFC check made by src/view (check_report.c) ---- */
+
+/* junit, html, markdown (md), bcf. */
+bool check_report_format_parse(const char *name, view_report_format *out);
+/* Why the flags cannot give that report (a sentence that follows
+ * "--format NAME "), or NULL when they can: a report needs --ifc, bcf
+ * needs --output. */
+const char *check_report_usage_error(view_report_format format, bool ifc, const char *output);
+/* Writes the report of result to out; false with a one-line reason. created:
+ * when the check ran (seconds since 1970; 0 for none, so equal inputs give
+ * equal bytes). */
+bool check_report_write(FILE *out, view_report_format format, const view_check_result *result,
+                        long long created, char *why, size_t why_size);
+/* The wall clock for created. */
+long long check_report_now(void);
 
 /* ---- --load-into: the HTTP client (check_http.c) ---- */
 
