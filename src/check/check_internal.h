@@ -51,6 +51,13 @@ bool check_report_write(FILE *out, view_report_format format, const view_check_r
                         long long created, char *why, size_t why_size);
 /* The wall clock for created. */
 long long check_report_now(void);
+/* One report of several IDS files checked against one model: their
+ * specifications in order in out (the strings borrowed from parts); the
+ * first model and schema named; truncated when one is. The IDS title is
+ * the only file's, else title. *owned is the specification array to
+ * free(). false when out of memory. */
+bool check_report_merge(const view_check_result *const *parts, size_t n, const char *title,
+                        view_check_result *out, view_check_spec **owned);
 
 /* ---- --load-into: the HTTP client (check_http.c) ---- */
 

@@ -12,6 +12,8 @@
 #include "check/check_internal.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,4 +54,37 @@ bool check_report_write(FILE *out, view_report_format format, const view_check_r
 long long check_report_now(void)
 {
     return (long long)time(NULL);
+}
+
+bool check_report_merge(const view_check_result *const *parts, size_t n, const char *title,
+                        view_check_result *out, view_check_spec **owned)
+{
+    size_t total = 0;
+    memset(out, 0, sizeof *out);
+    *owned = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i]->n_specs > SIZE_MAX / sizeof(view_check_spec) - total)
+            return false;
+        total += parts[i]->n_specs;
+    }
+    view_check_spec *specs = calloc(total ? total : 1, sizeof *specs);
+    if (!specs)
+        return false;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const view_check_result *p = parts[i];
+        if (p->n_specs > 0)
+            memcpy(specs + k, p->specs, p->n_specs * sizeof *specs);
+        k += p->n_specs;
+        out->truncated = out->truncated || p->truncated;
+        if (!out->model)
+            out->model = p->model;
+        if (!out->ifc_version)
+            out->ifc_version = p->ifc_version;
+    }
+    out->ids_title = n == 1 ? parts[0]->ids_title : title;
+    out->specs = specs;
+    out->n_specs = total;
+    *owned = specs;
+    return true;
 }

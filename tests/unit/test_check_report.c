@@ -99,12 +99,49 @@ static void test_write(void **state)
     assert_true(check_report_now() > 1700000000LL);
 }
 
+static void test_merge(void **state)
+{
+    (void)state;
+    view_check_spec more_specs[2] = {specs[0], specs[0]};
+    more_specs[0].name = "Doors";
+    more_specs[1].name = "Slabs";
+    view_check_result second = {"Other rules", "m.ifc", "IFC4", more_specs, 2, true};
+    view_check_result empty = {"Empty", NULL, NULL, NULL, 0, false};
+    const view_check_result *parts[] = {&result, &empty, &second};
+    view_check_result merged;
+    view_check_spec *owned;
+    assert_true(check_report_merge(parts, 3, "3 IDS files", &merged, &owned));
+    assert_int_equal(merged.n_specs, 3);
+    assert_string_equal(merged.specs[0].name, "Walls");
+    assert_string_equal(merged.specs[1].name, "Doors");
+    assert_string_equal(merged.specs[2].name, "Slabs");
+    assert_string_equal(merged.ids_title, "3 IDS files");
+    assert_string_equal(merged.model, "m.ifc");
+    assert_true(merged.truncated);
+    free(owned);
+
+    /* One file keeps its own title. */
+    assert_true(check_report_merge(parts, 1, "unused", &merged, &owned));
+    assert_string_equal(merged.ids_title, "Rules");
+    assert_false(merged.truncated);
+    free(owned);
+
+    /* Nothing checked: an empty, valid result. */
+    assert_true(check_report_merge(parts, 0, "none", &merged, &owned));
+    assert_int_equal(merged.n_specs, 0);
+    base_buf b = {0};
+    assert_int_equal(view_report(&b, VIEW_REPORT_JUNIT, &merged, NULL), VIEW_OK);
+    base_buf_free(&b);
+    free(owned);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_usage_rules),
         cmocka_unit_test(test_write),
+        cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
