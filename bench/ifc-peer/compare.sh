@@ -60,7 +60,9 @@ for c in peer["cases"]:
         continue
     rows.append({"case": c["case"], "expected": c["expected"], "peer_verdict": c["verdict"],
                  "peer_right": c["right"], "peer_ms": c["total_ms"], "idsd_ms": i["ms"],
-                 "idsd_cpu_ms": i["cpu_ms"], "ratio": c["total_ms"] / i["ms"] if i["ms"] > 0 else None})
+                 "idsd_cpu_ms": i["cpu_ms"], "ratio": c["total_ms"] / i["ms"] if i["ms"] > 0 else None,
+                 "peer_cpu_ms": c.get("cpu_ms"),
+                 "cpu_ratio": c["cpu_ms"] / i["cpu_ms"] if c.get("cpu_ms") and i["cpu_ms"] > 0 else None})
 ratios = [r["ratio"] for r in rows if r["ratio"]]
 pt = sum(r["peer_ms"] for r in rows); it = sum(r["idsd_ms"] for r in rows)
 summary = {
@@ -77,6 +79,11 @@ summary = {
     "faster_median_case": statistics.median(ratios) if ratios else None,
     "faster_min_case": min(ratios) if ratios else None,
 }
+cr = [r["cpu_ratio"] for r in rows if r["cpu_ratio"]]
+if cr:
+    pc = sum(r["peer_cpu_ms"] for r in rows); ic = sum(r["idsd_cpu_ms"] for r in rows)
+    summary.update({"peer_cpu_total_ms": pc, "idsd_cpu_total_ms": ic, "faster_cpu_total": pc / ic,
+                    "faster_cpu_median_case": statistics.median(cr), "faster_cpu_min_case": min(cr)})
 json.dump({"summary": summary, "cases": rows}, open(sys.argv[3], "w"), indent=1)
 print(f"{'case':<88} {'peer ms':>9} {'verdict':>8} {'idsd ms':>9} {'x faster':>9}")
 for r in rows:
@@ -89,5 +96,9 @@ print(f"\n{s['cases']} cases. Peer ({s['peer']}): {s['peer_right']} verdicts rig
 print(f"idsd ({s['idsd_what']}): {s['idsd_total_ms']:.2f} ms in all, median {s['idsd_median_ms']:.4f} ms per case.")
 print(f"idsd is {s['faster_total']:.0f}x faster in total; per case median {s['faster_median_case']:.0f}x, "
       f"slowest case {s['faster_min_case']:.0f}x (goal: 50x).")
+if "faster_cpu_total" in s:
+    print(f"CPU time (the peer's every thread): peer {s['peer_cpu_total_ms']:.0f} ms, idsd "
+          f"{s['idsd_cpu_total_ms']:.2f} ms; {s['faster_cpu_total']:.0f}x in total, per case median "
+          f"{s['faster_cpu_median_case']:.0f}x, slowest case {s['faster_cpu_min_case']:.0f}x.")
 print(f"table: {sys.argv[3]}")
 PY
