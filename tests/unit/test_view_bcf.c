@@ -559,12 +559,94 @@ static void test_bcf_nothing_fails(void **state)
     free(bytes);
 }
 
+/* Random bytes in every string, GlobalIds among them: the zip opens, and
+ * every file is well-formed and of the schema's shape. */
+static uint64_t rng = 0x2545F4914F6CDD1Du;
+
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static char *random_text(void)
+{
+    static const char *const pieces[] = {"<", "&", "\"", "]]>", "\r\n", "\xFF", "\xEF\xBF\xBF",
+                                         "\x01", "$", "_", "A", "0", "z", "Wall"};
+    size_t n = next_rand() % 24;
+    char *out = calloc(1, 128);
+    for (size_t i = 0; i < n; i++)
+        strcat(out, pieces[next_rand() % (sizeof pieces / sizeof *pieces)]);
+    return out;
+}
+
+static void test_bcf_random(void **state)
+{
+    (void)state;
+    int rounds = getenv("IDSD_TEST_UNDER_VALGRIND") ? 10 : 150;
+    xmlSchemaPtr markup_xsd = load_xsd("markup.xsd"), visinfo_xsd = load_xsd("visinfo.xsd");
+    for (int round = 0; round < rounds; round++) {
+        char *str[12];
+        for (int i = 0; i < 12; i++)
+            str[i] = random_text();
+        view_check_element els[3] = {{str[0], str[1], str[2], str[3], 1},
+                                     {str[4], NULL, NULL, NULL, 0},
+                                     {"2O2Fr$t4X7Zf8NOew3FLOH", "IfcWall", NULL, NULL, 2}};
+        view_check_requirement reqs[1] = {{str[5], 3, els, 3}};
+        view_check_spec sp[2] = {
+            {str[6], str[7], str[8], VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 3, 0, 3, NULL, reqs, 1},
+            {str[9], NULL, NULL, VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 0, 0, 0, str[10], NULL, 0},
+        };
+        view_check_result c = {str[11], str[0], "IFC4", sp, 2, false};
+        size_t len;
+        char *bytes = bcf(&c, (long long)(next_rand() % 5000000000u), &len);
+        archive a = unzip(bytes, len);
+        size_t topics = 0;
+        for (size_t i = 0; i < a.n; i++) {
+            const char *name = a.e[i].name;
+            if (strstr(name, "/markup.bcf") != NULL) {
+                char folder[37];
+                memcpy(folder, name, 36);
+                folder[36] = '\0';
+                xmlDocPtr doc = parse(&a.e[i]);
+                char *title, *desc;
+                free(check_markup(doc, folder, &title, &desc));
+                validate(markup_xsd, doc, name);
+                free(title);
+                free(desc);
+                xmlFreeDoc(doc);
+                topics++;
+            } else if (strstr(name, "/viewpoint.bcfv") != NULL) {
+                xmlDocPtr doc = parse(&a.e[i]);
+                char **sel;
+                size_t n = check_viewpoint(doc, &sel);
+                assert_true(n >= 1);
+                validate(visinfo_xsd, doc, name);
+                for (size_t k = 0; k < n; k++)
+                    free(sel[k]);
+                free(sel);
+                xmlFreeDoc(doc);
+            }
+        }
+        assert_int_equal(topics, 2);
+        archive_free(&a);
+        free(bytes);
+        for (int i = 0; i < 12; i++)
+            free(str[i]);
+    }
+    xmlSchemaFree(markup_xsd);
+    xmlSchemaFree(visinfo_xsd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bcf_structure),
         cmocka_unit_test(test_bcf_deterministic),
         cmocka_unit_test(test_bcf_nothing_fails),
+        cmocka_unit_test(test_bcf_random),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();

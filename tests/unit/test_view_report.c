@@ -20,6 +20,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include "testutil.h"
 #include "view/view.h"
 
 /* ---- a check result built by hand ---- */
@@ -357,6 +358,76 @@ static void test_many_specs(void **state)
     free(specs);
 }
 
+/* Random bytes in every string: the XML still parses, the text of every
+ * name is valid UTF-8 and Markdown and HTML are made. A small xorshift,
+ * seeded, so a failure repeats. */
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static char *random_text(void)
+{
+    static const char *const pieces[] = {"<", ">", "&", "\"", "'", "]]>", "\r\n", "\xFF",
+                                         "\xEF\xBF\xBF", "\xE2\x80\xAE", "\x01", "\xC0\xAF",
+                                         "&#0;", "<![CDATA[", "a", "Wall", "\xED\xA0\x80"};
+    size_t n = next_rand() % 12;
+    char *s = calloc(1, 128);
+    for (size_t i = 0; i < n; i++) {
+        if (next_rand() % 3 == 0) {
+            size_t l = strlen(s);
+            s[l] = (char)(next_rand() % 255 + 1);
+            s[l + 1] = '\0';
+        } else {
+            strcat(s, pieces[next_rand() % (sizeof pieces / sizeof *pieces)]);
+        }
+    }
+    return s;
+}
+
+static void test_random_strings(void **state)
+{
+    (void)state;
+    int rounds = testutil_under_valgrind() ? 20 : 300;
+    for (int round = 0; round < rounds; round++) {
+        char *strs[16];
+        for (int i = 0; i < 16; i++)
+            strs[i] = random_text();
+        view_check_element els[2] = {
+            {strs[0], strs[1], strs[2], strs[3], 1},
+            {strs[4], strs[5], NULL, strs[6], 0},
+        };
+        view_check_requirement reqs[2] = {{strs[7], 3, els, 2}, {strs[8], 0, NULL, 0}};
+        view_check_spec sp[2] = {
+            {strs[9], strs[10], strs[11], VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 4, 1, 3, strs[12],
+             reqs, 2},
+            {strs[13], NULL, NULL, VIEW_USAGE_PROHIBITED, VIEW_CHECK_FAIL, 1, 0, 1, NULL, NULL, 0},
+        };
+        view_check_result c = {strs[14], strs[15], "IFC4", sp, 2, round % 2 == 0};
+        size_t len;
+        char *x = report(VIEW_REPORT_JUNIT, &c, NULL, &len);
+        xmlDocPtr doc = parse_xml(x, len);
+        assert_true(xnum(doc, "count(//testcase)") == 4);
+        assert_true(xnum(doc, "number(/testsuites/@failures)") == 2);
+        xmlFreeDoc(doc);
+        free(x);
+        for (int f = VIEW_REPORT_MARKDOWN; f <= VIEW_REPORT_BCF; f++) {
+            base_buf b = {0};
+            assert_int_equal(view_report(&b, (view_report_format)f, &c, NULL), VIEW_OK);
+            if (f != VIEW_REPORT_BCF)
+                assert_true(base_utf8_valid(b.data, b.len));
+            base_buf_free(&b);
+        }
+        for (int i = 0; i < 16; i++)
+            free(strs[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_markdown_and_html),
         cmocka_unit_test(test_appends_and_limits),
         cmocka_unit_test(test_many_specs),
+        cmocka_unit_test(test_random_strings),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();
