@@ -9,7 +9,7 @@
  * the failing elements in its body, a specification whose applicability
  * count is wrong (required but nothing applies, prohibited but something
  * does) fails its "applicability" case, and the requirements of a
- * specification nothing applied to are skipped.
+ * specification nothing applied to are skipped (never tested).
  *
  * XML text and attribute values go through view_put_text's HTML mode,
  * whose output is also well-formed XML 1.0: & < > " ' as references,
@@ -107,6 +107,13 @@ static bool cardinality_failed(const view_check_spec *s)
     return true;
 }
 
+/* No element was applicable (whether that is allowed or not): the
+ * requirements were not tested. */
+static bool nothing_tested(const view_check_spec *s)
+{
+    return s->status == VIEW_CHECK_NOT_APPLICABLE || s->n_applicable == 0;
+}
+
 /* Why the applicability count fails, when the checker gave no message. */
 void view_report_cardinality_words(base_buf *b, const view_check_spec *s)
 {
@@ -176,7 +183,7 @@ static void junit_suite(base_buf *b, base_buf *tmp, const view_check_result *c, 
 {
     const view_check_spec *s = &c->specs[index];
     const char *name = s->name != NULL ? s->name : "(no name)";
-    bool skip = s->status == VIEW_CHECK_NOT_APPLICABLE;
+    bool skip = nothing_tested(s);
     size_t failures = cardinality_failed(s) ? 1 : 0;
     for (size_t r = 0; r < s->n_requirements; r++)
         failures += requirement_failed(&s->requirements[r]) && !skip;
@@ -263,7 +270,7 @@ static void junit(base_buf *b, const view_check_result *c, const view_report_opt
     size_t tests = 0, failures = 0, skipped = 0;
     for (size_t i = 0; i < c->n_specs; i++) {
         const view_check_spec *s = &c->specs[i];
-        bool skip = s->status == VIEW_CHECK_NOT_APPLICABLE;
+        bool skip = nothing_tested(s);
         tests += 1 + s->n_requirements;
         failures += cardinality_failed(s);
         for (size_t r = 0; r < s->n_requirements; r++)

@@ -207,6 +207,7 @@ static void test_junit(void **state)
     /* Required but nothing applies: the applicability case fails. */
     expect_str(doc, "/testsuites/testsuite[3]/testcase[1]/failure/@message",
                "required, but no element is applicable");
+    assert_true(xnum(doc, "count(/testsuites/testsuite[3]/testcase)") == 1);
     expect_str(doc, "/testsuites/testsuite[3]/testcase[1]/failure/@type", "applicability");
 
     /* Hostile strings come back as the same text (controls as marks), and
@@ -242,6 +243,29 @@ static void test_junit(void **state)
     x = report(VIEW_REPORT_JUNIT, &cut, NULL, &len);
     doc = parse_xml(x, len);
     assert_true(xnum(doc, "count(//property[@name='truncated' and @value='true'])") == 4);
+    xmlFreeDoc(doc);
+    free(x);
+}
+
+/* A required specification nothing applied to: its applicability case
+ * fails and its requirements, never tested, are skipped. */
+static void test_junit_untested(void **state)
+{
+    (void)state;
+    view_check_spec s = check_specs[0];
+    s.status = VIEW_CHECK_FAIL;
+    s.n_applicable = s.n_passed = s.n_failed = 0;
+    s.requirements = door_requirements;
+    s.n_requirements = 1;
+    view_check_result c = {NULL, NULL, NULL, &s, 1, false};
+    size_t len;
+    char *x = report(VIEW_REPORT_JUNIT, &c, NULL, &len);
+    xmlDocPtr doc = parse_xml(x, len);
+    assert_true(xnum(doc, "number(/testsuites/@tests)") == 2);
+    assert_true(xnum(doc, "number(/testsuites/@failures)") == 1);
+    assert_true(xnum(doc, "number(/testsuites/@skipped)") == 1);
+    assert_true(xnum(doc, "count(//testcase[1]/failure[@type='applicability'])") == 1);
+    assert_true(xnum(doc, "count(//testcase[2]/skipped)") == 1);
     xmlFreeDoc(doc);
     free(x);
 }
@@ -433,6 +457,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_names),
         cmocka_unit_test(test_junit),
+        cmocka_unit_test(test_junit_untested),
         cmocka_unit_test(test_markdown_and_html),
         cmocka_unit_test(test_appends_and_limits),
         cmocka_unit_test(test_many_specs),
