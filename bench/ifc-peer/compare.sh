@@ -74,6 +74,7 @@ summary = {
     "peer_convert_ms": peer["summary"]["convert_ms"], "peer_load_ms": peer["summary"]["load_ms"],
     "peer_check_ms": peer["summary"]["check_ms"],
     "idsd_what": isum["what"],
+    "idsd_right": isum.get("right"),
     "idsd_total_ms": it, "idsd_median_ms": statistics.median(r["idsd_ms"] for r in rows),
     "faster_total": pt / it if it else None,
     "faster_median_case": statistics.median(ratios) if ratios else None,
@@ -93,7 +94,8 @@ s = summary
 print(f"\n{s['cases']} cases. Peer ({s['peer']}): {s['peer_right']} verdicts right "
       f"({s['peer_errors']} crashes), {s['peer_total_ms']:.0f} ms in all, median {s['peer_median_ms']:.1f} ms "
       f"per case (convert {s['peer_convert_ms']:.0f}, load {s['peer_load_ms']:.0f}, check {s['peer_check_ms']:.0f} ms).")
-print(f"idsd ({s['idsd_what']}): {s['idsd_total_ms']:.2f} ms in all, median {s['idsd_median_ms']:.4f} ms per case.")
+verdicts = f"{s['idsd_right']} verdicts right, " if s["idsd_right"] is not None else ""
+print(f"idsd ({s['idsd_what']}): {verdicts}{s['idsd_total_ms']:.2f} ms in all, median {s['idsd_median_ms']:.4f} ms per case.")
 print(f"idsd is {s['faster_total']:.0f}x faster in total; per case median {s['faster_median_case']:.0f}x, "
       f"slowest case {s['faster_min_case']:.0f}x (goal: 50x).")
 if "faster_cpu_total" in s:
