@@ -123,7 +123,7 @@ int check_ifc_run(const check_config *cfg, const char *model_path, size_t max_fa
                   const char *const *inputs, size_t n_inputs, FILE *out);
 
 /* A check result as the plain data the reports for people are rendered
- * from (view.h's view_check_result): the failed requirements in words
+ * from (view.h's view_check_result): every requirement in words
  * (view_facet_words), each with its first failing elements. It borrows
  * the strings of res (keep res and plan alive while it is used); title and
  * model name may be NULL. NULL when out of memory. */
