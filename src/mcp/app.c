@@ -28,7 +28,7 @@
 
 /* The bridge: program text, hashed into the page's CSP by view_html_page.
  * It holds neither "</script" nor "<!--" (view_html_page refuses those).
- * POLL_MS: 500 (ms between asks while the view is shown). */
+ * POLL_MS: 400 (ms between asks while the view is shown). */
 static const char bridge_script[] =
     "(function(){'use strict';"
     "var host=window.parent;if(!host||host===window)return;"
@@ -62,7 +62,7 @@ static const char bridge_script[] =
     "send({jsonrpc:'2.0',id:m.id,error:{code:-32601,message:'Method not found'}});});"
     "request('ui/initialize',{appInfo:{name:'idsd-view',version:'1'},"
     "appCapabilities:{},protocolVersion:'2026-01-26'}).then(function(){"
-    "notify('ui/notifications/initialized');timer=setInterval(refresh,500);refresh();"
+    "notify('ui/notifications/initialized');timer=setInterval(refresh,400);refresh();"
     "if(window.ResizeObserver){var last='',d=document.documentElement;"
     "new ResizeObserver(function(){var w=Math.ceil(d.scrollWidth),h=Math.ceil(d.scrollHeight);"
     "if(w+'x'+h===last)return;last=w+'x'+h;"
