@@ -1776,7 +1776,7 @@ void mcp_http_stop(mcp_http *h)
     pthread_cond_broadcast(&h->tick);
     /* Every stream ends now: listen streams with their final result. */
     for (sse_stream *s = h->streams; s; s = s->next) {
-        char *final = s->legacy ? NULL : listen_final(s);
+        char *final = s->legacy || s->view_id[0] ? NULL : listen_final(s);
 
         stream_push(s, final, true);
         free(final);

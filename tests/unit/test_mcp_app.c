@@ -70,6 +70,8 @@ static int teardown(void **state)
 }
 
 /* The reply's result (new reference) to one request; fails on an error. */
+static json_t *ask(fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static json_t *ask(fixture *f, const char *fmt, ...)
 {
     char text[2048];
