@@ -638,8 +638,13 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
         json_object_set_new(out->result, "resultType", json_string("complete"));
         if (m->scope) {
+            /* What a client of the MCP App extension gets differs from
+             * the answer every other client shares (app.c): it is not
+             * for a shared cache. */
+            const char *scope = req->ui_app ? "private" : m->scope;
+
             json_object_set_new(out->result, "ttlMs", json_integer(m->ttl_ms));
-            json_object_set_new(out->result, "cacheScope", json_string(m->scope));
+            json_object_set_new(out->result, "cacheScope", json_string(scope));
         }
     }
 }

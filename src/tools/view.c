@@ -76,7 +76,7 @@ static void describe_impl(tool_ctx *c)
     view_input in = {
         .max_bytes = DESCRIBE_MAX_BYTES,
         .spec_first = from - 1,
-        .spec_count = shown > 0 ? shown : 0,
+        .spec_count = shown,
     };
     char *md = NULL;
     size_t len = 0;

@@ -243,6 +243,8 @@ static void test_modern_per_request(void **state)
     tools = ask(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\","
                    "\"params\":{" MODERN(UI_CAPS) "}}");
     assert_string_equal(ui_uri(find_tool(json_object_get(tools, "tools"), "validate_ids")), URI);
+    /* Not the answer everyone shares: no shared cache may hand it on. */
+    assert_string_equal(json_string_value(json_object_get(tools, "cacheScope")), "private");
     json_decref(tools);
     /* The next request without it: nothing was remembered. */
     tools = ask(f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\","
@@ -250,6 +252,7 @@ static void test_modern_per_request(void **state)
     assert_null(json_object_get(find_tool(json_object_get(tools, "tools"), "validate_ids"),
                                 "_meta"));
     assert_null(find_tool(json_object_get(tools, "tools"), "render_ids_view"));
+    assert_string_equal(json_string_value(json_object_get(tools, "cacheScope")), "public");
     json_decref(tools);
 }
 
