@@ -659,10 +659,11 @@ static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec)
 
 static bool view_route(const char *url, char id[SESSION_ID_SIZE], bool *events)
 {
-    const char *p = url + strlen(VIEW_PREFIX);
+    const char *p;
 
     if (strncmp(url, VIEW_PREFIX, strlen(VIEW_PREFIX)) != 0)
         return false;
+    p = url + strlen(VIEW_PREFIX);
     for (size_t i = 0; i < SESSION_ID_LEN; i++) {
         if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
             return false;
