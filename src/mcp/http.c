@@ -50,11 +50,6 @@
 #include <unistd.h>
 
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
-/* Unsent bytes of a browser view's stream: one body (a whole rendering;
- * a newer one replaces an unsent older one) and what was partly sent. */
-#define VIEW_QUEUE_BYTES (32u * 1024u * 1024u)
-#define VIEW_PREFIX "/view/"
-#define NO_PENDING ((size_t)-1)
 #define DRAIN_WAIT_MS 10000u      /* ms shutdown waits for in-flight requests */
 #define N_BUCKETS 14
 #define NS_PER_SEC 1000000000L    /* ns */
@@ -77,6 +72,8 @@ typedef struct legacy_entry {
     size_t n_subs;
     sse_stream *stream;           /* the GET stream, a counted reference; under lock */
 } legacy_entry;
+
+#define NO_PENDING ((size_t)-1)   /* sse_stream.view_pending: none */
 
 struct sse_stream {
     pthread_mutex_t lock;
@@ -656,6 +653,11 @@ static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec)
  * whose client reads slowly gets the newest body in place of an unsent
  * older one, so its queue stays near one rendering.
  */
+
+/* Unsent bytes of a browser view's stream: one body (a whole rendering;
+ * a newer one replaces an unsent older one) and what was partly sent. */
+#define VIEW_QUEUE_BYTES (32u * 1024u * 1024u)
+#define VIEW_PREFIX "/view/"
 
 static bool view_route(const char *url, char id[SESSION_ID_SIZE], bool *events)
 {
