@@ -91,6 +91,8 @@ typedef struct legacy_entry {
     sse_stream *stream;           /* the GET stream, a counted reference; under lock */
 } legacy_entry;
 
+#define NO_PENDING ((size_t)-1)   /* sse_stream.view_pending: none */
+
 struct sse_stream {
     pthread_mutex_t lock;
     mcp_http *http;
@@ -106,6 +108,12 @@ struct sse_stream {
     char *uris[MCP_HTTP_MAX_SUBSCRIPTIONS];
     size_t n_uris;
     json_t *subscription_id;      /* modern: the listen request's id */
+    /* A browser view's stream (GET /view/{id}/events): its session, the
+     * revision it last queued, and where an unsent view event begins in
+     * the queue (NO_PENDING: none); under lock. */
+    char view_id[SESSION_ID_SIZE];
+    uint64_t view_rev;
+    size_t view_pending;
     sse_stream *next;             /* under http->lock */
 };
 
@@ -435,6 +443,7 @@ static sse_stream *stream_new(bool legacy)
     s->refs = 1;
     s->legacy = legacy;
     s->queue.max = MCP_HTTP_STREAM_QUEUE_BYTES;
+    s->view_pending = NO_PENDING;
     return s;
 }
 
@@ -467,6 +476,7 @@ static void stream_push_locked(sse_stream *s, const char *text, bool close)
         if (s->off == s->queue.len) {
             base_buf_reset(&s->queue);
             s->off = 0;
+            s->view_pending = NO_PENDING;
         }
         if (!base_buf_append_str(&s->queue, text)) {
             mcp_logf(MCP_LOG_WARNING, "SSE stream queue %s; ending the stream",
@@ -740,6 +750,200 @@ static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec)
     return e;
 }
 
+/* ---- the browser view (GET /view/{id}; specs/view.md) ------------------- */
+
+/*
+ * GET /view/{session_id} is the page of the session's document, for a
+ * plain browser; GET /view/{session_id}/events its Server-Sent Events
+ * stream: the current body at once, then one event named `view` with the
+ * new body after each change (hook_document_changed). The id is the
+ * capability, as for the tools: nothing lists ids, and an unknown or
+ * malformed one gets the same 404 as any unknown path. The bearer token,
+ * Origin and Host rules of precheck apply as everywhere.
+ *
+ * A view stream holds no session: rendering acquires the session for the
+ * moment it reads the document (never under a lock of ours), and a stream
+ * whose client reads slowly gets the newest body in place of an unsent
+ * older one, so its queue stays near one rendering.
+ */
+
+/* Unsent bytes of a browser view's stream: one body (a whole rendering;
+ * a newer one replaces an unsent older one) and what was partly sent. */
+#define VIEW_QUEUE_BYTES (32u * 1024u * 1024u)
+#define VIEW_PREFIX "/view/"
+
+static bool view_route(const char *url, char id[SESSION_ID_SIZE], bool *events)
+{
+    const char *p;
+
+    if (strncmp(url, VIEW_PREFIX, strlen(VIEW_PREFIX)) != 0)
+        return false;
+    p = url + strlen(VIEW_PREFIX);
+    for (size_t i = 0; i < SESSION_ID_LEN; i++) {
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return false;
+        id[i] = p[i];
+    }
+    id[SESSION_ID_LEN] = '\0';
+    p += SESSION_ID_LEN;
+    *events = strcmp(p, "/events") == 0;
+    return *events || *p == '\0';
+}
+
+/* "event: view" with body as its one data line (a body holds no CR or
+ * LF); malloc'd. */
+static char *view_event(const char *prefix, const char *body, size_t len)
+{
+    base_buf b = {0};
+
+    if (!base_buf_append_str(&b, prefix) || !base_buf_append_str(&b, "event: view\ndata: ") ||
+        !base_buf_append(&b, body, len) || !base_buf_append_str(&b, "\n\n")) {
+        base_buf_free(&b);
+        return NULL;
+    }
+    return base_buf_take(&b, NULL);
+}
+
+static enum MHD_Result view_not_found(mcp_http *h, struct MHD_Connection *c,
+                                      request_ctx *rc)
+{
+    return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10, NULL);
+}
+
+static enum MHD_Result view_page(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                                 const char *id)
+{
+    char live[sizeof VIEW_PREFIX + SESSION_ID_SIZE + 8];
+    view_page_options opts = {.live_url = live};
+    char *html = NULL, *csp = NULL;
+    size_t len = 0;
+    session_status st;
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    snprintf(live, sizeof live, VIEW_PREFIX "%s/events", id);
+    st = tool_session_view(h->store, h->server->tools, id, TOOL_VIEW_PAGE, &opts, &html,
+                           &len, NULL);
+    if (st == SESSION_NOT_FOUND)
+        return view_not_found(h, c, rc);
+    if (st != SESSION_OK || view_csp_header(&opts, &csp) != VIEW_OK) {
+        free(html);
+        return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+                         "out of memory\n", 14, NULL);
+    }
+    r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(html);
+        free(csp);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(r, "Content-Security-Policy", csp);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* The URL is the capability: no page it links to may learn it. */
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    common_headers(r, rc);
+    ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    free(csp);
+    atomic_fetch_add(&h->m.status[200], 1);
+    return ret;
+}
+
+static enum MHD_Result view_events(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                                   const char *id)
+{
+    bool json_ok, sse_ok;
+    char *body = NULL, *first;
+    size_t len = 0;
+    uint64_t rev = 0;
+    session_status st;
+    sse_stream *s;
+    enum MHD_Result ret;
+
+    mcp_http_accepts(header(rc, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
+    if (!sse_ok)
+        return send_body(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, "text/plain",
+                         "this is a text/event-stream\n", 28, NULL);
+    st = tool_session_view(h->store, h->server->tools, id, TOOL_VIEW_BODY, NULL, &body, &len,
+                           &rev);
+    if (st == SESSION_NOT_FOUND)
+        return view_not_found(h, c, rc);
+    /* EventSource reconnects after `retry` ms; a reconnect gets the
+     * current body first, so nothing missed while away stays missing. */
+    first = st == SESSION_OK ? view_event("retry: 2000\n\n", body, len) : NULL;
+    free(body);
+    s = first ? stream_new(false) : NULL;
+    if (!s) {
+        free(first);
+        return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+                         "out of memory\n", 14, NULL);
+    }
+    memcpy(s->view_id, id, SESSION_ID_SIZE);
+    s->view_rev = rev;
+    s->queue.max = VIEW_QUEUE_BYTES;
+    ret = stream_open(h, c, rc, s, first);
+    free(first);
+    stream_unref(s);
+    return ret;
+}
+
+static enum MHD_Result handle_view(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                                   const char *url)
+{
+    char id[SESSION_ID_SIZE];
+    bool events;
+
+    if (!view_route(url, id, &events))
+        return view_not_found(h, c, rc);
+    return events ? view_events(h, c, rc, id) : view_page(h, c, rc, id);
+}
+
+/* After a change of session_id's document: its view streams get the new
+ * body. Rendered once, outside every lock of ours, and queued only where
+ * it is newer than what the stream has (two changes may finish rendering
+ * in either order). */
+static void view_push(mcp_http *h, const char *session_id)
+{
+    bool wanted = false;
+    char *body = NULL, *ev;
+    size_t len = 0;
+    uint64_t rev = 0;
+
+    pthread_mutex_lock(&h->lock);
+    for (sse_stream *s = h->streams; s && !wanted; s = s->next)
+        wanted = strcmp(s->view_id, session_id) == 0;
+    pthread_mutex_unlock(&h->lock);
+    if (!wanted || tool_session_view(h->store, h->server->tools, session_id, TOOL_VIEW_BODY,
+                                     NULL, &body, &len, &rev) != SESSION_OK)
+        return;
+    ev = view_event("", body, len);
+    free(body);
+    if (!ev)
+        return;
+    pthread_mutex_lock(&h->lock);
+    for (sse_stream *s = h->streams; s; s = s->next) {
+        size_t start;
+
+        if (strcmp(s->view_id, session_id) != 0)
+            continue;
+        pthread_mutex_lock(&s->lock);
+        if (rev > s->view_rev && !s->closed) {
+            /* An older body nobody has begun to read is replaced. */
+            if (s->view_pending != NO_PENDING && s->off <= s->view_pending)
+                s->queue.len = s->view_pending;
+            start = s->off == s->queue.len ? 0 : s->queue.len;
+            stream_push_locked(s, ev, false);
+            s->view_pending = s->closed ? NO_PENDING : start;
+            s->view_rev = rev;
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+    free(ev);
+}
+
 /* ---- hooks from the core ------------------------------------------------- */
 
 /* resources/subscribe and unsubscribe of a legacy request (the core calls
@@ -799,6 +1003,7 @@ static void hook_document_changed(void *ctx, const char *session_id)
         json_decref(note);
     }
     pthread_mutex_unlock(&h->lock);
+    view_push(h, session_id);
 }
 
 /* ---- the ticker ---------------------------------------------------------- */
@@ -2261,6 +2466,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strcmp(url, "/metrics") == 0 &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return send_metrics(h, c, rc);
+    if (strncmp(url, VIEW_PREFIX, strlen(VIEW_PREFIX)) == 0 && strcmp(method, "GET") == 0 &&
+        strcmp(url, h->path) != 0)
+        return handle_view(h, c, rc, url);
     if (strcmp(url, h->path) != 0)
         return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,
                          NULL);
@@ -2504,7 +2712,7 @@ bool mcp_http_stop(mcp_http *h)
     pthread_cond_broadcast(&h->tick);
     /* Every stream ends now: listen streams with their final result. */
     for (sse_stream *s = h->streams; s; s = s->next) {
-        char *final = s->legacy ? NULL : listen_final(s);
+        char *final = s->legacy || s->view_id[0] ? NULL : listen_final(s);
 
         stream_push(s, final, true);
         free(final);

@@ -42,6 +42,8 @@ struct mcp_conn {
     mcp_log_level legacy_log_level;  /* logging/setLevel; OFF until set */
     /* Transport state shared by both eras (DESIGN "Sessions"). */
     char session_id[SESSION_ID_SIZE];
+    /* initialize announced the MCP Apps extension (app.c). */
+    bool ui_app;
 };
 
 typedef enum mcp_era {
@@ -62,6 +64,9 @@ typedef struct mcp_request {
     /* Client-bound log messages for this request go out at or above this
      * level (modern: the _meta logLevel; legacy: logging/setLevel). */
     mcp_log_level log_level;
+    /* The client takes MCP Apps (app.c): legacy from its initialize,
+     * modern from the request's own client capabilities. */
+    bool ui_app;
 } mcp_request;
 
 /* Outcome of a method handler: a result object (owned) or an error. A
@@ -123,6 +128,24 @@ json_t *mcp_server_info_json(const mcp_server *server, const char *version);
 void mcp_resources_list(mcp_request *req, mcp_outcome *out);
 void mcp_resources_templates_list(mcp_request *req, mcp_outcome *out);
 void mcp_resources_read(mcp_request *req, mcp_outcome *out);
+
+/* ---- app.c: the MCP App (io.modelcontextprotocol/ui) -------------------- */
+
+#define MCP_APP_EXTENSION "io.modelcontextprotocol/ui"
+#define MCP_APP_MIME "text/html;profile=mcp-app"
+#define MCP_APP_URI "ui://idsd/view"
+#define MCP_APP_SCHEME "ui://"
+
+/* The client capabilities announce the extension with our MIME type. */
+bool mcp_app_client_supports(const json_t *client_capabilities);
+/* tools/list for a client with (ui) or without the extension: app-only
+ * tools are dropped for the others; for ui clients the tools that show
+ * the view get _meta.ui. false when memory ran out. */
+bool mcp_app_decorate_tools(json_t *tools, bool ui);
+/* The resources/list entry of the view (new reference). */
+json_t *mcp_app_resource_json(bool with_title);
+/* resources/read of a ui:// uri. */
+void mcp_app_read(mcp_request *req, mcp_outcome *out, json_t *uri);
 
 /* ---- prompts.c ----------------------------------------------------------- */
 

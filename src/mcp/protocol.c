@@ -257,7 +257,7 @@ void mcp_request_log(mcp_request *req, mcp_log_level level,
 
 /* ---- methods ------------------------------------------------------------- */
 
-static json_t *server_capabilities(const mcp_server *server, mcp_era era)
+static json_t *server_capabilities(const mcp_server *server, mcp_era era, bool ui)
 {
     /* Subscriptions exist where the transport can hold a stream for them:
      * resources/subscribe (legacy) or subscriptions/listen (modern). */
@@ -270,6 +270,11 @@ static json_t *server_capabilities(const mcp_server *server, mcp_era era)
 
     if (caps && era == MCP_ERA_LEGACY)
         json_object_set_new(caps, "logging", json_object());
+    /* Extensions are declared to the clients that announced them, so the
+     * others see the capabilities they always saw. */
+    if (caps && ui)
+        json_object_set_new(caps, "extensions",
+                            json_pack("{s:{}}", MCP_APP_EXTENSION));
     return caps;
 }
 
@@ -283,7 +288,8 @@ static void method_discover(mcp_request *req, mcp_outcome *out)
     out->result = json_pack("{s:o, s:o, s:s}",
                             "supportedVersions", mcp_supported_versions_json(),
                             "capabilities",
-                            server_capabilities(req->conn->server, MCP_ERA_MODERN),
+                            server_capabilities(req->conn->server, MCP_ERA_MODERN,
+                                                req->ui_app),
                             "instructions", server_instructions);
 }
 
@@ -340,6 +346,11 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
             json_object_del(tool, "title");
             json_object_del(tool, "outputSchema");
         }
+    }
+    if (tools && !mcp_app_decorate_tools(tools, req->ui_app)) {
+        json_decref(tools);
+        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        return;
     }
     out->result = json_pack("{s:o}", "tools", tools);
 }
@@ -649,8 +660,13 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
         json_object_set_new(out->result, "resultType", json_string("complete"));
         if (m->scope) {
+            /* What a client of the MCP App extension gets differs from
+             * the answer every other client shares (app.c): it is not
+             * for a shared cache. */
+            const char *scope = req->ui_app ? "private" : m->scope;
+
             json_object_set_new(out->result, "ttlMs", json_integer(m->ttl_ms));
-            json_object_set_new(out->result, "cacheScope", json_string(m->scope));
+            json_object_set_new(out->result, "cacheScope", json_string(scope));
         }
     }
 }
@@ -681,9 +697,11 @@ static void method_initialize(mcp_request *req, mcp_outcome *out)
                            json_string_value(asked));
     if (!version)
         version = MCP_LEGACY_LATEST;
+    conn->ui_app = mcp_app_client_supports(json_object_get(req->params, "capabilities"));
     out->result = json_pack("{s:s, s:o, s:o, s:s}",
                             "protocolVersion", version,
-                            "capabilities", server_capabilities(conn->server, MCP_ERA_LEGACY),
+                            "capabilities", server_capabilities(conn->server, MCP_ERA_LEGACY,
+                                                                conn->ui_app),
                             "serverInfo", mcp_server_info_json(conn->server, version),
                             "instructions", server_instructions);
     if (!out->result) {
@@ -741,6 +759,7 @@ static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
     }
     req->era = MCP_ERA_MODERN;
     req->version = version;
+    req->ui_app = mcp_app_client_supports(caps);
     return true;
 }
 
@@ -836,6 +855,7 @@ static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *cod
     }
     req.version = conn->legacy_version;
     req.log_level = conn->legacy_log_level;
+    req.ui_app = conn->ui_app;
     dispatch(&req, &out);
 
 reply:

@@ -58,6 +58,12 @@ void mcp_resources_list(mcp_request *req, mcp_outcome *out)
             json_object_set_new(item, "size", json_integer((json_int_t)info.bytes));
         json_array_append_new(list, item);
     }
+    if (req->ui_app) {
+        item = mcp_app_resource_json(title_allowed(req));
+        if (!item)
+            goto nomem;
+        json_array_append_new(list, item);
+    }
     out->result = json_pack("{s:o}", "resources", list);
     return;
 nomem:
@@ -103,6 +109,10 @@ void mcp_resources_read(mcp_request *req, mcp_outcome *out)
         return;
     }
     s = json_string_value(uri);
+    if (strncmp(s, MCP_APP_SCHEME, strlen(MCP_APP_SCHEME)) == 0) {
+        mcp_app_read(req, out, uri);
+        return;
+    }
     id = strncmp(s, MCP_RESOURCE_SCHEME, strlen(MCP_RESOURCE_SCHEME)) == 0
              ? s + strlen(MCP_RESOURCE_SCHEME)
              : NULL;

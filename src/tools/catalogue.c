@@ -69,7 +69,8 @@ bool tool_catalogue_init(const char **why)
         !add_group(tool_group_facets, tool_group_facets_count) ||
         !add_group(tool_group_restrictions, tool_group_restrictions_count) ||
         !add_group(tool_group_session, tool_group_session_count) ||
-        !add_group(tool_group_ifc, tool_group_ifc_count)) {
+        !add_group(tool_group_ifc, tool_group_ifc_count) ||
+        !add_group(tool_group_view, tool_group_view_count)) {
         if (why != NULL)
             *why = "more tools than TOOL_MAX";
         tool_catalogue_cleanup();

@@ -223,6 +223,14 @@ void tool_mark_changed(tool_ctx *c)
     c->changed = true;
 }
 
+void tool_view_touch(tool_ctx *c)
+{
+    if (c->ts != NULL)
+        c->ts->revision++;
+    /* Live views are told the way a document change is told. */
+    c->env->document_changed = true;
+}
+
 /* Markup around one value at its deepest, indentation included, in bytes:
  * a parameter's simple value (a partOf's predefinedType takes 101), an
  * attribute (16 and its name). */
@@ -446,6 +454,7 @@ out:
             if (!c.bytes_known)
                 c.ts->doc_bytes = c.ts->doc != NULL ? ids_doc_serialized_size(c.ts->doc) : 0;
             session_set_bytes(c.s, c.ts->doc_bytes);
+            c.ts->revision++;
             env->document_changed = true;
         }
         session_release(c.s);

@@ -25,6 +25,7 @@
 
 #include "ids/ids.h"
 #include "session/session.h"
+#include "view/view.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,6 +43,12 @@ typedef struct tool_config {
     /* Largest IFC model file load_ifc_model / validate_ifc_model read, in
      * bytes; 0 = TOOL_DEFAULT_MAX_MODEL_BYTES. */
     size_t max_model_bytes;
+    /* The last IFC check of a session as the view shows it, or NULL when
+     * there is none: installed by the layer that keeps check results (a
+     * session attachment), called with the session acquired; the result
+     * stays valid while it is. NULL: views show no check. */
+    const view_check_result *(*view_check)(session *s, void *ctx);
+    void *view_check_ctx;
 } tool_config;
 
 #define TOOL_DEFAULT_MAX_MODEL_BYTES ((size_t)256 << 20) /* bytes: 256 MiB */
@@ -78,7 +85,9 @@ typedef struct tool_result {
 enum {
     TOOL_USES_SESSION = 1u << 0, /* resolves a session (all but none) */
     TOOL_NEEDS_DOC = 1u << 1,    /* refuses when the session has no document */
-    TOOL_MAY_MINT = 1u << 2      /* create_ids / load_ids: mint when none in scope */
+    TOOL_MAY_MINT = 1u << 2,     /* create_ids / load_ids: mint when none in scope */
+    TOOL_APP_ONLY = 1u << 3      /* for the MCP App view, not the model (listed to
+                                    clients of the ui extension only) */
 };
 
 /* A tool's body: it runs inside the runtime, which has resolved and
@@ -138,6 +147,29 @@ void tool_session_free(void *payload);
  * yet. */
 session_status tool_session_document_xml(session_store *store, const char *id,
                                          char **xml, size_t *len);
+
+/* ---- the view (view.c; specs/view.md "Where it is shown") ---- */
+
+/* The tools whose results the MCP App view shows (_meta.ui.resourceUri):
+ * those that read, validate or check a session's document. */
+bool tool_links_view(const tool_def *tool);
+
+typedef enum tool_view_kind {
+    TOOL_VIEW_PAGE = 0,  /* a whole page (view_html_page) */
+    TOOL_VIEW_BODY,      /* the body a live page is sent (view_html_body) */
+    TOOL_VIEW_MARKDOWN   /* the Markdown describe_ids gives */
+} tool_view_kind;
+
+/* The session's document, its findings and its last IFC check, rendered
+ * for people; a session without a document renders the waiting page.
+ * opts as view_html_page takes them (TOOL_VIEW_PAGE only; may be NULL).
+ * *revision (may be NULL) is the revision rendered, which moves with every
+ * change of what the view shows. *out is malloc'd. SESSION_NOT_FOUND for
+ * an unknown session, SESSION_NOMEM when the rendering failed. */
+session_status tool_session_view(session_store *store, const tool_config *config,
+                                 const char *id, tool_view_kind kind,
+                                 const view_page_options *opts, char **out, size_t *len,
+                                 uint64_t *revision);
 
 #ifdef __cplusplus
 }

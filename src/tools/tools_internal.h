@@ -33,6 +33,8 @@ extern const tool_def tool_group_session[];
 extern const size_t tool_group_session_count;
 extern const tool_def tool_group_ifc[];
 extern const size_t tool_group_ifc_count;
+extern const tool_def tool_group_view[];
+extern const size_t tool_group_view_count;
 
 /* The parsed output schema of a tool (NULL when it has none); valid after
  * tool_catalogue_init. tool_input_schema is in tools.h. */
@@ -70,6 +72,10 @@ struct tool_session {
      * O(nodes), so it is done once per changing call, not again by every
      * size check. */
     size_t doc_bytes;
+    /* What the view shows changed: bumped by tool_run after every call
+     * that changed the document, and by tool_view_touch. Live views
+     * compare it (view.c). */
+    uint64_t revision;
     bool has_last_spec;
     size_t last_spec;
     tool_facet_memory *facets;
@@ -118,6 +124,9 @@ void tool_fail(tool_ctx *c, const char *fmt, ...)
 void tool_fail_ids(tool_ctx *c, const ids_error *err, const char *prefix);
 /* The body changed the document (accounting and resource notification). */
 void tool_mark_changed(tool_ctx *c);
+/* Something the view shows besides the document changed (a new IFC check
+ * result): live views of the session render again. */
+void tool_view_touch(tool_ctx *c);
 /* A new document of bytes (ids_doc_serialized_size) may be held: false,
  * and a failure result, when it is over config->max_doc_bytes. Taken
  * before anything changes, with the measure every edit uses, so a

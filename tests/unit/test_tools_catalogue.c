@@ -96,7 +96,7 @@ static const char *const expected_order[] = {
     "add_partof_facet", "remove_facet", "add_enumeration_restriction",
     "add_pattern_restriction", "add_bounds_restriction", "add_length_restriction",
     "set_restriction", "set_facet_parameter", "close_session", "load_ifc_model",
-    "validate_ifc_model", NULL,
+    "validate_ifc_model", "describe_ids", "render_ids_view", NULL,
 };
 
 static void test_list_is_stable_and_complete(void **state)
