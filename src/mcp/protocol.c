@@ -635,11 +635,14 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         json_t *meta = json_object_get(out->result, "_meta");
 
         if (!json_is_object(meta)) {
+            /* json_object_set_new frees the value when it fails. */
             meta = json_object();
-            json_object_set_new(out->result, "_meta", meta);
+            if (json_object_set_new(out->result, "_meta", meta) != 0)
+                meta = NULL;
         }
         /* Every modern version is 2025-06-18 or later: the same object. */
-        json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
+        if (meta != NULL)
+            json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
         json_object_set_new(out->result, "resultType", json_string("complete"));
         if (m->scope) {
             json_object_set_new(out->result, "ttlMs", json_integer(m->ttl_ms));
@@ -982,8 +985,11 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     /* Scalars are decoded too, so that `1` is an invalid request rather
      * than a parse error, as JSON-RPC's own examples have it. Duplicate
      * keys are refused: which one wins would be a guess. */
+    /* jansson leaves err untouched when it cannot even start (out of
+     * memory), so an empty message means that too. */
+    memset(&err, 0, sizeof err);
     msg = base_json_read(text, len, &err);
-    if (!msg && json_error_code(&err) == json_error_out_of_memory) {
+    if (!msg && (json_error_code(&err) == json_error_out_of_memory || err.text[0] == '\0')) {
         /* The text may be fine; the server is what failed. */
         line = reply_out_of_memory(NULL, false, &code);
         goto out;
