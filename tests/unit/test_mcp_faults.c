@@ -632,7 +632,12 @@ static void test_other_methods(void **state)
         "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":{\"_meta\":" META "}",
     };
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
-        for (long n = 0;; n += n < dense ? 1 : stride) {
+        /* resources/list and prompts/list are small: every allocation of
+         * theirs fails in turn even under valgrind, which sees what ASan
+         * cannot inside jansson (a value used after a failed insertion
+         * freed it). */
+        bool every = i == 2 || i == 3;
+        for (long n = 0;; n += every || n < dense ? 1 : stride) {
             arm(n, false);
             char *line = mcp_handle_text(conn, requests[i], strlen(requests[i]));
             disarm();
