@@ -7,7 +7,8 @@
  *
  * Besides crashes, leaks and undefined behaviour it traps on a reply that
  * is not one line of JSON-RPC: an object (or, for a batch, an array of
- * objects) with jsonrpc "2.0", an id, and exactly one of result and error.
+ * objects) with jsonrpc "2.0", an id, and exactly one of result and error;
+ * and on a document left in a session that does not load back.
  */
 #include "mcp/mcp.h"
 
@@ -48,6 +49,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     CHECK(server != NULL);
     atexit(stop);
     return 0;
+}
+
+/* What a session holds after any sequence of calls can be exported and
+ * loaded back (specs/tools.md, "Size"): the tools never leave a document
+ * that idsd itself would refuse. */
+static void check_document(const char *id)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    if (tool_session_document_xml(store, id, &xml, &len) != SESSION_OK || xml == NULL)
+        return;
+    ids_doc *doc = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    ids_limits limits = {.max_bytes = tools.max_doc_bytes};
+    CHECK(ids_doc_load_string(xml, len, &limits, &doc, &err) == IDS_OK);
+    ids_doc_free(doc);
+    free(xml);
 }
 
 static void collect_id(const session_info *info, void *ctx)
@@ -113,8 +132,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     session_foreach(store, collect_id, ids);
     size_t i;
     json_t *id;
-    json_array_foreach(ids, i, id)
+    json_array_foreach(ids, i, id) {
+        check_document(json_string_value(id));
         (void)session_remove(store, json_string_value(id));
+    }
     json_decref(ids);
     return 0;
 }
