@@ -24,8 +24,11 @@ fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build-fuzz
+# The same configuration as fuzz/run.sh, so the two share one build (the
+# sources are compiled with -Werror by clang in the test command's first
+# stage already).
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDSD_FUZZ=ON \
-  -DIDSD_WERROR=ON >/dev/null
+  -DIDSD_WERROR=OFF >/dev/null
 cmake --build "$build" -j "$jobs" --target fuzz_all >"$probe/build.log" 2>&1 ||
   { tail -n 40 "$probe/build.log"; exit 1; }
 
