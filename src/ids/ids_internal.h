@@ -204,6 +204,10 @@ bool ids_spec_is_prohibited(const xmlNode *spec);
  * carrier element, to be moved later with ids_attr_place; NULL when out of
  * memory. */
 xmlAttr *ids_carrier_prop(xmlNode *carrier, const char *name, const char *value);
+/* xmlNewProp that fails whole: libxml2 2.9 keeps an attribute whose name
+ * or text could not be allocated (an empty minOccurs=""), so such a one
+ * is removed again and NULL returned, as for out of memory. */
+xmlAttr *ids_new_prop(xmlNode *node, const char *name, const char *value);
 /* Moves attr from its carrier onto node without allocating: replaces a
  * same-named attribute in place, or inserts it by its rank in order (a
  * NULL-terminated list of names; NULL appends). */

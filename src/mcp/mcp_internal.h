@@ -79,6 +79,9 @@ typedef struct mcp_outcome {
     int code;            /* 0 when a result is set */
     char message[256];
     json_t *data;        /* owned; error data or NULL */
+    /* tools/call: the tool succeeded, so what it changed stands; a reply
+     * that cannot be written in full must still say it succeeded. */
+    bool tool_succeeded;
 } mcp_outcome;
 
 void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,

@@ -483,6 +483,17 @@ static bool write_call_result(mcp_request *req, const tool_def *tool,
     return true;
 }
 
+/* The tools/call results sent when the tool's own cannot be written for
+ * want of memory (left open, as write_call_result leaves its result). */
+#define OOM_RESULT_FAILED                                                        \
+    "{\"content\":[{\"type\":\"text\",\"text\":\"The call failed and changed "      \
+    "nothing; its result could not be written (out of memory). Try again.\"}],"  \
+    "\"isError\":true"
+#define OOM_RESULT_DONE                                                          \
+    "{\"content\":[{\"type\":\"text\",\"text\":\"Done, but the result could not be " \
+    "written (out of memory). Call get_ids_info or get_specification to see the "  \
+    "document.\"}],\"isError\":false"
+
 static void method_tools_call(mcp_request *req, mcp_outcome *out)
 {
     mcp_conn *conn = req->conn;
@@ -539,14 +550,15 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
                         "new session %s", env.minted_session_id);
     }
 
+    out->tool_succeeded = !res.is_error;
     if (!write_call_result(req, tool, &res, &out->result_text)) {
         /* tool_call hands back UTF-8 only, so this is memory running out;
-         * a short error result may still fit, and is what the call was. */
-        static const char fallback[] =
-            "{\"content\":[{\"type\":\"text\",\"text\":\"The result could not be "
-            "written (out of memory). Try again.\"}],\"isError\":true";
+         * a short result may still fit, and says what the call was: a
+         * success stands (the document may have changed), a failure
+         * changed nothing. */
         base_buf_free(&out->result_text);
-        if (!base_buf_append(&out->result_text, fallback, sizeof fallback - 1))
+        const char *fallback = res.is_error ? OOM_RESULT_FAILED : OOM_RESULT_DONE;
+        if (!base_buf_append_str(&out->result_text, fallback))
             mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
     }
     mcp_request_log(req, res.is_error ? MCP_LOG_WARNING : MCP_LOG_INFO, "tools",
@@ -640,8 +652,11 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
     m->fn(req, out);
     if (out->result_text.data) {
         /* Written as text: no caching hints (tools/call has none). */
+        /* A tool that succeeded keeps its (failed) buffer: handle_request
+         * then answers with the short success its change calls for. */
         if (modern && !base_buf_append(&out->result_text, req->conn->server->modern_tail,
-                                       req->conn->server->modern_tail_len))
+                                       req->conn->server->modern_tail_len) &&
+            !out->tool_succeeded)
             mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;
     }
@@ -653,11 +668,14 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         json_t *meta = json_object_get(out->result, "_meta");
 
         if (!json_is_object(meta)) {
+            /* json_object_set_new frees the value when it fails. */
             meta = json_object();
-            json_object_set_new(out->result, "_meta", meta);
+            if (json_object_set_new(out->result, "_meta", meta) != 0)
+                meta = NULL;
         }
         /* Every modern version is 2025-06-18 or later: the same object. */
-        json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
+        if (meta != NULL)
+            json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
         json_object_set_new(out->result, "resultType", json_string("complete"));
         if (m->scope) {
             /* What a client of the MCP App extension gets differs from
@@ -792,6 +810,28 @@ static char *reply_text(json_t *reply, int *code)
     return text;
 }
 
+/* The reply when memory ran out for the real one: written without a
+ * tree, so that it fits where that did not. A tool that succeeded gets a
+ * short success (its change stands), anything else -32603. NULL only when
+ * even this does not fit. */
+static char *reply_out_of_memory(json_t *id, bool tool_succeeded, int *code)
+{
+    base_buf b = {0};
+    char *text = NULL;
+    bool ok = PUT_LITERAL(&b, "{\"jsonrpc\":\"2.0\",\"id\":") &&
+              (id != NULL ? base_json_put_value(&b, id) : PUT_LITERAL(&b, "null"));
+    if (tool_succeeded)
+        ok = ok && PUT_LITERAL(&b, ",\"result\":" OOM_RESULT_DONE "}}");
+    else
+        ok = ok && PUT_LITERAL(&b, ",\"error\":{\"code\":-32603,\"message\":"
+                                   "\"Internal error: out of memory\"}}");
+    if (ok)
+        text = base_buf_take(&b, NULL);
+    base_buf_free(&b);
+    *code = tool_succeeded ? 0 : MCP_INTERNAL_ERROR;
+    return text;
+}
+
 static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *code)
 {
     mcp_request req;
@@ -860,8 +900,11 @@ static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *cod
 
 reply:
     if (out.result_text.data) {
+        char *text = reply_around_text(req.id, &out.result_text);
         *code = 0;
-        return reply_around_text(req.id, &out.result_text);
+        if (text == NULL)
+            text = reply_out_of_memory(req.id, out.tool_succeeded, code);
+        return text;
     }
     if (out.result) {
         reply = mcp_result_reply(req.id, out.result);
@@ -874,7 +917,10 @@ reply:
         if (out.code == MCP_INTERNAL_ERROR)
             mcp_logf(MCP_LOG_ERROR, "%s: %s", req.method, out.message);
     }
-    return reply_text(reply, code);
+    char *text = reply ? reply_text(reply, code) : NULL;
+    if (text == NULL)
+        text = reply_out_of_memory(req.id, false, code);
+    return text;
 }
 
 static void handle_notification(mcp_conn *conn, json_t *msg)
@@ -910,7 +956,10 @@ static char *handle_single(mcp_conn *conn, json_t *msg, bool in_batch, int *code
     case MCP_MSG_INVALID:
         break;
     }
-    return reply_text(reply, code);
+    char *text = reply ? reply_text(reply, code) : NULL;
+    if (text == NULL)
+        text = reply_out_of_memory(json_object_get(msg, "id"), false, code);
+    return text;
 }
 
 char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code)
@@ -978,7 +1027,15 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     /* Scalars are decoded too, so that `1` is an invalid request rather
      * than a parse error, as JSON-RPC's own examples have it. Duplicate
      * keys are refused: which one wins would be a guess. */
+    /* jansson leaves err untouched when it cannot even start (out of
+     * memory), so an empty message means that too. */
+    memset(&err, 0, sizeof err);
     msg = base_json_read(text, len, &err);
+    if (!msg && (json_error_code(&err) == json_error_out_of_memory || err.text[0] == '\0')) {
+        /* The text may be fine; the server is what failed. */
+        line = reply_out_of_memory(NULL, false, &code);
+        goto out;
+    }
     if (!msg) {
         base_utf8_format(why, sizeof why, "Parse error: %s (line %d, column %d)",
                         err.text, err.line, err.column);
@@ -987,8 +1044,13 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     }
     line = mcp_handle_message_text(conn, msg, &code);
 out:
-    if (reply)
+    if (reply) {
         line = mcp_jsonrpc_dump(reply);
+        if (line == NULL)
+            line = reply_out_of_memory(NULL, false, &code);
+    } else if (line == NULL && msg == NULL) {
+        line = reply_out_of_memory(NULL, false, &code);
+    }
     json_decref(reply);
     json_decref(msg);
     return line;

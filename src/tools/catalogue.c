@@ -276,11 +276,16 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
         }
     }
     tool_run(tool, args, env, out);
-    if (out->structured == NULL || out->text == NULL) {
+    if (out->is_error && (out->structured == NULL || out->text == NULL)) {
         tool_result_clear(out);
         error_result(out, "Out of memory while building the result. Try again.");
         return;
     }
+    /* A success stands whatever memory is left to describe it (it may
+     * have changed the document); without a text the transport writes a
+     * short one. */
+    if (out->text == NULL)
+        return;
     if (!base_utf8_valid(out->text, strlen(out->text)))
         make_encodable(out);
 }

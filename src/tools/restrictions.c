@@ -211,12 +211,19 @@ static json_t *restriction_from_args(tool_ctx *c, const char *default_base,
                   tool_base_type_list(), BASE_QUOTE(base_arg, 40));
         return NULL;
     }
+    /* A key lost for want of memory would change what is written, so
+     * every insertion is checked. */
     json_t *obj = json_pack("{s:s}", "base", base);
-    for (size_t i = 0; keys[i] != NULL; i++) {
+    for (size_t i = 0; obj != NULL && keys[i] != NULL; i++) {
         json_t *v = tool_arg(c, arg_names[i]);
-        if (v != NULL && !json_is_null(v))
-            json_object_set(obj, keys[i], v);
+        if (v != NULL && !json_is_null(v) && json_object_set(obj, keys[i], v) != 0) {
+            json_decref(obj);
+            obj = NULL;
+        }
     }
+    if (obj == NULL)
+        tool_fail(c, "Out of memory while reading the arguments; nothing was changed. "
+                     "Try again.");
     return obj;
 }
 
@@ -296,9 +303,15 @@ static void set_restriction_impl(tool_ctx *c)
         json_t *slot = json_object_get(obj, key);
         if (slot == NULL) {
             slot = json_array();
-            json_object_set_new(obj, key, slot);
+            if (json_object_set_new(obj, key, slot) != 0)
+                slot = NULL;
         }
-        json_array_append(slot, value);
+        if (slot == NULL || json_array_append(slot, value) != 0) {
+            tool_fail(c, "Out of memory while reading the arguments; nothing was changed. "
+                         "Try again.");
+            json_decref(obj);
+            return;
+        }
     }
     apply(c, obj, "items");
     json_decref(obj);

@@ -136,6 +136,12 @@ void tool_ok(tool_ctx *c, json_t *result, const char *fmt, ...)
         json_decref(result);
         return;
     }
+    /* NULL: memory ran out while the body described what it did. What it
+     * did stands (the document may have changed), so the call is still a
+     * success, with a smaller answer. */
+    if (result == NULL)
+        result = json_object();
+    c->answered = true;
     c->out->structured = result;
     c->out->is_error = false;
     va_list ap;
@@ -152,6 +158,9 @@ void tool_ok_text(tool_ctx *c, json_t *result, char *text)
         free(text);
         return;
     }
+    if (result == NULL)
+        result = json_object();
+    c->answered = true;
     c->out->structured = result;
     c->out->is_error = false;
     c->out->text = text;
@@ -183,6 +192,7 @@ static void fail_with(tool_ctx *c, char *message, const ids_error *err)
             json_object_set_new(error, "line", json_integer(err->line));
     }
     json_object_set_new(result, "error", error);
+    c->answered = true;
     c->out->structured = result;
     c->out->is_error = true;
     free(c->out->text);
@@ -437,16 +447,25 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
         }
     }
     tool->impl(&c);
-    if (out->structured == NULL)
+    if (!c.answered) {
         tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
                       "Call get_ids_info to see the document's state.");
+    } else if (out->structured == NULL && (c.changed || !out->is_error)) {
+        /* The body succeeded (it may have changed the document) but memory
+         * ran out for every answer: say so, as a success, since that is
+         * what the call was. */
+        out->is_error = false;
+        free(out->text);
+        out->text = strdup("Done, but memory ran out while describing the result. Call "
+                           "get_ids_info or get_specification to see the document.");
+    }
 
 out:
     if (env->used_session_id[0] != '\0' && json_is_object(out->structured) &&
         json_object_get(out->structured, "session_id") == NULL)
         json_object_set_new(out->structured, "session_id",
                             json_string(env->used_session_id));
-    if (!out->is_error)
+    if (!out->is_error && out->structured != NULL)
         render_text(&c);
     if (c.s != NULL) {
         session_count_call(c.s, out->is_error);

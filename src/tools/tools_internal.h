@@ -105,6 +105,7 @@ struct tool_ctx {
     bool changed;      /* the document changed */
     bool bytes_known;  /* ts->doc_bytes is already that of the new document */
     char *summary;     /* tool_ok's summary line, until the text is rendered */
+    bool answered;     /* tool_ok, tool_ok_text or tool_fail was called */
 };
 
 /* Runs tool (arguments already validated) with its session handling. */

@@ -993,8 +993,53 @@ static void test_versions(void **state)
     assert_string_equal(mcp_log_level_name(MCP_LOG_EMERGENCY), "emergency");
 }
 
+/* What comes back for one (possibly mangled) text: no reply only for a
+ * notification or a response; otherwise one line of JSON-RPC, a result or
+ * an error with a code and message, whose id is the request's when the
+ * text was a request with a valid id, null when it could not be read. */
+static void assert_mangled_reply(fixture *f, const char *text, size_t len)
+{
+    char *line = mcp_handle_text(f->conn, text, len);
+    json_t *sent = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    json_t *id = json_is_object(sent) ? json_object_get(sent, "id") : NULL;
+    bool id_valid = json_is_integer(id) || json_is_string(id);
+
+    if (line == NULL) {
+        /* A notification (no id) or a response (result or error). */
+        assert_true(json_is_object(sent));
+        assert_true(id == NULL || json_object_get(sent, "result") != NULL ||
+                    json_object_get(sent, "error") != NULL);
+        json_decref(sent);
+        return;
+    }
+    assert_null(strchr(line, '\n'));
+    json_t *reply = json_loads(line, 0, NULL);
+    assert_non_null(reply);
+    assert_true(json_is_object(reply));
+    assert_string_equal(json_string_value(json_object_get(reply, "jsonrpc")), "2.0");
+    json_t *result = json_object_get(reply, "result");
+    json_t *error = json_object_get(reply, "error");
+    assert_true((result != NULL) != (error != NULL));
+    if (error != NULL) {
+        assert_true(json_is_integer(json_object_get(error, "code")));
+        assert_true(json_is_string(json_object_get(error, "message")));
+    }
+    json_t *rid = json_object_get(reply, "id");
+    assert_non_null(rid);
+    if (sent == NULL)
+        assert_true(json_is_null(rid));  /* not JSON: -32700, null id */
+    if (sent == NULL)
+        assert_int_equal(json_integer_value(json_object_get(error, "code")), MCP_PARSE_ERROR);
+    if (id_valid && json_object_get(sent, "method") != NULL)
+        assert_true(json_equal(rid, id));
+    json_decref(reply);
+    json_decref(sent);
+    free(line);
+}
+
 /* Nothing a client sends may crash the core: mangle a valid request one
- * byte at a time and feed every variant in. */
+ * byte at a time and feed every variant in; each gets a reply as the
+ * protocol wants it. */
 static void test_mangled_input_never_crashes(void **state)
 {
     fixture *f = *state;
@@ -1006,14 +1051,10 @@ static void test_mangled_input_never_crashes(void **state)
 
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < sizeof subst; k++) {
-            char *line;
-
             memcpy(buf, base, n + 1);
             buf[i] = subst[k];
-            line = mcp_handle_text(f->conn, buf, n);
-            free(line);
-            line = mcp_handle_text(f->conn, buf, i);  /* truncated */
-            free(line);
+            assert_mangled_reply(f, buf, n);
+            assert_mangled_reply(f, buf, i);  /* truncated */
         }
     }
     free(buf);
