@@ -915,11 +915,23 @@ static void test_resource_of_a_live_session(void **state)
     mcp_conn_set_session_id(f->conn, id);
     assert_string_equal(mcp_conn_session_id(f->conn), id);
     initialize(f, "2025-11-25");
+    /* A session without a document lists no resource ... */
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/list\"}");
+    list = json_object_get(result_of(r), "resources");
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(r);
+    /* ... one with a document lists it. */
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                     "{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}}}");
+    json_decref(r);
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}");
     list = json_object_get(result_of(r), "resources");
     assert_int_equal(json_array_size(list), 1);
     snprintf(text, sizeof text, "ids://session/%s", id);
     assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "uri")), text);
+    json_decref(r);
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":"
+                     "{\"name\":\"close_session\",\"arguments\":{}}}");
     json_decref(r);
     /* A session without a document is not an empty resource. */
     snprintf(text, sizeof text, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/read\","

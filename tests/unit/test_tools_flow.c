@@ -275,7 +275,7 @@ static void test_specifications(void **state)
 
     r = ok(f, "add_specification", "{s:s, s:[s], s:s}", "name", "Doors", "ifc_versions",
            "IFC2X3", "usage", "optional");
-    assert_string_equal(sget(r, "spec_id"), "2");
+    assert_string_equal(sget(r, "spec_id"), "S2"); /* a handle, not a position */
     assert_string_equal(sget(r, "usage"), "optional");
     json_decref(r);
     r = ok(f, "add_specification", "{s:s, s:[s], s:i, s:i}", "name", "No proxies",
@@ -310,8 +310,9 @@ static void test_specifications(void **state)
     r = ok(f, "get_specification", "{s:i}", "spec_id", 2);
     assert_string_equal(sget(r, "spec_name"), "Doors");
     json_decref(r);
-    err(f, "get_specification", "spec_id 'S9' not found; specifications: 1 'Walls' "
-                                "(identifier S1), 2 'Doors', 3 'No proxies'",
+    err(f, "get_specification", "spec_id 'S9' not found; specifications: S1 'Walls' "
+                                "(position 1, identifier S1), S2 'Doors' (position 2), "
+                                "S3 'No proxies' (position 3)",
         "{s:s}", "spec_id", "S9");
     err(f, "get_specification", "out of range", "{s:i}", "spec_id", 9);
 
@@ -371,7 +372,9 @@ static void test_facets_and_defaults(void **state)
     json_t *r = ok(f, "add_entity_facet", "{s:s, s:s, s:s}", "location", "applicability",
                    "entity_name", "IfcWall", "cardinality", "required");
     assert_true(bget(r, "spec_id_defaulted"));
-    assert_string_equal(sget(r, "spec_id"), "W");
+    assert_string_equal(sget(r, "spec_id"), "S1");
+    assert_string_equal(sget(r, "identifier"), "W");
+    assert_string_equal(sget(r, "facet_id"), "F1");
     assert_int_equal(iget(r, "facet_index"), 0);
     assert_string_equal(sget(json_object_get(json_object_get(r, "facet"), "parameters"), "name"),
                         "IFCWALL");
@@ -794,17 +797,29 @@ static void test_close_session(void **state)
     create(f);
     char sid[SESSION_ID_SIZE];
     snprintf(sid, sizeof(sid), "%s", f->transport);
+    /* The connection's own session stays: only its document goes. */
     json_t *r = ok(f, "close_session", "{}");
     assert_string_equal(sget(r, "status"), "closed");
     assert_true(bget(r, "had_document"));
+    assert_true(bget(r, "session_kept"));
     assert_string_equal(sget(r, "session_id"), sid);
     json_decref(r);
-    err(f, "get_ids_info", "unknown or has expired", "{s:s}", "session_id", sid);
-    err(f, "get_ids_info", "create_ids or load_ids", "{}");
-    /* On stdio the next create starts a new session. */
+    err(f, "get_ids_info", "No IDS document", "{s:s}", "session_id", sid);
     r = ok(f, "create_ids", "{s:s}", "title", "Again");
-    assert_string_not_equal(sget(r, "session_id"), sid);
+    assert_string_equal(sget(r, "session_id"), sid);
+    assert_false(bget(r, "replaced_document"));
     json_decref(r);
+    /* A session named by session_id that is not the connection's ends. */
+    f->transport[0] = '\0';
+    r = ok(f, "create_ids", "{s:s}", "title", "Other");
+    char other[SESSION_ID_SIZE];
+    snprintf(other, sizeof(other), "%s", sget(r, "session_id"));
+    json_decref(r);
+    snprintf(f->transport, sizeof(f->transport), "%s", sid);
+    r = ok(f, "close_session", "{s:s}", "session_id", other);
+    assert_false(bget(r, "session_kept"));
+    json_decref(r);
+    err(f, "get_ids_info", "unknown or has expired", "{s:s}", "session_id", other);
 }
 
 static void test_sessions_are_separate(void **state)
