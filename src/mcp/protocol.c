@@ -52,6 +52,9 @@ static const char *const server_instructions =
     "restriction object {base, enumeration, pattern, min_inclusive, "
     "max_inclusive, min_exclusive, max_exclusive, length, min_length, "
     "max_length}; a restriction replaces the parameter's whole value. "
+    "Restriction tools default parameter_name to value (name for entity and "
+    "partOf) and base_type to the base of the facet's data_type "
+    "(IFCLENGTHMEASURE: xs:double), else xs:string (xs:double for bounds). "
     "The prompt author_ids walks through turning a plain-language "
     "requirement into an IDS.";
 

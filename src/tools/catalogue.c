@@ -111,7 +111,8 @@ bool tool_catalogue_init(const char **why)
                 *why = "out of memory";
             goto fail;
         }
-        if (json_is_object(sid))
+        /* create_ids and load_ids start a session: for them it is optional. */
+        if (json_is_object(sid) && !(table[i].flags & TOOL_MAY_MINT))
             json_object_set_new(sid, "description", json_string(TOOL_SESSION_STATELESS_DESC));
         if (table[i].output_schema != NULL) {
             outputs[i] = parse_schema(&table[i], table[i].output_schema, "output", why);

@@ -170,6 +170,40 @@ static void create_impl(tool_ctx *c)
 
 /* ---- load_ids ---- */
 
+static bool blank(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Narrows [*text, *text + *len) to the XML: past a UTF-8 BOM and blanks,
+ * inside a ```xml ... ``` fence when there is one. */
+static void unfence(const char **text, size_t *len, bool *fenced)
+{
+    const char *p = *text, *end = *text + *len;
+    if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
+        p += 3;
+    while (p < end && blank(*p))
+        p++;
+    if (end - p >= 3 && memcmp(p, "```", 3) == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl != NULL) {
+            p = nl + 1;
+            *fenced = true;
+            while (end > p && blank(end[-1]))
+                end--;
+            if (end - p >= 3 && memcmp(end - 3, "```", 3) == 0)
+                end -= 3;
+        }
+    }
+    while (p < end && blank(*p))
+        p++;
+    while (end > p && blank(end[-1]))
+        end--;
+    *text = p;
+    *len = (size_t)(end - p);
+}
+
 static void load_impl(tool_ctx *c)
 {
     const char *source = tool_arg_str(c, "source");
@@ -187,23 +221,38 @@ static void load_impl(tool_ctx *c)
     if (!may_replace(c))
         return;
 
+    /* Models paste XML with a BOM, blank lines, or inside a Markdown code
+     * fence: the document is what lies within. */
+    size_t src_len = strlen(source);
+    const char *body = source;
+    size_t body_len = src_len;
+    bool fenced = false;
+    unfence(&body, &body_len, &fenced);
     if (type == NULL) {
-        /* A document starts with '<' (possibly after a BOM or blanks);
-         * a path never does. */
-        const unsigned char *p = (const unsigned char *)source;
-        if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-            p += 3;
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            p++;
-        type = *p == '<' ? "string" : "file";
+        /* A document starts with '<'; a path never does. */
+        if (body_len > 0 && body[0] == '<') {
+            type = "string";
+        } else if (fenced || memchr(source, '\n', src_len) != NULL ||
+                   memchr(source, '<', src_len) != NULL) {
+            tool_fail(c, "argument 'source' is neither a path nor an IDS document: XML must "
+                         "start with '<' (a BOM, blanks or a ``` fence before it are fine); "
+                         "it begins '%s'. Pass the XML itself, or a file path with "
+                         "source_type file.",
+                      BASE_QUOTE(source, 40));
+            goto out;
+        } else {
+            type = "file";
+        }
     }
+    if (fenced)
+        tool_note(c, "source: the Markdown code fence around the XML was dropped");
     ids_status st;
     if (strcmp(type, "file") == 0) {
         if (!tool_path_for_read(c, source, &path))
             goto out;
         st = ids_doc_load_file(path, &limits, &doc, &err);
     } else {
-        st = ids_doc_load_string(source, strlen(source), &limits, &doc, &err);
+        st = ids_doc_load_string(body, body_len, &limits, &doc, &err);
     }
     if (st != IDS_OK) {
         if (st == IDS_ERR_LIMIT)
@@ -474,7 +523,7 @@ const tool_def tool_group_document[] = {
         .input_schema = TOOL_IN(INFO_PROPS("\"string\"") "," REPLACE_PROP, "\"title\"", ""),
         .output_schema = TOOL_OUT("\"status\":{\"const\":\"created\"},\"title\":" TOOL_S
                                   ",\"replaced_document\":" TOOL_B,
-                                  ",\"status\",\"title\",\"replaced_document\""),
+                                  ",\"replaced_document\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,
@@ -497,8 +546,7 @@ const tool_def tool_group_document[] = {
         .output_schema = TOOL_OUT("\"status\":{\"const\":\"loaded\"},\"title\":" TOOL_S
                                   ",\"specifications\":" TOOL_A ",\"validation\":"
                                   VALIDATION_OUT ",\"replaced_document\":" TOOL_B,
-                                  ",\"status\",\"title\",\"specifications\","
-                                  "\"validation\",\"replaced_document\""),
+                                  ",\"specifications\",\"validation\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,
@@ -555,7 +603,7 @@ const tool_def tool_group_document[] = {
         .input_schema = TOOL_IN(INFO_PROPS("[\"string\",\"null\"]"), "", ""),
         .output_schema = TOOL_OUT("\"status\":{\"const\":\"updated\"},\"updated\":"
                                   TOOL_A ",\"cleared\":" TOOL_A ",\"info\":" TOOL_O,
-                                  ",\"status\",\"updated\",\"cleared\",\"info\""),
+                                  ",\"info\""),
         .read_only = false,
         .destructive = false,
         .idempotent = true,
@@ -573,7 +621,7 @@ const tool_def tool_group_document[] = {
                                 ""),
         .output_schema = TOOL_OUT("\"valid\":" TOOL_B ",\"error_count\":" TOOL_I
                                   ",\"errors\":" TOOL_A ",\"warnings\":" TOOL_A,
-                                  ",\"valid\",\"error_count\",\"errors\",\"warnings\""),
+                                  ",\"valid\",\"errors\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,

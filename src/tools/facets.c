@@ -437,10 +437,10 @@ out:
 
 #define FACET_OUT                                                               \
     TOOL_OUT("\"facet_id\":" TOOL_S ",\"spec_id\":" TOOL_S ",\"moved\":" TOOL_A,  \
-             ",\"facet_id\",\"spec_id\",\"facet_index\",\"facet\",\"moved\"")
+             ",\"facet_id\",\"facet\",\"moved\"")
 
 #define FACET_COMMON_DESC                                                       \
-    " Returns its facet_id. uri, instructions, cardinality: requirements only."
+    " Requirements only: uri, instructions, cardinality."
 
 static const char *const entity_aliases[] = {"name", "entity_name", "entity", "entity_name",
                                              "predefinedtype", "predefined_type", NULL};
@@ -471,9 +471,7 @@ const tool_def tool_group_facets[] = {
             "Adds an entity facet: an IFC class such as IFCWALL (any case) and optionally "
             "its predefined type. At most one in applicability." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"entity_name\":" TOOL_V ",\"predefined_type\":" TOOL_V
-                                 "," INSTR_PROP ",\"cardinality\":{\"type\":\"string\","
-                                 "\"description\":\"Entity facets have none; only "
-                                 "'required' is taken (and ignored).\"}",
+                                 "," INSTR_PROP ",\"cardinality\":" TOOL_S,
                                  ",\"entity_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -585,7 +583,7 @@ const tool_def tool_group_facets[] = {
                                 "\"optional\",\"prohibited\",null]}",
                                 "", "," TOOL_VALUE_DEFS_N),
         .output_schema = TOOL_OUT("\"facet_id\":" TOOL_S ",\"changed\":" TOOL_A,
-                                  ",\"status\",\"spec_id\",\"facet_id\",\"changed\""),
+                                  ",\"facet_id\",\"changed\""),
         .idempotent = true,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = update_impl,
@@ -599,8 +597,7 @@ const tool_def tool_group_facets[] = {
             "facets keep their facet_id; the result lists those that moved.",
         .input_schema = TOOL_IN(TOOL_FACET_ADDRESS_PROPS, "", ""),
         .output_schema = TOOL_OUT("\"removed\":" TOOL_O ",\"moved\":" TOOL_A,
-                                  ",\"status\",\"spec_id\",\"removed\",\"moved\","
-                                  "\"facets_left\""),
+                                  ",\"removed\",\"moved\""),
         .destructive = true,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = remove_impl,

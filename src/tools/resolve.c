@@ -412,6 +412,34 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
     if (strcmp(out->base, "xs:boolean") == 0)
         for (size_t i = 0; i < out->n_items; i++)
             boolean_case(c, arg_name, &out->items[i].value);
+    /* A value listed twice is a slip (the second says nothing), and the
+     * XSD ^ and $ are literal characters, not anchors. */
+    for (size_t i = 0; i < out->n_items; i++) {
+        const ids_xs_item *it = &out->items[i];
+        if (it->facet == IDS_XS_PATTERN) {
+            size_t n = strlen(it->value);
+            bool dollar = n > 0 && it->value[n - 1] == '$' && (n < 2 || it->value[n - 2] != '\\');
+            if (it->value[0] == '^' || dollar)
+                tool_note(c, "%s: the pattern '%s' has %s, which XSD takes as a literal "
+                             "character, not an anchor (an XSD pattern always matches the "
+                             "whole value); drop it unless the value contains it",
+                          arg_name, BASE_QUOTE(it->value, 80),
+                          it->value[0] == '^' ? (dollar ? "^ and $" : "^") : "$");
+            continue;
+        }
+        if (it->facet != IDS_XS_ENUMERATION)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (out->items[j].facet == IDS_XS_ENUMERATION &&
+                strcmp(out->items[j].value, it->value) == 0) {
+                tool_fail(c, "argument '%s%s' lists '%s' twice; enumeration values must be "
+                             "distinct", arg_name,
+                          strcmp(arg_name, "values") == 0 ? "" : ".enumeration",
+                          BASE_QUOTE(it->value, 80));
+                goto fail;
+            }
+        }
+    }
     if (out->n_items == 0) {
         tool_fail(c, "the restriction in argument '%s' is empty: give at least one of "
                      "enumeration, pattern, min_inclusive, max_inclusive, min_exclusive, "

@@ -148,7 +148,10 @@ static void apply(tool_ctx *c, value_builder build)
         goto out;
     if (ids_facet_set_param(c->ts->doc, t.at.spec, t.at.loc, t.at.index, t.param, &value,
                             &err) != IDS_OK) {
-        tool_fail_ids(c, &err, "Could not set the parameter");
+        tool_fail_ids(c, &err, strstr(err.message, "needs a dataType") != NULL
+                                   ? "Could not set the parameter (give the facet a "
+                                     "data_type first: update_facet)"
+                                   : "Could not set the parameter");
         goto out;
     }
     tool_mark_changed(c);
@@ -346,18 +349,15 @@ static void set_param_impl(tool_ctx *c)
 /* ---- table ---- */
 
 #define TARGET_PROPS                                                            \
-    TOOL_FACET_ADDRESS_PROPS ",\"parameter_name\":{\"type\":\"string\","       \
-    "\"description\":\"Default: value (entity, partOf: name).\"}"
+    TOOL_FACET_ADDRESS_PROPS ",\"parameter_name\":" TOOL_S
 #define BASE_PROP                                                               \
-    "\"base_type\":{\"type\":\"string\",\"description\":\"xs:string, "        \
-    "xs:double, xs:integer, xs:date, ... Default: from data_type.\"}"
+    "\"base_type\":" TOOL_S
 #define R_IN(props, req) TOOL_IN(TARGET_PROPS "," props, req, "")
 #define R_OUT                                                                   \
     TOOL_OUT("\"facet_id\":" TOOL_S ",\"value\":{\"type\":[\"string\","          \
              "\"object\",\"null\"]}",                                            \
-             ",\"status\",\"spec_id\",\"facet_id\",\"parameter_name\",\"value\"," \
-             "\"replaced\"")
-#define R_DESC " It replaces the parameter's whole value."
+             ",\"facet_id\",\"value\",\"replaced\"")
+#define R_DESC ""
 #define BOUND(n) "\"" n "\":{\"type\":[\"number\",\"string\"]}"
 #define LEN(n) "\"" n "\":{\"type\":\"integer\",\"minimum\":0}"
 
@@ -371,10 +371,10 @@ const tool_def tool_group_restrictions[] = {
     {
         .name = "add_enumeration_restriction",
         .title = "Restrict a parameter to a list of values",
-        .description = "Makes a facet parameter accept only the listed values." R_DESC,
+        .description = "Makes a facet parameter accept only the listed values (distinct)."
+                       R_DESC,
         .input_schema = R_IN(BASE_PROP ",\"values\":{\"type\":\"array\",\"minItems\":1,"
-                             "\"items\":{\"type\":[\"string\",\"number\",\"boolean\"]},"
-                             "\"description\":\"Distinct values.\"}",
+                             "\"items\":{\"type\":[\"string\",\"number\",\"boolean\"]}}",
                              "\"values\""),
         .output_schema = R_OUT,
         .idempotent = true,

@@ -463,7 +463,7 @@ const tool_def tool_group_session[] = {
         .input_schema = TOOL_IN_SESSION_ONLY,
         .output_schema = TOOL_OUT("\"status\":{\"const\":\"closed\"},\"had_document\":"
                                   TOOL_B ",\"session_kept\":" TOOL_B,
-                                  ",\"status\",\"had_document\",\"session_kept\""),
+                                  ",\"session_kept\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,

@@ -710,6 +710,15 @@ static void normalize(const json_t *root, const json_t *schema, json_t *v, const
         char snake[PATH_MAX_LEN];
         if (snake_of(key, snake, sizeof(snake)) && has_name(props, names, snake))
             to = snake;
+        /* The same name without its underscores or in another case
+         * ("datatype", "Property_Set"). */
+        const char *pk;
+        const json_t *pv;
+        json_object_foreach((json_t *)props, pk, pv) {
+            (void)pv;
+            if (to == NULL && loose_equal(pk, key))
+                to = pk;
+        }
         for (size_t i = 0; to == NULL && path[0] == '\0' && aliases != NULL &&
                            aliases[i] != NULL; i += 2)
             if (strcmp(aliases[i], key) == 0)

@@ -399,11 +399,10 @@ out:
 #define OCCURS_PROPS(nullable)                                                 \
     "\"usage\":{\"enum\":[\"required\",\"optional\",\"prohibited\"],"        \
     "\"description\":\"Default required: some applicable element must "     \
-    "exist; prohibited: none may.\"},"                            \
-    "\"min_occurs\":{\"type\":\"integer\",\"enum\":[0,1],\"description\":"   \
-    "\"Instead of usage.\"},"                                                  \
+    "exist; prohibited: none may. Or min_occurs and max_occurs.\"},"          \
+    "\"min_occurs\":{\"type\":\"integer\",\"enum\":[0,1]},"                     \
     "\"max_occurs\":{\"type\":[\"integer\",\"string\"],\"enum\":[0,"         \
-    "\"unbounded\"],\"description\":\"Instead of usage.\"},"                  \
+    "\"unbounded\"]},"                                                         \
     "\"identifier\":{\"type\":" nullable ",\"description\":\"Unique, such "  \
     "as S1.\"},\"description\":{\"type\":" nullable "},"                     \
     "\"instructions\":{\"type\":" nullable "},"                                \
@@ -421,7 +420,7 @@ const tool_def tool_group_specification[] = {
                                 VERSIONS_PROP "," OCCURS_PROPS("\"string\""),
                                 "\"name\",\"ifc_versions\"", ""),
         .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC ",\"usage\":" TOOL_S,
-                                  ",\"status\",\"spec_id\",\"spec_index\",\"usage\""),
+                                  ",\"spec_id\""),
         .read_only = false,
         .destructive = false,
         .idempotent = false,
@@ -457,7 +456,7 @@ const tool_def tool_group_specification[] = {
                                 OCCURS_PROPS("[\"string\",\"null\"]"),
                                 "", ""),
         .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC ",\"changed\":"
-                                  TOOL_A, ",\"status\",\"spec_id\",\"changed\""),
+                                  TOOL_A, ",\"spec_id\",\"changed\""),
         .read_only = false,
         .destructive = false,
         .idempotent = true,
@@ -477,7 +476,7 @@ const tool_def tool_group_specification[] = {
                                 "\"spec_id\"", ""),
         .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC
                                   ",\"specification_count\":" TOOL_I ",\"warning\":" TOOL_S,
-                                  ",\"status\",\"spec_id\",\"specification_count\""),
+                                  ",\"specification_count\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,

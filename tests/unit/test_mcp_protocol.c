@@ -957,13 +957,18 @@ static void test_prompts(void **state)
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":"
                      "{\"name\":\"author_ids\",\"arguments\":{\"requirement\":"
                      "\"Every IfcWall has FireRating in Pset_WallCommon\","
-                     "\"ifc_version\":\"IFC4X3_ADD2\"}}}");
+                     "\"ifc_versions\":\"IFC4X3_ADD2\"}}}");
     result = result_of(r);
     msg = json_array_get(json_object_get(result, "messages"), 0);
     assert_string_equal(json_string_value(json_object_get(msg, "role")), "user");
     body = json_string_value(json_object_get(json_object_get(msg, "content"), "text"));
     assert_non_null(strstr(body, "Every IfcWall has FireRating"));
     assert_non_null(strstr(body, "IFC4X3_ADD2"));
+    /* It speaks the tools' argument names, not the XML's. */
+    assert_non_null(strstr(body, "ifc_versions"));
+    assert_non_null(strstr(body, "property_name"));
+    assert_null(strstr(body, "propertySet"));
+    assert_null(strstr(body, "minOccurs"));
     json_decref(r);
 
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"prompts/get\",\"params\":"
@@ -976,7 +981,7 @@ static void test_prompts(void **state)
     json_decref(r);
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"prompts/get\",\"params\":"
                      "{\"name\":\"author_ids\",\"arguments\":{\"requirement\":\"x\","
-                     "\"ifc_version\":\"IFC5\"}}}");
+                     "\"ifc_versions\":\"IFC5\"}}}");
     assert_error(r, MCP_INVALID_PARAMS);
     json_decref(r);
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"prompts/get\",\"params\":"

@@ -138,7 +138,8 @@ static void test_list_is_stable_and_complete(void **state)
             "instructions", "uri", "cardinality", "validate", "use_xsd", "value",
             "requirements_description", "predefined_type", "property_set", "property_name",
             "system", "data_type", "relation", "min_inclusive", "max_inclusive",
-            "min_exclusive", "max_exclusive", "length", "min_length", "max_length", NULL};
+            "min_exclusive", "max_exclusive", "length", "min_length", "max_length",
+            "parameter_name", "base_type", "min_occurs", "max_occurs", NULL};
         const char *key;
         json_t *prop;
         const char *desc = json_string_value(json_object_get(t, "description"));
