@@ -518,8 +518,8 @@ const tool_def tool_group_document[] = {
         .name = "create_ids",
         .title = "Create an IDS document",
         .description =
-            "Starts a new IDS 1.0 document (info, no specifications) and returns its "
-            "session_id: pass it to every other tool. Next: add_specification.",
+            "Starts an IDS 1.0 document and returns its session_id for the other tools. "
+            "Next: add_specification.",
         .input_schema = TOOL_IN(INFO_PROPS("\"string\"") "," REPLACE_PROP, "\"title\"", ""),
         .output_schema = TOOL_OUT("\"status\":{\"const\":\"created\"},\"title\":" TOOL_S
                                   ",\"replaced_document\":" TOOL_B,
@@ -535,9 +535,8 @@ const tool_def tool_group_document[] = {
         .name = "load_ids",
         .title = "Load an IDS document",
         .description =
-            "Loads an IDS document from a file in the allowed folders, or from XML text "
-            "(a BOM, blanks or a Markdown fence around it are fine), and returns its "
-            "session_id, specifications and validation findings.",
+            "Loads an IDS document from a file in the allowed folders or from XML text "
+            "(a Markdown fence is fine); returns session_id, specifications, findings.",
         .input_schema = TOOL_IN("\"source\":{\"type\":\"string\",\"minLength\":1,"
                                 "\"description\":\"A file path, or the XML.\"},"
                                 "\"source_type\":{\"enum\":[\"file\",\"string\"],"
@@ -559,8 +558,7 @@ const tool_def tool_group_document[] = {
         .title = "Export the IDS document",
         .description =
             "Returns the document as XML, or writes it to output_path in the allowed "
-            "folders (replacing a file). Validates first unless validate is false; an "
-            "invalid document is still exported.",
+            "folders. Validates first unless validate is false.",
         .input_schema = TOOL_IN("\"output_path\":{\"type\":\"string\",\"minLength\":1,"
                                 "\"description\":\"Such as walls.ids; without it the "
                                 "XML is returned.\"},\"validate\":{\"type\":\"boolean\","
@@ -615,8 +613,8 @@ const tool_def tool_group_document[] = {
         .name = "validate_ids",
         .title = "Validate the IDS document",
         .description =
-            "Checks the document against IDS 1.0 (structure, audit rules, the official "
-            "XSD when configured); findings have rule, message, path, line.",
+            "Checks the document against IDS 1.0 (structure, audit rules, the XSD when "
+            "configured); findings have rule, message, path, line.",
         .input_schema = TOOL_IN("\"use_xsd\":{\"type\":\"boolean\",\"default\":true}", "",
                                 ""),
         .output_schema = TOOL_OUT("\"valid\":" TOOL_B ",\"error_count\":" TOOL_I

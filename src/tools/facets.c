@@ -468,8 +468,8 @@ const tool_def tool_group_facets[] = {
         .name = "add_entity_facet",
         .title = "Add an entity facet",
         .description =
-            "Adds an entity facet: an IFC class such as IFCWALL (any case) and optionally "
-            "its predefined type. At most one in applicability." FACET_COMMON_DESC,
+            "Adds an entity facet: an IFC class such as IFCWALL, optionally its "
+            "predefined type." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"entity_name\":" TOOL_V ",\"predefined_type\":" TOOL_V
                                  "," INSTR_PROP ",\"cardinality\":" TOOL_S,
                                  ",\"entity_name\""),
@@ -483,9 +483,8 @@ const tool_def tool_group_facets[] = {
         .name = "add_property_facet",
         .title = "Add a property facet",
         .description =
-            "Adds a property facet: property_name in property_set (such as "
-            "Pset_WallCommon), optionally a value and data_type (an IFC measure such as "
-            "IFCLABEL or IFCLENGTHMEASURE; a restriction's base follows it)."
+            "Adds a property facet: property_name in property_set (Pset_WallCommon), "
+            "optionally value and data_type (IFCLABEL, IFCLENGTHMEASURE, ...)."
             FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"property_set\":" TOOL_V ",\"property_name\":" TOOL_V
                                  ",\"value\":" TOOL_V ",\"data_type\":" TOOL_S ","
@@ -501,8 +500,8 @@ const tool_def tool_group_facets[] = {
         .name = "add_attribute_facet",
         .title = "Add an attribute facet",
         .description =
-            "Adds an attribute facet: an IFC attribute (Name, Description, ObjectType, "
-            "...) and optionally its value." FACET_COMMON_DESC,
+            "Adds an attribute facet: attribute_name (Name, Description, ...), "
+            "optionally its value." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"attribute_name\":" TOOL_V ",\"value\":" TOOL_V ","
                                  CARD3_PROP "," INSTR_PROP,
                                  ",\"attribute_name\""),
@@ -516,8 +515,8 @@ const tool_def tool_group_facets[] = {
         .name = "add_classification_facet",
         .title = "Add a classification facet",
         .description =
-            "Adds a classification facet: a system (such as Uniclass 2015) and "
-            "optionally a reference in it." FACET_COMMON_DESC,
+            "Adds a classification facet: classification_system, optionally a "
+            "classification_value." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"classification_system\":" TOOL_V
                                  ",\"classification_value\":" TOOL_V "," CARD3_PROP ","
                                  URI_PROP "," INSTR_PROP,
@@ -532,8 +531,8 @@ const tool_def tool_group_facets[] = {
         .name = "add_material_facet",
         .title = "Add a material facet",
         .description =
-            "Adds a material facet: the element has a material, optionally with this "
-            "name or category (material_value)." FACET_COMMON_DESC,
+            "Adds a material facet, optionally with a material_value (name or "
+            "category)." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"material_value\":" TOOL_V "," CARD3_PROP "," URI_PROP
                                  "," INSTR_PROP,
                                  ""),
@@ -547,9 +546,8 @@ const tool_def tool_group_facets[] = {
         .name = "add_partof_facet",
         .title = "Add a part-of facet",
         .description =
-            "Adds a partOf facet: the element is part of parent_entity (such as "
-            "IFCBUILDINGSTOREY), optionally through one relation. Cardinality: required "
-            "or prohibited." FACET_COMMON_DESC,
+            "Adds a partOf facet: the element is part of parent_entity "
+            "(IFCBUILDINGSTOREY, ...), optionally through a relation." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"parent_entity\":" TOOL_V ",\"parent_predefined_type\":"
                                  TOOL_V ",\"relation\":{\"enum\":[\"IFCRELAGGREGATES\","
                                  "\"IFCRELASSIGNSTOGROUP\","
@@ -569,9 +567,8 @@ const tool_def tool_group_facets[] = {
         .name = "update_facet",
         .title = "Change a facet",
         .description =
-            "Changes a facet in place: any parameter (under the add tools' names too), "
-            "data_type, relation, uri, instructions, cardinality; null removes an "
-            "optional one. Its facet_id stays.",
+            "Changes a facet in place (parameters, also under the add tools' names, and "
+            "attributes); null removes an optional one. Its facet_id stays.",
         .input_schema = TOOL_IN(TOOL_FACET_ADDRESS_PROPS ",\"name\":" TOOL_VN
                                 ",\"predefined_type\":" TOOL_VN ",\"property_set\":"
                                 TOOL_VN ",\"property_name\":" TOOL_VN ",\"system\":"
@@ -593,8 +590,8 @@ const tool_def tool_group_facets[] = {
         .name = "remove_facet",
         .title = "Remove a facet",
         .description =
-            "Deletes one facet, named by facet_id (or location and facet_index). Other "
-            "facets keep their facet_id; the result lists those that moved.",
+            "Deletes a facet named by facet_id (or location and facet_index); the result "
+            "lists the facets that moved.",
         .input_schema = TOOL_IN(TOOL_FACET_ADDRESS_PROPS, "", ""),
         .output_schema = TOOL_OUT("\"removed\":" TOOL_O ",\"moved\":" TOOL_A,
                                   ",\"removed\",\"moved\""),

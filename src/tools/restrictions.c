@@ -386,8 +386,8 @@ const tool_def tool_group_restrictions[] = {
         .name = "add_pattern_restriction",
         .title = "Restrict a parameter to a pattern",
         .description =
-            "Makes a facet parameter match an XML Schema regular expression, which always "
-            "matches the whole value: no ^ or $ (they would be literal)." R_DESC,
+            "Makes a facet parameter match an XSD regular expression; it matches the "
+            "whole value (no ^ or $)." R_DESC,
         .input_schema = R_IN(BASE_PROP ",\"pattern\":{\"type\":\"string\",\"minLength\":1,"
                              "\"description\":\"Such as [A-Z]{2}[0-9]{3}.\"}",
                              "\"pattern\""),
@@ -401,7 +401,7 @@ const tool_def tool_group_restrictions[] = {
         .name = "add_bounds_restriction",
         .title = "Restrict a parameter to a range",
         .description =
-            "Makes a facet parameter accept only values within bounds (numbers, or ISO "
+            "Makes a facet parameter accept only values within bounds (numbers, or "
             "dates with base_type xs:date)." R_DESC,
         .input_schema = R_IN(BASE_PROP "," BOUND("min_inclusive") "," BOUND("max_inclusive")
                              "," BOUND("min_exclusive") "," BOUND("max_exclusive"),
@@ -416,8 +416,8 @@ const tool_def tool_group_restrictions[] = {
         .name = "add_length_restriction",
         .title = "Restrict a parameter's length",
         .description =
-            "Makes a facet parameter accept only text of a given length: length, or "
-            "min_length and/or max_length (xs:string, xs:anyURI)." R_DESC,
+            "Makes a facet parameter accept only text of a given length (exact, or "
+            "min/max)." R_DESC,
         .input_schema = R_IN(BASE_PROP "," LEN("length") "," LEN("min_length") ","
                              LEN("max_length"),
                              ""),
@@ -431,9 +431,8 @@ const tool_def tool_group_restrictions[] = {
         .name = "set_restriction",
         .title = "Set any restriction on a parameter",
         .description =
-            "Sets a restriction from a list of XML Schema facets, such as a pattern and "
-            "a max_length. total_digits and fraction_digits (xs:decimal, xs:integer) are "
-            "ignored by IDS checkers." R_DESC,
+            "Sets a restriction from a list of XSD facets, such as pattern and "
+            "max_length (IDS checkers ignore total_digits, fraction_digits)." R_DESC,
         .input_schema = R_IN(BASE_PROP ",\"items\":{\"type\":\"array\",\"minItems\":1,"
                              "\"items\":{\"type\":\"object\",\"properties\":{\"facet\":{"
                              "\"enum\":[\"enumeration\",\"pattern\",\"min_inclusive\","
@@ -456,8 +455,8 @@ const tool_def tool_group_restrictions[] = {
         .name = "set_facet_parameter",
         .title = "Change a facet parameter",
         .description =
-            "Sets one parameter of a facet to a plain value or a restriction object, or "
-            "removes an optional one (value null)." R_DESC,
+            "Sets one facet parameter to a plain value or a restriction object, or "
+            "removes an optional one (null)." R_DESC,
         .input_schema = TOOL_IN(TARGET_PROPS ",\"value\":" TOOL_VN, "\"value\"",
                                 "," TOOL_VALUE_DEFS_N),
         .output_schema = R_OUT,

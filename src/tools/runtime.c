@@ -458,8 +458,8 @@ const tool_def tool_group_session[] = {
         .name = "close_session",
         .title = "Close the session",
         .description =
-            "Frees the session's document (export it first if needed). A session of "
-            "the connection itself stays, empty (session_kept).",
+            "Frees the session's document (export it first). The connection's own "
+            "session stays, empty.",
         .input_schema = TOOL_IN_SESSION_ONLY,
         .output_schema = TOOL_OUT("\"status\":{\"const\":\"closed\"},\"had_document\":"
                                   TOOL_B ",\"session_kept\":" TOOL_B,

@@ -413,9 +413,8 @@ const tool_def tool_group_specification[] = {
         .name = "add_specification",
         .title = "Add a specification",
         .description =
-            "Appends a specification: which elements it applies to (applicability "
-            "facets) and what they must carry (requirement facets). Returns its spec_id; "
-            "facet tools then use it by default.",
+            "Appends a specification (applicability facets select elements, requirement "
+            "facets check them). Returns its spec_id, the default for facet tools.",
         .input_schema = TOOL_IN("\"name\":{\"type\":\"string\",\"minLength\":1},"
                                 VERSIONS_PROP "," OCCURS_PROPS("\"string\""),
                                 "\"name\",\"ifc_versions\"", ""),
@@ -448,9 +447,7 @@ const tool_def tool_group_specification[] = {
         .name = "update_specification",
         .title = "Update a specification",
         .description =
-            "Changes the attributes given (null clears identifier, description, "
-            "instructions, requirements_description); usage or min/max_occurs changes "
-            "the cardinality.",
+            "Changes the attributes given; null clears an optional one.",
         .input_schema = TOOL_IN(TOOL_SPEC_ID_PROP ",\"name\":{\"type\":\"string\","
                                 "\"minLength\":1}," VERSIONS_PROP ","
                                 OCCURS_PROPS("[\"string\",\"null\"]"),

@@ -308,7 +308,7 @@ bool tool_path_for_write(tool_ctx *c, const char *requested, char **out);
 #define TOOL_O "{\"type\":\"object\"}"
 
 #define TOOL_SESSION_STATELESS_DESC                                           \
-    "Required on this wire (no connection session): from create_ids."
+    "Required here: from create_ids."
 /* Legacy wires have a connection session, so session_id is optional
  * and needs no words; the stateless wire's copy of each schema
  * (catalogue.c) carries TOOL_SESSION_STATELESS_DESC. */

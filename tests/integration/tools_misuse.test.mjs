@@ -234,7 +234,7 @@ for (const wire of Object.keys(WIRES)) {
       assert.ok(bytes <= 25 * 1024, `tools/list is ${bytes} bytes`);
       const sidDesc = tools.find((t) => t.name === 'add_specification').inputSchema.properties.session_id.description ?? '';
       if (w.stateless) {
-        assert.match(sidDesc, /Required on this wire/);
+        assert.match(sidDesc, /Required here: from create_ids/);
         const miss = await w.raw('add_specification', { name: 'x', ifc_versions: 'IFC4' });
         assert.match(miss.text, /keeps no connection session.*session_id that create_ids or load_ids returned/);
       } else {
