@@ -269,7 +269,12 @@ bool tool_install_doc(tool_ctx *c, ids_doc *doc, size_t bytes, bool *replaced)
     c->installed = true;
     c->ts->unexported = false;
     c->ts->current_spec = 0;
-    /* Without handles every later call resyncs them (tool_handles_sync). */
+    /* A new document numbers from S1 and F1 again: its handles are what
+     * its result lists, and a model that replaced a document knows the
+     * old handles went with it. Without handles every later call resyncs
+     * them (tool_handles_sync). */
+    c->ts->next_spec = 0;
+    c->ts->next_facet = 0;
     (void)tool_handles_reset(c->ts);
     tool_mark_changed(c);
     return true;

@@ -87,8 +87,8 @@ struct tool_session {
     size_t doc_bytes;
     tool_spec_handles *specs;
     size_t n_specs, cap_specs;
-    /* Counters of the session's life: a handle is never given twice, so
-     * one kept from a replaced document cannot name a new element. */
+    /* The last numbers given in this document: a handle is never given
+     * twice while the session holds it (create and load start again). */
     unsigned next_spec, next_facet;
     unsigned current_spec;     /* handle of the specification in use; 0 none */
     /* The document changed since it was created, loaded or exported:
