@@ -507,32 +507,34 @@ bool tool_schema_well_formed(const json_t *schema, char *msg, size_t msg_size)
 
 /* ---- forgiving input ---- */
 
-/* Levenshtein distance of two short names, capped: names longer than 63
+/* Edit distance of two short names (insert, delete, substitute, swap two
+ * neighbours: "bsae" is one from "base"), capped: names longer than 63
  * bytes are "far". */
 static size_t distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63)
         return 99;
-    size_t row[64];
+    unsigned char d[64][64]; /* distances are at most 63: 4 KiB of stack */
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (unsigned char)i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        d[0][j] = (unsigned char)j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = (unsigned char)best;
         }
     }
-    return row[lb];
+    return d[la][lb];
 }
 
 const char *tool_schema_suggest(const json_t *props, const char *name)
