@@ -524,12 +524,12 @@ static size_t distance(const char *a, const char *b)
         for (size_t j = 1; j <= lb; j++) {
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
             size_t best = d[i - 1][j - 1] + cost;
-            if (d[i - 1][j] + 1 < best)
+            if (d[i - 1][j] + 1u < best)
                 best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
+            if (d[i][j - 1] + 1u < best)
                 best = d[i][j - 1] + 1;
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
+                d[i - 2][j - 2] + 1u < best)
                 best = d[i - 2][j - 2] + 1;
             d[i][j] = (unsigned char)best;
         }
