@@ -19,6 +19,7 @@
 #include "tools/tools_internal.h"
 #include "ifc/ifc.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@ static void param_list(ids_facet_kind kind, char *buf, size_t size)
             return;
         used += (size_t)w;
     }
+}
+
+static void upcase(char *s)
+{
+    for (; s != NULL && *s != '\0'; s++)
+        *s = (char)toupper((unsigned char)*s);
 }
 
 /* The facet tools' own argument names, accepted as parameter_name beside
@@ -138,6 +145,16 @@ static void apply(tool_ctx *c, value_builder build)
     if (!json_is_null(value_json) &&
         !tool_value_from_json(c, what, value_json, dflt, &value))
         goto out;
+    /* An IFC class name is upper case wherever it goes, as in the add
+     * tools: plain values and enumerations (not patterns). */
+    if ((t.at.facet->kind == IDS_FACET_ENTITY || t.at.facet->kind == IDS_FACET_PARTOF) &&
+        t.param == IDS_PARAM_NAME) {
+        if (value.kind == IDS_VALUE_SIMPLE)
+            upcase(value.simple);
+        for (size_t i = 0; value.kind == IDS_VALUE_RESTRICTION && i < value.n_items; i++)
+            if (value.items[i].facet == IDS_XS_ENUMERATION)
+                upcase(value.items[i].value);
+    }
     if (value.kind == IDS_VALUE_ABSENT && ids_facet_param_required(t.at.facet->kind, t.param)) {
         tool_fail(c, "The %s parameter of a %s facet is required and cannot be removed. "
                      "Give a new value, or remove the whole facet with remove_facet.",

@@ -213,6 +213,10 @@ for (const wire of Object.keys(WIRES)) {
       assert.equal(rel.sc.facet.parameters.name, 'IFCBUILDINGSTOREY');
       const ent = await w.call('add_entity_facet', { location: 'requirements', entity_name: { enumeration: ['IfcWall', 'IfcWallStandardCase'] } });
       assert.deepEqual(ent.sc.facet.parameters.name.enumeration, ['IFCWALL', 'IFCWALLSTANDARDCASE']);
+      const later = await w.call('add_enumeration_restriction', { facet_id: ent.sc.facet_id, values: ['IfcWall', 'IfcCurtainWall'] });
+      assert.deepEqual(later.sc.value.enumeration, ['IFCWALL', 'IFCCURTAINWALL']);
+      const plain = await w.call('set_facet_parameter', { facet_id: ent.sc.facet_id, parameter_name: 'entity_name', value: 'IfcSlab' });
+      assert.equal(plain.sc.value, 'IFCSLAB');
       await w.call('export_ids', {});
       const xml = (await w.call('export_ids', {})).sc.xml;
       const fenced = await w.call('load_ids', { source: `\uFEFF\n\n\`\`\`xml\n${xml}\n\`\`\`\n` });
