@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static void facets_free(tool_spec_handles *h)
 {
@@ -59,33 +58,32 @@ static bool facet_insert(tool_facet_ids *f, size_t at, unsigned id)
     return true;
 }
 
-/* An identifier the document gives some specification, written as a
- * handle would be: a handle must not look like it, or "S2" would name two
- * specifications. */
-static bool identifier_taken(const ids_summary *sum, unsigned id)
+/* A handle must not look like another specification's identifier, or
+ * "S2" would name two specifications; it may equal the specification's
+ * own. ids_spec_find by identifier reads one attribute per specification,
+ * not their facets. */
+static bool handle_free(const ids_doc *doc, unsigned id, size_t self)
 {
     char h[TOOL_HANDLE_SIZE];
+    ids_spec_ref ref;
+    ids_error err;
+    size_t at = 0;
+    memset(&ref, 0, sizeof(ref));
+    ids_error_clear(&err);
     snprintf(h, sizeof(h), "S%u", id);
-    for (size_t i = 0; sum != NULL && i < sum->n_specs; i++) {
-        const char *ident = sum->specs[i].fields[IDS_SPEC_IDENTIFIER];
-        if (ident != NULL && strcasecmp(ident, h) == 0)
-            return true;
-    }
-    return false;
+    ref.by = IDS_SPEC_BY_IDENTIFIER;
+    ref.key = h;
+    ids_status st = ids_spec_find(doc, &ref, &at, &err);
+    if (st == IDS_OK)
+        return at == self;
+    return err.code == IDS_ERR_NOT_FOUND || st == IDS_ERR_NOT_FOUND;
 }
 
-static unsigned mint_spec(tool_session *ts, const ids_summary *sum, size_t self)
+static unsigned mint_spec(tool_session *ts, size_t self)
 {
     for (;;) {
         unsigned id = ++ts->next_spec;
-        /* The specification's own identifier may equal its handle. */
-        char h[TOOL_HANDLE_SIZE];
-        snprintf(h, sizeof(h), "S%u", id);
-        const char *own = sum != NULL && self < sum->n_specs
-                              ? sum->specs[self].fields[IDS_SPEC_IDENTIFIER] : NULL;
-        if (own != NULL && strcasecmp(own, h) == 0)
-            return id;
-        if (!identifier_taken(sum, id))
+        if (handle_free(ts->doc, id, self))
             return id;
     }
 }
@@ -107,32 +105,20 @@ bool tool_handles_reset(tool_session *ts)
     if (ts->doc == NULL)
         return true;
     size_t n = ids_spec_count(ts->doc);
-    ids_summary *sum = NULL;
-    ids_error err;
-    ids_error_clear(&err);
-    if (n > 0 && ids_doc_summary(ts->doc, &sum, &err) != IDS_OK)
-        sum = NULL;
-    bool ok = true;
     if (n > 0) {
         ts->specs = calloc(n, sizeof(*ts->specs));
-        if (ts->specs == NULL) {
-            ok = false;
-            goto out;
-        }
+        if (ts->specs == NULL)
+            return false;
         ts->cap_specs = n;
     }
     for (size_t i = 0; i < n; i++) {
         tool_spec_handles *h = &ts->specs[i];
         ts->n_specs++;
-        h->id = mint_spec(ts, sum, i);
-        if (!fill_spec(ts, h, i)) {
-            ok = false;
-            break;
-        }
+        h->id = mint_spec(ts, i);
+        if (!fill_spec(ts, h, i))
+            return false;
     }
-out:
-    ids_summary_free(sum);
-    return ok;
+    return true;
 }
 
 bool tool_handles_sync(tool_session *ts)
@@ -178,13 +164,7 @@ bool tool_handles_spec_added(tool_session *ts, size_t spec)
             (ts->n_specs - spec) * sizeof(ts->specs[0]));
     memset(&ts->specs[spec], 0, sizeof(ts->specs[0]));
     ts->n_specs++;
-    ids_summary *sum = NULL;
-    ids_error err;
-    ids_error_clear(&err);
-    if (ids_doc_summary(ts->doc, &sum, &err) != IDS_OK)
-        sum = NULL;
-    ts->specs[spec].id = mint_spec(ts, sum, spec);
-    ids_summary_free(sum);
+    ts->specs[spec].id = mint_spec(ts, spec);
     return fill_spec(ts, &ts->specs[spec], spec);
 }
 

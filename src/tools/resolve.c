@@ -356,6 +356,41 @@ static void boolean_case(tool_ctx *c, const char *arg_name, char **text)
     }
 }
 
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* False when an enumeration value repeats (*dup names it) or memory ran
+ * out (*dup NULL). */
+static bool enumeration_distinct(const ids_value *v, const char **dup)
+{
+    size_t n = 0;
+    *dup = NULL;
+    for (size_t i = 0; i < v->n_items; i++)
+        if (v->items[i].facet == IDS_XS_ENUMERATION)
+            n++;
+    if (n < 2)
+        return true;
+    const char **sorted = malloc(n * sizeof(*sorted));
+    if (sorted == NULL)
+        return false;
+    n = 0;
+    for (size_t i = 0; i < v->n_items; i++)
+        if (v->items[i].facet == IDS_XS_ENUMERATION)
+            sorted[n++] = v->items[i].value;
+    qsort(sorted, n, sizeof(*sorted), compare_text);
+    bool ok = true;
+    for (size_t i = 1; i < n && ok; i++) {
+        if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+            *dup = sorted[i];
+            ok = false;
+        }
+    }
+    free(sorted);
+    return ok;
+}
+
 bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
                           const char *default_base, ids_value *out)
 {
@@ -412,33 +447,30 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
     if (strcmp(out->base, "xs:boolean") == 0)
         for (size_t i = 0; i < out->n_items; i++)
             boolean_case(c, arg_name, &out->items[i].value);
-    /* A value listed twice is a slip (the second says nothing), and the
-     * XSD ^ and $ are literal characters, not anchors. */
+    /* The XSD ^ and $ are literal characters, not anchors. */
     for (size_t i = 0; i < out->n_items; i++) {
         const ids_xs_item *it = &out->items[i];
-        if (it->facet == IDS_XS_PATTERN) {
-            size_t n = strlen(it->value);
-            bool dollar = n > 0 && it->value[n - 1] == '$' && (n < 2 || it->value[n - 2] != '\\');
-            if (it->value[0] == '^' || dollar)
-                tool_note(c, "%s: the pattern '%s' has %s, which XSD takes as a literal "
-                             "character, not an anchor (an XSD pattern always matches the "
-                             "whole value); drop it unless the value contains it",
-                          arg_name, BASE_QUOTE(it->value, 80),
-                          it->value[0] == '^' ? (dollar ? "^ and $" : "^") : "$");
+        if (it->facet != IDS_XS_PATTERN)
             continue;
-        }
-        if (it->facet != IDS_XS_ENUMERATION)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            if (out->items[j].facet == IDS_XS_ENUMERATION &&
-                strcmp(out->items[j].value, it->value) == 0) {
-                tool_fail(c, "argument '%s%s' lists '%s' twice; enumeration values must be "
-                             "distinct", arg_name,
-                          strcmp(arg_name, "values") == 0 ? "" : ".enumeration",
-                          BASE_QUOTE(it->value, 80));
-                goto fail;
-            }
-        }
+        size_t n = strlen(it->value);
+        bool dollar = n > 0 && it->value[n - 1] == '$' && (n < 2 || it->value[n - 2] != '\\');
+        if (it->value[0] == '^' || dollar)
+            tool_note(c, "%s: the pattern '%s' has %s, which XSD takes as a literal "
+                         "character, not an anchor (an XSD pattern always matches the "
+                         "whole value); drop it unless the value contains it",
+                      arg_name, BASE_QUOTE(it->value, 80),
+                      it->value[0] == '^' ? (dollar ? "^ and $" : "^") : "$");
+    }
+    /* A value listed twice is a slip (the second says nothing). Lists may
+     * be long: sorted, O(n log n). */
+    const char *dup = NULL;
+    if (!enumeration_distinct(out, &dup)) {
+        if (dup == NULL)
+            goto nomem;
+        tool_fail(c, "argument '%s%s' lists '%s' twice; enumeration values must be distinct",
+                  arg_name, strcmp(arg_name, "values") == 0 ? "" : ".enumeration",
+                  BASE_QUOTE(dup, 80));
+        goto fail;
     }
     if (out->n_items == 0) {
         tool_fail(c, "the restriction in argument '%s' is empty: give at least one of "

@@ -144,26 +144,30 @@ static bool identifier_free(tool_ctx *c, const char *ident, size_t skip)
 {
     if (ident == NULL || ident[0] == '\0')
         return true;
-    ids_summary *sum = NULL;
+    ids_spec_ref ref;
     ids_error err;
+    size_t at = 0;
+    memset(&ref, 0, sizeof(ref));
     ids_error_clear(&err);
-    if (ids_doc_summary(c->ts->doc, &sum, &err) != IDS_OK)
-        return true; /* the engine's own checks still run */
-    bool ok = true;
-    for (size_t i = 0; i < sum->n_specs; i++) {
-        const char *other = sum->specs[i].fields[IDS_SPEC_IDENTIFIER];
-        if (i == skip || other == NULL || strcmp(other, ident) != 0)
-            continue;
-        char h[TOOL_HANDLE_SIZE];
-        tool_fail(c, "argument 'identifier': specification %s (position %zu, '%s') already "
-                     "has identifier '%s'. Identifiers must be unique; choose another.",
-                  tool_spec_handle(c->ts, i, h), i + 1,
-                  BASE_QUOTE(sum->specs[i].fields[IDS_SPEC_NAME], 80), BASE_QUOTE(ident, 80));
-        ok = false;
-        break;
-    }
-    ids_summary_free(sum);
-    return ok;
+    ref.by = IDS_SPEC_BY_IDENTIFIER;
+    ref.key = ident;
+    /* By identifier only: one attribute per specification is read. Two
+     * holders already (a loaded document) is refused too. */
+    ids_status st = ids_spec_find(c->ts->doc, &ref, &at, &err);
+    if (st != IDS_OK && (st == IDS_ERR_NOT_FOUND || err.code == IDS_ERR_NOT_FOUND))
+        return true;
+    if (st == IDS_OK && at == skip)
+        return true;
+    char h[TOOL_HANDLE_SIZE];
+    if (st == IDS_OK)
+        tool_fail(c, "argument 'identifier': specification %s (position %zu) already has "
+                     "identifier '%s'. Identifiers must be unique; choose another.",
+                  tool_spec_handle(c->ts, at, h), at + 1, BASE_QUOTE(ident, 80));
+    else
+        tool_fail(c, "argument 'identifier': '%s' is already the identifier of more than "
+                     "one specification. Identifiers must be unique; choose another.",
+                  BASE_QUOTE(ident, 80));
+    return false;
 }
 
 /* ---- add_specification ---- */
