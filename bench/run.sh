@@ -87,7 +87,9 @@ stop $srv; stop $fx
 
 # ---- 7: the catalogue a model reads (tools/list bytes per wire) ----
 say "catalogue: tools/list over stdio (legacy) and 2026-07-28 HTTP"
-emit "catalogue" "$(python3 - "$idsd" "$srv_url" <<'EOF'
+start idsd-catalogue "$idsd" serve --listen 127.0.0.1:0 --log-level error
+cat_srv=$PID
+emit "catalogue" "$(python3 - "$idsd" "$URL" <<'EOF'
 import json, subprocess, sys, urllib.request
 idsd, url = sys.argv[1], sys.argv[2]
 init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
@@ -105,6 +107,7 @@ print(json.dumps({"tools": len(tools), "legacy_bytes": size(tools), "modern_byte
                   "largest": max(size(t) for t in tools + modern)}))
 EOF
 )"
+stop $cat_srv
 
 # ---- 2: stdio, one client ----
 for run in $(seq $RUNS); do
