@@ -43,7 +43,7 @@ ids_status ids_edit_spec(const ids_doc *doc, size_t index, xmlNode **out, ids_er
         if (n == 0)
             return ids_err(err, IDS_ERR_NOT_FOUND, ids_specs_node(doc),
                            "specification %zu does not exist; the document has no "
-                           "specification yet (add one with ids_spec_add)",
+                           "specification yet (add one first)",
                            index);
         return ids_err(err, IDS_ERR_NOT_FOUND, ids_specs_node(doc),
                        "specification %zu does not exist; allowed: 0..%zu (the document "

@@ -491,8 +491,8 @@ static ids_status facet_add_quiet(ids_doc *doc, size_t spec_index, ids_location 
         for (xmlNode *c = ids_first_element(location); c != NULL; c = ids_next_element(c))
             if (ids_facet_kind_of(c) == IDS_FACET_ENTITY)
                 return ids_err(err, IDS_ERR_INVALID_ARG, c,
-                               "%s already has an entity facet (at most one%s); update it "
-                               "with ids_facet_update or remove it first",
+                               "%s already has an entity facet (at most one%s); change "
+                               "that facet or remove it first",
                                lname,
                                loc == IDS_REQUIREMENTS ? ", as the IDS reference recommends"
                                                        : "");

@@ -46,6 +46,15 @@ static const char *const server_instructions =
     "Every tool result carries session_id: pass it back as the session_id "
     "argument to keep working on the same document. The document itself is "
     "readable as the resource ids://session/{session_id} (application/xml). "
+    "Specifications and facets have handles (spec_id S1, facet_id F1) that "
+    "never change while the session holds the document: address them by "
+    "handle, not by position. Facet parameters take a plain value or a "
+    "restriction object {base, enumeration, pattern, min_inclusive, "
+    "max_inclusive, min_exclusive, max_exclusive, length, min_length, "
+    "max_length}; a restriction replaces the parameter's whole value. "
+    "Restriction tools default parameter_name to value (name for entity and "
+    "partOf) and base_type to the base of the facet's data_type "
+    "(IFCLENGTHMEASURE: xs:double), else xs:string (xs:double for bounds). "
     "The prompt author_ids walks through turning a plain-language "
     "requirement into an IDS.";
 
@@ -322,6 +331,14 @@ bool mcp_refuse_cursor(mcp_request *req, mcp_outcome *out)
     return true;
 }
 
+/* 2026-07-28 over HTTP keeps no connection session: a tool call reaches
+ * a document only through its session_id argument. */
+static bool stateless_wire(const mcp_request *req)
+{
+    return req->era == MCP_ERA_MODERN && req->conn->kind != MCP_TRANSPORT_STDIO &&
+           req->conn->session_id[0] == '\0';
+}
+
 static void method_tools_list(mcp_request *req, mcp_outcome *out)
 {
     json_t *tools;
@@ -330,7 +347,7 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
 
     if (mcp_refuse_cursor(req, out))
         return;
-    tools = tool_list_json();
+    tools = tool_list_json_for(stateless_wire(req));
     if (!tools) {
         mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;
@@ -343,6 +360,10 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
         json_decref(tools);
         tools = copy;
         json_array_foreach(tools, i, tool) {
+            /* Its only title was annotations.title. */
+            json_t *ann = json_object_get(tool, "annotations");
+            if (json_is_object(ann))
+                json_object_set(ann, "title", json_object_get(tool, "title"));
             json_object_del(tool, "title");
             json_object_del(tool, "outputSchema");
         }
@@ -530,6 +551,7 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     env.transport_session_id = conn->session_id[0] ? conn->session_id : NULL;
     env.progress = tool_progress;
     env.progress_ctx = req;
+    env.stateless_wire = stateless_wire(req);
     request_progress(req, 0, tool->name);
     tool_call(tool, args, &env, &res);
     count_tool_call(conn->server, tool, res.is_error);

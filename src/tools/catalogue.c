@@ -17,6 +17,9 @@
 
 static tool_def table[TOOL_MAX];
 static json_t *inputs[TOOL_MAX];
+/* The input schemas as the stateless wire lists them (session_id always
+ * needed); the checks use inputs[]. */
+static json_t *inputs_stateless[TOOL_MAX];
 static json_t *outputs[TOOL_MAX];
 static size_t n_tools;
 
@@ -45,6 +48,10 @@ static json_t *parse_schema(const tool_def *t, const char *text, const char *kin
         snprintf(message, sizeof(message), "%s: %s %s", t->name, kind, wf);
         goto fail;
     }
+    /* An empty required list says nothing: not sent. */
+    json_t *req = json_object_get(schema, "required");
+    if (json_is_array(req) && json_array_size(req) == 0)
+        json_object_del(schema, "required");
     if (!json_is_object(schema) ||
         strcmp(json_string_value(json_object_get(schema, "type")) != NULL
                    ? json_string_value(json_object_get(schema, "type")) : "",
@@ -98,6 +105,17 @@ bool tool_catalogue_init(const char **why)
         inputs[i] = parse_schema(&table[i], table[i].input_schema, "input", why);
         if (inputs[i] == NULL)
             goto fail;
+        inputs_stateless[i] = json_deep_copy(inputs[i]);
+        json_t *sid = json_object_get(json_object_get(inputs_stateless[i], "properties"),
+                                      "session_id");
+        if (inputs_stateless[i] == NULL) {
+            if (why != NULL)
+                *why = "out of memory";
+            goto fail;
+        }
+        /* create_ids and load_ids start a session: for them it is optional. */
+        if (json_is_object(sid) && !(table[i].flags & TOOL_MAY_MINT))
+            json_object_set_new(sid, "description", json_string(TOOL_SESSION_STATELESS_DESC));
         if (table[i].output_schema != NULL) {
             outputs[i] = parse_schema(&table[i], table[i].output_schema, "output", why);
             if (outputs[i] == NULL)
@@ -114,8 +132,10 @@ void tool_catalogue_cleanup(void)
 {
     for (size_t i = 0; i < TOOL_MAX; i++) {
         json_decref(inputs[i]);
+        json_decref(inputs_stateless[i]);
         json_decref(outputs[i]);
         inputs[i] = NULL;
+        inputs_stateless[i] = NULL;
         outputs[i] = NULL;
     }
     n_tools = 0;
@@ -156,7 +176,7 @@ const json_t *tool_output_schema(const tool_def *tool)
     return i < TOOL_MAX ? outputs[i] : NULL;
 }
 
-json_t *tool_list_json(void)
+json_t *tool_list_json_for(bool stateless_wire)
 {
     json_t *list = json_array();
     if (list == NULL)
@@ -171,21 +191,34 @@ json_t *tool_list_json(void)
             json_decref(list);
             return NULL;
         }
-        json_object_set_new(ann, "title", json_string(t->title));
-        json_object_set_new(ann, "readOnlyHint", json_boolean(t->read_only));
-        json_object_set_new(ann, "destructiveHint", json_boolean(t->destructive));
-        json_object_set_new(ann, "idempotentHint", json_boolean(t->idempotent));
+        /* Only hints that differ from the defaults (readOnly false,
+         * destructive true, idempotent false, openWorld true): every byte
+         * of the list is read by the model. destructiveHint means nothing
+         * for a read-only tool. The title is the tool's own. */
+        if (t->read_only)
+            json_object_set_new(ann, "readOnlyHint", json_true());
+        else if (!t->destructive)
+            json_object_set_new(ann, "destructiveHint", json_false());
+        if (t->idempotent)
+            json_object_set_new(ann, "idempotentHint", json_true());
         json_object_set_new(ann, "openWorldHint", json_boolean(t->open_world));
         json_object_set_new(entry, "name", json_string(t->name));
         json_object_set_new(entry, "title", json_string(t->title));
         json_object_set_new(entry, "description", json_string(t->description));
-        json_object_set(entry, "inputSchema", inputs[i]);
+        json_object_set(entry, "inputSchema",
+                        stateless_wire && inputs_stateless[i] != NULL ? inputs_stateless[i]
+                                                                      : inputs[i]);
         if (outputs[i] != NULL)
             json_object_set(entry, "outputSchema", outputs[i]);
         json_object_set_new(entry, "annotations", ann);
         json_array_append_new(list, entry);
     }
     return list;
+}
+
+json_t *tool_list_json(void)
+{
+    return tool_list_json_for(false);
 }
 
 static void error_result(tool_result *out, const char *message)
@@ -261,21 +294,32 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
         return;
     }
     const json_t *schema = tool_input_schema(tool);
+    /* The arguments are the transport's: normalise a copy. */
+    json_t *mine = args != NULL ? json_deep_copy(args) : json_object();
+    json_t *notes = json_array();
+    if (mine == NULL || notes == NULL) {
+        json_decref(mine);
+        json_decref(notes);
+        error_result(out, "Out of memory while reading the arguments. Try again.");
+        return;
+    }
     if (schema != NULL) {
-        json_t *empty = json_object();
         char why[1024];
-        bool ok = tool_schema_validate(schema, args != NULL ? args : empty, why, sizeof(why));
-        json_decref(empty);
-        if (!ok) {
+        tool_schema_normalize(schema, mine, tool->aliases, notes);
+        if (!tool_schema_validate(schema, mine, why, sizeof(why))) {
             char message[1400];
             snprintf(message, sizeof(message),
                      "Invalid arguments for %s: %s. Fix the argument and call %s again.",
                      tool->name, why, tool->name);
             error_result(out, message);
+            json_decref(mine);
+            json_decref(notes);
             return;
         }
     }
-    tool_run(tool, args, env, out);
+    tool_run(tool, mine, notes, env, out);
+    json_decref(mine);
+    json_decref(notes);
     if (out->is_error && (out->structured == NULL || out->text == NULL)) {
         tool_result_clear(out);
         error_result(out, "Out of memory while building the result. Try again.");

@@ -298,11 +298,6 @@ out:
     ifc_model_free(opened);
 }
 
-#define MODEL_OUT                                                               \
-    "\"model\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}," \
-    "\"schema\":{\"type\":\"string\"},\"instances\":{\"type\":\"integer\"},"     \
-    "\"bytes\":{\"type\":\"integer\"}}}"
-
 const tool_def tool_group_ifc[] = {
     {
         .name = "load_ifc_model",
@@ -311,14 +306,10 @@ const tool_def tool_group_ifc[] = {
             "Parses an IFC model (IFC2X3, IFC4, IFC4X3) under the server's roots and keeps "
             "it in the session for repeated validate_ifc_model calls. Replaces any model "
             "loaded before.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\","
-            "\"description\":\"The .ifc file, under the server's roots.\"},"
-            TOOL_SESSION_PROP "},\"required\":[\"path\"],\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION "," MODEL_OUT ","
-            "\"replaced_model\":{\"type\":\"boolean\"}},"
-            "\"required\":[\"session_id\",\"model\",\"replaced_model\"]}",
+        .input_schema = TOOL_IN("\"path\":{\"type\":\"string\",\"description\":\"The .ifc "
+                                "file, under the server's roots.\"}",
+                                "\"path\"", ""),
+        .output_schema = TOOL_OUT("", ",\"model\",\"replaced_model\""),
         .read_only = false,
         .destructive = false,
         .idempotent = true,
@@ -333,20 +324,15 @@ const tool_def tool_group_ifc[] = {
             "Checks an IFC model against the document's specifications (IfcTester's "
             "rules): status and counts per specification, and per failed requirement the "
             "first failing elements (GlobalId, class, Name, reason).",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\","
-            "\"description\":\"The .ifc file under the roots; omit to use the model "
-            "of load_ifc_model.\"},"
-            TOOL_SPEC_ID_PROP ",\"max_failures\":{\"type\":\"integer\",\"minimum\":1,"
-            "\"maximum\":50,\"description\":\"Failing elements listed per requirement "
-            "(default 5).\"}," TOOL_SESSION_PROP "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION "," MODEL_OUT ","
-            "\"status\":{\"enum\":[\"pass\",\"fail\"]},\"passed\":{\"type\":\"integer\"},"
-            "\"failed\":{\"type\":\"integer\"},\"truncated\":{\"type\":\"boolean\"},"
-            "\"specifications\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}},"
-            "\"required\":[\"session_id\",\"model\",\"status\",\"passed\",\"failed\","
-            "\"truncated\",\"specifications\"]}",
+        .input_schema = TOOL_IN("\"path\":{\"type\":\"string\",\"description\":\"The .ifc "
+                                "file under the roots; omit to use the model of "
+                                "load_ifc_model.\"}," TOOL_SPEC_ID_PROP ",\"max_failures\":"
+                                "{\"type\":\"integer\",\"minimum\":1,\"maximum\":50,"
+                                "\"default\":5,\"description\":\"Elements listed per "
+                                "failed requirement.\"}",
+                                "", ""),
+        .output_schema = TOOL_OUT("", ",\"model\",\"status\",\"passed\",\"failed\","
+                                      "\"truncated\",\"specifications\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,

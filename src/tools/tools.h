@@ -59,6 +59,9 @@ typedef struct tool_env {
     const tool_config *config;
     /* The session the transport has in scope, or NULL. */
     const char *transport_session_id;
+    /* The wire keeps no connection session (2026-07-28 over HTTP): every
+     * call must carry session_id, and errors say so. */
+    bool stateless_wire;
     /* Out: set (non-empty) when this call minted a new session. */
     char minted_session_id[SESSION_ID_SIZE];
     /* Out: the session the call used (empty when none). */
@@ -110,6 +113,10 @@ typedef struct tool_def {
     /* What impl needs besides the arguments, when one body serves several
      * tools (the facet tools' argument tables); NULL otherwise. */
     const void *data;
+    /* Other names a model uses for arguments: pairs "from", "to", NULL
+     * terminated; tool_call renames them (with a note) before validating.
+     * NULL when none. camelCase forms of every argument are taken too. */
+    const char *const *aliases;
 } tool_def;
 
 /* Parses every schema once; call before serving. Returns false (and leaves
@@ -123,6 +130,9 @@ const tool_def *tool_catalogue(size_t *count);
 const tool_def *tool_find(const char *name);
 /* The tools/list "tools" array (new reference; the caller owns it). */
 json_t *tool_list_json(void);
+/* The same for a wire that keeps no connection session (2026-07-28 over
+ * HTTP), whose session_id descriptions say it must always be passed. */
+json_t *tool_list_json_for(bool stateless_wire);
 /* The parsed input schema of a tool (borrowed; valid after
  * tool_catalogue_init), for transports that check arguments against it,
  * such as the 2026-07-28 Mcp-Param-* headers. NULL for an unknown tool. */

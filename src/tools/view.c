@@ -158,18 +158,11 @@ const tool_def tool_group_view[] = {
             "The document in plain words as Markdown, to show the user: per "
             "specification who it applies to and a table of requirements, with "
             "validation findings beside what they concern. Paged: from, count.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{\"from\":{\"type\":\"integer\","
-            "\"minimum\":1,\"description\":\"First specification (1-based; default "
-            "1).\"},\"count\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":200,"
-            "\"description\":\"How many (default 25).\"}," TOOL_SESSION_PROP
-            "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION ","
-            "\"specification_count\":{\"type\":\"integer\"},\"from\":{\"type\":"
-            "\"integer\"},\"count\":{\"type\":\"integer\"},\"next_from\":{\"type\":"
-            "\"integer\"}},\"required\":[\"session_id\",\"specification_count\","
-            "\"from\",\"count\"]}",
+        .input_schema = TOOL_IN("\"from\":{\"type\":\"integer\",\"minimum\":1,"
+                                "\"default\":1},\"count\":{\"type\":\"integer\","
+                                "\"minimum\":1,\"maximum\":200,\"default\":25}",
+                                "", ""),
+        .output_schema = TOOL_OUT("", ",\"specification_count\",\"from\",\"count\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,
@@ -183,15 +176,10 @@ const tool_def tool_group_view[] = {
         .description =
             "For the idsd view: the HTML body of the session's view, unless revision "
             "is still current.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{\"revision\":{\"type\":\"integer\","
-            "\"minimum\":0,\"description\":\"The revision the view shows.\"},"
-            TOOL_SESSION_PROP "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION ","
-            "\"revision\":{\"type\":\"integer\"},\"changed\":{\"type\":\"boolean\"},"
-            "\"html\":{\"type\":\"string\"}},\"required\":[\"session_id\","
-            "\"revision\",\"changed\"]}",
+        .input_schema = TOOL_IN("\"revision\":{\"type\":\"integer\",\"minimum\":0,"
+                                "\"description\":\"The revision the view shows.\"}",
+                                "", ""),
+        .output_schema = TOOL_OUT("", ",\"revision\",\"changed\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,

@@ -915,11 +915,23 @@ static void test_resource_of_a_live_session(void **state)
     mcp_conn_set_session_id(f->conn, id);
     assert_string_equal(mcp_conn_session_id(f->conn), id);
     initialize(f, "2025-11-25");
+    /* A session without a document lists no resource ... */
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/list\"}");
+    list = json_object_get(result_of(r), "resources");
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(r);
+    /* ... one with a document lists it. */
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                     "{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}}}");
+    json_decref(r);
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}");
     list = json_object_get(result_of(r), "resources");
     assert_int_equal(json_array_size(list), 1);
     snprintf(text, sizeof text, "ids://session/%s", id);
     assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "uri")), text);
+    json_decref(r);
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":"
+                     "{\"name\":\"close_session\",\"arguments\":{}}}");
     json_decref(r);
     /* A session without a document is not an empty resource. */
     snprintf(text, sizeof text, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/read\","
@@ -945,13 +957,18 @@ static void test_prompts(void **state)
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":"
                      "{\"name\":\"author_ids\",\"arguments\":{\"requirement\":"
                      "\"Every IfcWall has FireRating in Pset_WallCommon\","
-                     "\"ifc_version\":\"IFC4X3_ADD2\"}}}");
+                     "\"ifc_versions\":\"IFC4X3_ADD2\"}}}");
     result = result_of(r);
     msg = json_array_get(json_object_get(result, "messages"), 0);
     assert_string_equal(json_string_value(json_object_get(msg, "role")), "user");
     body = json_string_value(json_object_get(json_object_get(msg, "content"), "text"));
     assert_non_null(strstr(body, "Every IfcWall has FireRating"));
     assert_non_null(strstr(body, "IFC4X3_ADD2"));
+    /* It speaks the tools' argument names, not the XML's. */
+    assert_non_null(strstr(body, "ifc_versions"));
+    assert_non_null(strstr(body, "property_name"));
+    assert_null(strstr(body, "propertySet"));
+    assert_null(strstr(body, "minOccurs"));
     json_decref(r);
 
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"prompts/get\",\"params\":"
@@ -964,7 +981,7 @@ static void test_prompts(void **state)
     json_decref(r);
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"prompts/get\",\"params\":"
                      "{\"name\":\"author_ids\",\"arguments\":{\"requirement\":\"x\","
-                     "\"ifc_version\":\"IFC5\"}}}");
+                     "\"ifc_versions\":\"IFC5\"}}}");
     assert_error(r, MCP_INVALID_PARAMS);
     json_decref(r);
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"prompts/get\",\"params\":"

@@ -312,7 +312,7 @@ static void test_growth_bound_holds(void **state)
         /* many one-letter items at the deepest place (a partOf's entity) */
         {"add_enumeration_restriction", "{\"location\":\"requirements\",\"facet_index\":0,"
                                         "\"parameter_name\":\"predefinedType\",\"values\":["
-                                        "\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\",\"I\",\"J\",\"K\",\"L\",\"M\",\"N\",\"O\",\"P\",\"Q\",\"R\",\"S\",\"T\",\"U\",\"V\",\"W\",\"X\",\"Y\",\"Z\",\"A\",\"B\",\"C\",\"D\"]}"},
+                                        "\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\",\"I\",\"J\",\"K\",\"L\",\"M\",\"N\",\"O\",\"P\",\"Q\",\"R\",\"S\",\"T\",\"U\",\"V\",\"W\",\"X\",\"Y\",\"Z\",\"a\",\"b\",\"c\",\"d\"]}"},
         {"update_specification", "{\"name\":\"\\\"renamed\\\"\",\"description\":\"\\\"\\\"\","
                                  "\"instructions\":\"\\t\\t\",\"usage\":\"required\"}"},
     };

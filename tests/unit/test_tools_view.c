@@ -187,10 +187,16 @@ static void test_describe_pages(void **state)
     assert_non_null(strstr(md, "has 30"));
     free(md);
     json_decref(r);
-    /* A model's usual mistakes: 0-based, too many, a string. */
+    /* A model's usual mistakes: 0-based and too many are refused; a
+     * number in a string is read as the number (tool_call's forgiving
+     * input). */
     json_decref(call(f, "describe_ids", true, NULL, "{s:i}", "from", 0));
     json_decref(call(f, "describe_ids", true, NULL, "{s:i}", "count", 500));
-    json_decref(call(f, "describe_ids", true, NULL, "{s:s}", "from", "2"));
+    r = call(f, "describe_ids", false, &md, "{s:s}", "from", "2");
+    assert_non_null(strstr(md, "## 2. Spec 2"));
+    assert_null(strstr(md, "## 1. Spec 1"));
+    free(md);
+    json_decref(r);
 }
 
 static void test_describe_needs_document(void **state)
