@@ -137,6 +137,8 @@ static void add_facet(tool_ctx *c)
         if (a->upper)
             upcase(f.fattrs[a->fattr]);
     }
+    if (!tool_ifc_names_add(c, spec, &f, notes))
+        goto out;
     if (!tool_check_room(c))
         goto out;
     if (ids_facet_add(c->ts->doc, spec, loc, &f, &index, &err) != IDS_OK) {
@@ -311,7 +313,7 @@ const tool_def tool_group_facets[] = {
             "\"predefined_type\":" TOOL_VALUE_SCHEMA("Predefined type such as SOLIDWALL.") ","
             INSTR_PROP ",\"cardinality\":{\"type\":\"string\",\"description\":\"Not used: "
             "entity facets have no cardinality. Only 'required' is accepted (and "
-            "ignored).\"}",
+            "ignored).\"}," TOOL_ALLOW_UNKNOWN_PROP,
             ",\"entity_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -331,8 +333,8 @@ const tool_def tool_group_facets[] = {
             "\"property_name\":" TOOL_VALUE_SCHEMA("Property name such as FireRating.") ","
             "\"value\":" TOOL_VALUE_SCHEMA("Required value, in SI units.") ","
             "\"data_type\":{\"type\":\"string\",\"description\":\"IFC data type in upper "
-            "case, such as IFCLABEL or IFCLENGTHMEASURE.\"}," CARD3_PROP "," URI_PROP ","
-            INSTR_PROP,
+            "case, such as IFCLABEL or IFCLENGTHMEASURE; filled in for a standard property.\"}," CARD3_PROP "," URI_PROP ","
+            INSTR_PROP "," TOOL_ALLOW_UNKNOWN_PROP,
             ",\"property_set\",\"property_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -348,7 +350,7 @@ const tool_def tool_group_facets[] = {
         .input_schema = FACET_IN(
             "\"attribute_name\":" TOOL_VALUE_SCHEMA("IFC attribute name such as Name.") ","
             "\"value\":" TOOL_VALUE_SCHEMA("Required attribute value.") "," CARD3_PROP ","
-            INSTR_PROP,
+            INSTR_PROP "," TOOL_ALLOW_UNKNOWN_PROP,
             ",\"attribute_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -401,7 +403,8 @@ const tool_def tool_group_facets[] = {
             "IFCRELFILLSELEMENT\"],\"description\":\"Relation to follow; without it every "
             "relation is followed.\"},"
             "\"cardinality\":{\"enum\":[\"required\",\"prohibited\"],\"description\":"
-            "\"Requirements only: required (default) or prohibited.\"}," INSTR_PROP,
+            "\"Requirements only: required (default) or prohibited.\"}," INSTR_PROP ","
+            TOOL_ALLOW_UNKNOWN_PROP,
             ",\"parent_entity\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,

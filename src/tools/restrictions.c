@@ -157,6 +157,7 @@ out:
 static void apply(tool_ctx *c, json_t *value_json, const char *what)
 {
     json_t *r = json_object();
+    json_t *notes = json_array();
     target t;
     ids_value value;
     ids_error err;
@@ -173,6 +174,11 @@ static void apply(tool_ctx *c, json_t *value_json, const char *what)
                   ids_param_name(t.param), ids_facet_kind_name(t.kind));
         goto out;
     }
+    ids_facet changed = {.kind = t.kind};
+    changed.params[t.param] = value;
+    ids_facet_change change = {&changed, 1u << t.param, 0};
+    if (!tool_ifc_names_change(c, t.spec, t.loc, t.facet, &change, notes))
+        goto out;
     if (!tool_check_room(c))
         goto out;
     if (ids_facet_set_param(c->ts->doc, t.spec, t.loc, t.facet, t.param, &value, &err) !=
@@ -186,6 +192,8 @@ static void apply(tool_ctx *c, json_t *value_json, const char *what)
     json_object_set_new(r, "value", tool_value_to_json(&value));
     json_object_set_new(r, "replaced", t.previous);
     t.previous = NULL;
+    if (json_array_size(notes) > 0)
+        json_object_set(r, "notes", notes);
     tool_ok(c, r, "Set %s of the %s facet %zu in %s of specification %zu%s.",
             ids_param_name(t.param), ids_facet_kind_name(t.kind), t.facet,
             ids_location_name(t.loc), t.spec + 1,
@@ -195,6 +203,7 @@ static void apply(tool_ctx *c, json_t *value_json, const char *what)
 out:
     ids_value_clear(&value);
     json_decref(t.previous);
+    json_decref(notes);
     json_decref(r);
 }
 
@@ -366,7 +375,8 @@ const tool_def tool_group_restrictions[] = {
         .description = "Makes a facet parameter accept only the listed values." R_DESC,
         .input_schema = R_IN(BASE_PROP("xs:string") ",\"values\":{\"type\":\"array\","
                              "\"minItems\":1,\"items\":{\"type\":[\"string\",\"number\","
-                             "\"boolean\"]},\"description\":\"The allowed values.\"}",
+                             "\"boolean\"]},\"description\":\"The allowed values.\"},"
+                             TOOL_ALLOW_UNKNOWN_PROP,
                              "\"values\""),
         .output_schema = R_OUT,
         .idempotent = true,
@@ -443,7 +453,7 @@ const tool_def tool_group_restrictions[] = {
                              "\"additionalProperties\":false},\"description\":\"The "
                              "restriction's facets, such as [{\\\"facet\\\":\\\"pattern\\\","
                              "\\\"value\\\":\\\"[A-Z]+\\\"},{\\\"facet\\\":\\\"maxLength\\\","
-                             "\\\"value\\\":8}].\"}",
+                             "\\\"value\\\":8}].\"}," TOOL_ALLOW_UNKNOWN_PROP,
                              "\"items\""),
         .output_schema = R_OUT,
         .idempotent = true,
@@ -462,7 +472,8 @@ const tool_def tool_group_restrictions[] = {
                              "pattern, min_inclusive, max_inclusive, min_exclusive, "
                              "max_exclusive, length, min_length, max_length}, or null "
                              "to remove the parameter.\",\"properties\":"
-                             TOOL_RESTRICTION_PROPS ",\"additionalProperties\":false}",
+                             TOOL_RESTRICTION_PROPS ",\"additionalProperties\":false},"
+                             TOOL_ALLOW_UNKNOWN_PROP,
                              "\"value\""),
         .output_schema = R_OUT,
         .idempotent = true,

@@ -178,6 +178,28 @@ const char *tool_usage_name(const char *min_occurs, const char *max_occurs);
 /* An ifcVersion attribute's tokens as a JSON array (empty for NULL). */
 json_t *tool_ifc_versions_json(const char *list);
 
+/* ---- IFC names at edit time (ifc_names.c) ---- */
+
+/* The versions of an ifcVersion list ("IFC4 IFC4X3_ADD2") as a mask of
+ * (1u << ifc_version); unknown tokens are skipped. */
+unsigned tool_ifc_versions_mask(const char *list);
+/* Before a facet f is added to specification spec: refuses (fails the
+ * call, returns false) a name no declared IFC version has, or a dataType
+ * that contradicts a standard property's, with "did you mean" candidates;
+ * fills in a standard property's dataType when f has none; appends notes
+ * (kept names with allow_unknown, names some versions lack, a filled
+ * dataType) to notes. */
+bool tool_ifc_names_add(tool_ctx *c, size_t spec, ids_facet *f, json_t *notes);
+/* The same before a change to facet index of loc: only what the change
+ * touches is judged; nothing is filled in. */
+bool tool_ifc_names_change(tool_ctx *c, size_t spec, ids_location loc, size_t index,
+                           const ids_facet_change *change, json_t *notes);
+
+#define TOOL_ALLOW_UNKNOWN_PROP                                               \
+    "\"allow_unknown\":{\"type\":\"boolean\",\"description\":\"Keep an IFC " \
+    "name no declared version has (default false: refused with candidates)" \
+    ".\"}"
+
 /* ---- files (paths.c) ---- */
 
 /* Resolves a path for reading (an existing regular file) or writing (an
