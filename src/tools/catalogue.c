@@ -2,7 +2,7 @@
  * catalogue.c - the tool table, tools/list and tools/call.
  *
  * The table is the concatenation of the group files' arrays in a fixed
- * order (document, specification, facets, restrictions, session), so the
+ * order (document, specification, facets, restrictions, session, ifc), so the
  * listing is stable across runs and builds. tool_catalogue_init parses
  * every schema once, before any thread serves; afterwards the table and
  * the parsed schemas are read-only and shared by all threads.
@@ -68,7 +68,8 @@ bool tool_catalogue_init(const char **why)
         !add_group(tool_group_specification, tool_group_specification_count) ||
         !add_group(tool_group_facets, tool_group_facets_count) ||
         !add_group(tool_group_restrictions, tool_group_restrictions_count) ||
-        !add_group(tool_group_session, tool_group_session_count)) {
+        !add_group(tool_group_session, tool_group_session_count) ||
+        !add_group(tool_group_ifc, tool_group_ifc_count)) {
         if (why != NULL)
             *why = "more tools than TOOL_MAX";
         tool_catalogue_cleanup();

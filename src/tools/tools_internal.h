@@ -31,6 +31,8 @@ extern const tool_def tool_group_restrictions[];
 extern const size_t tool_group_restrictions_count;
 extern const tool_def tool_group_session[];
 extern const size_t tool_group_session_count;
+extern const tool_def tool_group_ifc[];
+extern const size_t tool_group_ifc_count;
 
 /* The parsed output schema of a tool (NULL when it has none); valid after
  * tool_catalogue_init. tool_input_schema is in tools.h. */

@@ -95,7 +95,8 @@ static const char *const expected_order[] = {
     "add_attribute_facet", "add_classification_facet", "add_material_facet",
     "add_partof_facet", "remove_facet", "add_enumeration_restriction",
     "add_pattern_restriction", "add_bounds_restriction", "add_length_restriction",
-    "set_restriction", "set_facet_parameter", "close_session", NULL,
+    "set_restriction", "set_facet_parameter", "close_session", "find_ifc_names",
+    "describe_ifc", NULL,
 };
 
 static void test_list_is_stable_and_complete(void **state)
