@@ -268,6 +268,8 @@ static json_t *server_capabilities(const mcp_server *server, mcp_era era)
                              "resources", "subscribe", subscribe, "listChanged", 0,
                              "prompts", "listChanged", 0);
 
+    if (caps)
+        json_object_set_new(caps, "completions", json_object());
     if (caps && era == MCP_ERA_LEGACY)
         json_object_set_new(caps, "logging", json_object());
     return caps;
@@ -551,6 +553,7 @@ static const method_def methods[] = {
     {"resources/read", mcp_resources_read, true, true, 0, "private"},
     {"prompts/list", mcp_prompts_list, true, true, STATIC_LIST_TTL_MS, "public"},
     {"prompts/get", mcp_prompts_get, true, true, 0, NULL},
+    {"completion/complete", mcp_completion_complete, true, true, 0, NULL},
     /* Removed in 2026-07-28 (subscriptions/listen replaced them, and a
      * stream-holding transport answers that one itself). */
     {"resources/subscribe", method_subscribe, true, false, 0, NULL},

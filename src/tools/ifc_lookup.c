@@ -245,6 +245,22 @@ static void describe_impl(tool_ctx *c)
     tool_ok(c, r, "%s in %s.", json_string_value(json_object_get(r, "name")), vname);
 }
 
+json_t *tool_ifc_describe(const char *version, const char *name)
+{
+    ifc_version v = IFC_IFC4;
+    if (version != NULL && !ifc_version_from_name(version, strlen(version), &v))
+        return NULL;
+    const ifc_schema *s = ifc_schema_get(v);
+    ifc_entity e = ifc_entity_find(s, name, strlen(name));
+    ifc_pset p = ifc_pset_find(s, name);
+    json_t *r = e != IFC_NONE ? describe_entity(s, e)
+                : p != IFC_NONE ? describe_pset(s, p)
+                                : NULL;
+    if (r != NULL)
+        json_object_set_new(r, "ifc_version", json_string(ifc_version_name(v)));
+    return r;
+}
+
 /* ---- table ---- */
 
 #define VERSION_PROP                                                            \

@@ -130,6 +130,11 @@ void tool_session_free(void *payload);
 session_status tool_session_document_xml(session_store *store, const char *id,
                                          char **xml, size_t *len);
 
+/* describe_ifc's result for one IFC class or standard set of a version
+ * ("IFC4", "IFC4X3", ...; NULL for IFC4), for the ifc:// resources; NULL
+ * when the version or the name is unknown. New reference. */
+json_t *tool_ifc_describe(const char *version, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
