@@ -54,6 +54,7 @@ typedef struct checker {
     ids_facet_kind kind;
     bool allow;                /* allow_unknown */
     json_t *notes;
+    const char *lead;          /* before a refusal's message: "" or what led to it */
 } checker;
 
 /* ---- small helpers ---- */
@@ -239,10 +240,10 @@ static bool unknown(checker *k, const unknown_name *u)
     else
         snprintf(hint, sizeof(hint), " No name is close; find_ifc_names lists names by "
                                      "fragment.");
-    tool_fail(k->c, "%s '%s' is not %s in %s.%s%s%s Use a real name (find_ifc_names and "
+    tool_fail(k->c, "%s%s '%s' is not %s in %s.%s%s%s Use a real name (find_ifc_names and "
                     "describe_ifc look them up), or pass allow_unknown: true to keep it "
                     "(validate_ids then reports rule %s).",
-              u->arg, BASE_QUOTE(u->word, 80), u->what, vers, hint,
+              k->lead, u->arg, BASE_QUOTE(u->word, 80), u->what, vers, hint,
               u->extra != NULL ? " " : "", u->extra != NULL ? u->extra : "", u->rule);
     json_t *error = json_object_get(k->c->out->structured, "error");
     if (json_is_object(error)) {
@@ -554,11 +555,11 @@ static bool check_standard_property(checker *k, ids_facet *f, bool names_changed
                     "true. validate_ids reports it (rule P3) until it is fixed.",
                  BASE_QUOTE(given, 60), pset, prop, listing);
         } else if (!matches) {
-            tool_fail(k->c, "data_type %s contradicts the standard property %s.%s, which "
+            tool_fail(k->c, "%sdata_type %s contradicts the standard property %s.%s, which "
                             "has dataType %s. Use %s, or leave data_type out and it is "
                             "filled in; pass allow_unknown: true to keep %s anyway "
                             "(validate_ids then reports rule P3).",
-                      BASE_QUOTE(given, 60), pset, prop, listing, first,
+                      k->lead, BASE_QUOTE(given, 60), pset, prop, listing, first,
                       BASE_QUOTE(given, 60));
             json_t *error = json_object_get(k->c->out->structured, "error");
             if (json_is_object(error)) {
@@ -627,10 +628,10 @@ static bool check_standard_property(checker *k, ids_facet *f, bool names_changed
                  BASE_QUOTE(values[i], 80), pset, prop);
             continue;
         }
-        tool_fail(k->c, "value '%s' is not an allowed value of the standard property %s.%s "
+        tool_fail(k->c, "%svalue '%s' is not an allowed value of the standard property %s.%s "
                         "(an enumeration): %s%s. Use one of them (exact case), or pass "
                         "allow_unknown: true to keep it (validate_ids then reports rule P3).",
-                  BASE_QUOTE(values[i], 80), pset, prop, allowed,
+                  k->lead, BASE_QUOTE(values[i], 80), pset, prop, allowed,
                   shown >= MAX_LISTED ? ", ..." : "");
         json_t *error = json_object_get(k->c->out->structured, "error");
         if (json_is_object(error)) {
@@ -647,9 +648,10 @@ static bool check_standard_property(checker *k, ids_facet *f, bool names_changed
 /* Checks the names of f that changed (param_mask, fattr_mask) against the
  * versions; fill lets a property's dataType be filled in. */
 static bool check_facet(tool_ctx *c, ifc_version_mask versions, ids_facet *f,
-                        unsigned param_mask, unsigned fattr_mask, bool fill, json_t *notes)
+                        unsigned param_mask, unsigned fattr_mask, bool fill, json_t *notes,
+                        const char *lead)
 {
-    checker k = {c, versions, 0, f->kind, allow_unknown(c), notes};
+    checker k = {c, versions, 0, f->kind, allow_unknown(c), notes, lead};
 #define CHANGED(p) ((param_mask >> (p)) & 1u)
 #define FCHANGED(a) ((fattr_mask >> (a)) & 1u)
     switch (f->kind) {
@@ -715,7 +717,7 @@ bool tool_ifc_names_add(tool_ctx *c, size_t spec, ids_facet *f, json_t *notes)
     ids_spec_view_free(view);
     if (versions == 0)
         return true;
-    return check_facet(c, versions, f, ~0u, ~0u, true, notes);
+    return check_facet(c, versions, f, ~0u, ~0u, true, notes, "");
 }
 
 bool tool_ifc_names_change(tool_ctx *c, size_t spec, ids_location loc, size_t index,
@@ -736,7 +738,31 @@ bool tool_ifc_names_change(tool_ctx *c, size_t spec, ids_location loc, size_t in
         if ((change->fattr_mask >> a) & 1u)
             after.fattrs[a] = change->facet->fattrs[a];
     ok = check_facet(c, versions, &after, change->param_mask, change->fattr_mask, false,
-                     notes);
+                     notes, "");
+out:
+    ids_spec_view_free(view);
+    return ok;
+}
+
+bool tool_ifc_names_versions(tool_ctx *c, size_t spec, const char *list, json_t *notes)
+{
+    ids_spec_view *view = NULL;
+    bool ok = true;
+    ifc_version_mask versions = tool_ifc_versions_mask(list);
+    ifc_version_mask before = spec_versions(c, spec, &view);
+    if (versions == 0 || view == NULL || versions == before)
+        goto out;
+    for (int loc = 0; loc < 2 && ok; loc++) {
+        for (size_t i = 0; i < view->n_facets[loc] && ok; i++) {
+            char lead[160];
+            snprintf(lead, sizeof(lead), "With ifc_versions %s, the %s facet %zu of %s would "
+                                         "name what those versions lack: ",
+                     list, ids_facet_kind_name(view->facets[loc][i].kind), i,
+                     ids_location_name((ids_location)loc));
+            ids_facet f = view->facets[loc][i];
+            ok = check_facet(c, versions, &f, ~0u, ~0u, false, notes, lead);
+        }
+    }
 out:
     ids_spec_view_free(view);
     return ok;

@@ -196,6 +196,9 @@ bool tool_ifc_names_add(tool_ctx *c, size_t spec, ids_facet *f, json_t *notes);
  * touches is judged; nothing is filled in. */
 bool tool_ifc_names_change(tool_ctx *c, size_t spec, ids_location loc, size_t index,
                            const ids_facet_change *change, json_t *notes);
+/* Before specification spec declares the versions of list instead: every
+ * facet's names against them (a name they all lack is refused). */
+bool tool_ifc_names_versions(tool_ctx *c, size_t spec, const char *list, json_t *notes);
 
 #define TOOL_ALLOW_UNKNOWN_PROP                                               \
     "\"allow_unknown\":{\"type\":\"boolean\",\"description\":\"Keep an IFC " \

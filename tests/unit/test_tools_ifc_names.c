@@ -435,6 +435,32 @@ static void test_changes(void **state)
     refused(r, "not a property of Pset_WallCommon", "P3", "AcousticRating", "IFC4");
 }
 
+static void test_versions_change(void **state)
+{
+    fx *f = *state;
+    start(f, "IFC4");
+    json_decref(run(f, "add_entity_facet", false, "{s:s, s:s}", "location", "applicability",
+                    "entity_name", "IFCBUILDINGELEMENT"));
+    json_t *r = run(f, "update_specification", true, "{s:s}", "ifc_versions", "IFC4X3_ADD2");
+    refused(r, "With ifc_versions IFC4X3_ADD2, the entity facet 0 of applicability", "E1",
+            NULL, NULL);
+    /* Nothing changed. */
+    r = run(f, "get_specification", false, "{}");
+    json_t *v = json_object_get(json_object_get(r, "specification"), "ifc_versions");
+    assert_int_equal(json_array_size(v), 1);
+    assert_string_equal(json_string_value(json_array_get(v, 0)), "IFC4");
+    json_decref(r);
+    /* Adding a version that lacks it is a note; so is allow_unknown. */
+    r = run(f, "update_specification", false, "{s:[s,s]}", "ifc_versions", "IFC4",
+            "IFC4X3_ADD2");
+    has(notes_text(r), "not in IFC4X3_ADD2");
+    json_decref(r);
+    r = run(f, "update_specification", false, "{s:s, s:b}", "ifc_versions", "IFC4X3_ADD2",
+            "allow_unknown", 1);
+    has(notes_text(r), "kept because allow_unknown is true");
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +474,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_properties_and_data_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enumerated_value, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_versions_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
