@@ -150,6 +150,18 @@ json_t *mcp_app_resource_json(bool with_title);
 /* resources/read of a ui:// uri. */
 void mcp_app_read(mcp_request *req, mcp_outcome *out, json_t *uri);
 
+/* ---- completion.c -------------------------------------------------------- */
+
+#define MCP_IFC_SCHEME "ifc://"
+#define MCP_IFC_TEMPLATE "ifc://{ifc_version}/{name}"
+
+void mcp_completion_complete(mcp_request *req, mcp_outcome *out);
+/* The ifc:// resource template entry (new reference). */
+json_t *mcp_ifc_template_json(bool with_title);
+/* Answers resources/read for an ifc:// uri and returns true; false (out
+ * untouched) for any other uri. */
+bool mcp_ifc_resource_read(mcp_request *req, mcp_outcome *out, json_t *uri);
+
 /* ---- prompts.c ----------------------------------------------------------- */
 
 void mcp_prompts_list(mcp_request *req, mcp_outcome *out);

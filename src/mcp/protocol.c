@@ -51,12 +51,16 @@ static const char *const server_instructions =
     "handle, not by position. Facet parameters take a plain value or a "
     "restriction object {base, enumeration, pattern, min_inclusive, "
     "max_inclusive, min_exclusive, max_exclusive, length, min_length, "
-    "max_length}; a restriction replaces the parameter's whole value. "
+    "max_length, total_digits, fraction_digits}; a restriction replaces the "
+    "parameter's whole value. "
     "Restriction tools default parameter_name to value (name for entity and "
     "partOf) and base_type to the base of the facet's data_type "
     "(IFCLENGTHMEASURE: xs:double), else xs:string (xs:double for bounds). "
-    "The prompt author_ids walks through turning a plain-language "
-    "requirement into an IDS.";
+    "IFC names (classes, attributes, standard property sets and "
+    "properties) are checked against the specification's IFC versions: an "
+    "unknown one is refused with the closest real names, unless "
+    "allow_unknown is true. The prompt author_ids walks through turning a "
+    "plain-language requirement into an IDS.";
 
 /* ---- versions ------------------------------------------------------------ */
 
@@ -277,6 +281,8 @@ static json_t *server_capabilities(const mcp_server *server, mcp_era era, bool u
                              "resources", "subscribe", subscribe, "listChanged", 0,
                              "prompts", "listChanged", 0);
 
+    if (caps)
+        json_object_set_new(caps, "completions", json_object());
     if (caps && era == MCP_ERA_LEGACY)
         json_object_set_new(caps, "logging", json_object());
     /* Extensions are declared to the clients that announced them, so the
@@ -618,6 +624,7 @@ static const method_def methods[] = {
     {"resources/read", mcp_resources_read, true, true, 0, "private"},
     {"prompts/list", mcp_prompts_list, true, true, STATIC_LIST_TTL_MS, "public"},
     {"prompts/get", mcp_prompts_get, true, true, 0, NULL},
+    {"completion/complete", mcp_completion_complete, true, true, 0, NULL},
     /* Removed in 2026-07-28 (subscriptions/listen replaced them, and a
      * stream-holding transport answers that one itself). */
     {"resources/subscribe", method_subscribe, true, false, 0, NULL},

@@ -95,7 +95,8 @@ void mcp_resources_templates_list(mcp_request *req, mcp_outcome *out)
     }
     if (title_allowed(req))
         json_object_set_new(tmpl, "title", json_string("IDS document of a session"));
-    out->result = json_pack("{s:[o]}", "resourceTemplates", tmpl);
+    out->result = json_pack("{s:[o, o]}", "resourceTemplates", tmpl,
+                            mcp_ifc_template_json(title_allowed(req)));
 }
 
 void mcp_resources_read(mcp_request *req, mcp_outcome *out)
@@ -112,6 +113,8 @@ void mcp_resources_read(mcp_request *req, mcp_outcome *out)
                           "Invalid params: resources/read needs \"uri\" (a string)");
         return;
     }
+    if (mcp_ifc_resource_read(req, out, uri))
+        return;
     s = json_string_value(uri);
     if (strncmp(s, MCP_APP_SCHEME, strlen(MCP_APP_SCHEME)) == 0) {
         mcp_app_read(req, out, uri);

@@ -2,7 +2,7 @@
  * catalogue.c - the tool table, tools/list and tools/call.
  *
  * The table is the concatenation of the group files' arrays in a fixed
- * order (document, specification, facets, restrictions, session), so the
+ * order (document, specification, facets, restrictions, session, ifc), so the
  * listing is stable across runs and builds. tool_catalogue_init parses
  * every schema once, before any thread serves; afterwards the table and
  * the parsed schemas are read-only and shared by all threads.
@@ -17,8 +17,12 @@
 
 static tool_def table[TOOL_MAX];
 static json_t *inputs[TOOL_MAX];
-/* The input schemas as the stateless wire lists them (session_id always
- * needed); the checks use inputs[]. */
+/* The input schemas as tools/list sends them, the checks use inputs[]:
+ * without the restriction object's propertyNames (its keys are said once,
+ * in the server instructions, and a wrong key is still refused by name:
+ * 1.5 KB of every model turn), and on the stateless wire with session_id
+ * required. */
+static json_t *inputs_listed[TOOL_MAX];
 static json_t *inputs_stateless[TOOL_MAX];
 static json_t *outputs[TOOL_MAX];
 static size_t n_tools;
@@ -76,6 +80,7 @@ bool tool_catalogue_init(const char **why)
         !add_group(tool_group_facets, tool_group_facets_count) ||
         !add_group(tool_group_restrictions, tool_group_restrictions_count) ||
         !add_group(tool_group_session, tool_group_session_count) ||
+        !add_group(tool_group_ifc_schema, tool_group_ifc_schema_count) ||
         !add_group(tool_group_ifc, tool_group_ifc_count) ||
         !add_group(tool_group_view, tool_group_view_count)) {
         if (why != NULL)
@@ -105,7 +110,11 @@ bool tool_catalogue_init(const char **why)
         inputs[i] = parse_schema(&table[i], table[i].input_schema, "input", why);
         if (inputs[i] == NULL)
             goto fail;
-        inputs_stateless[i] = json_deep_copy(inputs[i]);
+        inputs_listed[i] = json_deep_copy(inputs[i]);
+        if (inputs_listed[i] != NULL)
+            json_object_del(json_object_get(json_object_get(inputs_listed[i], "$defs"), "v"),
+                            "propertyNames");
+        inputs_stateless[i] = json_deep_copy(inputs_listed[i]);
         json_t *sid = json_object_get(json_object_get(inputs_stateless[i], "properties"),
                                       "session_id");
         if (inputs_stateless[i] == NULL) {
@@ -113,9 +122,23 @@ bool tool_catalogue_init(const char **why)
                 *why = "out of memory";
             goto fail;
         }
-        /* create_ids and load_ids start a session: for them it is optional. */
-        if (json_is_object(sid) && !(table[i].flags & TOOL_MAY_MINT))
-            json_object_set_new(sid, "description", json_string(TOOL_SESSION_STATELESS_DESC));
+        /* create_ids and load_ids start a session: for them it is optional.
+         * Listed as required, which says it in 13 bytes and lets a client
+         * check before sending; the checks use inputs[], so a call without
+         * it still gets the runtime's explanation of this wire. */
+        if (json_is_object(sid) && !(table[i].flags & TOOL_MAY_MINT)) {
+            json_t *req = json_object_get(inputs_stateless[i], "required");
+            if (req == NULL) {
+                req = json_array();
+                if (json_object_set_new(inputs_stateless[i], "required", req) != 0)
+                    req = NULL;
+            }
+            if (req == NULL || json_array_append_new(req, json_string("session_id")) != 0) {
+                if (why != NULL)
+                    *why = "out of memory";
+                goto fail;
+            }
+        }
         if (table[i].output_schema != NULL) {
             outputs[i] = parse_schema(&table[i], table[i].output_schema, "output", why);
             if (outputs[i] == NULL)
@@ -132,9 +155,11 @@ void tool_catalogue_cleanup(void)
 {
     for (size_t i = 0; i < TOOL_MAX; i++) {
         json_decref(inputs[i]);
+        json_decref(inputs_listed[i]);
         json_decref(inputs_stateless[i]);
         json_decref(outputs[i]);
         inputs[i] = NULL;
+        inputs_listed[i] = NULL;
         inputs_stateless[i] = NULL;
         outputs[i] = NULL;
     }
@@ -206,8 +231,7 @@ json_t *tool_list_json_for(bool stateless_wire)
         json_object_set_new(entry, "title", json_string(t->title));
         json_object_set_new(entry, "description", json_string(t->description));
         json_object_set(entry, "inputSchema",
-                        stateless_wire && inputs_stateless[i] != NULL ? inputs_stateless[i]
-                                                                      : inputs[i]);
+                        stateless_wire ? inputs_stateless[i] : inputs_listed[i]);
         if (outputs[i] != NULL)
             json_object_set(entry, "outputSchema", outputs[i]);
         json_object_set_new(entry, "annotations", ann);

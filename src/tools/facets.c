@@ -156,6 +156,8 @@ static void add_facet(tool_ctx *c)
         if (a->upper)
             upcase_value(&f.params[a->param]);
     }
+    if (!tool_ifc_names_add(c, spec, &f, notes))
+        goto out;
     if (!tool_check_room(c))
         goto out;
     if (ids_spec_get(c->ts->doc, spec, &before, &err) != IDS_OK ||
@@ -314,6 +316,7 @@ static void update_impl(tool_ctx *c)
 {
     json_t *r = json_object();
     json_t *changed = json_array();
+    json_t *notes = json_array();
     tool_facet_at at;
     ids_facet f;
     ids_error err;
@@ -392,9 +395,11 @@ static void update_impl(tool_ctx *c)
                      "instructions, cardinality (null removes an optional one).");
         goto out;
     }
+    ids_facet_change change = {.facet = &f, .param_mask = pmask, .fattr_mask = amask};
+    if (!tool_ifc_names_change(c, at.spec, at.loc, at.index, &change, notes))
+        goto out;
     if (!tool_check_room(c))
         goto out;
-    ids_facet_change change = {.facet = &f, .param_mask = pmask, .fattr_mask = amask};
     if (ids_facet_update(c->ts->doc, at.spec, at.loc, at.index, &change, &err) != IDS_OK) {
         tool_fail_ids(c, &err, "Could not update the facet (nothing was changed)");
         goto out;
@@ -410,6 +415,8 @@ static void update_impl(tool_ctx *c)
     json_object_set_new(r, "status", json_string("updated"));
     json_object_set_new(r, "changed", changed);
     changed = NULL;
+    if (json_array_size(notes) > 0)
+        json_object_set(r, "notes", notes);
     tool_ok(c, r, "Updated %s facet %s in %s of specification %s; its facet_id is "
                   "unchanged.",
             ids_facet_kind_name(f.kind), json_string_value(json_object_get(r, "facet_id")),
@@ -420,6 +427,7 @@ out:
     facet_clear(&f);
     tool_facet_at_clear(&at);
     json_decref(changed);
+    json_decref(notes);
     json_decref(r);
 }
 
@@ -471,7 +479,8 @@ const tool_def tool_group_facets[] = {
             "Adds an entity facet: an IFC class such as IFCWALL, optionally its "
             "predefined type." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"entity_name\":" TOOL_V ",\"predefined_type\":" TOOL_V
-                                 "," INSTR_PROP ",\"cardinality\":" TOOL_S,
+                                 "," INSTR_PROP ",\"cardinality\":" TOOL_S
+                                 "," TOOL_ALLOW_UNKNOWN_PROP,
                                  ",\"entity_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -488,7 +497,8 @@ const tool_def tool_group_facets[] = {
             FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"property_set\":" TOOL_V ",\"property_name\":" TOOL_V
                                  ",\"value\":" TOOL_V ",\"data_type\":" TOOL_S ","
-                                 CARD3_PROP "," URI_PROP "," INSTR_PROP,
+                                 CARD3_PROP "," URI_PROP "," INSTR_PROP ","
+                                 TOOL_ALLOW_UNKNOWN_PROP,
                                  ",\"property_set\",\"property_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -503,7 +513,7 @@ const tool_def tool_group_facets[] = {
             "Adds an attribute facet: attribute_name (Name, Description, ...), "
             "optionally its value." FACET_COMMON_DESC,
         .input_schema = FACET_IN("\"attribute_name\":" TOOL_V ",\"value\":" TOOL_V ","
-                                 CARD3_PROP "," INSTR_PROP,
+                                 CARD3_PROP "," INSTR_PROP "," TOOL_ALLOW_UNKNOWN_PROP,
                                  ",\"attribute_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -555,7 +565,8 @@ const tool_def tool_group_facets[] = {
                                  "\"IFCRELVOIDSELEMENT IFCRELFILLSELEMENT\"],"
                                  "\"description\":\"Default: any.\"},"
                                  "\"cardinality\":{\"enum\":[\"required\","
-                                 "\"prohibited\"]}," INSTR_PROP,
+                                 "\"prohibited\"]}," INSTR_PROP ","
+                                 TOOL_ALLOW_UNKNOWN_PROP,
                                  ",\"parent_entity\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
@@ -577,7 +588,8 @@ const tool_def tool_group_facets[] = {
                                 "[\"string\",\"null\"]},\"uri\":{\"type\":[\"string\","
                                 "\"null\"]},\"instructions\":{\"type\":[\"string\","
                                 "\"null\"]},\"cardinality\":{\"enum\":[\"required\","
-                                "\"optional\",\"prohibited\",null]}",
+                                "\"optional\",\"prohibited\",null]},"
+                                TOOL_ALLOW_UNKNOWN_PROP,
                                 "", "," TOOL_VALUE_DEFS_N),
         .output_schema = TOOL_OUT("\"facet_id\":" TOOL_S ",\"changed\":" TOOL_A,
                                   ",\"facet_id\",\"changed\""),

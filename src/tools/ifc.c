@@ -303,9 +303,8 @@ const tool_def tool_group_ifc[] = {
         .name = "load_ifc_model",
         .title = "Load an IFC model",
         .description =
-            "Parses an IFC model (IFC2X3, IFC4, IFC4X3) under the server's roots and keeps "
-            "it in the session for repeated validate_ifc_model calls. Replaces any model "
-            "loaded before.",
+            "Parses an IFC model (IFC2X3, IFC4, IFC4X3) once and keeps it in the session "
+            "for validate_ifc_model, replacing any model loaded before.",
         .input_schema = TOOL_IN("\"path\":{\"type\":\"string\",\"description\":\"The .ifc "
                                 "file, under the server's roots.\"}",
                                 "\"path\"", ""),
@@ -321,9 +320,9 @@ const tool_def tool_group_ifc[] = {
         .name = "validate_ifc_model",
         .title = "Check an IFC model against the IDS",
         .description =
-            "Checks an IFC model against the document's specifications (IfcTester's "
-            "rules): status and counts per specification, and per failed requirement the "
-            "first failing elements (GlobalId, class, Name, reason).",
+            "Checks an IFC model against the document's specifications: counts per "
+            "specification, and per failed requirement the first failing elements "
+            "(GlobalId, class, Name, reason).",
         .input_schema = TOOL_IN("\"path\":{\"type\":\"string\",\"description\":\"The .ifc "
                                 "file under the roots; omit to use the model of "
                                 "load_ifc_model.\"}," TOOL_SPEC_ID_PROP ",\"max_failures\":"

@@ -128,6 +128,7 @@ typedef json_t *(*value_builder)(tool_ctx *c, const target *t, const char **arg_
 static void apply(tool_ctx *c, value_builder build)
 {
     json_t *r = json_object();
+    json_t *notes = json_array();
     json_t *value_json = NULL;
     target t;
     ids_value value;
@@ -161,6 +162,11 @@ static void apply(tool_ctx *c, value_builder build)
                   ids_param_name(t.param), ids_facet_kind_name(t.at.facet->kind));
         goto out;
     }
+    ids_facet changed = {.kind = t.at.facet->kind};
+    changed.params[t.param] = value;
+    ids_facet_change change = {&changed, 1u << t.param, 0};
+    if (!tool_ifc_names_change(c, t.at.spec, t.at.loc, t.at.index, &change, notes))
+        goto out;
     if (!tool_check_room(c))
         goto out;
     if (ids_facet_set_param(c->ts->doc, t.at.spec, t.at.loc, t.at.index, t.param, &value,
@@ -177,6 +183,8 @@ static void apply(tool_ctx *c, value_builder build)
     json_object_set_new(r, "value", tool_value_to_json(&value));
     json_object_set_new(r, "replaced", t.previous);
     t.previous = NULL;
+    if (json_array_size(notes) > 0)
+        json_object_set(r, "notes", notes);
     tool_ok(c, r, "Set %s of %s facet %s (%s) in %s of specification %s%s.",
             ids_param_name(t.param), ids_facet_kind_name(t.at.facet->kind),
             json_string_value(json_object_get(r, "facet_id")),
@@ -189,6 +197,7 @@ out:
     ids_value_clear(&value);
     json_decref(value_json);
     json_decref(t.previous);
+    json_decref(notes);
     tool_facet_at_clear(&t.at);
     json_decref(r);
 }
@@ -404,7 +413,8 @@ const tool_def tool_group_restrictions[] = {
         .description = "Makes a facet parameter accept only the listed values (distinct)."
                        R_DESC,
         .input_schema = R_IN(BASE_PROP ",\"values\":{\"type\":\"array\",\"minItems\":1,"
-                             "\"items\":{\"type\":[\"string\",\"number\",\"boolean\"]}}",
+                             "\"items\":{\"type\":[\"string\",\"number\",\"boolean\"]}},"
+                             TOOL_ALLOW_UNKNOWN_PROP,
                              "\"values\""),
         .output_schema = R_OUT,
         .idempotent = true,
@@ -473,7 +483,8 @@ const tool_def tool_group_restrictions[] = {
                              "\"value\"],\"additionalProperties\":false},"
                              "\"description\":\"Such as [{\\\"facet\\\":\\\"pattern\\\","
                              "\\\"value\\\":\\\"[A-Z]+\\\"},{\\\"facet\\\":"
-                             "\\\"max_length\\\",\\\"value\\\":8}].\"}",
+                             "\\\"max_length\\\",\\\"value\\\":8}].\"},"
+                             TOOL_ALLOW_UNKNOWN_PROP,
                              "\"items\""),
         .output_schema = R_OUT,
         .idempotent = true,
@@ -487,7 +498,8 @@ const tool_def tool_group_restrictions[] = {
         .description =
             "Sets one facet parameter to a plain value or a restriction object, or "
             "removes an optional one (null)." R_DESC,
-        .input_schema = TOOL_IN(TARGET_PROPS ",\"value\":" TOOL_VN, "\"value\"",
+        .input_schema = TOOL_IN(TARGET_PROPS ",\"value\":" TOOL_VN "," TOOL_ALLOW_UNKNOWN_PROP,
+                                "\"value\"",
                                 "," TOOL_VALUE_DEFS_N),
         .output_schema = R_OUT,
         .idempotent = true,

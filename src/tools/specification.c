@@ -292,6 +292,7 @@ static void update_impl(tool_ctx *c)
     const char *min = NULL, *max = NULL;
     bool given = false;
     json_t *changed = json_array();
+    json_t *notes = json_array();
     memset(&fields, 0, sizeof(fields));
     ids_error_clear(&err);
     if (!tool_resolve_spec(c, r, &index))
@@ -317,6 +318,8 @@ static void update_impl(tool_ctx *c)
         fields.values[IDS_SPEC_IFC_VERSION] = versions;
         fields.set_mask |= 1u << IDS_SPEC_IFC_VERSION;
         json_array_append_new(changed, json_string("ifc_versions"));
+        if (!tool_ifc_names_versions(c, index, versions, notes))
+            goto out;
     }
     if (!occurs_args(c, &min, &max, &given))
         goto out;
@@ -348,11 +351,14 @@ static void update_impl(tool_ctx *c)
     json_object_set_new(r, "status", json_string("updated"));
     json_object_set_new(r, "changed", changed);
     changed = NULL;
+    if (json_array_size(notes) > 0)
+        json_object_set(r, "notes", notes);
     tool_ok(c, r, "Updated specification %zu.", index + 1);
     r = NULL;
 out:
     json_decref(r);
     json_decref(changed);
+    json_decref(notes);
 }
 
 /* ---- remove_specification ---- */
@@ -454,7 +460,8 @@ const tool_def tool_group_specification[] = {
             "Changes the attributes given; null clears an optional one.",
         .input_schema = TOOL_IN(TOOL_SPEC_ID_PROP ",\"name\":{\"type\":\"string\","
                                 "\"minLength\":1}," VERSIONS_PROP ","
-                                OCCURS_PROPS("[\"string\",\"null\"]"),
+                                OCCURS_PROPS("[\"string\",\"null\"]") ","
+                                TOOL_ALLOW_UNKNOWN_PROP,
                                 "", ""),
         .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC ",\"changed\":"
                                   TOOL_A, ",\"spec_id\",\"changed\""),

@@ -131,7 +131,7 @@ const tool_def *tool_find(const char *name);
 /* The tools/list "tools" array (new reference; the caller owns it). */
 json_t *tool_list_json(void);
 /* The same for a wire that keeps no connection session (2026-07-28 over
- * HTTP), whose session_id descriptions say it must always be passed. */
+ * HTTP), whose schemas list session_id as required. */
 json_t *tool_list_json_for(bool stateless_wire);
 /* The parsed input schema of a tool (borrowed; valid after
  * tool_catalogue_init), for transports that check arguments against it,
@@ -180,6 +180,11 @@ session_status tool_session_view(session_store *store, const tool_config *config
                                  const char *id, tool_view_kind kind,
                                  const view_page_options *opts, char **out, size_t *len,
                                  uint64_t *revision);
+
+/* describe_ifc's result for one IFC class or standard set of a version
+ * ("IFC4", "IFC4X3", ...; NULL for IFC4), for the ifc:// resources; NULL
+ * when the version or the name is unknown. New reference. */
+json_t *tool_ifc_describe(const char *version, const char *name);
 
 #ifdef __cplusplus
 }

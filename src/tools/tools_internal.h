@@ -35,6 +35,8 @@ extern const tool_def tool_group_ifc[];
 extern const size_t tool_group_ifc_count;
 extern const tool_def tool_group_view[];
 extern const size_t tool_group_view_count;
+extern const tool_def tool_group_ifc_schema[];
+extern const size_t tool_group_ifc_schema_count;
 
 /* The parsed output schema of a tool (NULL when it has none); valid after
  * tool_catalogue_init. tool_input_schema is in tools.h. */
@@ -296,6 +298,29 @@ void tool_facet_list_text(const tool_session *ts, const ids_spec_view *view, siz
 json_t *tool_moved_json(const tool_session *ts, size_t spec, ids_location loc,
                         const ids_spec_view *before, size_t from, int shift);
 
+/* ---- IFC names at edit time (ifc_names.c) ---- */
+
+/* The versions of an ifcVersion list ("IFC4 IFC4X3_ADD2") as a mask of
+ * (1u << ifc_version); unknown tokens are skipped. */
+unsigned tool_ifc_versions_mask(const char *list);
+/* Before a facet f is added to specification spec: refuses (fails the
+ * call, returns false) a name no declared IFC version has, or a dataType
+ * that contradicts a standard property's, with "did you mean" candidates;
+ * fills in a standard property's dataType when f has none; appends notes
+ * (kept names with allow_unknown, names some versions lack, a filled
+ * dataType) to notes. */
+bool tool_ifc_names_add(tool_ctx *c, size_t spec, ids_facet *f, json_t *notes);
+/* The same before a change to facet index of loc: only what the change
+ * touches is judged; nothing is filled in. */
+bool tool_ifc_names_change(tool_ctx *c, size_t spec, ids_location loc, size_t index,
+                           const ids_facet_change *change, json_t *notes);
+/* Before specification spec declares the versions of list instead: every
+ * facet's names against them (a name they all lack is refused). */
+bool tool_ifc_names_versions(tool_ctx *c, size_t spec, const char *list, json_t *notes);
+
+/* Explained once, in the server's instructions. */
+#define TOOL_ALLOW_UNKNOWN_PROP "\"allow_unknown\":" TOOL_B
+
 /* ---- files (paths.c) ---- */
 
 /* Resolves a path for reading (an existing regular file) or writing (an
@@ -319,11 +344,9 @@ bool tool_path_for_write(tool_ctx *c, const char *requested, char **out);
 #define TOOL_A "{\"type\":\"array\"}"
 #define TOOL_O "{\"type\":\"object\"}"
 
-#define TOOL_SESSION_STATELESS_DESC                                           \
-    "Required here: from create_ids."
 /* Legacy wires have a connection session, so session_id is optional
  * and needs no words; the stateless wire's copy of each schema
- * (catalogue.c) carries TOOL_SESSION_STATELESS_DESC. */
+ * (catalogue.c) lists it as required. */
 #define TOOL_SESSION_PROP                                                     \
     "\"session_id\":{\"type\":\"string\",\"x-mcp-header\":\"Session\"}"
 

@@ -155,9 +155,9 @@ const tool_def tool_group_view[] = {
         .name = "describe_ids",
         .title = "Describe the IDS in words",
         .description =
-            "The document in plain words as Markdown, to show the user: per "
-            "specification who it applies to and a table of requirements, with "
-            "validation findings beside what they concern. Paged: from, count.",
+            "The document in plain words as Markdown, to show the user: who each "
+            "specification applies to, its requirements, validation findings. Paged: "
+            "from, count.",
         .input_schema = TOOL_IN("\"from\":{\"type\":\"integer\",\"minimum\":1,"
                                 "\"default\":1},\"count\":{\"type\":\"integer\","
                                 "\"minimum\":1,\"maximum\":200,\"default\":25}",

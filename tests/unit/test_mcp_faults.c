@@ -181,8 +181,8 @@ static const struct {
      "{\"spec_id\":1,\"location\":\"requirements\",\"entity_name\":\"IFCDOOR\","
      "\"predefined_type\":\"GATE\"}"},
     {"add_property_facet",
-     "{\"spec_id\":1,\"location\":\"requirements\",\"property_set\":\"Pset_X\","
-     "\"property_name\":\"Y\",\"value\":\"v\",\"data_type\":\"IFCLABEL\"}"},
+     "{\"spec_id\":1,\"location\":\"requirements\",\"property_set\":\"Pset_DoorCommon\","
+     "\"property_name\":\"FireRating\",\"value\":\"v\",\"data_type\":\"IFCLABEL\"}"},
     {"add_attribute_facet",
      "{\"spec_id\":1,\"location\":\"requirements\",\"attribute_name\":\"Description\","
      "\"value\":\"W\"}"},

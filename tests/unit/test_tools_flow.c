@@ -522,7 +522,7 @@ static void test_facets_and_defaults(void **state)
     json_decref(r);
     /* The facet just restricted is now the default one. */
     r = ok(f, "add_enumeration_restriction", "{s:[s,s], s:s}", "values", "Pset_WallCommon",
-           "Pset_Custom", "parameter_name", "property_set");
+           "ACME_WallData", "parameter_name", "property_set");
     assert_int_equal(iget(r, "facet_index"), 1);
     assert_string_equal(sget(r, "parameter_name"), "propertySet");
     json_decref(r);
