@@ -85,6 +85,30 @@ for run in $(seq $RUNS); do
 done
 stop $srv; stop $fx
 
+# ---- 7: the catalogue a model reads (tools/list bytes per wire) ----
+say "catalogue: tools/list over stdio (legacy) and 2026-07-28 HTTP"
+start idsd-catalogue "$idsd" serve --listen 127.0.0.1:0 --log-level error
+cat_srv=$PID
+emit "catalogue" "$(python3 - "$idsd" "$URL" <<'EOF'
+import json, subprocess, sys, urllib.request
+idsd, url = sys.argv[1], sys.argv[2]
+init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
+lines = subprocess.run([idsd, "serve", "--stdio", "--log-level", "error"], capture_output=True, text=True,
+                       input=json.dumps(init) + "\n" + json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}) + "\n").stdout.splitlines()
+tools = json.loads(lines[1])["result"]["tools"]
+size = lambda t: len(json.dumps(t, separators=(",", ":"), ensure_ascii=False).encode())
+meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "1"}}
+req = urllib.request.Request(url, data=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"_meta": meta}}).encode(),
+                             headers={"content-type": "application/json", "accept": "application/json, text/event-stream",
+                                      "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list"})
+modern = json.loads(urllib.request.urlopen(req).read())["result"]["tools"]
+print(json.dumps({"tools": len(tools), "legacy_bytes": size(tools), "modern_bytes": size(modern),
+                  "largest": max(size(t) for t in tools + modern)}))
+EOF
+)"
+stop $cat_srv
+
 # ---- 2: stdio, one client ----
 for run in $(seq $RUNS); do
   say "run $run: stdio loop"
@@ -95,7 +119,8 @@ done
 for run in $(seq $RUNS); do
   for n in $SCALE; do
     say "run $run: $n sessions"
-    start scale "$idsd" serve --listen 127.0.0.1:0 --log-level error --max-sessions 200000
+    start scale "$idsd" serve --listen 127.0.0.1:0 --log-level error --max-sessions 200000 \
+      --session-rate 1000000
     before=$(rss_kb $PID)
     res=$("$gen" --url "$URL" --mode create --sessions $n --clients 16)
     sleep 0.2
@@ -112,6 +137,7 @@ done
 for run in $(seq $RUNS); do
   say "run $run: reaper, $REAP_N idle sessions, idle TTL $REAP_TTL"
   start reap "$idsd" serve --listen 127.0.0.1:0 --log-level error --max-sessions 200000 \
+    --session-rate 1000000 \
     --idle-ttl $REAP_TTL --reap-interval 100ms
   "$gen" --url "$URL" --mode create --sessions $REAP_N --clients 16 >/dev/null
   emit "reaper/$REAP_N" "$("$gen" --url "$URL" --mode loop --wire modern --clients 4 --warmup 0 --duration 120 --until-evicted $REAP_N)"
@@ -199,6 +225,12 @@ if "batch" in by:
               f"| libxml2 floor, 1 thread | {by[k][0]['files']:,} | {med(k,'floor_fps'):,.0f} | 1.00 |",
               f"| idsd check --jobs 1 | {by[k][0]['files']:,} | {med(k,'check1_fps'):,.0f} | {med(k,'check1_fps') / med(k,'floor_fps'):.2f} |",
               f"| idsd check --jobs {cores} | {by[k][0]['files']:,} | {med(k,'check_fps'):,.0f} | **{ratio:.2f}** |"]
+if "catalogue" in by:
+    k = by["catalogue"][0]
+    summary["tools_list_bytes"] = max(k["legacy_bytes"], k["modern_bytes"])
+    lines += ["", "| catalogue | tools | tools/list bytes | ~tokens (bytes/4) | largest tool |", "|---|---|---|---|---|",
+              f"| legacy wires (stdio, Mcp-Session-Id) | {k['tools']} | {k['legacy_bytes']:,} | {k['legacy_bytes'] // 4:,} | {k['largest']:,} B |",
+              f"| 2026-07-28 HTTP (session_id described) | {k['tools']} | {k['modern_bytes']:,} | {k['modern_bytes'] // 4:,} | |"]
 t = []
 def target(name, ok, text):
     t.append(f"- {'MET' if ok else 'MISSED'}: {name}: {text}")
@@ -211,6 +243,8 @@ if "reaper_p99_us" in summary:
     v = summary["reaper_p99_us"]; target("p99 < 2 ms while the reaper evicts", v < 2000, us(v))
 if "check_vs_floor" in summary:
     v = summary["check_vs_floor"]; target("idsd check >= 1.5 x floor", v >= 1.5, f"{v:.2f}")
+if "tools_list_bytes" in summary:
+    v = summary["tools_list_bytes"]; target("tools/list <= 25 KB on every wire (specs/tools.md)", v <= 25 * 1024, f"{v:,} B")
 lines += ["", "targets:"] + t
 print("\n".join(lines))
 json.dump({"machine": machine, "cores": cores, "quick": quick, "runs": runs,

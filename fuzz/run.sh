@@ -11,8 +11,8 @@
 # fuzz/seed_NAME.sh adds at run time (material that may not be committed)
 # and keeps what libFuzzer finds between runs. Crashes go to
 # build-fuzz/artifacts/NAME/. fuzz/NAME.dict is used when present. Clang,
-# libFuzzer and llvm come from scripts/install-deps.sh --fuzz. Not part of
-# `make test`.
+# libFuzzer and llvm come from scripts/install-deps.sh --fuzz. `make test`
+# runs only fuzz/smoke.sh (each target for a few seconds on its seeds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

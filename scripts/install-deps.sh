@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libxml2-dev libxml2-utils libjansson-dev libmicrohttpd-dev libcmocka-dev
+  libzip-dev            # the BCF report of an IFC check is a zip
   python3-xmlschema     # local copies of W3C XMLSchema.xsd / xml.xsd for offline XSD compiles
   valgrind
   libsqlite3-dev        # the session store behind --state-dir (src/store)

@@ -11,6 +11,8 @@
 #      are built).
 #   5. gcc, Release (-O3): the whole tree compiled, nothing run; catches
 #      the warnings only the optimizer's analysis finds.
+#   6. clang, libFuzzer: every target of fuzz/ for a few seconds on its
+#      seeds (fuzz/smoke.sh; skipped with a message without libFuzzer).
 #
 # Stops at the first failing stage; the last line is the summary CI reads.
 set -euo pipefail
@@ -112,6 +114,9 @@ stage "build (gcc, Release; compile only)"
 configure build-release gcc Release
 build build-release
 echo "compiled: $(find build-release -name '*.o' | wc -l) objects"
+
+stage "fuzz smoke (clang, libFuzzer)"
+fuzz/smoke.sh 5
 stage ""
 
 echo "$total_pass passed, $total_fail failed, $total_skip skipped ($(( $(date +%s) - started )) s)"

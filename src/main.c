@@ -40,6 +40,7 @@ typedef struct config {
     uint64_t reap_interval_ms;
     size_t max_sessions;
     size_t max_doc_bytes;
+    size_t max_model_bytes;     /* 0 = the tools' default */
     size_t max_body_bytes;      /* 0 = derived from max_doc_bytes */
     char *roots[MAX_ROOTS];     /* realpath'd, malloc'd */
     size_t n_roots;
@@ -57,6 +58,12 @@ typedef struct config {
     unsigned max_connections;
     unsigned connection_timeout_s;
     unsigned threads;
+    unsigned workers;
+    unsigned shutdown_grace_ms;
+    unsigned request_timeout_ms;
+    unsigned max_connections_per_ip;
+    size_t max_memory;
+    unsigned session_rate;
     /* Durable sessions (specs/persistence.md) */
     const char *state_dir;      /* NULL: memory only */
     store_sync state_sync;
@@ -101,6 +108,9 @@ static void usage(FILE *f)
         "                          default %u)\n"
         "  --max-doc-bytes SIZE    largest IDS document a session may load or hold\n"
         "                          (IDSD_MAX_DOC_BYTES; default 16M)\n"
+        "  --max-model-bytes SIZE  largest IFC model file load_ifc_model and\n"
+        "                          validate_ifc_model read (IDSD_MAX_MODEL_BYTES;\n"
+        "                          default 256M)\n"
         "  --max-body-bytes SIZE   largest JSON-RPC message accepted\n"
         "                          (IDSD_MAX_BODY_BYTES; default 2 x max-doc-bytes\n"
         "                          + 1M, at least 4M)\n"
@@ -132,7 +142,27 @@ static void usage(FILE *f)
         "                          (IDSD_CONNECTION_TIMEOUT; default %us)\n"
         "  --threads N             HTTP threads: 0 = one epoll thread, N = a pool\n"
         "                          of N (IDSD_THREADS; default %u, 32 with\n"
-        "                          --state-dir)\n"
+        "                          --state-dir or --store)\n"
+        "  --max-connections-per-ip N\n"
+        "                          connections one client address may hold\n"
+        "                          (IDSD_MAX_CONNECTIONS_PER_IP; default a quarter\n"
+        "                          of --max-connections)\n"
+        "  --request-timeout DURATION\n"
+        "                          close a connection whose request (headers and\n"
+        "                          body) has not arrived this long after it began\n"
+        "                          (IDSD_REQUEST_TIMEOUT; default %us)\n"
+        "  --max-memory SIZE       resident memory above which new sessions and\n"
+        "                          load_ids are refused; edits go on\n"
+        "                          (IDSD_MAX_MEMORY; default none)\n"
+        "  --session-rate N        new sessions one client address may start per\n"
+        "                          minute (IDSD_SESSION_RATE; default %u)\n"
+        "  --workers N             threads running tool calls, apart from the\n"
+        "                          HTTP threads (IDSD_WORKERS; default %u, 32\n"
+        "                          with --state-dir or --store)\n"
+        "  --shutdown-grace DURATION\n"
+        "                          on SIGTERM, how long open requests may finish\n"
+        "                          before they are answered with an error\n"
+        "                          (IDSD_SHUTDOWN_GRACE; default %us)\n"
         "  --state-dir DIR         keep sessions in an SQLite database in DIR so\n"
         "                          they survive a restart (IDSD_STATE_DIR)\n"
         "  --state-sync full|normal\n"
@@ -152,7 +182,10 @@ static void usage(FILE *f)
         "DURATION is a number with a unit: ms, s, m, h or d (90s, 15m, 24h, 2d);\n"
         "SIZE is a number of bytes with an optional k, M or G (binary) suffix.\n",
         SESSION_DEFAULT_MAX_SESSIONS, MCP_HTTP_DEFAULT_MAX_CONNECTIONS,
-        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS);
+        MCP_HTTP_DEFAULT_TIMEOUT_S, MCP_HTTP_DEFAULT_THREADS,
+        MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS / 1000, MCP_HTTP_DEFAULT_SESSION_RATE,
+        MCP_HTTP_DEFAULT_WORKERS,
+        MCP_HTTP_DEFAULT_GRACE_MS / 1000);
 }
 
 static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -221,6 +254,10 @@ static void apply(config *cfg, const char *key, const char *value,
         if (!cli_parse_size(value, &z))
             bad("invalid %s '%s': expected a size such as 512k or 16M", from, value);
         cfg->max_doc_bytes = z;
+    } else if (strcmp(key, "max-model-bytes") == 0) {
+        if (!cli_parse_size(value, &z) || z == 0)
+            bad("invalid %s '%s': expected a size such as 64M or 1G", from, value);
+        cfg->max_model_bytes = z;
     } else if (strcmp(key, "max-body-bytes") == 0) {
         if (!cli_parse_size(value, &z))
             bad("invalid %s '%s': expected a size such as 4M or 64M", from, value);
@@ -324,6 +361,36 @@ static void apply(config *cfg, const char *key, const char *value,
         cfg->store_url = value;
     } else if (strcmp(key, "store-password") == 0) {
         cfg->store_password = value;
+    } else if (strcmp(key, "max-connections-per-ip") == 0) {
+        const char *end;
+
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 100000)
+            bad("invalid %s '%s': expected a whole number from 1 to 100000", from, value);
+        cfg->max_connections_per_ip = (unsigned)u;
+    } else if (strcmp(key, "request-timeout") == 0) {
+        if (!cli_parse_duration_ms(value, &u) || u < 100 || u > 86400000ull)
+            bad("invalid %s '%s': expected a duration from 100ms to 1d", from, value);
+        cfg->request_timeout_ms = (unsigned)u;
+    } else if (strcmp(key, "max-memory") == 0) {
+        if (!cli_parse_size(value, &z) || z < (16u << 20))
+            bad("invalid %s '%s': expected a size of at least 16M, such as 2G", from, value);
+        cfg->max_memory = z;
+    } else if (strcmp(key, "session-rate") == 0) {
+        const char *end;
+
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 1000000)
+            bad("invalid %s '%s': expected a whole number from 1 to 1000000", from, value);
+        cfg->session_rate = (unsigned)u;
+    } else if (strcmp(key, "workers") == 0) {
+        const char *end;
+
+        if (!cli_parse_u64(value, &end, &u) || *end || u == 0 || u > 256)
+            bad("invalid %s '%s': expected a whole number from 1 to 256", from, value);
+        cfg->workers = (unsigned)u;
+    } else if (strcmp(key, "shutdown-grace") == 0) {
+        if (!cli_parse_duration_ms(value, &u) || u == 0 || u > 3600000ull)
+            bad("invalid %s '%s': expected a duration from 1ms to 1h", from, value);
+        cfg->shutdown_grace_ms = (unsigned)u;
     } else {
         bad("unknown option --%s", key);
     }
@@ -334,6 +401,7 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"reap-interval", "IDSD_REAP_INTERVAL"},
     {"max-sessions", "IDSD_MAX_SESSIONS"},
     {"max-doc-bytes", "IDSD_MAX_DOC_BYTES"},
+    {"max-model-bytes", "IDSD_MAX_MODEL_BYTES"},
     {"max-body-bytes", "IDSD_MAX_BODY_BYTES"},
     {"root", "IDSD_ROOTS"},
     {"xsd", "IDSD_XSD"},
@@ -345,6 +413,12 @@ static const struct { const char *key; const char *env; } settings[] = {
     {"max-connections", "IDSD_MAX_CONNECTIONS"},
     {"connection-timeout", "IDSD_CONNECTION_TIMEOUT"},
     {"threads", "IDSD_THREADS"},
+    {"max-connections-per-ip", "IDSD_MAX_CONNECTIONS_PER_IP"},
+    {"request-timeout", "IDSD_REQUEST_TIMEOUT"},
+    {"max-memory", "IDSD_MAX_MEMORY"},
+    {"session-rate", "IDSD_SESSION_RATE"},
+    {"workers", "IDSD_WORKERS"},
+    {"shutdown-grace", "IDSD_SHUTDOWN_GRACE"},
     {"state-dir", "IDSD_STATE_DIR"},
     {"state-sync", "IDSD_STATE_SYNC"},
     {"store", "IDSD_STORE"},
@@ -427,6 +501,12 @@ static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sig
     hcfg.max_connections = cfg->max_connections;
     hcfg.connection_timeout_s = cfg->connection_timeout_s;
     hcfg.threads = cfg->threads;
+    hcfg.workers = cfg->workers;
+    hcfg.request_timeout_ms = cfg->request_timeout_ms;
+    hcfg.max_connections_per_ip = cfg->max_connections_per_ip;
+    hcfg.max_memory_bytes = cfg->max_memory;
+    hcfg.session_rate_per_min = cfg->session_rate;
+    hcfg.shutdown_grace_ms = cfg->shutdown_grace_ms;
     pthread_sigmask(SIG_BLOCK, sigs, &old);
     http = mcp_http_start(server, &hcfg, why, sizeof why);
     if (!http) {
@@ -446,7 +526,14 @@ static int serve_http(const config *cfg, mcp_server *server, const sigset_t *sig
         sigsuspend(&old);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     mcp_logf(MCP_LOG_NOTICE, "signal %d: stopping HTTP", (int)stop_requested);
-    mcp_http_stop(http);
+    if (!mcp_http_stop(http)) {
+        /* A tool call outlived the grace (its client got an error): the
+         * worker still uses the server and store, so nothing is freed. */
+        mcp_logf(MCP_LOG_NOTICE, "exiting with a tool call still running");
+        fflush(stdout);
+        fflush(stderr);
+        _exit(0);
+    }
     return 0;
 }
 
@@ -521,9 +608,11 @@ static int serve(config *cfg)
         }
         rcfg.password = cfg->store_password;
         rcfg.idle_ttl_ms = cfg->idle_ttl_ms;
-        /* One connection per HTTP thread: a call waits for its round trip
-         * on its own thread, never for another call's. */
-        rcfg.connections = cfg->threads > 4 ? cfg->threads : 4;
+        /* One connection per thread that runs calls: a call waits for its
+         * round trip on its own connection, never for another call's. */
+        rcfg.connections = cfg->threads > cfg->workers ? cfg->threads : cfg->workers;
+        if (rcfg.connections < 4)
+            rcfg.connections = 4;
         if (store_redis_open(&rcfg, &persist, &perr) != STORE_OK) {
             pthread_sigmask(SIG_SETMASK, &old, NULL);
             fprintf(stderr, "idsd: %s\n", perr.message);
@@ -553,6 +642,7 @@ static int serve(config *cfg)
     tcfg.n_roots = cfg->n_roots;
     tcfg.schema = schema;
     tcfg.max_doc_bytes = cfg->max_doc_bytes;
+    tcfg.max_model_bytes = cfg->max_model_bytes;
 
     memset(&mcfg, 0, sizeof mcfg);
     mcfg.store = store;
@@ -623,13 +713,16 @@ static int run(int argc, char **argv)
     cfg.threads = MCP_HTTP_DEFAULT_THREADS;
     cfg.state_sync = STORE_SYNC_FULL;
     parse_serve_args(&cfg, argc, argv);
-    /* A thread waits out its call's commit, and the calls that can share
-     * one commit are those of the threads waiting meanwhile
-     * (specs/persistence.md, "Group commit"). */
+    /* A thread waits out its call's commit (or Redis round trip), and the
+     * calls that can share one commit are those of the threads waiting
+     * meanwhile (specs/persistence.md, "Group commit"); tool calls run on
+     * the workers. */
     if (cfg.state_dir && cfg.store_url)
         bad("--state-dir and --store are two places for the sessions; give one");
     if ((cfg.state_dir || cfg.store_url) && !cfg.threads_given)
         cfg.threads = STATE_DEFAULT_THREADS;
+    if ((cfg.state_dir || cfg.store_url) && cfg.workers == 0)
+        cfg.workers = STATE_DEFAULT_THREADS;
     if (cfg.n_roots == 0) {
         char *cwd = getcwd(NULL, 0);
 

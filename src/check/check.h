@@ -24,6 +24,8 @@
 #include <stdio.h>
 
 #include "ids/ids.h"
+#include "verify/verify.h"
+#include "view/view.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,6 +111,27 @@ typedef struct check_summary {
  * (may be NULL) is filled in any case. Call ids_library_init first. */
 int check_run(const check_config *cfg, const char *const *inputs, size_t n_inputs,
               FILE *out, check_summary *summary);
+
+/* `idsd check --ifc MODEL SPEC...` (check_ifc.c): opens the IFC model
+ * once, then loads, validates and checks each IDS file against it (an
+ * invalid document is reported, never checked), the specifications of a
+ * file on cfg->jobs threads; writes text or json (cfg->format). At most
+ * max_failures failing elements are listed per requirement (0: 10).
+ * Returns 0 when every specification passes, 1 when one fails or a
+ * document is invalid, 2 when the model or a file cannot be read. */
+int check_ifc_run(const check_config *cfg, const char *model_path, size_t max_failures,
+                  const char *const *inputs, size_t n_inputs, FILE *out);
+
+/* A check result as the plain data the reports for people are rendered
+ * from (view.h's view_check_result): every requirement in words
+ * (view_facet_words), each with its first failing elements. It borrows
+ * the strings of res (keep res and plan alive while it is used); title and
+ * model name may be NULL. NULL when out of memory. */
+typedef struct check_ifc_view check_ifc_view;
+check_ifc_view *check_ifc_view_new(const verify_plan *plan, const verify_result *res,
+                                   const char *ids_title, const char *model_name);
+const view_check_result *check_ifc_view_result(const check_ifc_view *view);
+void check_ifc_view_free(check_ifc_view *view);
 
 /* The command line: argv[0] is "check", flags and inputs follow. Parses
  * flags and the IDSD_XSD / IDSD_MAX_DOC_BYTES variables, compiles the

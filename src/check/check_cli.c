@@ -6,7 +6,7 @@
  * status 2 before any file is opened; IDSD_XSD and IDSD_MAX_DOC_BYTES are
  * read as serve reads them, and a flag wins over its variable.
  */
-#include "check/check.h"
+#include "check/check_internal.h"
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -32,7 +32,9 @@ static void usage(FILE *f)
         "\n"
         "options:\n"
         "  --format FORMAT     text (default), json (one JSON document) or junit\n"
-        "                      (JUnit XML for CI systems)\n"
+        "                      (JUnit XML for CI systems); an IFC check (--ifc) also\n"
+        "                      html (one page to open in a browser), markdown, or bcf\n"
+        "                      (BCF 2.1 for BIM tools; needs --output)\n"
         "  -j, --jobs N        worker threads (default: the online CPUs)\n"
         "  --xsd PATH          the official IDS 1.0 XSD, to validate against it as\n"
         "                      well (IDSD_XSD; default: built-in rules only)\n"
@@ -42,6 +44,12 @@ static void usage(FILE *f)
         "  -q, --quiet         no progress bar; text lists only files that are not valid\n"
         "  --no-progress       no progress bar (drawn on a terminal's stderr otherwise)\n"
         "  --no-timings        leave times out, so equal inputs give equal bytes\n"
+        "  --ifc MODEL         check the IFC model MODEL (IFC2X3, IFC4, IFC4X3) against\n"
+        "                      every specification of each IDS file; text, json or\n"
+        "                      one report of all files (junit, html, markdown, bcf);\n"
+        "                      exit 0 all pass, 1 one fails or a file is invalid\n"
+        "  --max-failures N    with --ifc: failing elements listed per requirement\n"
+        "                      (default 10)\n"
         "  --load-into URL     also push every file into the idsd serving MCP at this\n"
         "                      http:// URL (such as http://127.0.0.1:8080/mcp): one\n"
         "                      load_ids call and one new session per file; the report\n"
@@ -73,6 +81,12 @@ typedef struct options {
     check_config cfg;
     const char *xsd;
     const char *output;
+    const char *ifc;
+    size_t max_failures;
+    /* --format html|markdown|bcf: a report of an IFC check (src/view). */
+    bool report;
+    view_report_format report_format;
+    const char *report_name;
     bool no_progress;
     const char **inputs;
     size_t n_inputs;
@@ -145,9 +159,13 @@ static int parse_args(options *o, int argc, char **argv)
             if (!v)
                 return rc;
             f = check_format_from_name(v);
-            if (f < 0)
-                return bad("invalid --format '%s': expected text, json or junit", v);
-            o->cfg.format = (check_format)f;
+            o->report = f < 0 && check_report_format_parse(v, &o->report_format);
+            o->report_name = v;
+            if (f < 0 && !o->report)
+                return bad("invalid --format '%s': expected text, json or junit (an IFC "
+                           "check also html, markdown or bcf)", v);
+            if (f >= 0)
+                o->cfg.format = (check_format)f;
         } else if (flag_is(arg, "--jobs", &eq) || flag_is(arg, "-j", &eq)) {
             const char *end;
             uint64_t n;
@@ -187,6 +205,24 @@ static int parse_args(options *o, int argc, char **argv)
             o->no_progress = true;
         } else if (strcmp(arg, "--no-timings") == 0) {
             o->cfg.no_timings = true;
+        } else if (flag_is(arg, "--ifc", &eq)) {
+            v = value_of(argc, argv, &i, eq, &rc);
+            if (!v)
+                return rc;
+            if (!v[0])
+                return bad("invalid --ifc: empty path");
+            o->ifc = v;
+        } else if (flag_is(arg, "--max-failures", &eq)) {
+            const char *end;
+            uint64_t n;
+
+            v = value_of(argc, argv, &i, eq, &rc);
+            if (!v)
+                return rc;
+            if (!cli_parse_u64(v, &end, &n) || *end || n == 0 || n > 100000)
+                return bad("invalid --max-failures '%s': expected a whole number from 1 "
+                           "to 100000", v);
+            o->max_failures = (size_t)n;
         } else if (flag_is(arg, "--load-into", &eq)) {
             v = value_of(argc, argv, &i, eq, &rc);
             if (!v)
@@ -207,6 +243,13 @@ static int parse_args(options *o, int argc, char **argv)
             if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7F)
                 return bad("invalid --auth-token / IDSD_AUTH_TOKEN: only visible ASCII "
                            "characters are allowed");
+    }
+    if (o->ifc && o->cfg.load_into)
+        return bad("--ifc and --load-into do not go together");
+    if (o->report) {
+        const char *why = check_report_usage_error(o->report_format, o->ifc != NULL, o->output);
+        if (why)
+            return bad("--format %s %s", o->report_name, why);
     }
     if (o->n_inputs == 0)
         return bad("no input: give IDS files, folders, or '-' to read paths from "
@@ -247,7 +290,14 @@ int check_main(int argc, char **argv)
     }
     if (!o.no_progress && isatty(STDERR_FILENO))
         o.cfg.progress = stderr;
-    rc = check_run(&o.cfg, o.inputs, o.n_inputs, out, NULL);
+    if (o.ifc && (o.report || o.cfg.format == CHECK_FORMAT_JUNIT))
+        rc = check_ifc_report_run(&o.cfg, o.ifc, o.max_failures,
+                                  o.report ? o.report_format : VIEW_REPORT_JUNIT, o.inputs,
+                                  o.n_inputs, out);
+    else if (o.ifc)
+        rc = check_ifc_run(&o.cfg, o.ifc, o.max_failures, o.inputs, o.n_inputs, out);
+    else
+        rc = check_run(&o.cfg, o.inputs, o.n_inputs, out, NULL);
     if (fflush(out) != 0 || ferror(out)) {
         fprintf(stderr, "idsd check: writing the report failed: %s\n", strerror(errno));
         rc = CHECK_EXIT_ERROR;

@@ -7,6 +7,7 @@
 
 #include "base/base.h"
 #include "check/check.h"
+#include "view/view.h"
 
 #include <stdarg.h>
 
@@ -34,6 +35,39 @@ typedef struct check_items {
 bool check_items_expand(const char *const *inputs, size_t n_inputs, FILE *list_input,
                         check_items *out, char *why, size_t why_size);
 void check_items_free(check_items *items);
+
+/* ---- reports of an IFC check made by src/view (check_report.c) ---- */
+
+/* junit, html, markdown (md), bcf. */
+bool check_report_format_parse(const char *name, view_report_format *out);
+/* Why the flags cannot give that report (a sentence that follows
+ * "--format NAME "), or NULL when they can: a report needs --ifc, bcf
+ * needs --output. */
+const char *check_report_usage_error(view_report_format format, bool ifc, const char *output);
+/* Writes the report of result to out; false with a one-line reason. created:
+ * when the check ran (seconds since 1970; 0 for none, so equal inputs give
+ * equal bytes). */
+bool check_report_write(FILE *out, view_report_format format, const view_check_result *result,
+                        long long created, char *why, size_t why_size);
+/* The wall clock for created. */
+long long check_report_now(void);
+/* One report of several IDS files checked against one model: their
+ * specifications in order in out (the strings borrowed from parts); the
+ * first model and schema named; truncated when one is. The IDS title is
+ * the only file's, else title. *owned is the specification array to
+ * free(). false when out of memory. */
+bool check_report_merge(const view_check_result *const *parts, size_t n, const char *title,
+                        view_check_result *out, view_check_spec **owned);
+/* `idsd check --ifc MODEL SPEC... --format junit|html|markdown|bcf`
+ * (check_ifc_report.c): every IDS file checked against the model as
+ * check_ifc_run does, their specifications in one report written to out.
+ * A file that is invalid or cannot be read is a line on stderr, not in the
+ * report. Returns 0 every specification passes, 1 one fails or a
+ * document is invalid, 2 the model or a file cannot be read or the report
+ * cannot be written. */
+int check_ifc_report_run(const check_config *cfg, const char *model_path, size_t max_failures,
+                         view_report_format format, const char *const *inputs, size_t n_inputs,
+                         FILE *out);
 
 /* ---- --load-into: the HTTP client (check_http.c) ---- */
 

@@ -55,9 +55,30 @@ static xmlParserInputPtr refusing_loader(const char *url, const char *id,
     return NULL;
 }
 
+/* What libxml2 reports outside a parser context when no IDS_QUIETLY is
+ * in force (a thread that never entered one, or a report made after it
+ * ended) goes nowhere: ids.h promises that nothing prints, out of memory
+ * included, and libxml2's default writes to stderr. */
+static void silent_generic(void *data, const char *msg, ...)
+{
+    (void)data;
+    (void)msg;
+}
+
+static void silent_structured(void *data, xmlErrorPtr e)
+{
+    (void)data;
+    (void)e;
+}
+
 static void library_init_once(void)
 {
     xmlInitParser();
+    /* This thread's handlers, and the defaults of threads to come. */
+    xmlSetGenericErrorFunc(NULL, silent_generic);
+    xmlSetStructuredErrorFunc(NULL, silent_structured);
+    xmlThrDefSetGenericErrorFunc(NULL, silent_generic);
+    xmlThrDefSetStructuredErrorFunc(NULL, silent_structured);
     original_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(refusing_loader);
 }

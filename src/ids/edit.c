@@ -43,7 +43,7 @@ ids_status ids_edit_spec(const ids_doc *doc, size_t index, xmlNode **out, ids_er
         if (n == 0)
             return ids_err(err, IDS_ERR_NOT_FOUND, ids_specs_node(doc),
                            "specification %zu does not exist; the document has no "
-                           "specification yet (add one with ids_spec_add)",
+                           "specification yet (add one first)",
                            index);
         return ids_err(err, IDS_ERR_NOT_FOUND, ids_specs_node(doc),
                        "specification %zu does not exist; allowed: 0..%zu (the document "
@@ -89,11 +89,24 @@ bool ids_spec_is_prohibited(const xmlNode *spec)
     return attr_is(ids_location_node(spec, IDS_APPLICABILITY), "maxOccurs", "0");
 }
 
-xmlAttr *ids_carrier_prop(xmlNode *carrier, const char *name, const char *value)
+xmlAttr *ids_new_prop(xmlNode *node, const char *name, const char *value)
 {
     /* xmlNewProp stores the value as raw text (no entity parsing), unlike
      * xmlNewDocProp, so "&amp;" stays five characters. */
-    return xmlNewProp(carrier, (const xmlChar *)name, (const xmlChar *)value);
+    xmlAttr *a = xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)value);
+    if (a == NULL)
+        return NULL;
+    if (a->name == NULL ||
+        (value != NULL && (a->children == NULL || a->children->content == NULL))) {
+        xmlRemoveProp(a);
+        return NULL;
+    }
+    return a;
+}
+
+xmlAttr *ids_carrier_prop(xmlNode *carrier, const char *name, const char *value)
+{
+    return ids_new_prop(carrier, name, value);
 }
 
 static size_t rank_in(const char *const *order, const xmlChar *name)
@@ -435,9 +448,7 @@ static ids_status set_prop(xmlNode *node, const char *name, const char *value)
 {
     if (value == NULL)
         return IDS_OK;
-    return xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)value) != NULL
-               ? IDS_OK
-               : IDS_ERR_NOMEM;
+    return ids_new_prop(node, name, value) != NULL ? IDS_OK : IDS_ERR_NOMEM;
 }
 
 static ids_status spec_add_quiet(ids_doc *doc, const ids_spec_fields *fields,
@@ -480,11 +491,11 @@ static ids_status spec_add_quiet(ids_doc *doc, const ids_spec_fields *fields,
     if (specs == NULL) {
         /* A loaded document without <specifications> gets one after <info>. */
         new_specs = xmlNewDocNode(doc->xml, ns, (const xmlChar *)"specifications", NULL);
-        if (new_specs == NULL)
+        if (new_specs == NULL || new_specs->name == NULL)
             goto nomem;
     }
     spec = xmlNewDocNode(doc->xml, ns, (const xmlChar *)"specification", NULL);
-    if (spec == NULL)
+    if (spec == NULL || spec->name == NULL)
         goto nomem;
     if (set_prop(spec, "name", v[IDS_SPEC_NAME]) != IDS_OK ||
         set_prop(spec, "ifcVersion", ifc) != IDS_OK ||
@@ -493,12 +504,12 @@ static ids_status spec_add_quiet(ids_doc *doc, const ids_spec_fields *fields,
         set_prop(spec, "instructions", v[IDS_SPEC_INSTRUCTIONS]) != IDS_OK)
         goto nomem;
     xmlNode *app = xmlNewChild(spec, ns, (const xmlChar *)"applicability", NULL);
-    if (app == NULL || set_prop(app, "minOccurs", min) != IDS_OK ||
+    if (app == NULL || app->name == NULL || set_prop(app, "minOccurs", min) != IDS_OK ||
         set_prop(app, "maxOccurs", max) != IDS_OK)
         goto nomem;
     if (v[IDS_SPEC_REQUIREMENTS_DESCRIPTION] != NULL) {
         xmlNode *req = xmlNewChild(spec, ns, (const xmlChar *)"requirements", NULL);
-        if (req == NULL ||
+        if (req == NULL || req->name == NULL ||
             set_prop(req, "description", v[IDS_SPEC_REQUIREMENTS_DESCRIPTION]) != IDS_OK)
             goto nomem;
     }

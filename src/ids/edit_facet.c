@@ -293,7 +293,14 @@ static void undeclare_xs(xmlDoc *doc, xmlNs *declared)
 
 static xmlNode *new_element(xmlDoc *doc, xmlNs *ns, const char *name)
 {
-    return xmlNewDocNode(doc, ns, (const xmlChar *)name, NULL);
+    /* libxml2 2.9 returns the node even when its name could not be
+     * allocated. */
+    xmlNode *node = xmlNewDocNode(doc, ns, (const xmlChar *)name, NULL);
+    if (node != NULL && node->name == NULL) {
+        xmlFreeNode(node);
+        return NULL;
+    }
+    return node;
 }
 
 /* Builds <elem><simpleValue>..</simpleValue></elem> or
@@ -309,6 +316,14 @@ static xmlNode *build_param(xmlDoc *doc, xmlNs *ns, xmlNs *xs, const char *elem,
         /* Raw node: the text is stored as given, never parsed for entities. */
         xmlNode *sv = xmlNewDocRawNode(doc, ns, (const xmlChar *)"simpleValue",
                                        (const xmlChar *)v->simple);
+        /* libxml2 2.9 keeps the node when its name or text could not be
+         * allocated: an empty <simpleValue/> is out of memory too. */
+        if (sv != NULL && (sv->name == NULL ||
+                           (v->simple[0] != '\0' &&
+                            (sv->children == NULL || sv->children->content == NULL)))) {
+            xmlFreeNode(sv);
+            sv = NULL;
+        }
         if (sv == NULL || xmlAddChild(node, sv) == NULL) {
             xmlFreeNode(sv);
             goto fail;
@@ -319,7 +334,7 @@ static xmlNode *build_param(xmlDoc *doc, xmlNs *ns, xmlNs *xs, const char *elem,
     if (r == NULL)
         goto fail;
     xmlAddChild(node, r);
-    if (xmlNewProp(r, (const xmlChar *)"base", (const xmlChar *)v->base) == NULL)
+    if (ids_new_prop(r, "base", v->base) == NULL)
         goto fail;
     for (size_t k = 0; k < IDS_XS_FACET_COUNT; k++) {
         ids_xs_facet facet = ids_xs_item_order[k];
@@ -330,8 +345,7 @@ static xmlNode *build_param(xmlDoc *doc, xmlNs *ns, xmlNs *xs, const char *elem,
             if (item == NULL)
                 goto fail;
             xmlAddChild(r, item);
-            if (xmlNewProp(item, (const xmlChar *)"value",
-                           (const xmlChar *)v->items[i].value) == NULL)
+            if (ids_new_prop(item, "value", v->items[i].value) == NULL)
                 goto fail;
         }
     }
@@ -350,8 +364,7 @@ static xmlNode *build_facet(xmlDoc *doc, xmlNs *ns, xmlNs *xs, const ids_facet *
         return NULL;
     for (int a = 0; a < IDS_FATTR_COUNT; a++)
         if (f->fattrs[a] != NULL &&
-            xmlNewProp(node, (const xmlChar *)ids_fattr_name((ids_fattr)a),
-                       (const xmlChar *)f->fattrs[a]) == NULL)
+            ids_new_prop(node, ids_fattr_name((ids_fattr)a), f->fattrs[a]) == NULL)
             goto fail;
     xmlNode *holder = node;
     if (f->kind == IDS_FACET_PARTOF) {
@@ -478,8 +491,8 @@ static ids_status facet_add_quiet(ids_doc *doc, size_t spec_index, ids_location 
         for (xmlNode *c = ids_first_element(location); c != NULL; c = ids_next_element(c))
             if (ids_facet_kind_of(c) == IDS_FACET_ENTITY)
                 return ids_err(err, IDS_ERR_INVALID_ARG, c,
-                               "%s already has an entity facet (at most one%s); update it "
-                               "with ids_facet_update or remove it first",
+                               "%s already has an entity facet (at most one%s); change "
+                               "that facet or remove it first",
                                lname,
                                loc == IDS_REQUIREMENTS ? ", as the IDS reference recommends"
                                                        : "");
@@ -505,9 +518,8 @@ static ids_status facet_add_quiet(ids_doc *doc, size_t spec_index, ids_location 
         if (new_loc == NULL)
             goto nomem;
         if (loc == IDS_APPLICABILITY &&
-            (xmlNewProp(new_loc, (const xmlChar *)"minOccurs", (const xmlChar *)"1") == NULL ||
-             xmlNewProp(new_loc, (const xmlChar *)"maxOccurs",
-                        (const xmlChar *)"unbounded") == NULL))
+            (ids_new_prop(new_loc, "minOccurs", "1") == NULL ||
+             ids_new_prop(new_loc, "maxOccurs", "unbounded") == NULL))
             goto nomem;
     }
 

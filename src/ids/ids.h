@@ -377,6 +377,21 @@ ids_status ids_doc_value_check(const ids_doc *doc, const ids_value *value, ids_e
  * budget (ids_doc_value_check). */
 bool ids_xsd_regex_valid(const char *pattern);
 
+/* ---- matching values against patterns ------------------------------------ */
+
+/* A compiled XSD pattern for matching many subjects (the IFC checker).
+ * Read-only once compiled: any number of threads may match with one. */
+typedef struct ids_regex ids_regex;
+
+/* Compiles pattern with libxml2's XSD regular expressions. IDS_ERR_INVALID_ARG
+ * when it is not one, or when its compile or matching could be costly:
+ * libxml2 backtracks unless it made the automaton deterministic
+ * (specs/validation.md, "Patterns"; specs/ifc-check.md). */
+ids_status ids_regex_new(const char *pattern, ids_regex **out, ids_error *err);
+/* True when the whole of text (len bytes of UTF-8) matches. */
+bool ids_regex_match(const ids_regex *re, const char *text, size_t len);
+void ids_regex_free(ids_regex *re);
+
 /* ---- read back ---------------------------------------------------------- */
 
 typedef struct ids_spec_summary {

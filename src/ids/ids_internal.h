@@ -158,6 +158,12 @@ void ids_pattern_cache_free(ids_pattern_cache *cache);
  * matches each pattern against every name of a version. Callers treat
  * NULL as "not judged". */
 xmlRegexpPtr ids_regex_compile(const char *pattern);
+/* For matching each value of a model once (the IFC checker): a pattern
+ * within the compile budget whose automaton libxml2 makes deterministic,
+ * which it then matches without backtracking, in time linear in the
+ * subject ([A-Z][a-z]+ [0-9]+, which ids_regex_compile's estimate of a
+ * backtracking match refuses). NULL otherwise. */
+xmlRegexpPtr ids_regex_compile_deterministic(const char *pattern);
 /* How many patterns were compiled for doc so far (for tests). */
 size_t ids_pattern_compiles(const ids_doc *doc);
 
@@ -198,6 +204,10 @@ bool ids_spec_is_prohibited(const xmlNode *spec);
  * carrier element, to be moved later with ids_attr_place; NULL when out of
  * memory. */
 xmlAttr *ids_carrier_prop(xmlNode *carrier, const char *name, const char *value);
+/* xmlNewProp that fails whole: libxml2 2.9 keeps an attribute whose name
+ * or text could not be allocated (an empty minOccurs=""), so such a one
+ * is removed again and NULL returned, as for out of memory. */
+xmlAttr *ids_new_prop(xmlNode *node, const char *name, const char *value);
 /* Moves attr from its carrier onto node without allocating: replaces a
  * same-named attribute in place, or inserts it by its rank in order (a
  * NULL-terminated list of names; NULL appends). */

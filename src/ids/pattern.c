@@ -666,6 +666,26 @@ xmlRegexpPtr ids_regex_compile(const char *pattern)
     return re;
 }
 
+xmlRegexpPtr ids_regex_compile_deterministic(const char *pattern)
+{
+    if (pattern == NULL || strlen(pattern) > IDS_MAX_PATTERN_BYTES ||
+        ids_text_check("pattern", pattern, NULL) != IDS_OK)
+        return NULL;
+    ids_pattern_estimate est = ids_pattern_estimate_of(pattern);
+    if (est.too_deep || est.nullable_counted || est.cost > IDS_PATTERN_BUDGET)
+        return NULL;
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(NULL, silent_error);
+    xmlRegexpPtr re = xmlRegexpCompile((const xmlChar *)pattern);
+    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    if (re != NULL && xmlRegexpIsDeterminist(re) != 1) {
+        xmlRegFreeRegexp(re);
+        re = NULL;
+    }
+    return re;
+}
+
 size_t ids_pattern_compiles(const ids_doc *doc)
 {
     return doc != NULL && doc->patterns != NULL ? doc->patterns->compiles : 0;

@@ -4,13 +4,19 @@
  *
  * Threads. libmicrohttpd runs its own epoll thread, or a pool of them
  * (--threads; specs/http.md has the measurements behind the default).
- * A request is handled on the thread that read it, tool work included, so
- * a long validation occupies one pool thread and the others keep serving.
- * SSE streams never hold a thread: when a stream has nothing to send its
+ * They only read requests and write answers: a POST to the endpoint, once
+ * its body is in, suspends its connection and runs on the worker pool
+ * (http_pool.c), one job per session at a time, so a call waiting for a
+ * busy session holds neither a transport thread nor a worker; the worker
+ * hands the answer back and resumes the connection. /healthz, /metrics,
+ * GET, DELETE and every early refusal are answered on the transport
+ * thread. SSE streams never hold a thread: when a stream has nothing to send its
  * content reader suspends the connection (MHD_suspend_connection), and
  * whoever queues a message resumes it. A ticker thread writes a keepalive
- * comment on every open stream now and then, which is also how a vanished
- * client is noticed: a suspended connection sees no socket events.
+ * comment on every open stream now and then, and every second cuts
+ * connections past their request deadline and drops suspended ones
+ * (queued calls, idle streams) whose client left: a suspended connection
+ * sees no socket events.
  *
  * Legacy sessions. initialize mints a session in the store (the same ids
  * as the tools' session_id) and attaches this transport's state to its
@@ -30,18 +36,24 @@
  * called while entry->lock, http->lock or stream->lock is held, so
  * nothing is freed under them. MHD's own locks are taken inside
  * MHD_resume/suspend_connection, which are called under stream->lock;
- * MHD never calls back into us holding them.
+ * MHD never calls back into us holding them. Apart from that order:
+ * job_lock (queued requests' state) -> the pool's lock, and then MHD's;
+ * track_lock (connection deadlines) alone.
  */
 #include "mcp/mcp_internal.h"
 #include "mcp/mcp_http.h"
+#include "mcp/http_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +62,13 @@
 #include <unistd.h>
 
 #define SSE_BLOCK (16u * 1024u)   /* bytes per content-reader call */
-#define DRAIN_WAIT_MS 10000u      /* ms shutdown waits for in-flight requests */
+#define INLINE_HDRS 24            /* headers copied without an allocation */
+#define INLINE_HDR_BYTES 2048u    /* their bytes */
+#define LIGHT_BODY_BYTES (64u * 1024u)   /* bodies small enough to route inline */
+#define LIGHT_DOC_BYTES (256u * 1024u)   /* documents small enough for inline work */
+#define TRIM_AFTER_BYTES (1024u * 1024u) /* request bodies worth a malloc_trim */
+#define TRIM_IDLE_BYTES (32u * 1024u * 1024u) /* free heap the ticker gives back */
+#define TRIM_EVERY_MS 30000       /* ms between the ticker's looks at the heap */
 #define N_BUCKETS 14
 #define NS_PER_SEC 1000000000L    /* ns */
 
@@ -73,6 +91,8 @@ typedef struct legacy_entry {
     sse_stream *stream;           /* the GET stream, a counted reference; under lock */
 } legacy_entry;
 
+#define NO_PENDING ((size_t)-1)   /* sse_stream.view_pending: none */
+
 struct sse_stream {
     pthread_mutex_t lock;
     mcp_http *http;
@@ -88,6 +108,12 @@ struct sse_stream {
     char *uris[MCP_HTTP_MAX_SUBSCRIPTIONS];
     size_t n_uris;
     json_t *subscription_id;      /* modern: the listen request's id */
+    /* A browser view's stream (GET /view/{id}/events): its session, the
+     * revision it last queued, and where an unsent view event begins in
+     * the queue (NO_PENDING: none); under lock. */
+    char view_id[SESSION_ID_SIZE];
+    uint64_t view_rev;
+    size_t view_pending;
     sse_stream *next;             /* under http->lock */
 };
 
@@ -126,13 +152,74 @@ struct mcp_http {
 
     _Atomic long active;          /* requests between first call and completion */
     metrics m;
+
+    mcp_pool *pool;               /* POSTs run here */
+    pthread_mutex_t job_lock;     /* jobs and each queued request's state */
+    struct request_ctx *jobs;     /* queued or running */
+    bool cutting;                 /* shutdown: answer POSTs 503 at once */
+    unsigned grace_ms;
+
+    pthread_mutex_t track_lock;   /* tracks */
+    struct conn_track *tracks;    /* every open connection */
+    unsigned request_timeout_ms;
+    _Atomic unsigned long long cut_slow;  /* connections cut at the deadline */
+    _Atomic unsigned long long cut_gone;  /* suspended ones whose client left */
+
+    size_t max_memory;            /* 0 = none */
+    mcp_rate *rate;               /* new sessions per address */
+    _Atomic unsigned long long refused_memory, refused_rate;
+    _Atomic long long last_trim_ms;
 };
 
+/* An open connection and its request deadline: armed from its start (the
+ * accept, or the end of its previous response) until its request has
+ * fully arrived. */
+typedef struct conn_track {
+    struct conn_track *prev, *next;   /* under track_lock */
+    int fd;
+    bool armed;                       /* under track_lock */
+    struct timespec since;            /* under track_lock */
+} conn_track;
+
+/* Where a request is: its body being read (or answered on the transport
+ * thread), its POST queued or running on a worker (the connection
+ * suspended), its answer ready to queue, or cut (close the connection). */
+enum { RC_READING, RC_QUEUED, RC_READY, RC_GONE };
+
+typedef struct request_hdr {
+    const char *name, *value;
+    size_t name_len;
+} request_hdr;
+
+/* One request. Counted: the connection holds it until MHD completes the
+ * request, a job from submission until its worker (or whoever cancels
+ * it) lets go, so an answer cut at shutdown never frees what a worker
+ * still reads. */
 typedef struct request_ctx {
+    mcp_pool_job job;             /* the pool's view of the POST */
+    _Atomic unsigned refs;
+    struct MHD_Connection *conn;
+    int state;                    /* RC_*; under h->job_lock once queued */
+    struct MHD_Response *resp;    /* the answer to queue on resume; under job_lock */
+    unsigned resp_status;
+    bool in_worker;               /* responses go to work_resp, not to MHD */
+    struct MHD_Response *work_resp; /* the worker's answer */
+    unsigned work_status;
+    struct request_ctx *jprev, *jnext; /* queued/running list; under job_lock */
+    int fd;                       /* its socket, while queued */
     struct timespec start;
     base_buf body;                /* capped at --max-body-bytes */
     bool is_stream;               /* an SSE stream; not in the latency histogram */
-    const char *origin;           /* allowed Origin to echo (MHD-owned) */
+    const char *origin;           /* allowed Origin to echo (in hdr_data) */
+    request_hdr *hdrs;            /* a copy of the request headers */
+    size_t n_hdrs;
+    char *hdr_data;               /* NULL: they fit in the inline room */
+    const char *bad_header;       /* a refusal found while copying them */
+    char addr[48];                /* the client's address, as text */
+    json_t *msg;                  /* the body, when parsed to route it */
+    /* Last: not zeroed at creation (copy_headers writes before reading). */
+    request_hdr inline_hdrs[INLINE_HDRS];
+    char inline_data[INLINE_HDR_BYTES];
 } request_ctx;
 
 /* What the core's callbacks reach while one request is handled (the
@@ -146,9 +233,17 @@ typedef struct collector {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static const char *header(struct MHD_Connection *c, const char *name)
+/* A request header from the request's own copy (so that tool work on a
+ * worker never reads the connection); NULL when absent. */
+static const char *header(const request_ctx *rc, const char *name)
 {
-    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+    size_t n = strlen(name);
+
+    for (size_t i = 0; i < rc->n_hdrs; i++) {
+        if (rc->hdrs[i].name_len == n && strncasecmp(rc->hdrs[i].name, name, n) == 0)
+            return rc->hdrs[i].value;
+    }
+    return NULL;
 }
 
 static const char *header_cb(void *ctx, const char *name)
@@ -158,10 +253,10 @@ static const char *header_cb(void *ctx, const char *name)
 
 /* The header's value without surrounding whitespace, in buf; NULL when
  * absent or too long to be one of ours. */
-static const char *header_trimmed(struct MHD_Connection *c, const char *name,
+static const char *header_trimmed(const request_ctx *rc, const char *name,
                                   char *buf, size_t size)
 {
-    const char *v = header(c, name);
+    const char *v = header(rc, name);
     size_t n;
 
     if (!v)
@@ -200,22 +295,42 @@ static void common_headers(struct MHD_Response *r, request_ctx *rc)
     }
 }
 
-/* With MHD_RESPMEM_MUST_FREE the response takes body (malloc'd) over,
- * and it is freed here when no response could be made. */
-static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
-                                      request_ctx *rc, unsigned status,
-                                      const char *ctype, const char *body,
-                                      size_t len, const char *session_id,
-                                      enum MHD_ResponseMemoryMode mode)
+/* Queues a response (taken over) on the connection; on a worker, keeps it
+ * as the job's answer, queued by the transport thread on resume. */
+static enum MHD_Result respond(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                               unsigned status, struct MHD_Response *r)
+{
+    enum MHD_Result ret;
+
+    if (status < 600)
+        atomic_fetch_add(&h->m.status[status], 1);
+    if (rc && rc->in_worker) {
+        if (rc->work_resp)
+            MHD_destroy_response(rc->work_resp);
+        rc->work_resp = r;
+        rc->work_status = status;
+        return MHD_YES;
+    }
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* A response with body (with MHD_RESPMEM_MUST_FREE taken over, and freed
+ * here when no response could be made) and the headers every answer
+ * carries; NULL when memory runs out. */
+static struct MHD_Response *make_response(request_ctx *rc, unsigned status,
+                                          const char *ctype, const char *body,
+                                          size_t len, const char *session_id,
+                                          enum MHD_ResponseMemoryMode mode)
 {
     struct MHD_Response *r;
-    enum MHD_Result ret;
 
     r = MHD_create_response_from_buffer(len, (void *)body, mode);
     if (!r) {
         if (mode == MHD_RESPMEM_MUST_FREE)
             free((void *)body);
-        return MHD_NO;
+        return NULL;
     }
     if (ctype)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
@@ -228,11 +343,20 @@ static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, POST, DELETE");
     common_headers(r, rc);
-    ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    if (status < 600)
-        atomic_fetch_add(&h->m.status[status], 1);
-    return ret;
+    return r;
+}
+
+static enum MHD_Result send_body_mode(mcp_http *h, struct MHD_Connection *c,
+                                      request_ctx *rc, unsigned status,
+                                      const char *ctype, const char *body,
+                                      size_t len, const char *session_id,
+                                      enum MHD_ResponseMemoryMode mode)
+{
+    struct MHD_Response *r = make_response(rc, status, ctype, body, len, session_id, mode);
+
+    if (!r)
+        return MHD_NO;
+    return respond(h, c, rc, status, r);
 }
 
 static enum MHD_Result send_body(mcp_http *h, struct MHD_Connection *c,
@@ -319,6 +443,7 @@ static sse_stream *stream_new(bool legacy)
     s->refs = 1;
     s->legacy = legacy;
     s->queue.max = MCP_HTTP_STREAM_QUEUE_BYTES;
+    s->view_pending = NO_PENDING;
     return s;
 }
 
@@ -351,6 +476,7 @@ static void stream_push_locked(sse_stream *s, const char *text, bool close)
         if (s->off == s->queue.len) {
             base_buf_reset(&s->queue);
             s->off = 0;
+            s->view_pending = NO_PENDING;
         }
         if (!base_buf_append_str(&s->queue, text)) {
             mcp_logf(MCP_LOG_WARNING, "SSE stream queue %s; ending the stream",
@@ -442,7 +568,6 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
                                    const char *first)
 {
     struct MHD_Response *r = NULL;
-    enum MHD_Result ret;
     bool stopping;
 
     s->http = h;
@@ -477,10 +602,8 @@ static enum MHD_Result stream_open(mcp_http *h, struct MHD_Connection *c,
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, BASE_HTTP_EVENT_STREAM);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, no-store");
     common_headers(r, rc);
-    ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);   /* MHD holds it; stream_gone runs when it ends */
-    atomic_fetch_add(&h->m.status[200], 1);
-    return ret;
+    /* MHD holds the response; stream_gone runs when it ends. */
+    return respond(h, c, rc, MHD_HTTP_OK, r);
 nomem:
     stream_push(s, NULL, true);
     return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
@@ -650,6 +773,200 @@ static legacy_entry *legacy_hold(mcp_http *h, const char *id, session **rec,
     return e;
 }
 
+/* ---- the browser view (GET /view/{id}; specs/view.md) ------------------- */
+
+/*
+ * GET /view/{session_id} is the page of the session's document, for a
+ * plain browser; GET /view/{session_id}/events its Server-Sent Events
+ * stream: the current body at once, then one event named `view` with the
+ * new body after each change (hook_document_changed). The id is the
+ * capability, as for the tools: nothing lists ids, and an unknown or
+ * malformed one gets the same 404 as any unknown path. The bearer token,
+ * Origin and Host rules of precheck apply as everywhere.
+ *
+ * A view stream holds no session: rendering acquires the session for the
+ * moment it reads the document (never under a lock of ours), and a stream
+ * whose client reads slowly gets the newest body in place of an unsent
+ * older one, so its queue stays near one rendering.
+ */
+
+/* Unsent bytes of a browser view's stream: one body (a whole rendering;
+ * a newer one replaces an unsent older one) and what was partly sent. */
+#define VIEW_QUEUE_BYTES (32u * 1024u * 1024u)
+#define VIEW_PREFIX "/view/"
+
+static bool view_route(const char *url, char id[SESSION_ID_SIZE], bool *events)
+{
+    const char *p;
+
+    if (strncmp(url, VIEW_PREFIX, strlen(VIEW_PREFIX)) != 0)
+        return false;
+    p = url + strlen(VIEW_PREFIX);
+    for (size_t i = 0; i < SESSION_ID_LEN; i++) {
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return false;
+        id[i] = p[i];
+    }
+    id[SESSION_ID_LEN] = '\0';
+    p += SESSION_ID_LEN;
+    *events = strcmp(p, "/events") == 0;
+    return *events || *p == '\0';
+}
+
+/* "event: view" with body as its one data line (a body holds no CR or
+ * LF); malloc'd. */
+static char *view_event(const char *prefix, const char *body, size_t len)
+{
+    base_buf b = {0};
+
+    if (!base_buf_append_str(&b, prefix) || !base_buf_append_str(&b, "event: view\ndata: ") ||
+        !base_buf_append(&b, body, len) || !base_buf_append_str(&b, "\n\n")) {
+        base_buf_free(&b);
+        return NULL;
+    }
+    return base_buf_take(&b, NULL);
+}
+
+static enum MHD_Result view_not_found(mcp_http *h, struct MHD_Connection *c,
+                                      request_ctx *rc)
+{
+    return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10, NULL);
+}
+
+static enum MHD_Result view_page(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                                 const char *id)
+{
+    char live[sizeof VIEW_PREFIX + SESSION_ID_SIZE + 8];
+    view_page_options opts = {.live_url = live};
+    char *html = NULL, *csp = NULL;
+    size_t len = 0;
+    session_status st;
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+
+    snprintf(live, sizeof live, VIEW_PREFIX "%s/events", id);
+    st = tool_session_view(h->store, h->server->tools, id, TOOL_VIEW_PAGE, &opts, &html,
+                           &len, NULL);
+    if (st == SESSION_NOT_FOUND)
+        return view_not_found(h, c, rc);
+    if (st != SESSION_OK || view_csp_header(&opts, &csp) != VIEW_OK) {
+        free(html);
+        return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+                         "out of memory\n", 14, NULL);
+    }
+    r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(html);
+        free(csp);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(r, "Content-Security-Policy", csp);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* The URL is the capability: no page it links to may learn it. */
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    common_headers(r, rc);
+    ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    free(csp);
+    atomic_fetch_add(&h->m.status[200], 1);
+    return ret;
+}
+
+static enum MHD_Result view_events(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                                   const char *id)
+{
+    bool json_ok, sse_ok;
+    char *body = NULL, *first;
+    size_t len = 0;
+    uint64_t rev = 0;
+    session_status st;
+    sse_stream *s;
+    enum MHD_Result ret;
+
+    mcp_http_accepts(header(rc, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
+    if (!sse_ok)
+        return send_body(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, "text/plain",
+                         "this is a text/event-stream\n", 28, NULL);
+    st = tool_session_view(h->store, h->server->tools, id, TOOL_VIEW_BODY, NULL, &body, &len,
+                           &rev);
+    if (st == SESSION_NOT_FOUND)
+        return view_not_found(h, c, rc);
+    /* EventSource reconnects after `retry` ms; a reconnect gets the
+     * current body first, so nothing missed while away stays missing. */
+    first = st == SESSION_OK ? view_event("retry: 2000\n\n", body, len) : NULL;
+    free(body);
+    s = first ? stream_new(false) : NULL;
+    if (!s) {
+        free(first);
+        return send_body(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+                         "out of memory\n", 14, NULL);
+    }
+    memcpy(s->view_id, id, SESSION_ID_SIZE);
+    s->view_rev = rev;
+    s->queue.max = VIEW_QUEUE_BYTES;
+    ret = stream_open(h, c, rc, s, first);
+    free(first);
+    stream_unref(s);
+    return ret;
+}
+
+static enum MHD_Result handle_view(mcp_http *h, struct MHD_Connection *c, request_ctx *rc,
+                                   const char *url)
+{
+    char id[SESSION_ID_SIZE];
+    bool events;
+
+    if (!view_route(url, id, &events))
+        return view_not_found(h, c, rc);
+    return events ? view_events(h, c, rc, id) : view_page(h, c, rc, id);
+}
+
+/* After a change of session_id's document: its view streams get the new
+ * body. Rendered once, outside every lock of ours, and queued only where
+ * it is newer than what the stream has (two changes may finish rendering
+ * in either order). */
+static void view_push(mcp_http *h, const char *session_id)
+{
+    bool wanted = false;
+    char *body = NULL, *ev;
+    size_t len = 0;
+    uint64_t rev = 0;
+
+    pthread_mutex_lock(&h->lock);
+    for (sse_stream *s = h->streams; s && !wanted; s = s->next)
+        wanted = strcmp(s->view_id, session_id) == 0;
+    pthread_mutex_unlock(&h->lock);
+    if (!wanted || tool_session_view(h->store, h->server->tools, session_id, TOOL_VIEW_BODY,
+                                     NULL, &body, &len, &rev) != SESSION_OK)
+        return;
+    ev = view_event("", body, len);
+    free(body);
+    if (!ev)
+        return;
+    pthread_mutex_lock(&h->lock);
+    for (sse_stream *s = h->streams; s; s = s->next) {
+        size_t start;
+
+        if (strcmp(s->view_id, session_id) != 0)
+            continue;
+        pthread_mutex_lock(&s->lock);
+        if (rev > s->view_rev && !s->closed) {
+            /* An older body nobody has begun to read is replaced. */
+            if (s->view_pending != NO_PENDING && s->off <= s->view_pending)
+                s->queue.len = s->view_pending;
+            start = s->off == s->queue.len ? 0 : s->queue.len;
+            stream_push_locked(s, ev, false);
+            s->view_pending = s->closed ? NO_PENDING : start;
+            s->view_rev = rev;
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+    free(ev);
+}
+
 /* ---- hooks from the core ------------------------------------------------- */
 
 /* resources/subscribe and unsubscribe of a legacy request (the core calls
@@ -709,25 +1026,136 @@ static void hook_document_changed(void *ctx, const char *session_id)
         json_decref(note);
     }
     pthread_mutex_unlock(&h->lock);
+    view_push(h, session_id);
 }
 
 /* ---- the ticker ---------------------------------------------------------- */
 
-/* Keepalive comments on the open streams, every keepalive_ms of monotonic
- * time (the condition variable waits on CLOCK_MONOTONIC, so a wall-clock
- * step neither stalls nor hurries it); stop wakes it at once. */
+static long ms_since(const struct timespec *then, const struct timespec *now)
+{
+    return (long)(now->tv_sec - then->tv_sec) * 1000L +
+           (now->tv_nsec - then->tv_nsec) / 1000000L;
+}
+
+/* The socket's peer closed (or reset) it: readable, and a peek reads
+ * the end of the stream or an error. */
+static bool peer_gone(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    char b;
+    ssize_t n;
+
+    if (fd < 0 || poll(&p, 1, 0) != 1)
+        return false;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+        return true;
+    n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Connections whose request has not fully arrived by the deadline are
+ * shut down (MHD then sees the socket fail and closes it, slot and all):
+ * an idle timeout alone lets a client that trickles a byte now and then
+ * hold a connection forever. */
+static void sweep_slow(mcp_http *h)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&h->track_lock);
+    for (conn_track *t = h->tracks; t; t = t->next) {
+        if (t->armed && ms_since(&t->since, &now) > (long)h->request_timeout_ms) {
+            t->armed = false;
+            shutdown(t->fd, SHUT_RDWR);
+            atomic_fetch_add(&h->cut_slow, 1);
+        }
+    }
+    pthread_mutex_unlock(&h->track_lock);
+}
+
+static void rc_unref(request_ctx *rc);
+static void trim_memory(mcp_http *h);
+
+/* A suspended connection sees no socket events, so a client that left
+ * while its call waited in a session's queue, or while its stream was
+ * idle, would hold its slot until the call ran or the next keepalive:
+ * look at those sockets directly. */
+static void sweep_gone(mcp_http *h)
+{
+    request_ctx *gone = NULL;
+
+    pthread_mutex_lock(&h->job_lock);
+    for (request_ctx *rc = h->jobs; rc; rc = rc->jnext) {
+        if (rc->state == RC_QUEUED && peer_gone(rc->fd) &&
+            mcp_pool_cancel(h->pool, &rc->job)) {
+            rc->state = RC_GONE;
+            MHD_resume_connection(rc->conn);
+            atomic_fetch_add(&h->cut_gone, 1);
+        }
+    }
+    /* Unlinked and let go outside the walk. */
+    for (request_ctx *rc = h->jobs, *next; rc; rc = next) {
+        next = rc->jnext;
+        if (rc->state != RC_GONE)
+            continue;
+        if (rc->jprev)
+            rc->jprev->jnext = rc->jnext;
+        else
+            h->jobs = rc->jnext;
+        if (rc->jnext)
+            rc->jnext->jprev = rc->jprev;
+        rc->jprev = NULL;
+        rc->jnext = gone;
+        gone = rc;
+    }
+    pthread_mutex_unlock(&h->job_lock);
+    while (gone) {
+        request_ctx *next = gone->jnext;
+
+        gone->jnext = NULL;
+        rc_unref(gone);
+        gone = next;
+    }
+    pthread_mutex_lock(&h->lock);
+    for (sse_stream *s = h->streams; s; s = s->next) {
+        bool left = false;
+
+        pthread_mutex_lock(&s->lock);
+        if (s->conn && s->suspended) {
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(s->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+            left = ci && peer_gone(ci->connect_fd);
+        }
+        if (left) {
+            stream_push_locked(s, NULL, true);
+            atomic_fetch_add(&h->cut_gone, 1);
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Every second (or keepalive_ms, when shorter) of monotonic time: cuts
+ * slow requests and connections whose client left; every keepalive_ms,
+ * writes keepalive comments on the open streams. The condition variable
+ * waits on CLOCK_MONOTONIC, so a wall-clock step neither stalls nor
+ * hurries it; stop wakes it at once. */
 static void *ticker_main(void *arg)
 {
     mcp_http *h = arg;
-    struct timespec deadline;
+    unsigned step = h->keepalive_ms < 1000 ? h->keepalive_ms : 1000;
+    struct timespec deadline, last, trimmed;
 
+    clock_gettime(CLOCK_MONOTONIC, &last);
+    trimmed = last;
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
         int rc = 0;
 
         clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += h->keepalive_ms / 1000;
-        deadline.tv_nsec += (long)(h->keepalive_ms % 1000) * 1000000L;
+        deadline.tv_sec += step / 1000;
+        deadline.tv_nsec += (long)(step % 1000) * 1000000L;
         if (deadline.tv_nsec >= NS_PER_SEC) {
             deadline.tv_sec++;
             deadline.tv_nsec -= NS_PER_SEC;
@@ -736,6 +1164,20 @@ static void *ticker_main(void *arg)
             rc = pthread_cond_timedwait(&h->tick, &h->lock, &deadline);
         if (h->stopping)
             break;
+        pthread_mutex_unlock(&h->lock);
+        sweep_slow(h);
+        sweep_gone(h);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        if (ms_since(&trimmed, &deadline) >= TRIM_EVERY_MS) {
+            trimmed = deadline;
+            if (mcp_mem_allocator_free() >= TRIM_IDLE_BYTES)
+                trim_memory(h);
+        }
+        pthread_mutex_lock(&h->lock);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        if (ms_since(&last, &deadline) + 5 < (long)h->keepalive_ms)
+            continue;
+        last = deadline;
         for (sse_stream *s = h->streams; s; s = s->next)
             stream_push(s, ": keepalive\n\n", false);
     }
@@ -856,6 +1298,25 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
         metrics_store(&b, h->store);
     M("# HELP idsd_sse_streams Open SSE streams (GET and subscriptions/listen).\n"
       "# TYPE idsd_sse_streams gauge\nidsd_sse_streams %zu\n", n_streams);
+    M("# HELP idsd_http_connections_cut_total Connections closed by idsd: a request "
+      "not fully received by --request-timeout (slow), or a waiting client that "
+      "went away (gone).\n"
+      "# TYPE idsd_http_connections_cut_total counter\n"
+      "idsd_http_connections_cut_total{reason=\"slow\"} %llu\n"
+      "idsd_http_connections_cut_total{reason=\"gone\"} %llu\n",
+      atomic_load(&h->cut_slow), atomic_load(&h->cut_gone));
+    M("# HELP idsd_refused_total New work refused: memory budget (--max-memory) "
+      "or new-session rate (--session-rate).\n"
+      "# TYPE idsd_refused_total counter\n"
+      "idsd_refused_total{reason=\"memory\"} %llu\nidsd_refused_total{reason=\"rate\"} %llu\n",
+      atomic_load(&h->refused_memory), atomic_load(&h->refused_rate));
+    M("# HELP idsd_process_resident_bytes Resident memory of the process.\n"
+      "# TYPE idsd_process_resident_bytes gauge\nidsd_process_resident_bytes %zu\n",
+      mcp_mem_resident());
+    M("# HELP idsd_allocator_free_bytes Memory the allocator holds free "
+      "(not returned to the kernel).\n"
+      "# TYPE idsd_allocator_free_bytes gauge\nidsd_allocator_free_bytes %zu\n",
+      mcp_mem_allocator_free());
     M("# HELP idsd_tool_calls_total Tool calls by tool and outcome.\n"
       "# TYPE idsd_tool_calls_total counter\n");
     for (size_t i = 0; i < n_tools; i++) {
@@ -892,6 +1353,93 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
     ret = send_body(h, c, rc, MHD_HTTP_OK, "text/plain; version=0.0.4", b.data, b.len, NULL);
     base_buf_free(&b);
     return ret;
+}
+
+/* ---- guards: memory budget, new-session rate ------------------------------ */
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Gives free allocator memory back to the kernel, at most once a second
+ * (a trim walks the heap). */
+static void trim_memory(mcp_http *h)
+{
+    long long now = mono_ms(), last = atomic_load(&h->last_trim_ms);
+
+    if (now - last < 1000 ||
+        !atomic_compare_exchange_strong(&h->last_trim_ms, &last, now))
+        return;
+    mcp_mem_trim();
+}
+
+/* Resident memory is over --max-memory (after giving back what the
+ * allocator merely keeps). */
+static bool memory_over(mcp_http *h)
+{
+    if (!h->max_memory || mcp_mem_resident() <= h->max_memory)
+        return false;
+    trim_memory(h);
+    return mcp_mem_resident() > h->max_memory;
+}
+
+/* Whether a request may start new work, and if not why (status 503 or
+ * 429 and a message a model can act on). mints: it would start a new
+ * session; loads: it would load a document. */
+static bool may_start(mcp_http *h, request_ctx *rc, bool mints, bool loads,
+                      unsigned *status, char *why, size_t why_len)
+{
+    unsigned retry = 0;
+
+    if ((mints || loads) && memory_over(h)) {
+        atomic_fetch_add(&h->refused_memory, 1);
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        snprintf(why, why_len, "Server busy: its memory budget (--max-memory) is "
+                 "used up, so it starts no new sessions and loads no documents "
+                 "now; edits of existing sessions go on. Try again later, or end "
+                 "sessions you no longer need (close_session)");
+        return false;
+    }
+    if (mints && !mcp_rate_take(h->rate, rc->addr, &retry)) {
+        atomic_fetch_add(&h->refused_rate, 1);
+        *status = MHD_HTTP_TOO_MANY_REQUESTS;
+        snprintf(why, why_len, "Too many new sessions from this address; retry in "
+                 "%u s, or keep using a session you have (pass its session_id)", retry);
+        return false;
+    }
+    return true;
+}
+
+/* A tools/call refused before it ran: a tool error the model reads. */
+static enum MHD_Result send_tool_refusal(mcp_http *h, struct MHD_Connection *c,
+                                         request_ctx *rc, json_t *id, const char *why)
+{
+    json_t *reply = json_pack("{s:s, s:O, s:{s:[{s:s, s:s}], s:b}}", "jsonrpc", "2.0",
+                              "id", id, "result", "content", "type", "text", "text",
+                              why, "isError", 1);
+
+    return send_reply(h, c, rc, MHD_HTTP_OK, reply, NULL, false, NULL);
+}
+
+/* For a tools/call of create_ids or load_ids: whether it starts a session
+ * (no session_id argument and, for legacy, no session in scope) or
+ * loads a document. */
+static void call_kind(json_t *params, bool in_session, bool *mints, bool *loads)
+{
+    const char *tool = json_string_value(json_object_get(params, "name"));
+    bool named;
+
+    *mints = *loads = false;
+    if (!tool || (strcmp(tool, "load_ids") != 0 && strcmp(tool, "create_ids") != 0))
+        return;
+    named = json_is_string(json_object_get(json_object_get(params, "arguments"),
+                                           "session_id"));
+    *loads = strcmp(tool, "load_ids") == 0;
+    *mints = !named && !in_session;
 }
 
 /* ---- POST: modern era ---------------------------------------------------- */
@@ -1044,7 +1592,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: params._meta[\"" MCP_META_CLIENT_CAPABILITIES
                           "\"] is required (an object; {} declares none)");
-    mhdr = header_trimmed(c, BASE_HTTP_METHOD, mbuf, sizeof mbuf);
+    mhdr = header_trimmed(rc, BASE_HTTP_METHOD, mbuf, sizeof mbuf);
     if (!mhdr || strcmp(mhdr, method) != 0)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH, NULL,
                           "Header mismatch: the Mcp-Method header %s the body's "
@@ -1062,7 +1610,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     if (name_field)
         name_src = json_object_get(params, name_field);
     if (json_is_string(name_src)) {
-        const char *raw = header(c, BASE_HTTP_NAME);
+        const char *raw = header(rc, BASE_HTTP_NAME);
         size_t glen = 0;
         bool bad = false;
         char *got = raw ? mcp_http_decode_value(raw, &glen, &bad) : NULL;
@@ -1083,7 +1631,7 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
 
         if (schema && !mcp_http_check_param_headers(schema,
                                                     json_object_get(params, "arguments"),
-                                                    header_cb, c, why, sizeof why))
+                                                    header_cb, rc, why, sizeof why))
             return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_HEADER_MISMATCH,
                               NULL, "%s", why);
     }
@@ -1095,6 +1643,14 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
         return open_listen(h, c, rc, msg);
     }
 
+    if (strcmp(method, "tools/call") == 0) {
+        bool mints, loads;
+        unsigned status;
+
+        call_kind(params, false, &mints, &loads);
+        if (!may_start(h, rc, mints, loads, &status, why, sizeof why))
+            return send_tool_refusal(h, c, rc, id, why);
+    }
     conn = mcp_conn_new(h->server, MCP_TRANSPORT_HTTP, emit_collect, &col);
     if (!conn)
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
@@ -1219,9 +1775,15 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                                     "requested", pv_hdr),
                           "Bad Request: unsupported MCP-Protocol-Version %s",
                           BASE_QUOTE(pv_hdr, 40));
-    if (method && strcmp(method, "initialize") == 0 && id)
+    if (method && strcmp(method, "initialize") == 0 && id) {
+        char why[512];
+        unsigned status;
+
+        if (!may_start(h, rc, true, false, &status, why, sizeof why))
+            return send_error(h, c, rc, status, id, MCP_INTERNAL_ERROR, NULL, "%s", why);
         return handle_initialize(h, c, rc, msg, sse_ok);
-    sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    }
+    sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
     if (!sid)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, id, MCP_INVALID_REQUEST, NULL,
                           "Bad Request: the Mcp-Session-Id header is required (send "
@@ -1248,6 +1810,18 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                           "version this session negotiated (%s)", BASE_QUOTE(pv_hdr, 40),
                           copy);
     }
+    if (method && strcmp(method, "tools/call") == 0) {
+        bool mints, loads;
+        unsigned status;
+        char why[512];
+
+        call_kind(json_object_get(msg, "params"), true, &mints, &loads);
+        if (!may_start(h, rc, mints, loads, &status, why, sizeof why)) {
+            pthread_mutex_unlock(&e->use);
+            session_unhold(held);
+            return send_tool_refusal(h, c, rc, id, why);
+        }
+    }
     col.entry = e;
     e->conn->emit_ctx = &col;
     text = mcp_handle_message_text(e->conn, msg, &code);
@@ -1266,26 +1840,28 @@ static enum MHD_Result handle_post(mcp_http *h, struct MHD_Connection *c,
                                    request_ctx *rc)
 {
     char pbuf[64];
-    const char *pv_hdr = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
+    const char *pv_hdr = header_trimmed(rc, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok, modern;
     json_t *msg, *params, *meta;
     json_error_t err;
     enum MHD_Result ret;
 
-    if (!mcp_http_is_json_type(header(c, MHD_HTTP_HEADER_CONTENT_TYPE)))
+    if (!mcp_http_is_json_type(header(rc, MHD_HTTP_HEADER_CONTENT_TYPE)))
         return send_error(h, c, rc, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, NULL,
                           MCP_INVALID_REQUEST, NULL,
                           "Content-Type must be application/json");
-    mcp_http_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
+    mcp_http_accepts(header(rc, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
     if (!json_ok && !sse_ok)
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "Accept must allow application/json and "
                           "text/event-stream");
-    if (!header(c, BASE_HTTP_PROTOCOL_VERSION))
+    if (!header(rc, BASE_HTTP_PROTOCOL_VERSION))
         pv_hdr = NULL;
     else if (!pv_hdr)
         pv_hdr = "(too long)";
-    msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
+    msg = rc->msg ? rc->msg : base_json_read(rc->body.data ? rc->body.data : "",
+                                             rc->body.len, &err);
+    rc->msg = NULL;
     if (!msg)
         return send_error(h, c, rc, MHD_HTTP_BAD_REQUEST, NULL, MCP_PARSE_ERROR, NULL,
                           "Parse error: %s (line %d, column %d)", err.text, err.line,
@@ -1311,8 +1887,8 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
                                   request_ctx *rc)
 {
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
-    const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
-    const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
+    const char *sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    const char *pv = header_trimmed(rc, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     bool json_ok, sse_ok, busy = false;
     session *held;
     session_status hst;
@@ -1326,7 +1902,7 @@ static enum MHD_Result handle_get(mcp_http *h, struct MHD_Connection *c,
                           "GET opens the notification stream of a legacy session "
                           "(Mcp-Session-Id); MCP %s uses subscriptions/listen",
                           MCP_VERSION_2026_07_28);
-    mcp_http_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
+    mcp_http_accepts(header(rc, MHD_HTTP_HEADER_ACCEPT), &json_ok, &sse_ok);
     if (!sse_ok)
         return send_error(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, NULL, MCP_INVALID_REQUEST,
                           NULL, "GET answers with text/event-stream; the Accept "
@@ -1373,8 +1949,8 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
                                      request_ctx *rc)
 {
     char sbuf[SESSION_ID_SIZE + 8], pbuf[64];
-    const char *sid = header_trimmed(c, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
-    const char *pv = header_trimmed(c, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
+    const char *sid = header_trimmed(rc, BASE_HTTP_SESSION_ID, sbuf, sizeof sbuf);
+    const char *pv = header_trimmed(rc, BASE_HTTP_PROTOCOL_VERSION, pbuf, sizeof pbuf);
     session *held;
     session_status hst;
 
@@ -1401,15 +1977,459 @@ static enum MHD_Result handle_delete(mcp_http *h, struct MHD_Connection *c,
     return send_body(h, c, rc, MHD_HTTP_OK, NULL, "", 0, NULL);
 }
 
+/* ---- connections and their deadlines ------------------------------------ */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    mcp_http *h = cls;
+    conn_track *t = *socket_context;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+        t = calloc(1, sizeof *t);
+        if (!t)
+            return;   /* no deadline for this one */
+        t->fd = ci ? ci->connect_fd : -1;
+        t->armed = true;
+        clock_gettime(CLOCK_MONOTONIC, &t->since);
+        pthread_mutex_lock(&h->track_lock);
+        t->next = h->tracks;
+        if (h->tracks)
+            h->tracks->prev = t;
+        h->tracks = t;
+        pthread_mutex_unlock(&h->track_lock);
+        *socket_context = t;
+    } else if (t) {
+        pthread_mutex_lock(&h->track_lock);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            h->tracks = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        pthread_mutex_unlock(&h->track_lock);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+/* The connection's request deadline: armed (from now) or not. */
+static void track_arm(mcp_http *h, struct MHD_Connection *c, bool armed)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_track *t = ci ? ci->socket_context : NULL;
+
+    if (!t)
+        return;
+    pthread_mutex_lock(&h->track_lock);
+    t->armed = armed;
+    if (armed)
+        clock_gettime(CLOCK_MONOTONIC, &t->since);
+    pthread_mutex_unlock(&h->track_lock);
+}
+
+/* The client's address as text ("" when unknown). */
+static void client_addr(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  out, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  out, (socklen_t)size);
+}
+
+/* The connection's socket. */
+static int conn_fd(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+    return ci ? ci->connect_fd : -1;
+}
+
+/* ---- tool work on the pool ------------------------------------------------ */
+
+static void rc_unref(request_ctx *rc)
+{
+    if (atomic_fetch_sub(&rc->refs, 1) != 1)
+        return;
+    if (rc->resp)
+        MHD_destroy_response(rc->resp);
+    if (rc->work_resp)
+        MHD_destroy_response(rc->work_resp);
+    base_buf_free(&rc->body);
+    json_decref(rc->msg);
+    if (rc->hdr_data) {
+        free(rc->hdrs);
+        free(rc->hdr_data);
+    }
+    free(rc);
+}
+
+/* Hands a job's answer (taken over; NULL: close the connection) to its
+ * connection, unless the request was answered already (cut at
+ * shutdown), and lets go of the job. */
+static void job_finish(mcp_http *h, request_ctx *rc, struct MHD_Response *r,
+                       unsigned status)
+{
+    pthread_mutex_lock(&h->job_lock);
+    if (rc->jprev)
+        rc->jprev->jnext = rc->jnext;
+    else if (h->jobs == rc)
+        h->jobs = rc->jnext;
+    if (rc->jnext)
+        rc->jnext->jprev = rc->jprev;
+    rc->jprev = rc->jnext = NULL;
+    if (rc->state == RC_QUEUED) {
+        rc->resp = r;
+        rc->resp_status = status;
+        rc->state = r ? RC_READY : RC_GONE;
+        MHD_resume_connection(rc->conn);
+    } else if (r) {
+        MHD_destroy_response(r);
+    }
+    pthread_mutex_unlock(&h->job_lock);
+    rc_unref(rc);
+}
+
+static void run_post(void *ctx, mcp_pool_job *job)
+{
+    mcp_http *h = ctx;
+    request_ctx *rc = (request_ctx *)job;
+    struct MHD_Response *r;
+
+    bool large = rc->body.len >= TRIM_AFTER_BYTES;
+
+    rc->in_worker = true;
+    handle_post(h, rc->conn, rc);
+    rc->in_worker = false;
+    r = rc->work_resp;
+    rc->work_resp = NULL;
+    job_finish(h, rc, r, rc->work_status);
+    /* A large body leaves megabytes of freed parse trees and copies with
+     * the allocator; given back once answered, not kept for the next. */
+    if (large)
+        trim_memory(h);
+}
+
+/* The answer to a request cut at shutdown: a JSON-RPC error with its id
+ * when the body names one. */
+static struct MHD_Response *cut_response(mcp_http *h, request_ctx *rc)
+{
+    json_error_t err;
+    json_t *msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
+    json_t *id = json_is_object(msg) ? json_object_get(msg, "id") : NULL;
+    json_t *reply = mcp_error_reply(json_is_string(id) || json_is_integer(id) ? id : NULL,
+                                    MCP_INTERNAL_ERROR,
+                                    "Server shutting down: the request was not "
+                                    "completed; retry against a running server", NULL);
+    char *text = reply ? mcp_jsonrpc_dump(reply) : NULL;
+
+    json_decref(reply);
+    json_decref(msg);
+    atomic_fetch_add(&h->m.status[MHD_HTTP_SERVICE_UNAVAILABLE], 1);
+    if (!text)
+        return NULL;
+    return make_response(rc, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json", text,
+                         strlen(text), NULL, MHD_RESPMEM_MUST_FREE);
+}
+
+static void drop_job(void *ctx, mcp_pool_job *job)
+{
+    mcp_http *h = ctx;
+    request_ctx *rc = (request_ctx *)job;
+
+    job_finish(h, rc, cut_response(h, rc), MHD_HTTP_SERVICE_UNAVAILABLE);
+}
+
+/* The pool key of a POST: the session it works on, as the headers name
+ * it (Mcp-Param-Session, else Mcp-Session-Id), so that calls on one
+ * session queue behind each other instead of each holding a worker while
+ * it waits for the session's lock. */
+static void post_key(const request_ctx *rc, char *key, size_t size)
+{
+    const char *raw = header(rc, BASE_HTTP_PARAM_PREFIX "Session");
+    char buf[SESSION_ID_SIZE + 8];
+
+    key[0] = '\0';
+    if (raw) {
+        size_t n = 0;
+        bool bad = false;
+        char *v = mcp_http_decode_value(raw, &n, &bad);
+
+        if (v && n < size)
+            memcpy(key, v, n + 1);
+        free(v);
+        if (key[0])
+            return;
+    }
+    raw = header_trimmed(rc, BASE_HTTP_SESSION_ID, buf, sizeof buf);
+    if (raw && strlen(raw) < size)
+        memcpy(key, raw, strlen(raw) + 1);
+}
+
+static enum MHD_Result submit_post(mcp_http *h, struct MHD_Connection *c,
+                                   request_ctx *rc)
+{
+    pthread_mutex_lock(&h->job_lock);
+    if (h->cutting) {
+        pthread_mutex_unlock(&h->job_lock);
+        return send_error(h, c, rc, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, MCP_INTERNAL_ERROR,
+                          NULL, "Server shutting down; retry against a running server");
+    }
+    rc->state = RC_QUEUED;
+    rc->conn = c;
+    rc->fd = conn_fd(c);
+    atomic_fetch_add(&rc->refs, 1);
+    rc->jnext = h->jobs;
+    if (h->jobs)
+        h->jobs->jprev = rc;
+    h->jobs = rc;
+    MHD_suspend_connection(c);
+    mcp_pool_submit(h->pool, &rc->job);
+    pthread_mutex_unlock(&h->job_lock);
+    return MHD_YES;
+}
+
+/* Methods that do no document work: answered where they arrive. */
+static const char *const light_methods[] = {
+    "initialize", "ping", "tools/list", "resources/list", "resources/templates/list",
+    "prompts/list", "server/discover", "logging/setLevel", "resources/subscribe",
+    "resources/unsubscribe", "completion/complete",
+};
+
+/* Tools whose work on a small document is short and bounded: no pattern
+ * compiled, nothing loaded, serialized or validated. */
+static const char *const light_tools[] = {
+    "create_ids", "get_ids_info", "update_ids_info", "add_specification",
+    "get_specification", "update_specification", "remove_specification",
+    "add_entity_facet", "add_property_facet", "add_attribute_facet",
+    "add_classification_facet", "add_material_facet", "add_partof_facet",
+    "remove_facet", "add_enumeration_restriction", "add_bounds_restriction",
+    "add_length_restriction", "close_session",
+};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; name && i < n; i++) {
+        if (strcmp(name, list[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a POST may be handled on the transport thread: it must be short
+ * and must not wait. A small body whose method does no document work, or
+ * a light tool on a small document that nobody is using now, qualifies;
+ * everything else (unknown tools included) goes to the pool. The handoff
+ * costs two thread switches, several times a small call's own work on a
+ * busy machine. Parses the body into rc->msg for whoever handles it. */
+static bool light_post(mcp_http *h, request_ctx *rc)
+{
+    json_error_t err;
+    json_t *params, *sid_arg;
+    const char *method, *sid;
+    session_info info;
+
+    if (rc->body.error != BASE_OK || rc->body.len > LIGHT_BODY_BYTES)
+        return false;
+    rc->msg = base_json_read(rc->body.data ? rc->body.data : "", rc->body.len, &err);
+    if (!rc->msg)
+        return true;   /* a parse error, answered at once */
+    if (!json_is_object(rc->msg))
+        return false;  /* a batch */
+    method = json_string_value(json_object_get(rc->msg, "method"));
+    if (!method || strncmp(method, "notifications/", 14) == 0 ||
+        in_list(method, light_methods, sizeof light_methods / sizeof light_methods[0]))
+        return true;
+    if (strcmp(method, "tools/call") != 0)
+        return false;
+    params = json_object_get(rc->msg, "params");
+    if (!in_list(json_string_value(json_object_get(params, "name")), light_tools,
+                 sizeof light_tools / sizeof light_tools[0]))
+        return false;
+    sid_arg = json_object_get(json_object_get(params, "arguments"), "session_id");
+    sid = json_is_string(sid_arg) ? json_string_value(sid_arg) : rc->job.key;
+    if (!sid[0] || session_get_info(h->store, sid, &info) != SESSION_OK)
+        return true;   /* a new session, or an error answered at once */
+    return info.users == 0 && info.bytes <= LIGHT_DOC_BYTES;
+}
+
+/* A light POST on the transport thread, its key held so that no job of
+ * the same session runs beside it. */
+static enum MHD_Result run_light(mcp_http *h, struct MHD_Connection *c, request_ctx *rc)
+{
+    enum MHD_Result ret;
+
+    if (!mcp_pool_own(h->pool, rc->job.key))
+        return submit_post(h, c, rc);
+    ret = handle_post(h, c, rc);
+    mcp_pool_disown(h->pool, rc->job.key);
+    return ret;
+}
+
+/* The connection resumed: its job's answer goes out, or it closes. */
+static enum MHD_Result answer_resumed(struct MHD_Connection *c, request_ctx *rc)
+{
+    struct MHD_Response *r;
+    unsigned status;
+    enum MHD_Result ret;
+
+    r = rc->resp;
+    status = rc->resp_status;
+    rc->resp = NULL;
+    rc->state = RC_GONE;
+    if (!r)
+        return MHD_NO;
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* ---- the access handler -------------------------------------------------- */
 
+
+/* Headers that must come once: the ones a proxy and idsd could read
+ * differently when repeated (request smuggling, Host/Origin checks), and
+ * every MCP header. */
+static bool single_header(const char *name)
+{
+    if (name[0] != 'H' && name[0] != 'h' && name[0] != 'O' && name[0] != 'o' &&
+        name[0] != 'C' && name[0] != 'c' && name[0] != 'T' && name[0] != 't' &&
+        name[0] != 'A' && name[0] != 'a' && name[0] != 'M' && name[0] != 'm')
+        return false;
+    static const char *const once[] = {
+        "Host", "Origin", "Content-Length", "Transfer-Encoding", "Content-Type",
+        "Authorization",
+    };
+
+    for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+        if (strcasecmp(name, once[i]) == 0)
+            return true;
+    }
+    return strncasecmp(name, "Mcp-", 4) == 0;
+}
+
+typedef struct hdr_count {
+    size_t n, bytes;
+} hdr_count;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, size_t key_size,
+                                    const char *value, size_t value_size)
+{
+    hdr_count *hc = cls;
+
+    (void)kind;
+    (void)key;
+    (void)value;
+    hc->n++;
+    hc->bytes += key_size + value_size + 2;
+    return MHD_YES;
+}
+
+typedef struct hdr_fill {
+    request_ctx *rc;
+    char *at, *end;
+    size_t max;
+    bool overflow;
+} hdr_fill;
+
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, size_t key_size,
+                                   const char *value, size_t value_size)
+{
+    hdr_fill *f = cls;
+    request_hdr *hd;
+
+    (void)kind;
+    if (f->rc->n_hdrs == f->max || (size_t)(f->end - f->at) < key_size + value_size + 2) {
+        f->overflow = true;
+        return MHD_NO;
+    }
+    hd = &f->rc->hdrs[f->rc->n_hdrs++];
+    /* libmicrohttpd 0.9.75 cuts a value at a NUL; a later one may not. */
+    if (!f->rc->bad_header && (memchr(key, '\0', key_size) ||
+                               (value && memchr(value, '\0', value_size))))
+        f->rc->bad_header = "Bad Request: a header contains a NUL byte";
+    memcpy(f->at, key, key_size);
+    f->at[key_size] = '\0';
+    hd->name = f->at;
+    hd->name_len = key_size;
+    f->at += key_size + 1;
+    memcpy(f->at, value ? value : "", value_size);
+    f->at[value_size] = '\0';
+    hd->value = f->at;
+    f->at += value_size + 1;
+    return MHD_YES;
+}
+
+/* Copies the request's headers into rc (noting in rc->bad_header a NUL
+ * byte or a repeated header that must come once); false when memory runs
+ * out. */
+static bool copy_headers(struct MHD_Connection *c, request_ctx *rc)
+{
+    hdr_count hc = {0, 0};
+    hdr_fill f = {rc, rc->inline_data, rc->inline_data + sizeof rc->inline_data,
+                  INLINE_HDRS, false};
+
+    /* Usually one pass into the request's own room; more headers than
+     * fit take a count and an allocation. */
+    rc->hdrs = rc->inline_hdrs;
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, copy_header, &f);
+    if (f.overflow) {
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, &hc);
+        rc->n_hdrs = 0;
+        rc->hdrs = calloc(hc.n, sizeof *rc->hdrs);
+        rc->hdr_data = malloc(hc.bytes);
+        if (!rc->hdrs || !rc->hdr_data) {
+            free(rc->hdrs);
+            free(rc->hdr_data);
+            rc->hdrs = NULL;
+            rc->hdr_data = NULL;
+            return false;
+        }
+        f = (hdr_fill){rc, rc->hdr_data, rc->hdr_data + hc.bytes, hc.n, false};
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, copy_header, &f);
+    }
+    for (size_t i = 0; i < rc->n_hdrs && !rc->bad_header; i++) {
+        if (!single_header(rc->hdrs[i].name))
+            continue;
+        for (size_t k = i + 1; k < rc->n_hdrs; k++) {
+            if (rc->hdrs[k].name_len == rc->hdrs[i].name_len &&
+                strcasecmp(rc->hdrs[i].name, rc->hdrs[k].name) == 0) {
+                rc->bad_header = "Bad Request: a header that must appear once "
+                                 "is repeated (Host, Origin, Content-Length, "
+                                 "Transfer-Encoding, Content-Type, Authorization "
+                                 "or an Mcp-* header)";
+                break;
+            }
+        }
+    }
+    return true;
+}
+
 /* Checks made before any body is read; returns 0 or the refusal status. */
-static unsigned precheck(mcp_http *h, struct MHD_Connection *c, const char *url,
+static unsigned precheck(mcp_http *h, const char *url, const char *method,
                          request_ctx *rc, const char **why)
 {
-    const char *origin = header(c, "Origin");
-    const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *origin = header(rc, "Origin");
+    const char *cl = header(rc, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
+    if (rc->bad_header) {
+        *why = rc->bad_header;
+        return MHD_HTTP_BAD_REQUEST;
+    }
     if (origin) {
         if (!mcp_http_origin_allowed(origin, (const char *const *)h->origins,
                                      h->n_origins)) {
@@ -1421,12 +2441,15 @@ static unsigned precheck(mcp_http *h, struct MHD_Connection *c, const char *url,
     /* DNS rebinding: a page on evil.example that resolves to 127.0.0.1
      * reaches us with its own name in Host. */
     if (h->loopback && h->n_origins == 0 &&
-        !mcp_http_host_is_loopback(header(c, MHD_HTTP_HEADER_HOST))) {
+        !mcp_http_host_is_loopback(header(rc, MHD_HTTP_HEADER_HOST))) {
         *why = "Forbidden: Host is not a loopback name";
         return MHD_HTTP_FORBIDDEN;
     }
+    /* A browser sends no credentials on a CORS preflight: it asks whether
+     * it may send them. */
     if (h->token && strcmp(url, "/healthz") != 0 &&
-        !mcp_http_bearer_ok(header(c, MHD_HTTP_HEADER_AUTHORIZATION), h->token)) {
+        !(strcmp(method, "OPTIONS") == 0 && origin) &&
+        !mcp_http_bearer_ok(header(rc, MHD_HTTP_HEADER_AUTHORIZATION), h->token)) {
         *why = "Unauthorized: a valid bearer token is required";
         return MHD_HTTP_UNAUTHORIZED;
     }
@@ -1442,6 +2465,55 @@ static unsigned precheck(mcp_http *h, struct MHD_Connection *c, const char *url,
     return 0;
 }
 
+/* The comma-separated list names the header (case-insensitive). */
+static bool list_has(const char *list, const char *name, size_t n)
+{
+    while (*list) {
+        size_t k = strcspn(list, ",");
+
+        if (k == n && strncasecmp(list, name, n) == 0)
+            return true;
+        list += k;
+        while (*list == ',' || *list == ' ')
+            list++;
+    }
+    return false;
+}
+
+/* The headers a preflight may allow: ours, and whatever Mcp-* header the
+ * browser asks for (Mcp-Param-{Name} are named by the tools' schemas, so
+ * the list is open). Anything else asked for is left out. */
+static void cors_allow_headers(const char *asked, char *out, size_t size)
+{
+    static const char base[] = "Content-Type, Accept, Authorization, " BASE_HTTP_SESSION_ID
+        ", " BASE_HTTP_PROTOCOL_VERSION ", " BASE_HTTP_METHOD ", " BASE_HTTP_NAME ", "
+        BASE_HTTP_PARAM_PREFIX "Session, Last-Event-ID";
+    size_t len = (size_t)snprintf(out, size, "%s", base);
+
+    while (asked && *asked) {
+        const char *end = asked + strcspn(asked, ",");
+        const char *a = asked;
+        size_t n;
+        bool token = true;
+
+        while (a < end && (*a == ' ' || *a == '\t'))
+            a++;
+        n = (size_t)(end - a);
+        while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+            n--;
+        for (size_t i = 0; i < n; i++) {
+            char ch = a[i];
+
+            token = token && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                              (ch >= '0' && ch <= '9') || ch == '-');
+        }
+        if (token && n > 4 && strncasecmp(a, "Mcp-", 4) == 0 &&
+            !list_has(out, a, n) && len + n + 3 < size)
+            len += (size_t)snprintf(out + len, size - len, ", %.*s", (int)n, a);
+        asked = *end ? end + 1 : end;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -1450,21 +2522,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     mcp_http *h = cls;
     request_ctx *rc = *con_cls;
 
+    (void)version;
     if (!rc) {
         const char *why = NULL;
         unsigned status;
 
-        rc = calloc(1, sizeof *rc);
+        /* The inline header room at the end is written before it is read. */
+        rc = malloc(sizeof *rc);
         if (!rc)
             return MHD_NO;
+        memset(rc, 0, offsetof(request_ctx, inline_hdrs));
+        atomic_init(&rc->refs, 1);
+        rc->conn = c;
         rc->body.max = h->max_body;
         clock_gettime(CLOCK_MONOTONIC, &rc->start);
         *con_cls = rc;
         atomic_fetch_add(&h->active, 1);
-        status = precheck(h, c, url, rc, &why);
+        if (!copy_headers(c, rc))
+            return MHD_NO;
+        client_addr(c, rc->addr, sizeof rc->addr);
+        status = precheck(h, url, method, rc, &why);
         if (status)
             return send_error(h, c, rc, status, NULL, MCP_INVALID_REQUEST, NULL, "%s", why);
         return MHD_YES;
+    }
+    if (rc->state != RC_READING) {
+        enum MHD_Result ret;
+
+        pthread_mutex_lock(&h->job_lock);
+        ret = rc->state == RC_READY ? answer_resumed(c, rc) : MHD_NO;
+        pthread_mutex_unlock(&h->job_lock);
+        return ret;
     }
     if (*upload_data_size) {
         /* Past the cap (or out of memory) the rest is read and dropped. */
@@ -1472,6 +2560,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         *upload_data_size = 0;
         return MHD_YES;
     }
+    /* The request has fully arrived: what follows is ours to answer. */
+    track_arm(h, c, false);
     if (rc->body.error == BASE_NOMEM)
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, MCP_INTERNAL_ERROR,
                           NULL, "Internal error: out of memory reading the body");
@@ -1479,15 +2569,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_CONTENT_TOO_LARGE, NULL, MCP_INVALID_REQUEST,
                           NULL, "Payload Too Large: the body exceeds %zu bytes "
                           "(--max-body-bytes)", h->max_body);
-    if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
+    /* MHD sends no body for HEAD; the headers are GET's. */
+    if (strcmp(url, "/healthz") == 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return send_body(h, c, rc, MHD_HTTP_OK, "text/plain", "ok\n", 3, NULL);
-    if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0)
+    if (strcmp(url, "/metrics") == 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return send_metrics(h, c, rc);
+    if (strncmp(url, VIEW_PREFIX, strlen(VIEW_PREFIX)) == 0 && strcmp(method, "GET") == 0 &&
+        strcmp(url, h->path) != 0)
+        return handle_view(h, c, rc, url);
     if (strcmp(url, h->path) != 0)
         return send_body(h, c, rc, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10,
                          NULL);
-    if (strcmp(method, "POST") == 0)
-        return handle_post(h, c, rc);
+    if (strcmp(method, "POST") == 0) {
+        post_key(rc, rc->job.key, sizeof rc->job.key);
+        if (light_post(h, rc))
+            return run_light(h, c, rc);
+        return submit_post(h, c, rc);
+    }
     if (strcmp(method, "GET") == 0)
         return handle_get(h, c, rc);
     if (strcmp(method, "DELETE") == 0)
@@ -1495,19 +2595,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (strcmp(method, "OPTIONS") == 0 && rc->origin) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
                                                                  MHD_RESPMEM_PERSISTENT);
-        enum MHD_Result ret;
+        char allow[1024];
 
         if (!r)
             return MHD_NO;
         common_headers(r, rc);
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, DELETE");
-        MHD_add_response_header(r, "Access-Control-Allow-Headers",
-                                "Content-Type, Accept, Authorization, " BASE_HTTP_SESSION_ID
-                                ", " BASE_HTTP_PROTOCOL_VERSION ", " BASE_HTTP_METHOD
-                                ", " BASE_HTTP_NAME ", Last-Event-ID");
-        ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
-        MHD_destroy_response(r);
-        return ret;
+        cors_allow_headers(header(rc, "Access-Control-Request-Headers"), allow, sizeof allow);
+        MHD_add_response_header(r, "Access-Control-Allow-Headers", allow);
+        MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+        return respond(h, c, rc, MHD_HTTP_NO_CONTENT, r);
     }
     return send_body(h, c, rc, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
                      "method not allowed\n", 19, NULL);
@@ -1519,14 +2616,16 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     mcp_http *h = cls;
     request_ctx *rc = *con_cls;
 
+    (void)toe;
     if (!rc)
         return;
     if (!rc->is_stream)
         observe(h, &rc->start);
-    base_buf_free(&rc->body);
-    free(rc);
     *con_cls = NULL;
     atomic_fetch_sub(&h->active, 1);
+    rc_unref(rc);
+    /* The next request on this connection has its own deadline. */
+    track_arm(h, c, true);
 }
 
 /* ---- start and stop ------------------------------------------------------ */
@@ -1541,6 +2640,10 @@ static void http_free(mcp_http *h)
     free(h->host);
     free(h->path);
     free(h->token);
+    mcp_pool_free(h->pool);
+    mcp_rate_free(h->rate);
+    pthread_mutex_destroy(&h->job_lock);
+    pthread_mutex_destroy(&h->track_lock);
     pthread_cond_destroy(&h->tick);
     pthread_mutex_destroy(&h->lock);
     free(h);
@@ -1553,7 +2656,9 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
     struct sockaddr_in sa4;
     struct sockaddr_in6 sa6;
     struct sockaddr *sa;
-    struct MHD_OptionItem opts[8];
+    struct MHD_OptionItem opts[12];
+    unsigned max_conns = cfg->max_connections ? cfg->max_connections
+                                              : MCP_HTTP_DEFAULT_MAX_CONNECTIONS;
     const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     pthread_condattr_t ca;
@@ -1565,6 +2670,8 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
         return NULL;
     }
     pthread_mutex_init(&h->lock, NULL);
+    pthread_mutex_init(&h->job_lock, NULL);
+    pthread_mutex_init(&h->track_lock, NULL);
     /* The ticker waits on the monotonic clock: a wall-clock step must not
      * stall the keepalives or fire them all at once. */
     pthread_condattr_init(&ca);
@@ -1586,6 +2693,20 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
                                       : mcp_server_max_message_bytes(server);
     h->max_streams = cfg->max_streams ? cfg->max_streams : MCP_HTTP_DEFAULT_MAX_STREAMS;
     h->keepalive_ms = cfg->keepalive_ms ? cfg->keepalive_ms : MCP_HTTP_DEFAULT_KEEPALIVE_MS;
+    h->max_memory = cfg->max_memory_bytes;
+    h->rate = mcp_rate_new(cfg->session_rate_per_min ? cfg->session_rate_per_min
+                                                     : MCP_HTTP_DEFAULT_SESSION_RATE);
+    h->request_timeout_ms = cfg->request_timeout_ms ? cfg->request_timeout_ms
+                                                    : MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS;
+    h->grace_ms = cfg->shutdown_grace_ms ? cfg->shutdown_grace_ms
+                                         : MCP_HTTP_DEFAULT_GRACE_MS;
+    h->pool = mcp_pool_new(cfg->workers ? cfg->workers : MCP_HTTP_DEFAULT_WORKERS,
+                           run_post, h);
+    if (!h->pool) {
+        snprintf(why, why_len, "cannot start the worker threads");
+        http_free(h);
+        return NULL;
+    }
     h->origins = cfg->n_allowed_origins ? calloc(cfg->n_allowed_origins, sizeof *h->origins)
                                         : NULL;
     if (!h->host || !h->path ||
@@ -1626,8 +2747,13 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *cfg,
     mcp_server_set_hooks(server, &hooks, h);
 
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, sa};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-        cfg->max_connections ? cfg->max_connections : MCP_HTTP_DEFAULT_MAX_CONNECTIONS, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL};
+    /* One address must not take every slot: by default a quarter of them. */
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->max_connections_per_ip ? cfg->max_connections_per_ip
+                                    : (max_conns / 4 ? max_conns / 4 : 1), NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
+                                        (intptr_t)on_connection, h};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->connection_timeout_s ? cfg->connection_timeout_s : MCP_HTTP_DEFAULT_TIMEOUT_S,
         NULL};
@@ -1669,20 +2795,35 @@ uint16_t mcp_http_port(const mcp_http *http)
     return http->port;
 }
 
-void mcp_http_stop(mcp_http *h)
+/* Waits up to ms for the in-flight requests to end; true when none is
+ * left. */
+static bool wait_requests(mcp_http *h, unsigned ms)
 {
-    MHD_socket listen_fd;
     unsigned waited = 0;
 
+    while (atomic_load(&h->active) > 0 && waited < ms) {
+        struct timespec ts = {0, 10 * 1000000L};
+
+        nanosleep(&ts, NULL);
+        waited += 10;
+    }
+    return atomic_load(&h->active) == 0;
+}
+
+bool mcp_http_stop(mcp_http *h)
+{
+    MHD_socket listen_fd;
+    bool idle;
+
     if (!h)
-        return;
+        return true;
     listen_fd = MHD_quiesce_daemon(h->daemon);
     pthread_mutex_lock(&h->lock);
     h->stopping = true;
     pthread_cond_broadcast(&h->tick);
     /* Every stream ends now: listen streams with their final result. */
     for (sse_stream *s = h->streams; s; s = s->next) {
-        char *final = s->legacy ? NULL : listen_final(s);
+        char *final = s->legacy || s->view_id[0] ? NULL : listen_final(s);
 
         stream_push(s, final, true);
         free(final);
@@ -1690,21 +2831,43 @@ void mcp_http_stop(mcp_http *h)
     pthread_mutex_unlock(&h->lock);
     if (h->ticker_started)
         pthread_join(h->ticker, NULL);
-    /* In-flight requests finish (and streams drain) before the daemon
-     * stops: MHD must not be stopped with suspended connections. */
-    while (atomic_load(&h->active) > 0 && waited < DRAIN_WAIT_MS) {
-        struct timespec ts = {0, 10 * 1000000L};
+    /* In-flight requests finish (and streams drain) within the grace;
+     * what is left then is answered with an error: queued calls are
+     * dropped, running ones are answered now and their result discarded
+     * when they end. */
+    if (!wait_requests(h, h->grace_ms)) {
+        size_t cut = 0;
 
-        nanosleep(&ts, NULL);
-        waited += 10;
+        pthread_mutex_lock(&h->job_lock);
+        h->cutting = true;
+        pthread_mutex_unlock(&h->job_lock);
+        mcp_pool_drain(h->pool, drop_job, h);
+        pthread_mutex_lock(&h->job_lock);
+        for (request_ctx *rc = h->jobs; rc; rc = rc->jnext) {
+            if (rc->state != RC_QUEUED)
+                continue;
+            rc->resp = cut_response(h, rc);
+            rc->resp_status = MHD_HTTP_SERVICE_UNAVAILABLE;
+            rc->state = rc->resp ? RC_READY : RC_GONE;
+            MHD_resume_connection(rc->conn);
+            cut++;
+        }
+        pthread_mutex_unlock(&h->job_lock);
+        if (cut)
+            mcp_logf(MCP_LOG_WARNING, "shutdown: %zu tool calls still running after "
+                     "the grace; their clients were answered with an error", cut);
+        if (!wait_requests(h, 1000))
+            mcp_logf(MCP_LOG_WARNING, "%ld requests still open at shutdown",
+                     (long)atomic_load(&h->active));
     }
-    if (atomic_load(&h->active) > 0)
-        mcp_logf(MCP_LOG_WARNING, "%ld requests still running at shutdown",
-                 (long)atomic_load(&h->active));
     MHD_stop_daemon(h->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
+    idle = mcp_pool_wait_idle(h->pool, 0);
+    if (!idle)
+        return false;   /* a worker still uses the server: leave it all */
     mcp_server_set_hooks(h->server, NULL, NULL);
     session_slot_set_restore(h->store, h->legacy_slot, NULL, NULL);
     http_free(h);
+    return true;
 }

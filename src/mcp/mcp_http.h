@@ -38,6 +38,10 @@ extern "C" {
 #define MCP_HTTP_DEFAULT_HEADER_BYTES (64u * 1024u) /* per connection */
 #define MCP_HTTP_MAX_SUBSCRIPTIONS 32u          /* URIs per session/stream */
 #define MCP_HTTP_STREAM_QUEUE_BYTES (1024u * 1024u) /* unsent bytes per stream */
+#define MCP_HTTP_DEFAULT_WORKERS 8u             /* threads running tool work */
+#define MCP_HTTP_DEFAULT_GRACE_MS 10000u        /* ms shutdown waits for requests */
+#define MCP_HTTP_DEFAULT_REQUEST_TIMEOUT_MS 30000u /* ms to receive a whole request */
+#define MCP_HTTP_DEFAULT_SESSION_RATE 600u      /* new sessions per minute per address */
 
 typedef struct mcp_http_config {
     const char *host;            /* NULL = MCP_HTTP_DEFAULT_HOST */
@@ -58,6 +62,24 @@ typedef struct mcp_http_config {
     unsigned max_streams;        /* 0 = default */
     unsigned keepalive_ms;       /* 0 = default */
     size_t max_header_bytes;     /* 0 = default */
+    /* Threads that run POSTs (tool work), apart from the transport's:
+     * 0 = default. Calls on one session queue behind each other without
+     * holding a worker. */
+    unsigned workers;
+    unsigned shutdown_grace_ms;  /* 0 = default */
+    /* A request's headers and body must have arrived within this many ms
+     * of its start (the accept, or the previous response on the
+     * connection); 0 = default. */
+    unsigned request_timeout_ms;
+    /* Connections one client address may hold; 0 = a quarter of
+     * max_connections. */
+    unsigned max_connections_per_ip;
+    /* Resident memory above which new work is refused (new sessions,
+     * load_ids); edits of existing sessions go on. 0 = no budget. */
+    size_t max_memory_bytes;
+    /* New sessions one client address may start per minute (a bucket of
+     * that many, refilled continuously); 0 = default. */
+    unsigned session_rate_per_min;
 } mcp_http_config;
 
 typedef struct mcp_http mcp_http;
@@ -71,10 +93,14 @@ mcp_http *mcp_http_start(mcp_server *server, const mcp_http_config *config,
 /* The bound port (useful with port 0). */
 uint16_t mcp_http_port(const mcp_http *http);
 /* Stops accepting, ends every stream (modern listen streams get their
- * final result), lets in-flight requests finish, stops the threads and
- * frees everything; the store's sessions stay (the store's owner frees
- * them). NULL is allowed. */
-void mcp_http_stop(mcp_http *http);
+ * final result), lets in-flight requests finish within the grace and
+ * answers the rest with an error, stops the threads and frees
+ * everything; the store's sessions stay (the store's owner frees them).
+ * Returns false when a tool call was still running on a worker: then
+ * the transport is left allocated and the server and store are still in
+ * use, so the caller must not free them (the process should exit).
+ * NULL is allowed. */
+bool mcp_http_stop(mcp_http *http);
 
 /* ---- header helpers (http_util.c) ---------------------------------------- */
 

@@ -42,6 +42,8 @@ struct mcp_conn {
     mcp_log_level legacy_log_level;  /* logging/setLevel; OFF until set */
     /* Transport state shared by both eras (DESIGN "Sessions"). */
     char session_id[SESSION_ID_SIZE];
+    /* initialize announced the MCP Apps extension (app.c). */
+    bool ui_app;
 };
 
 typedef enum mcp_era {
@@ -62,6 +64,9 @@ typedef struct mcp_request {
     /* Client-bound log messages for this request go out at or above this
      * level (modern: the _meta logLevel; legacy: logging/setLevel). */
     mcp_log_level log_level;
+    /* The client takes MCP Apps (app.c): legacy from its initialize,
+     * modern from the request's own client capabilities. */
+    bool ui_app;
 } mcp_request;
 
 /* Outcome of a method handler: a result object (owned) or an error. A
@@ -74,6 +79,9 @@ typedef struct mcp_outcome {
     int code;            /* 0 when a result is set */
     char message[256];
     json_t *data;        /* owned; error data or NULL */
+    /* tools/call: the tool succeeded, so what it changed stands; a reply
+     * that cannot be written in full must still say it succeeded. */
+    bool tool_succeeded;
 } mcp_outcome;
 
 void mcp_outcome_error(mcp_outcome *out, int code, json_t *data,
@@ -123,6 +131,36 @@ json_t *mcp_server_info_json(const mcp_server *server, const char *version);
 void mcp_resources_list(mcp_request *req, mcp_outcome *out);
 void mcp_resources_templates_list(mcp_request *req, mcp_outcome *out);
 void mcp_resources_read(mcp_request *req, mcp_outcome *out);
+
+/* ---- app.c: the MCP App (io.modelcontextprotocol/ui) -------------------- */
+
+#define MCP_APP_EXTENSION "io.modelcontextprotocol/ui"
+#define MCP_APP_MIME "text/html;profile=mcp-app"
+#define MCP_APP_URI "ui://idsd/view"
+#define MCP_APP_SCHEME "ui://"
+
+/* The client capabilities announce the extension with our MIME type. */
+bool mcp_app_client_supports(const json_t *client_capabilities);
+/* tools/list for a client with (ui) or without the extension: app-only
+ * tools are dropped for the others; for ui clients the tools that show
+ * the view get _meta.ui. false when memory ran out. */
+bool mcp_app_decorate_tools(json_t *tools, bool ui);
+/* The resources/list entry of the view (new reference). */
+json_t *mcp_app_resource_json(bool with_title);
+/* resources/read of a ui:// uri. */
+void mcp_app_read(mcp_request *req, mcp_outcome *out, json_t *uri);
+
+/* ---- completion.c -------------------------------------------------------- */
+
+#define MCP_IFC_SCHEME "ifc://"
+#define MCP_IFC_TEMPLATE "ifc://{ifc_version}/{name}"
+
+void mcp_completion_complete(mcp_request *req, mcp_outcome *out);
+/* The ifc:// resource template entry (new reference). */
+json_t *mcp_ifc_template_json(bool with_title);
+/* Answers resources/read for an ifc:// uri and returns true; false (out
+ * untouched) for any other uri. */
+bool mcp_ifc_resource_read(mcp_request *req, mcp_outcome *out, json_t *uri);
 
 /* ---- prompts.c ----------------------------------------------------------- */
 

@@ -50,7 +50,7 @@ void mcp_prompts_list(mcp_request *req, mcp_outcome *out)
         "name", "requirement", "description",
         "What the IFC model must contain, in plain language (for example: "
         "every wall has a fire rating in Pset_WallCommon)", "required", 1,
-        "name", "ifc_version", "description",
+        "name", "ifc_versions", "description",
         "IFC schema(s) the specification applies to: IFC2X3, IFC4 or "
         "IFC4X3_ADD2, space-separated; default IFC4", "required", 0,
         "name", "title", "description",
@@ -125,8 +125,9 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
                           "Invalid params: \"arguments\" must be an object of strings");
         return;
     }
+    /* ifc_versions, as on the tools; ifc_version was its name before. */
     if (!string_arg(args, "requirement", &requirement) ||
-        !string_arg(args, "ifc_version", &ifc) || !string_arg(args, "title", &title)) {
+        !string_arg(args, "ifc_versions", &ifc) || !string_arg(args, "title", &title)) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
                           "Invalid params: prompt arguments must be strings");
         return;
@@ -143,11 +144,16 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
                           PROMPT_TEXT_MAX / 2);
         return;
     }
+    if ((!ifc || !ifc[0]) && !string_arg(args, "ifc_version", &ifc)) {
+        mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
+                          "Invalid params: prompt arguments must be strings");
+        return;
+    }
     if (!ifc || !ifc[0])
         ifc = "IFC4";
     if (!valid_ifc_versions(ifc)) {
         mcp_outcome_error(out, MCP_INVALID_PARAMS, NULL,
-                          "Invalid params: \"ifc_version\" must be IFC2X3, IFC4 or "
+                          "Invalid params: \"ifc_versions\" must be IFC2X3, IFC4 or "
                           "IFC4X3_ADD2 (several separated by spaces), not \"%s\"",
                           BASE_QUOTE(ifc, 60));
         return;
@@ -170,21 +176,26 @@ void mcp_prompts_get(mcp_request *req, mcp_outcome *out)
            "1. Create the document (create_ids) with a title%s; keep the "
            "session_id every result returns and pass it to later calls.\n"
            "2. Split the requirement into specifications: one per group of "
-           "objects that must meet the same rules. Add each with ifcVersion "
-           "%s and a clear name; use minOccurs/maxOccurs to say whether such "
-           "objects must exist.\n"
-           "3. Applicability says which objects the rule is about: start with "
-           "an entity facet (the IFC class in upper case, such as IFCWALL, "
-           "with a predefinedType when the requirement narrows it), and narrow "
-           "further with attribute, property, classification, material or "
-           "partOf facets only when the requirement says so.\n"
-           "4. Requirements say what those objects must carry: property "
-           "facets (propertySet, baseName, dataType such as IFCLABEL or "
-           "IFCBOOLEAN, a value or a restriction), attribute facets, "
-           "classification facets (system and value), material facets and "
-           "partOf facets. Use cardinality required, optional or prohibited, "
-           "and restrictions (enumeration, pattern, bounds, lengths) rather "
-           "than prose when the requirement allows several values.\n"
+           "objects that must meet the same rules. Add each (add_specification) "
+           "with ifc_versions %s and a clear name; usage (required, optional, "
+           "prohibited) says whether such objects must exist. Keep the spec_id "
+           "handle it returns.\n"
+           "3. Applicability (location applicability) says which objects the "
+           "rule is about: start with add_entity_facet (entity_name such as "
+           "IFCWALL, predefined_type when the requirement narrows it), and "
+           "narrow further with attribute, property, classification, material "
+           "or partOf facets only when the requirement says so.\n"
+           "4. Requirements (location requirements) say what those objects must "
+           "carry: add_property_facet (property_set, property_name, data_type "
+           "such as IFCLABEL or IFCBOOLEAN, value), add_attribute_facet "
+           "(attribute_name, value), add_classification_facet "
+           "(classification_system, classification_value), add_material_facet "
+           "(material_value) and add_partof_facet (parent_entity, relation). "
+           "Use cardinality required, optional or prohibited, and restriction "
+           "objects (enumeration, pattern, min_inclusive, max_length, ...) "
+           "rather than prose when several values are allowed. Each facet has "
+           "a facet_id handle: pass it to update_facet, remove_facet and the "
+           "restriction tools.\n"
            "5. Validate the document and fix every finding the validator "
            "reports before you finish.\n"
            "6. Show the result: read the resource ids://session/{session_id} "

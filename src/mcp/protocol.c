@@ -46,8 +46,21 @@ static const char *const server_instructions =
     "Every tool result carries session_id: pass it back as the session_id "
     "argument to keep working on the same document. The document itself is "
     "readable as the resource ids://session/{session_id} (application/xml). "
-    "The prompt author_ids walks through turning a plain-language "
-    "requirement into an IDS.";
+    "Specifications and facets have handles (spec_id S1, facet_id F1) that "
+    "never change while the session holds the document: address them by "
+    "handle, not by position. Facet parameters take a plain value or a "
+    "restriction object {base, enumeration, pattern, min_inclusive, "
+    "max_inclusive, min_exclusive, max_exclusive, length, min_length, "
+    "max_length, total_digits, fraction_digits}; a restriction replaces the "
+    "parameter's whole value. "
+    "Restriction tools default parameter_name to value (name for entity and "
+    "partOf) and base_type to the base of the facet's data_type "
+    "(IFCLENGTHMEASURE: xs:double), else xs:string (xs:double for bounds). "
+    "IFC names (classes, attributes, standard property sets and "
+    "properties) are checked against the specification's IFC versions: an "
+    "unknown one is refused with the closest real names, unless "
+    "allow_unknown is true. The prompt author_ids walks through turning a "
+    "plain-language requirement into an IDS.";
 
 /* ---- versions ------------------------------------------------------------ */
 
@@ -257,7 +270,7 @@ void mcp_request_log(mcp_request *req, mcp_log_level level,
 
 /* ---- methods ------------------------------------------------------------- */
 
-static json_t *server_capabilities(const mcp_server *server, mcp_era era)
+static json_t *server_capabilities(const mcp_server *server, mcp_era era, bool ui)
 {
     /* Subscriptions exist where the transport can hold a stream for them:
      * resources/subscribe (legacy) or subscriptions/listen (modern). */
@@ -268,8 +281,15 @@ static json_t *server_capabilities(const mcp_server *server, mcp_era era)
                              "resources", "subscribe", subscribe, "listChanged", 0,
                              "prompts", "listChanged", 0);
 
+    if (caps)
+        json_object_set_new(caps, "completions", json_object());
     if (caps && era == MCP_ERA_LEGACY)
         json_object_set_new(caps, "logging", json_object());
+    /* Extensions are declared to the clients that announced them, so the
+     * others see the capabilities they always saw. */
+    if (caps && ui)
+        json_object_set_new(caps, "extensions",
+                            json_pack("{s:{}}", MCP_APP_EXTENSION));
     return caps;
 }
 
@@ -283,7 +303,8 @@ static void method_discover(mcp_request *req, mcp_outcome *out)
     out->result = json_pack("{s:o, s:o, s:s}",
                             "supportedVersions", mcp_supported_versions_json(),
                             "capabilities",
-                            server_capabilities(req->conn->server, MCP_ERA_MODERN),
+                            server_capabilities(req->conn->server, MCP_ERA_MODERN,
+                                                req->ui_app),
                             "instructions", server_instructions);
 }
 
@@ -316,6 +337,14 @@ bool mcp_refuse_cursor(mcp_request *req, mcp_outcome *out)
     return true;
 }
 
+/* 2026-07-28 over HTTP keeps no connection session: a tool call reaches
+ * a document only through its session_id argument. */
+static bool stateless_wire(const mcp_request *req)
+{
+    return req->era == MCP_ERA_MODERN && req->conn->kind != MCP_TRANSPORT_STDIO &&
+           req->conn->session_id[0] == '\0';
+}
+
 static void method_tools_list(mcp_request *req, mcp_outcome *out)
 {
     json_t *tools;
@@ -324,7 +353,7 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
 
     if (mcp_refuse_cursor(req, out))
         return;
-    tools = tool_list_json();
+    tools = tool_list_json_for(stateless_wire(req));
     if (!tools) {
         mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;
@@ -337,9 +366,18 @@ static void method_tools_list(mcp_request *req, mcp_outcome *out)
         json_decref(tools);
         tools = copy;
         json_array_foreach(tools, i, tool) {
+            /* Its only title was annotations.title. */
+            json_t *ann = json_object_get(tool, "annotations");
+            if (json_is_object(ann))
+                json_object_set(ann, "title", json_object_get(tool, "title"));
             json_object_del(tool, "title");
             json_object_del(tool, "outputSchema");
         }
+    }
+    if (tools && !mcp_app_decorate_tools(tools, req->ui_app)) {
+        json_decref(tools);
+        mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+        return;
     }
     out->result = json_pack("{s:o}", "tools", tools);
 }
@@ -374,6 +412,26 @@ static void request_progress(mcp_request *req, int done, const char *what)
                      "method", "notifications/progress", "params",
                      "progressToken", token, "progress", done, "total", 1,
                      "message", text);
+    if (note)
+        req->conn->emit(req->conn->emit_ctx, note);
+    json_decref(note);
+}
+
+/* A tool's own progress between the 0 and 1 above: done of total as a
+ * fraction below 1, so the values keep increasing to the final 1 of 1. */
+static void tool_progress(void *ctx, size_t done, size_t total, const char *message)
+{
+    mcp_request *req = ctx;
+    json_t *meta = req->params ? json_object_get(req->params, "_meta") : NULL;
+    json_t *token = json_is_object(meta) ? json_object_get(meta, "progressToken") : NULL;
+    json_t *note;
+
+    if (!req->conn->emit || !(json_is_string(token) || json_is_integer(token)) || total == 0)
+        return;
+    note = json_pack("{s:s, s:s, s:{s:O, s:f, s:i, s:s}}", "jsonrpc", "2.0",
+                     "method", "notifications/progress", "params",
+                     "progressToken", token, "progress", (double)done / (double)(total + 1),
+                     "total", 1, "message", message ? message : "");
     if (note)
         req->conn->emit(req->conn->emit_ctx, note);
     json_decref(note);
@@ -452,6 +510,17 @@ static bool write_call_result(mcp_request *req, const tool_def *tool,
     return true;
 }
 
+/* The tools/call results sent when the tool's own cannot be written for
+ * want of memory (left open, as write_call_result leaves its result). */
+#define OOM_RESULT_FAILED                                                        \
+    "{\"content\":[{\"type\":\"text\",\"text\":\"The call failed and changed "      \
+    "nothing; its result could not be written (out of memory). Try again.\"}],"  \
+    "\"isError\":true"
+#define OOM_RESULT_DONE                                                          \
+    "{\"content\":[{\"type\":\"text\",\"text\":\"Done, but the result could not be " \
+    "written (out of memory). Call get_ids_info or get_specification to see the "  \
+    "document.\"}],\"isError\":false"
+
 static void method_tools_call(mcp_request *req, mcp_outcome *out)
 {
     mcp_conn *conn = req->conn;
@@ -486,6 +555,9 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     env.store = conn->server->store;
     env.config = conn->server->tools;
     env.transport_session_id = conn->session_id[0] ? conn->session_id : NULL;
+    env.progress = tool_progress;
+    env.progress_ctx = req;
+    env.stateless_wire = stateless_wire(req);
     request_progress(req, 0, tool->name);
     tool_call(tool, args, &env, &res);
     count_tool_call(conn->server, tool, res.is_error);
@@ -506,14 +578,15 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
                         "new session %s", env.minted_session_id);
     }
 
+    out->tool_succeeded = !res.is_error;
     if (!write_call_result(req, tool, &res, &out->result_text)) {
         /* tool_call hands back UTF-8 only, so this is memory running out;
-         * a short error result may still fit, and is what the call was. */
-        static const char fallback[] =
-            "{\"content\":[{\"type\":\"text\",\"text\":\"The result could not be "
-            "written (out of memory). Try again.\"}],\"isError\":true";
+         * a short result may still fit, and says what the call was: a
+         * success stands (the document may have changed), a failure
+         * changed nothing. */
         base_buf_free(&out->result_text);
-        if (!base_buf_append(&out->result_text, fallback, sizeof fallback - 1))
+        const char *fallback = res.is_error ? OOM_RESULT_FAILED : OOM_RESULT_DONE;
+        if (!base_buf_append_str(&out->result_text, fallback))
             mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
     }
     mcp_request_log(req, res.is_error ? MCP_LOG_WARNING : MCP_LOG_INFO, "tools",
@@ -551,6 +624,7 @@ static const method_def methods[] = {
     {"resources/read", mcp_resources_read, true, true, 0, "private"},
     {"prompts/list", mcp_prompts_list, true, true, STATIC_LIST_TTL_MS, "public"},
     {"prompts/get", mcp_prompts_get, true, true, 0, NULL},
+    {"completion/complete", mcp_completion_complete, true, true, 0, NULL},
     /* Removed in 2026-07-28 (subscriptions/listen replaced them, and a
      * stream-holding transport answers that one itself). */
     {"resources/subscribe", method_subscribe, true, false, 0, NULL},
@@ -607,8 +681,11 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
     m->fn(req, out);
     if (out->result_text.data) {
         /* Written as text: no caching hints (tools/call has none). */
+        /* A tool that succeeded keeps its (failed) buffer: handle_request
+         * then answers with the short success its change calls for. */
         if (modern && !base_buf_append(&out->result_text, req->conn->server->modern_tail,
-                                       req->conn->server->modern_tail_len))
+                                       req->conn->server->modern_tail_len) &&
+            !out->tool_succeeded)
             mcp_outcome_error(out, MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
         return;
     }
@@ -620,15 +697,23 @@ static void dispatch(mcp_request *req, mcp_outcome *out)
         json_t *meta = json_object_get(out->result, "_meta");
 
         if (!json_is_object(meta)) {
+            /* json_object_set_new frees the value when it fails. */
             meta = json_object();
-            json_object_set_new(out->result, "_meta", meta);
+            if (json_object_set_new(out->result, "_meta", meta) != 0)
+                meta = NULL;
         }
         /* Every modern version is 2025-06-18 or later: the same object. */
-        json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
+        if (meta != NULL)
+            json_object_set(meta, MCP_META_SERVER_INFO, req->conn->server->modern_info);
         json_object_set_new(out->result, "resultType", json_string("complete"));
         if (m->scope) {
+            /* What a client of the MCP App extension gets differs from
+             * the answer every other client shares (app.c): it is not
+             * for a shared cache. */
+            const char *scope = req->ui_app ? "private" : m->scope;
+
             json_object_set_new(out->result, "ttlMs", json_integer(m->ttl_ms));
-            json_object_set_new(out->result, "cacheScope", json_string(m->scope));
+            json_object_set_new(out->result, "cacheScope", json_string(scope));
         }
     }
 }
@@ -659,9 +744,11 @@ static void method_initialize(mcp_request *req, mcp_outcome *out)
                            json_string_value(asked));
     if (!version)
         version = MCP_LEGACY_LATEST;
+    conn->ui_app = mcp_app_client_supports(json_object_get(req->params, "capabilities"));
     out->result = json_pack("{s:s, s:o, s:o, s:s}",
                             "protocolVersion", version,
-                            "capabilities", server_capabilities(conn->server, MCP_ERA_LEGACY),
+                            "capabilities", server_capabilities(conn->server, MCP_ERA_LEGACY,
+                                                                conn->ui_app),
                             "serverInfo", mcp_server_info_json(conn->server, version),
                             "instructions", server_instructions);
     if (!out->result) {
@@ -719,6 +806,7 @@ static bool read_modern_meta(mcp_request *req, json_t *meta, json_t *pv,
     }
     req->era = MCP_ERA_MODERN;
     req->version = version;
+    req->ui_app = mcp_app_client_supports(caps);
     return true;
 }
 
@@ -748,6 +836,28 @@ static char *reply_text(json_t *reply, int *code)
     if (code)
         *code = error ? (int)json_integer_value(json_object_get(error, "code")) : 0;
     json_decref(reply);
+    return text;
+}
+
+/* The reply when memory ran out for the real one: written without a
+ * tree, so that it fits where that did not. A tool that succeeded gets a
+ * short success (its change stands), anything else -32603. NULL only when
+ * even this does not fit. */
+static char *reply_out_of_memory(json_t *id, bool tool_succeeded, int *code)
+{
+    base_buf b = {0};
+    char *text = NULL;
+    bool ok = PUT_LITERAL(&b, "{\"jsonrpc\":\"2.0\",\"id\":") &&
+              (id != NULL ? base_json_put_value(&b, id) : PUT_LITERAL(&b, "null"));
+    if (tool_succeeded)
+        ok = ok && PUT_LITERAL(&b, ",\"result\":" OOM_RESULT_DONE "}}");
+    else
+        ok = ok && PUT_LITERAL(&b, ",\"error\":{\"code\":-32603,\"message\":"
+                                   "\"Internal error: out of memory\"}}");
+    if (ok)
+        text = base_buf_take(&b, NULL);
+    base_buf_free(&b);
+    *code = tool_succeeded ? 0 : MCP_INTERNAL_ERROR;
     return text;
 }
 
@@ -814,12 +924,16 @@ static char *handle_request(mcp_conn *conn, json_t *msg, bool in_batch, int *cod
     }
     req.version = conn->legacy_version;
     req.log_level = conn->legacy_log_level;
+    req.ui_app = conn->ui_app;
     dispatch(&req, &out);
 
 reply:
     if (out.result_text.data) {
+        char *text = reply_around_text(req.id, &out.result_text);
         *code = 0;
-        return reply_around_text(req.id, &out.result_text);
+        if (text == NULL)
+            text = reply_out_of_memory(req.id, out.tool_succeeded, code);
+        return text;
     }
     if (out.result) {
         reply = mcp_result_reply(req.id, out.result);
@@ -832,7 +946,10 @@ reply:
         if (out.code == MCP_INTERNAL_ERROR)
             mcp_logf(MCP_LOG_ERROR, "%s: %s", req.method, out.message);
     }
-    return reply_text(reply, code);
+    char *text = reply ? reply_text(reply, code) : NULL;
+    if (text == NULL)
+        text = reply_out_of_memory(req.id, false, code);
+    return text;
 }
 
 static void handle_notification(mcp_conn *conn, json_t *msg)
@@ -868,7 +985,10 @@ static char *handle_single(mcp_conn *conn, json_t *msg, bool in_batch, int *code
     case MCP_MSG_INVALID:
         break;
     }
-    return reply_text(reply, code);
+    char *text = reply ? reply_text(reply, code) : NULL;
+    if (text == NULL)
+        text = reply_out_of_memory(json_object_get(msg, "id"), false, code);
+    return text;
 }
 
 char *mcp_handle_message_text(mcp_conn *conn, json_t *message, int *code)
@@ -936,7 +1056,15 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     /* Scalars are decoded too, so that `1` is an invalid request rather
      * than a parse error, as JSON-RPC's own examples have it. Duplicate
      * keys are refused: which one wins would be a guess. */
+    /* jansson leaves err untouched when it cannot even start (out of
+     * memory), so an empty message means that too. */
+    memset(&err, 0, sizeof err);
     msg = base_json_read(text, len, &err);
+    if (!msg && (json_error_code(&err) == json_error_out_of_memory || err.text[0] == '\0')) {
+        /* The text may be fine; the server is what failed. */
+        line = reply_out_of_memory(NULL, false, &code);
+        goto out;
+    }
     if (!msg) {
         base_utf8_format(why, sizeof why, "Parse error: %s (line %d, column %d)",
                         err.text, err.line, err.column);
@@ -945,8 +1073,13 @@ char *mcp_handle_text(mcp_conn *conn, const char *text, size_t len)
     }
     line = mcp_handle_message_text(conn, msg, &code);
 out:
-    if (reply)
+    if (reply) {
         line = mcp_jsonrpc_dump(reply);
+        if (line == NULL)
+            line = reply_out_of_memory(NULL, false, &code);
+    } else if (line == NULL && msg == NULL) {
+        line = reply_out_of_memory(NULL, false, &code);
+    }
     json_decref(reply);
     json_decref(msg);
     return line;

@@ -5,7 +5,8 @@
  * any session; the id is the 128-bit handle the tools already hand out, so
  * knowing the URI is the same capability as knowing the session. The
  * resource list names only the connection's own session (the stdio
- * process's, or the legacy HTTP session's), never the rest of the store.
+ * process's, or the legacy HTTP session's), never the rest of the store,
+ * and only once it holds a document.
  */
 #include "mcp/mcp_internal.h"
 
@@ -42,8 +43,12 @@ void mcp_resources_list(mcp_request *req, mcp_outcome *out)
     list = json_array();
     if (!list)
         goto nomem;
+    /* Only a document that exists: a session without one (a legacy HTTP
+     * session before create_ids, or after close_session) has nothing to
+     * read, and its size is 0 (session_set_bytes). */
     if (conn->session_id[0] && conn->server->store &&
-        session_get_info(conn->server->store, conn->session_id, &info) == SESSION_OK) {
+        session_get_info(conn->server->store, conn->session_id, &info) == SESSION_OK &&
+        info.bytes > 0) {
         strcpy(uri, MCP_RESOURCE_SCHEME);
         strcat(uri, conn->session_id);
         item = json_pack("{s:s, s:s, s:s, s:s}", "uri", uri,
@@ -54,8 +59,13 @@ void mcp_resources_list(mcp_request *req, mcp_outcome *out)
             goto nomem;
         if (title_allowed(req))
             json_object_set_new(item, "title", json_string("Current IDS document"));
-        if (info.bytes)
-            json_object_set_new(item, "size", json_integer((json_int_t)info.bytes));
+        json_object_set_new(item, "size", json_integer((json_int_t)info.bytes));
+        json_array_append_new(list, item);
+    }
+    if (req->ui_app) {
+        item = mcp_app_resource_json(title_allowed(req));
+        if (!item)
+            goto nomem;
         json_array_append_new(list, item);
     }
     out->result = json_pack("{s:o}", "resources", list);
@@ -85,7 +95,8 @@ void mcp_resources_templates_list(mcp_request *req, mcp_outcome *out)
     }
     if (title_allowed(req))
         json_object_set_new(tmpl, "title", json_string("IDS document of a session"));
-    out->result = json_pack("{s:[o]}", "resourceTemplates", tmpl);
+    out->result = json_pack("{s:[o, o]}", "resourceTemplates", tmpl,
+                            mcp_ifc_template_json(title_allowed(req)));
 }
 
 void mcp_resources_read(mcp_request *req, mcp_outcome *out)
@@ -102,7 +113,13 @@ void mcp_resources_read(mcp_request *req, mcp_outcome *out)
                           "Invalid params: resources/read needs \"uri\" (a string)");
         return;
     }
+    if (mcp_ifc_resource_read(req, out, uri))
+        return;
     s = json_string_value(uri);
+    if (strncmp(s, MCP_APP_SCHEME, strlen(MCP_APP_SCHEME)) == 0) {
+        mcp_app_read(req, out, uri);
+        return;
+    }
     id = strncmp(s, MCP_RESOURCE_SCHEME, strlen(MCP_RESOURCE_SCHEME)) == 0
              ? s + strlen(MCP_RESOURCE_SCHEME)
              : NULL;

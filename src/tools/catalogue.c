@@ -2,7 +2,7 @@
  * catalogue.c - the tool table, tools/list and tools/call.
  *
  * The table is the concatenation of the group files' arrays in a fixed
- * order (document, specification, facets, restrictions, session), so the
+ * order (document, specification, facets, restrictions, session, ifc), so the
  * listing is stable across runs and builds. tool_catalogue_init parses
  * every schema once, before any thread serves; afterwards the table and
  * the parsed schemas are read-only and shared by all threads.
@@ -17,6 +17,13 @@
 
 static tool_def table[TOOL_MAX];
 static json_t *inputs[TOOL_MAX];
+/* The input schemas as tools/list sends them, the checks use inputs[]:
+ * without the restriction object's propertyNames (its keys are said once,
+ * in the server instructions, and a wrong key is still refused by name:
+ * 1.5 KB of every model turn), and on the stateless wire with session_id
+ * required. */
+static json_t *inputs_listed[TOOL_MAX];
+static json_t *inputs_stateless[TOOL_MAX];
 static json_t *outputs[TOOL_MAX];
 static size_t n_tools;
 
@@ -45,6 +52,10 @@ static json_t *parse_schema(const tool_def *t, const char *text, const char *kin
         snprintf(message, sizeof(message), "%s: %s %s", t->name, kind, wf);
         goto fail;
     }
+    /* An empty required list says nothing: not sent. */
+    json_t *req = json_object_get(schema, "required");
+    if (json_is_array(req) && json_array_size(req) == 0)
+        json_object_del(schema, "required");
     if (!json_is_object(schema) ||
         strcmp(json_string_value(json_object_get(schema, "type")) != NULL
                    ? json_string_value(json_object_get(schema, "type")) : "",
@@ -68,7 +79,10 @@ bool tool_catalogue_init(const char **why)
         !add_group(tool_group_specification, tool_group_specification_count) ||
         !add_group(tool_group_facets, tool_group_facets_count) ||
         !add_group(tool_group_restrictions, tool_group_restrictions_count) ||
-        !add_group(tool_group_session, tool_group_session_count)) {
+        !add_group(tool_group_session, tool_group_session_count) ||
+        !add_group(tool_group_ifc_schema, tool_group_ifc_schema_count) ||
+        !add_group(tool_group_ifc, tool_group_ifc_count) ||
+        !add_group(tool_group_view, tool_group_view_count)) {
         if (why != NULL)
             *why = "more tools than TOOL_MAX";
         tool_catalogue_cleanup();
@@ -96,6 +110,35 @@ bool tool_catalogue_init(const char **why)
         inputs[i] = parse_schema(&table[i], table[i].input_schema, "input", why);
         if (inputs[i] == NULL)
             goto fail;
+        inputs_listed[i] = json_deep_copy(inputs[i]);
+        if (inputs_listed[i] != NULL)
+            json_object_del(json_object_get(json_object_get(inputs_listed[i], "$defs"), "v"),
+                            "propertyNames");
+        inputs_stateless[i] = json_deep_copy(inputs_listed[i]);
+        json_t *sid = json_object_get(json_object_get(inputs_stateless[i], "properties"),
+                                      "session_id");
+        if (inputs_stateless[i] == NULL) {
+            if (why != NULL)
+                *why = "out of memory";
+            goto fail;
+        }
+        /* create_ids and load_ids start a session: for them it is optional.
+         * Listed as required, which says it in 13 bytes and lets a client
+         * check before sending; the checks use inputs[], so a call without
+         * it still gets the runtime's explanation of this wire. */
+        if (json_is_object(sid) && !(table[i].flags & TOOL_MAY_MINT)) {
+            json_t *req = json_object_get(inputs_stateless[i], "required");
+            if (req == NULL) {
+                req = json_array();
+                if (json_object_set_new(inputs_stateless[i], "required", req) != 0)
+                    req = NULL;
+            }
+            if (req == NULL || json_array_append_new(req, json_string("session_id")) != 0) {
+                if (why != NULL)
+                    *why = "out of memory";
+                goto fail;
+            }
+        }
         if (table[i].output_schema != NULL) {
             outputs[i] = parse_schema(&table[i], table[i].output_schema, "output", why);
             if (outputs[i] == NULL)
@@ -112,8 +155,12 @@ void tool_catalogue_cleanup(void)
 {
     for (size_t i = 0; i < TOOL_MAX; i++) {
         json_decref(inputs[i]);
+        json_decref(inputs_listed[i]);
+        json_decref(inputs_stateless[i]);
         json_decref(outputs[i]);
         inputs[i] = NULL;
+        inputs_listed[i] = NULL;
+        inputs_stateless[i] = NULL;
         outputs[i] = NULL;
     }
     n_tools = 0;
@@ -154,7 +201,7 @@ const json_t *tool_output_schema(const tool_def *tool)
     return i < TOOL_MAX ? outputs[i] : NULL;
 }
 
-json_t *tool_list_json(void)
+json_t *tool_list_json_for(bool stateless_wire)
 {
     json_t *list = json_array();
     if (list == NULL)
@@ -169,21 +216,33 @@ json_t *tool_list_json(void)
             json_decref(list);
             return NULL;
         }
-        json_object_set_new(ann, "title", json_string(t->title));
-        json_object_set_new(ann, "readOnlyHint", json_boolean(t->read_only));
-        json_object_set_new(ann, "destructiveHint", json_boolean(t->destructive));
-        json_object_set_new(ann, "idempotentHint", json_boolean(t->idempotent));
+        /* Only hints that differ from the defaults (readOnly false,
+         * destructive true, idempotent false, openWorld true): every byte
+         * of the list is read by the model. destructiveHint means nothing
+         * for a read-only tool. The title is the tool's own. */
+        if (t->read_only)
+            json_object_set_new(ann, "readOnlyHint", json_true());
+        else if (!t->destructive)
+            json_object_set_new(ann, "destructiveHint", json_false());
+        if (t->idempotent)
+            json_object_set_new(ann, "idempotentHint", json_true());
         json_object_set_new(ann, "openWorldHint", json_boolean(t->open_world));
         json_object_set_new(entry, "name", json_string(t->name));
         json_object_set_new(entry, "title", json_string(t->title));
         json_object_set_new(entry, "description", json_string(t->description));
-        json_object_set(entry, "inputSchema", inputs[i]);
+        json_object_set(entry, "inputSchema",
+                        stateless_wire ? inputs_stateless[i] : inputs_listed[i]);
         if (outputs[i] != NULL)
             json_object_set(entry, "outputSchema", outputs[i]);
         json_object_set_new(entry, "annotations", ann);
         json_array_append_new(list, entry);
     }
     return list;
+}
+
+json_t *tool_list_json(void)
+{
+    return tool_list_json_for(false);
 }
 
 static void error_result(tool_result *out, const char *message)
@@ -259,26 +318,42 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
         return;
     }
     const json_t *schema = tool_input_schema(tool);
+    /* The arguments are the transport's: normalise a copy. */
+    json_t *mine = args != NULL ? json_deep_copy(args) : json_object();
+    json_t *notes = json_array();
+    if (mine == NULL || notes == NULL) {
+        json_decref(mine);
+        json_decref(notes);
+        error_result(out, "Out of memory while reading the arguments. Try again.");
+        return;
+    }
     if (schema != NULL) {
-        json_t *empty = json_object();
         char why[1024];
-        bool ok = tool_schema_validate(schema, args != NULL ? args : empty, why, sizeof(why));
-        json_decref(empty);
-        if (!ok) {
+        tool_schema_normalize(schema, mine, tool->aliases, notes);
+        if (!tool_schema_validate(schema, mine, why, sizeof(why))) {
             char message[1400];
             snprintf(message, sizeof(message),
                      "Invalid arguments for %s: %s. Fix the argument and call %s again.",
                      tool->name, why, tool->name);
             error_result(out, message);
+            json_decref(mine);
+            json_decref(notes);
             return;
         }
     }
-    tool_run(tool, args, env, out);
-    if (out->structured == NULL || out->text == NULL) {
+    tool_run(tool, mine, notes, env, out);
+    json_decref(mine);
+    json_decref(notes);
+    if (out->is_error && (out->structured == NULL || out->text == NULL)) {
         tool_result_clear(out);
         error_result(out, "Out of memory while building the result. Try again.");
         return;
     }
+    /* A success stands whatever memory is left to describe it (it may
+     * have changed the document); without a text the transport writes a
+     * short one. */
+    if (out->text == NULL)
+        return;
     if (!base_utf8_valid(out->text, strlen(out->text)))
         make_encodable(out);
 }

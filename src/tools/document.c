@@ -74,16 +74,15 @@ static json_t *report_json(const ids_report *r, size_t limit)
     return o;
 }
 
-static json_t *spec_summary_json(const ids_spec_summary *s, size_t index)
+static json_t *spec_summary_json(const tool_session *ts, const ids_spec_summary *s,
+                                 size_t index)
 {
     json_t *o = json_object();
     const char *name = s->fields[IDS_SPEC_NAME];
     const char *ident = s->fields[IDS_SPEC_IDENTIFIER];
-    char pos[32] = "";
-    if (ident == NULL || ident[0] == '\0')
-        snprintf(pos, sizeof(pos), "%zu", index + 1);
+    char h[TOOL_HANDLE_SIZE];
     json_object_set_new(o, "spec_index", json_integer((json_int_t)index + 1));
-    json_object_set_new(o, "spec_id", json_string(ident != NULL && ident[0] != '\0' ? ident : pos));
+    json_object_set_new(o, "spec_id", json_string(tool_spec_handle(ts, index, h)));
     json_object_set_new(o, "name", json_string(name != NULL ? name : ""));
     if (ident != NULL)
         json_object_set_new(o, "identifier", json_string(ident));
@@ -104,54 +103,37 @@ static json_t *info_json(char *const info[IDS_INFO_FIELD_COUNT])
     return o;
 }
 
-/* Output schema fragments. */
-#define FINDING_SCHEMA                                                          \
-    "{\"type\":\"object\",\"properties\":{\"severity\":{\"enum\":[\"error\","  \
-    "\"warning\"]},\"rule\":{\"type\":\"string\"},\"message\":{\"type\":"      \
-    "\"string\"},\"path\":{\"type\":\"string\"},\"line\":{\"type\":"            \
-    "\"integer\"}},\"required\":[\"severity\",\"rule\",\"message\"]}"
-#define VALIDATION_SCHEMA                                                       \
-    "{\"type\":\"object\",\"properties\":{\"valid\":{\"type\":\"boolean\"},"    \
-    "\"structure_valid\":{\"type\":\"boolean\"},\"audit_valid\":{\"type\":"     \
-    "\"boolean\"},\"xsd_checked\":{\"type\":\"boolean\"},\"xsd_valid\":{"       \
-    "\"type\":\"boolean\"},\"error_count\":{\"type\":\"integer\"},"            \
-    "\"warning_count\":{\"type\":\"integer\"},\"errors\":{\"type\":\"array\","  \
-    "\"items\":" FINDING_SCHEMA "},\"warnings\":{\"type\":\"array\",\"items\":" \
-    FINDING_SCHEMA "},\"truncated\":{\"type\":\"boolean\"}},\"required\":["    \
-    "\"valid\",\"structure_valid\",\"audit_valid\",\"xsd_checked\","           \
-    "\"error_count\",\"warning_count\",\"errors\",\"warnings\"]}"
-#define SPEC_SUMMARY_SCHEMA                                                     \
-    "{\"type\":\"object\",\"properties\":{\"spec_index\":{\"type\":"           \
-    "\"integer\"},\"spec_id\":{\"type\":\"string\"},\"name\":{\"type\":"        \
-    "\"string\"},\"identifier\":{\"type\":\"string\"},\"ifc_versions\":{"       \
-    "\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"usage\":{\"enum\":"  \
-    "[\"required\",\"optional\",\"prohibited\",\"nonstandard\"]},"            \
-    "\"applicability_facets\":{\"type\":\"integer\"},\"requirement_facets\":{" \
-    "\"type\":\"integer\"}},\"required\":[\"spec_index\",\"spec_id\",\"name\"," \
-    "\"ifc_versions\",\"usage\",\"applicability_facets\",\"requirement_facets\"]}"
-#define INFO_SCHEMA                                                             \
-    "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},"     \
-    "\"copyright\":{\"type\":\"string\"},\"version\":{\"type\":\"string\"},"    \
-    "\"description\":{\"type\":\"string\"},\"author\":{\"type\":\"string\"},"   \
-    "\"date\":{\"type\":\"string\"},\"purpose\":{\"type\":\"string\"},"         \
-    "\"milestone\":{\"type\":\"string\"}},\"required\":[\"title\"]}"
-
 #define INFO_PROPS(nullable)                                                    \
-    "\"title\":{\"type\":\"string\",\"minLength\":1,\"description\":"          \
-    "\"Title of the IDS document.\"},"                                          \
-    "\"copyright\":{\"type\":" nullable ",\"description\":\"Copyright holder.\"}," \
-    "\"version\":{\"type\":" nullable ",\"description\":\"Version of this "    \
-    "document, free text such as 1.0.\"},"                                      \
-    "\"description\":{\"type\":" nullable ",\"description\":\"What the "       \
-    "document is for.\"},"                                                      \
-    "\"author\":{\"type\":" nullable ",\"description\":\"Author's e-mail "     \
-    "address (IDS requires an address such as name@example.com).\"},"           \
-    "\"date\":{\"type\":" nullable ",\"description\":\"Date as YYYY-MM-DD "    \
-    "(xs:date; an optional Z or +hh:mm zone is allowed, no time).\"},"          \
-    "\"purpose\":{\"type\":" nullable ",\"description\":\"Purpose of the "     \
-    "exchange.\"},"                                                             \
-    "\"milestone\":{\"type\":" nullable ",\"description\":\"Project "          \
-    "milestone the requirements apply to.\"}"
+    "\"title\":{\"type\":\"string\",\"minLength\":1},"                          \
+    "\"copyright\":{\"type\":" nullable "},\"version\":{\"type\":" nullable "}," \
+    "\"description\":{\"type\":" nullable "},"                                 \
+    "\"author\":{\"type\":" nullable ",\"description\":\"An e-mail "           \
+    "address.\"},\"date\":{\"type\":" nullable ",\"description\":"             \
+    "\"YYYY-MM-DD.\"},\"purpose\":{\"type\":" nullable "},"                     \
+    "\"milestone\":{\"type\":" nullable "}"
+#define REPLACE_PROP                                                            \
+    "\"replace\":{\"type\":\"boolean\",\"description\":\"Discard a document "  \
+    "with edits not yet exported (else refused).\"}"
+#define VALIDATION_OUT                                                          \
+    "{\"type\":\"object\",\"properties\":{\"valid\":" TOOL_B ",\"errors\":"   \
+    TOOL_A ",\"warnings\":" TOOL_A "},\"required\":[\"valid\",\"errors\","     \
+    "\"warnings\"]}"
+
+/* create_ids / load_ids in a session whose document was edited since it
+ * was created, loaded or exported would lose those edits: refused unless
+ * the call says replace: true. */
+static bool may_replace(tool_ctx *c)
+{
+    if (c->ts == NULL || c->ts->doc == NULL || !c->ts->unexported ||
+        json_is_true(tool_arg(c, "replace")))
+        return true;
+    tool_fail(c, "This session's document has edits that were not exported, and %s would "
+                 "replace it. Export it first (export_ids), pass replace: true to discard "
+                 "it, or leave this session: on a connection with a session of its own, "
+                 "close_session frees it first.",
+              c->tool->name);
+    return false;
+}
 
 /* ---- create_ids ---- */
 
@@ -163,6 +145,8 @@ static void create_impl(tool_ctx *c)
     bool replaced = false;
     memset(&info, 0, sizeof(info));
     ids_error_clear(&err);
+    if (!may_replace(c))
+        return;
     for (int f = 0; f < IDS_INFO_FIELD_COUNT; f++)
         info.fields[f] = tool_arg_str(c, ids_info_field_name((ids_info_field)f));
     if (ids_doc_new(&info, &doc, &err) != IDS_OK) {
@@ -186,6 +170,40 @@ static void create_impl(tool_ctx *c)
 
 /* ---- load_ids ---- */
 
+static bool blank(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Narrows [*text, *text + *len) to the XML: past a UTF-8 BOM and blanks,
+ * inside a ```xml ... ``` fence when there is one. */
+static void unfence(const char **text, size_t *len, bool *fenced)
+{
+    const char *p = *text, *end = *text + *len;
+    if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
+        p += 3;
+    while (p < end && blank(*p))
+        p++;
+    if (end - p >= 3 && memcmp(p, "```", 3) == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl != NULL) {
+            p = nl + 1;
+            *fenced = true;
+            while (end > p && blank(end[-1]))
+                end--;
+            if (end - p >= 3 && memcmp(end - 3, "```", 3) == 0)
+                end -= 3;
+        }
+    }
+    while (p < end && blank(*p))
+        p++;
+    while (end > p && blank(end[-1]))
+        end--;
+    *text = p;
+    *len = (size_t)(end - p);
+}
+
 static void load_impl(tool_ctx *c)
 {
     const char *source = tool_arg_str(c, "source");
@@ -200,24 +218,41 @@ static void load_impl(tool_ctx *c)
     ids_error_clear(&err);
     if (c->env->config != NULL)
         limits.max_bytes = c->env->config->max_doc_bytes;
+    if (!may_replace(c))
+        return;
 
+    /* Models paste XML with a BOM, blank lines, or inside a Markdown code
+     * fence: the document is what lies within. */
+    size_t src_len = strlen(source);
+    const char *body = source;
+    size_t body_len = src_len;
+    bool fenced = false;
+    unfence(&body, &body_len, &fenced);
     if (type == NULL) {
-        /* A document starts with '<' (possibly after a BOM or blanks);
-         * a path never does. */
-        const unsigned char *p = (const unsigned char *)source;
-        if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-            p += 3;
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            p++;
-        type = *p == '<' ? "string" : "file";
+        /* A document starts with '<'; a path never does. */
+        if (body_len > 0 && body[0] == '<') {
+            type = "string";
+        } else if (fenced || memchr(source, '\n', src_len) != NULL ||
+                   memchr(source, '<', src_len) != NULL) {
+            tool_fail(c, "argument 'source' is neither a path nor an IDS document: XML must "
+                         "start with '<' (a BOM, blanks or a ``` fence before it are fine); "
+                         "it begins '%s'. Pass the XML itself, or a file path with "
+                         "source_type file.",
+                      BASE_QUOTE(source, 40));
+            goto out;
+        } else {
+            type = "file";
+        }
     }
+    if (fenced)
+        tool_note(c, "source: the Markdown code fence around the XML was dropped");
     ids_status st;
     if (strcmp(type, "file") == 0) {
         if (!tool_path_for_read(c, source, &path))
             goto out;
         st = ids_doc_load_file(path, &limits, &doc, &err);
     } else {
-        st = ids_doc_load_string(source, strlen(source), &limits, &doc, &err);
+        st = ids_doc_load_string(body, body_len, &limits, &doc, &err);
     }
     if (st != IDS_OK) {
         if (st == IDS_ERR_LIMIT)
@@ -254,7 +289,7 @@ static void load_impl(tool_ctx *c)
         goto out;
     json_t *specs = json_array();
     for (size_t i = 0; i < sum->n_specs; i++)
-        json_array_append_new(specs, spec_summary_json(&sum->specs[i], i));
+        json_array_append_new(specs, spec_summary_json(c->ts, &sum->specs[i], i));
     json_t *r = json_object();
     json_object_set_new(r, "status", json_string("loaded"));
     json_object_set_new(r, "session_id", json_string(c->env->used_session_id));
@@ -322,6 +357,7 @@ static void export_impl(tool_ctx *c)
             goto out;
         }
         json_object_set_new(r, "file_path", json_string(path));
+        c->ts->unexported = false;
         tool_ok(c, r, "Wrote the IDS document to %s; it is %s.", path, verdict);
         r = NULL;
         goto out;
@@ -331,6 +367,7 @@ static void export_impl(tool_ctx *c)
         tool_fail_ids(c, &err, "Could not serialize the document");
         goto out;
     }
+    c->ts->unexported = false;
     json_object_set_new(r, "xml", json_stringn(xml, len));
     json_object_set_new(r, "bytes", json_integer((json_int_t)len));
     char head[512];
@@ -363,20 +400,16 @@ static void info_impl(tool_ctx *c)
     }
     json_t *specs = json_array();
     for (size_t i = 0; i < sum->n_specs; i++)
-        json_array_append_new(specs, spec_summary_json(&sum->specs[i], i));
+        json_array_append_new(specs, spec_summary_json(c->ts, &sum->specs[i], i));
     json_t *r = json_object();
     json_object_set_new(r, "info", info_json(sum->info));
     json_object_set_new(r, "specification_count", json_integer((json_int_t)sum->n_specs));
     json_object_set_new(r, "specifications", specs);
-    if (c->ts->has_last_spec && c->ts->last_spec < sum->n_specs) {
-        /* tool_spec_key's answer, from the summary in hand: it would read
-         * the whole specification, facets included, for one attribute. */
-        const char *ident = sum->specs[c->ts->last_spec].fields[IDS_SPEC_IDENTIFIER];
-        char pos[32] = "";
-        if (ident == NULL || ident[0] == '\0')
-            snprintf(pos, sizeof(pos), "%zu", c->ts->last_spec + 1);
+    size_t current;
+    if (tool_memory_spec(c->ts, &current) && current < sum->n_specs) {
+        char h[TOOL_HANDLE_SIZE];
         json_object_set_new(r, "current_spec_id",
-                            json_string(ident != NULL && ident[0] != '\0' ? ident : pos));
+                            json_string(tool_spec_handle(c->ts, current, h)));
     }
     tool_ok(c, r, "IDS document '%s' with %zu specification%s.",
             sum->info[IDS_INFO_TITLE] != NULL ? sum->info[IDS_INFO_TITLE] : "",
@@ -485,19 +518,12 @@ const tool_def tool_group_document[] = {
         .name = "create_ids",
         .title = "Create an IDS document",
         .description =
-            "Starts a new IDS 1.0 document with its info block and no specifications. "
-            "Without a session in scope it starts a new session and returns its "
-            "session_id; pass that to the other tools. In a session that already holds a "
-            "document, the new one replaces it (replaced_document: true). Next step: "
-            "add_specification.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{" INFO_PROPS("\"string\"") ","
-            TOOL_SESSION_PROP "},\"required\":[\"title\"],\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"created\"},"
-            TOOL_OUT_SESSION ",\"title\":{\"type\":\"string\"},\"replaced_document\":{"
-            "\"type\":\"boolean\"}},\"required\":[\"status\",\"session_id\",\"title\","
-            "\"replaced_document\"]}",
+            "Starts an IDS 1.0 document and returns its session_id for the other tools. "
+            "Next: add_specification.",
+        .input_schema = TOOL_IN(INFO_PROPS("\"string\"") "," REPLACE_PROP, "\"title\"", ""),
+        .output_schema = TOOL_OUT("\"status\":{\"const\":\"created\"},\"title\":" TOOL_S
+                                  ",\"replaced_document\":" TOOL_B,
+                                  ",\"replaced_document\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,
@@ -509,29 +535,17 @@ const tool_def tool_group_document[] = {
         .name = "load_ids",
         .title = "Load an IDS document",
         .description =
-            "Loads an existing IDS document from a file (inside the server's allowed "
-            "folders; relative paths start at the first one) or from XML text, into the "
-            "session (starting a new one when none is in scope; an existing document is "
-            "replaced). The result summarizes the document and its validation, because a "
-            "loaded document may break the standard.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{"
-            "\"source\":{\"type\":\"string\",\"minLength\":1,\"description\":\"A file "
-            "path, or the IDS XML itself.\"},"
-            "\"source_type\":{\"enum\":[\"file\",\"string\"],\"description\":\"file: "
-            "source is a path; string: source is the XML. Optional: guessed from source "
-            "(XML starts with '<').\"}," TOOL_SESSION_PROP
-            "},\"required\":[\"source\"],\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"loaded\"},"
-            TOOL_OUT_SESSION ",\"source_type\":{\"enum\":[\"file\",\"string\"]},"
-            "\"file_path\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
-            "\"author\":{\"type\":\"string\"},\"info\":" INFO_SCHEMA ","
-            "\"specification_count\":{\"type\":\"integer\"},\"specifications\":{\"type\":"
-            "\"array\",\"items\":" SPEC_SUMMARY_SCHEMA "},\"validation\":" VALIDATION_SCHEMA
-            ",\"replaced_document\":{\"type\":\"boolean\"}},\"required\":[\"status\","
-            "\"session_id\",\"title\",\"specification_count\",\"specifications\","
-            "\"validation\",\"replaced_document\"]}",
+            "Loads an IDS document from a file in the allowed folders or from XML text "
+            "(a Markdown fence is fine); returns session_id, specifications, findings.",
+        .input_schema = TOOL_IN("\"source\":{\"type\":\"string\",\"minLength\":1,"
+                                "\"description\":\"A file path, or the XML.\"},"
+                                "\"source_type\":{\"enum\":[\"file\",\"string\"],"
+                                "\"description\":\"Default: guessed.\"}," REPLACE_PROP,
+                                "\"source\"", ""),
+        .output_schema = TOOL_OUT("\"status\":{\"const\":\"loaded\"},\"title\":" TOOL_S
+                                  ",\"specifications\":" TOOL_A ",\"validation\":"
+                                  VALIDATION_OUT ",\"replaced_document\":" TOOL_B,
+                                  ",\"specifications\",\"validation\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,
@@ -543,23 +557,17 @@ const tool_def tool_group_document[] = {
         .name = "export_ids",
         .title = "Export the IDS document",
         .description =
-            "Returns the document as IDS XML (in xml, when output_path is not given) or "
-            "writes it to output_path (inside the server's allowed folders; relative "
-            "paths start at the first one; an existing file is replaced). By default it "
-            "validates first and reports the verdict; an invalid document is still "
-            "exported.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{"
-            "\"output_path\":{\"type\":\"string\",\"minLength\":1,\"description\":\"File "
-            "to write, such as walls.ids. Optional: without it the XML is returned.\"},"
-            "\"validate\":{\"type\":\"boolean\",\"default\":true,\"description\":"
-            "\"Validate before exporting (default true).\"}," TOOL_SESSION_PROP
-            "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"exported\"},"
-            TOOL_OUT_SESSION ",\"xml\":{\"type\":\"string\"},\"bytes\":{\"type\":"
-            "\"integer\"},\"file_path\":{\"type\":\"string\"},\"validation\":"
-            VALIDATION_SCHEMA "},\"required\":[\"status\",\"session_id\"]}",
+            "Returns the document as XML, or writes it to output_path in the allowed "
+            "folders. Validates first unless validate is false.",
+        .input_schema = TOOL_IN("\"output_path\":{\"type\":\"string\",\"minLength\":1,"
+                                "\"description\":\"Such as walls.ids; without it the "
+                                "XML is returned.\"},\"validate\":{\"type\":\"boolean\","
+                                "\"default\":true}",
+                                "", ""),
+        .output_schema = TOOL_OUT("\"status\":{\"const\":\"exported\"},\"xml\":" TOOL_S
+                                  ",\"file_path\":" TOOL_S ",\"validation\":"
+                                  VALIDATION_OUT,
+                                  ",\"status\""),
         .read_only = false,
         .destructive = true, /* an existing file at output_path is replaced */
         .idempotent = true,
@@ -571,18 +579,12 @@ const tool_def tool_group_document[] = {
         .name = "get_ids_info",
         .title = "Describe the IDS document",
         .description =
-            "Returns the document's info block and a summary of every specification "
-            "(position, spec_id, name, IFC versions, usage, facet counts), plus "
-            "current_spec_id: the specification facet tools use when spec_id is left "
-            "out. Use get_specification for one specification in full.",
-        .input_schema = "{\"type\":\"object\",\"properties\":{" TOOL_SESSION_PROP
-                        "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION ",\"info\":"
-            INFO_SCHEMA ",\"specification_count\":{\"type\":\"integer\"},"
-            "\"specifications\":{\"type\":\"array\",\"items\":" SPEC_SUMMARY_SCHEMA "},"
-            "\"current_spec_id\":{\"type\":\"string\"}},\"required\":[\"session_id\","
-            "\"info\",\"specification_count\",\"specifications\"]}",
+            "Returns the info block and a summary of every specification; "
+            "current_spec_id is the default spec_id.",
+        .input_schema = TOOL_IN_SESSION_ONLY,
+        .output_schema = TOOL_OUT("\"info\":" TOOL_O ",\"specifications\":" TOOL_A
+                                  ",\"current_spec_id\":" TOOL_S,
+                                  ",\"info\",\"specifications\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,
@@ -594,19 +596,12 @@ const tool_def tool_group_document[] = {
         .name = "update_ids_info",
         .title = "Update the document info",
         .description =
-            "Sets or clears fields of the document's info block. Give only the fields "
-            "to change; null clears an optional field (the title cannot be cleared). "
-            "When one field is refused (for example an author that is not an e-mail "
-            "address), nothing is changed.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{" INFO_PROPS("[\"string\",\"null\"]") ","
-            TOOL_SESSION_PROP "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"updated\"},"
-            TOOL_OUT_SESSION ",\"updated\":{\"type\":\"array\",\"items\":{\"type\":"
-            "\"string\"}},\"cleared\":{\"type\":\"array\",\"items\":{\"type\":"
-            "\"string\"}},\"info\":" INFO_SCHEMA "},\"required\":[\"status\","
-            "\"session_id\",\"updated\",\"cleared\",\"info\"]}",
+            "Sets info fields; null clears one (not the title). When a field is refused "
+            "nothing changes.",
+        .input_schema = TOOL_IN(INFO_PROPS("[\"string\",\"null\"]"), "", ""),
+        .output_schema = TOOL_OUT("\"status\":{\"const\":\"updated\"},\"updated\":"
+                                  TOOL_A ",\"cleared\":" TOOL_A ",\"info\":" TOOL_O,
+                                  ",\"info\""),
         .read_only = false,
         .destructive = false,
         .idempotent = true,
@@ -618,28 +613,13 @@ const tool_def tool_group_document[] = {
         .name = "validate_ids",
         .title = "Validate the IDS document",
         .description =
-            "Checks the document against IDS 1.0: the structural rules of the official "
-            "XSD, the audit rules of the IDS reference (ifcVersion present, "
-            "applicability not empty, cardinalities, restriction bases, patterns), and "
-            "the official XSD itself when the server has it. Every finding has a rule, "
-            "a message, an element path and a line. valid is true only when nothing of "
-            "severity error was found.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{\"use_xsd\":{\"type\":\"boolean\","
-            "\"default\":true,\"description\":\"Also validate with the official XSD "
-            "when the server has it (default true).\"}," TOOL_SESSION_PROP
-            "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION ","
-            "\"valid\":{\"type\":\"boolean\"},\"structure_valid\":{\"type\":\"boolean\"},"
-            "\"audit_valid\":{\"type\":\"boolean\"},\"xsd_checked\":{\"type\":\"boolean\"},"
-            "\"xsd_valid\":{\"type\":\"boolean\"},\"xsd_configured\":{\"type\":\"boolean\"},"
-            "\"error_count\":{\"type\":\"integer\"},\"warning_count\":{\"type\":"
-            "\"integer\"},\"errors\":{\"type\":\"array\",\"items\":" FINDING_SCHEMA "},"
-            "\"warnings\":{\"type\":\"array\",\"items\":" FINDING_SCHEMA "}},"
-            "\"required\":[\"session_id\",\"valid\",\"structure_valid\",\"audit_valid\","
-            "\"xsd_checked\",\"xsd_configured\",\"error_count\",\"warning_count\","
-            "\"errors\",\"warnings\"]}",
+            "Checks the document against IDS 1.0 (structure, audit rules, the XSD when "
+            "configured); findings have rule, message, path, line.",
+        .input_schema = TOOL_IN("\"use_xsd\":{\"type\":\"boolean\",\"default\":true}", "",
+                                ""),
+        .output_schema = TOOL_OUT("\"valid\":" TOOL_B ",\"error_count\":" TOOL_I
+                                  ",\"errors\":" TOOL_A ",\"warnings\":" TOOL_A,
+                                  ",\"valid\",\"errors\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,

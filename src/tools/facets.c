@@ -91,6 +91,19 @@ static bool cardinality_arg(tool_ctx *c, const facet_tool *t, ids_location loc,
     return f->fattrs[IDS_FATTR_CARDINALITY] != NULL;
 }
 
+/* IFC names are upper case in IDS: a plain value, or every enumeration
+ * value of a restriction (a pattern is left alone: upper-casing [a-z]
+ * would change what it matches). */
+static void upcase_value(ids_value *v)
+{
+    if (v->kind == IDS_VALUE_SIMPLE)
+        upcase(v->simple);
+    else if (v->kind == IDS_VALUE_RESTRICTION)
+        for (size_t i = 0; i < v->n_items; i++)
+            if (v->items[i].facet == IDS_XS_ENUMERATION)
+                upcase(v->items[i].value);
+}
+
 /* The body of all six add tools; the table entry's data is its
  * facet_tool. */
 static void add_facet(tool_ctx *c)
@@ -100,6 +113,7 @@ static void add_facet(tool_ctx *c)
     json_t *notes = json_array();
     ids_facet f;
     ids_error err;
+    ids_spec_view *before = NULL;
     size_t spec, index = 0;
     memset(&f, 0, sizeof(f));
     f.kind = t->kind;
@@ -110,18 +124,12 @@ static void add_facet(tool_ctx *c)
     ids_location loc = (ids_location)ids_location_from_name(tool_arg_str(c, "location"));
     if (!cardinality_arg(c, t, loc, &f, notes))
         goto out;
+    /* Attributes first: the dataType gives the value's default base. */
     for (size_t i = 0; i < t->n_args; i++) {
         const facet_arg *a = &t->args[i];
         json_t *v = tool_arg(c, a->arg);
-        if (v == NULL || json_is_null(v))
+        if (a->fattr < 0 || v == NULL || json_is_null(v))
             continue;
-        if (a->param >= 0) {
-            if (!tool_value_from_json(c, a->arg, v, &f.params[a->param]))
-                goto out;
-            if (a->upper && f.params[a->param].kind == IDS_VALUE_SIMPLE)
-                upcase(f.params[a->param].simple);
-            continue;
-        }
         if (!ids_facet_has_fattr(t->kind, loc, (ids_fattr)a->fattr)) {
             tool_fail(c, "argument '%s' is only allowed on requirement facets (location "
                          "requirements); applicability facets take no %s. Leave it out or "
@@ -137,8 +145,27 @@ static void add_facet(tool_ctx *c)
         if (a->upper)
             upcase(f.fattrs[a->fattr]);
     }
+    for (size_t i = 0; i < t->n_args; i++) {
+        const facet_arg *a = &t->args[i];
+        json_t *v = tool_arg(c, a->arg);
+        if (a->param < 0 || v == NULL || json_is_null(v))
+            continue;
+        const char *dflt = tool_default_base(&f, (ids_param)a->param, NULL);
+        if (!tool_value_from_json(c, a->arg, v, dflt, &f.params[a->param]))
+            goto out;
+        if (a->upper)
+            upcase_value(&f.params[a->param]);
+    }
+    if (!tool_ifc_names_add(c, spec, &f, notes))
+        goto out;
     if (!tool_check_room(c))
         goto out;
+    if (ids_spec_get(c->ts->doc, spec, &before, &err) != IDS_OK ||
+        !tool_handles_sync_facets(c->ts, spec, loc, before->n_facets[loc])) {
+        tool_fail(c, "Could not read the specification. Try again.");
+        goto out;
+    }
+    ids_error_clear(&err);
     if (ids_facet_add(c->ts->doc, spec, loc, &f, &index, &err) != IDS_OK) {
         char prefix[96];
         snprintf(prefix, sizeof(prefix), "Could not add the %s facet to %s", t->label,
@@ -147,19 +174,33 @@ static void add_facet(tool_ctx *c)
         goto out;
     }
     tool_mark_changed(c);
+    if (tool_handles_facet_added(c->ts, spec, loc, index) == 0)
+        (void)tool_handles_reset(c->ts);
     tool_memory_set_facet(c->ts, spec, loc, index);
+    char h[TOOL_HANDLE_SIZE];
+    tool_facet_handle(c->ts, spec, loc, index, h);
+    json_t *moved = tool_moved_json(c->ts, spec, loc, before, index, +1);
+    size_t n_moved = json_array_size(moved);
     json_object_set_new(r, "status", json_string("added"));
+    json_object_set_new(r, "facet_id", json_string(h));
     json_object_set_new(r, "kind", json_string(ids_facet_kind_name(t->kind)));
     json_object_set_new(r, "location", json_string(ids_location_name(loc)));
     json_object_set_new(r, "facet_index", json_integer((json_int_t)index));
-    json_object_set_new(r, "facet", tool_facet_to_json(&f, index));
+    json_object_set_new(r, "facet", tool_facet_to_json(c->ts, spec, loc, &f, index));
+    json_object_set_new(r, "moved", moved);
     json_object_set_new(r, "notes", notes);
     notes = NULL;
-    tool_ok(c, r, "Added %s facet %zu to %s of specification %zu. Restriction tools use "
-                  "it when facet_index is left out.",
-            t->label, index, ids_location_name(loc), spec + 1);
+    tool_ok(c, r, "Added %s facet %s to %s of specification %s (facet_index %zu%s). Pass "
+                  "facet_id %s to address it; restriction tools use it when no facet is "
+                  "named.",
+            t->label, h, ids_location_name(loc),
+            json_string_value(json_object_get(r, "spec_id")), index,
+            n_moved > 0 ? "; facets after it moved down one, their facet_id is unchanged"
+                        : "",
+            h);
     r = NULL;
 out:
+    ids_spec_view_free(before);
     facet_clear(&f);
     json_decref(r);
     json_decref(notes);
@@ -222,212 +263,350 @@ static const facet_tool partof_tool = {IDS_FACET_PARTOF, "partOf", partof_args,
 static void remove_impl(tool_ctx *c)
 {
     json_t *r = json_object();
-    size_t spec;
+    tool_facet_at at;
     ids_error err;
     ids_error_clear(&err);
-    if (!tool_resolve_spec(c, r, &spec))
+    if (!tool_resolve_facet(c, r, false, &at))
         goto out;
-    ids_location loc = (ids_location)ids_location_from_name(tool_arg_str(c, "location"));
-    json_int_t index = json_integer_value(tool_arg(c, "facet_index"));
-    size_t count = ids_facet_count(c->ts->doc, spec, loc);
-    if (index < 0 || (size_t)index >= count) {
-        if (count == 0)
-            tool_fail(c, "Specification %zu has no %s facets, so there is nothing at "
-                         "facet_index %lld. get_specification lists the facets.",
-                      spec + 1, ids_location_name(loc), (long long)index);
-        else
-            tool_fail(c, "facet_index %lld is out of range: %s of specification %zu has "
-                         "facets 0 to %zu. get_specification lists them.",
-                      (long long)index, ids_location_name(loc), spec + 1, count - 1);
-        goto out;
-    }
-    if (ids_facet_remove(c->ts->doc, spec, loc, (size_t)index, &err) != IDS_OK) {
+    size_t count = at.view->n_facets[at.loc];
+    json_t *removed = tool_facet_ref_json(c->ts, at.spec, at.loc, at.facet, at.index);
+    if (ids_facet_remove(c->ts->doc, at.spec, at.loc, at.index, &err) != IDS_OK) {
+        json_decref(removed);
         tool_fail_ids(c, &err, "Could not remove the facet");
         goto out;
     }
     tool_mark_changed(c);
-    tool_memory_facet_removed(c->ts, spec, loc, (size_t)index);
+    tool_handles_facet_removed(c->ts, at.spec, at.loc, at.index);
+    json_t *moved = tool_moved_json(c->ts, at.spec, at.loc, at.view, at.index + 1, -1);
     json_object_set_new(r, "status", json_string("removed"));
-    json_object_set_new(r, "location", json_string(ids_location_name(loc)));
-    json_object_set_new(r, "facet_index", json_integer(index));
+    json_object_set_new(r, "removed", removed);
+    json_object_set_new(r, "moved", moved);
     json_object_set_new(r, "facets_left", json_integer((json_int_t)count - 1));
-    tool_ok(c, r, "Removed facet %lld from %s of specification %zu; later facets moved "
-                  "up one position.",
-            (long long)index, ids_location_name(loc), spec + 1);
+    tool_ok(c, r, "Removed %s facet %s (%s) from %s of specification %s; later facets moved "
+                  "up one position, their facet_id is unchanged.",
+            ids_facet_kind_name(at.facet->kind),
+            json_string_value(json_object_get(r, "facet_id")),
+            json_string_value(json_object_get(r, "facet_label")), ids_location_name(at.loc),
+            json_string_value(json_object_get(r, "spec_id")));
     r = NULL;
 out:
+    tool_facet_at_clear(&at);
+    json_decref(r);
+}
+
+/* ---- update_facet ---- */
+
+/* update_facet's arguments: the facet's parameters under the facet tools'
+ * names, and its plain attributes. */
+static const facet_arg update_args[] = {
+    {"name", IDS_PARAM_NAME, NOP, false},
+    {"predefined_type", IDS_PARAM_PREDEFINED_TYPE, NOP, false},
+    {"property_set", IDS_PARAM_PROPERTY_SET, NOP, false},
+    {"property_name", IDS_PARAM_BASE_NAME, NOP, false},
+    {"system", IDS_PARAM_SYSTEM, NOP, false},
+    {"value", IDS_PARAM_VALUE, NOP, false},
+    {"data_type", NOP, IDS_FATTR_DATA_TYPE, true},
+    {"relation", NOP, IDS_FATTR_RELATION, true},
+    {"uri", NOP, IDS_FATTR_URI, false},
+    {"instructions", NOP, IDS_FATTR_INSTRUCTIONS, false},
+    {"cardinality", NOP, IDS_FATTR_CARDINALITY, false},
+};
+
+static void update_impl(tool_ctx *c)
+{
+    json_t *r = json_object();
+    json_t *changed = json_array();
+    json_t *notes = json_array();
+    tool_facet_at at;
+    ids_facet f;
+    ids_error err;
+    ids_spec_view *after = NULL;
+    char list[256];
+    memset(&f, 0, sizeof(f));
+    memset(&at, 0, sizeof(at));
+    ids_error_clear(&err);
+    unsigned pmask = 0, amask = 0;
+    if (!tool_resolve_facet(c, r, true, &at))
+        goto out;
+    f.kind = at.facet->kind;
+    for (size_t i = 0; i < sizeof(update_args) / sizeof(update_args[0]); i++) {
+        const facet_arg *a = &update_args[i];
+        json_t *v = tool_arg(c, a->arg);
+        if (v == NULL || a->fattr < 0)
+            continue;
+        if (!ids_facet_has_fattr(f.kind, at.loc, (ids_fattr)a->fattr)) {
+            tool_fail(c, "argument '%s': a %s facet in %s has no %s%s.", a->arg,
+                      ids_facet_kind_name(f.kind), ids_location_name(at.loc), a->arg,
+                      at.loc == IDS_APPLICABILITY ? " (uri, instructions and cardinality are "
+                                                   "for requirement facets)" : "");
+            goto out;
+        }
+        amask |= 1u << a->fattr;
+        json_array_append_new(changed, json_string(a->arg));
+        if (json_is_null(v))
+            continue;
+        f.fattrs[a->fattr] = tool_scalar_dup(v);
+        if (f.fattrs[a->fattr] == NULL) {
+            tool_fail(c, "Out of memory while reading argument '%s'. Try again.", a->arg);
+            goto out;
+        }
+        if (a->upper)
+            upcase(f.fattrs[a->fattr]);
+    }
+    /* The value's default base: the dataType as it will be. */
+    ids_facet typed = *at.facet;
+    if (amask & (1u << IDS_FATTR_DATA_TYPE))
+        typed.fattrs[IDS_FATTR_DATA_TYPE] = f.fattrs[IDS_FATTR_DATA_TYPE];
+    for (size_t i = 0; i < sizeof(update_args) / sizeof(update_args[0]); i++) {
+        const facet_arg *a = &update_args[i];
+        json_t *v = tool_arg(c, a->arg);
+        if (v == NULL || a->param < 0)
+            continue;
+        if (!ids_facet_has_param(f.kind, (ids_param)a->param)) {
+            size_t used = 0;
+            list[0] = '\0';
+            for (size_t k = 0; k < sizeof(update_args) / sizeof(update_args[0]); k++) {
+                const facet_arg *b = &update_args[k];
+                bool has = b->param >= 0 ? ids_facet_has_param(f.kind, (ids_param)b->param)
+                                         : ids_facet_has_fattr(f.kind, at.loc,
+                                                               (ids_fattr)b->fattr);
+                if (has)
+                    used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+                                             used == 0 ? "" : ", ", b->arg);
+            }
+            tool_fail(c, "argument '%s': a %s facet has no such parameter; it takes: %s.",
+                      a->arg, ids_facet_kind_name(f.kind), list);
+            goto out;
+        }
+        pmask |= 1u << a->param;
+        json_array_append_new(changed, json_string(a->arg));
+        if (json_is_null(v))
+            continue;
+        const char *dflt = tool_default_base(&typed, (ids_param)a->param, NULL);
+        if (!tool_value_from_json(c, a->arg, v, dflt, &f.params[a->param]))
+            goto out;
+        if ((f.kind == IDS_FACET_ENTITY || f.kind == IDS_FACET_PARTOF) &&
+            a->param == IDS_PARAM_NAME)
+            upcase_value(&f.params[a->param]);
+    }
+    if (pmask == 0 && amask == 0) {
+        tool_fail(c, "Nothing to update: give at least one of name, predefined_type, "
+                     "property_set, property_name, system, value, data_type, relation, uri, "
+                     "instructions, cardinality (null removes an optional one).");
+        goto out;
+    }
+    ids_facet_change change = {.facet = &f, .param_mask = pmask, .fattr_mask = amask};
+    if (!tool_ifc_names_change(c, at.spec, at.loc, at.index, &change, notes))
+        goto out;
+    if (!tool_check_room(c))
+        goto out;
+    if (ids_facet_update(c->ts->doc, at.spec, at.loc, at.index, &change, &err) != IDS_OK) {
+        tool_fail_ids(c, &err, "Could not update the facet (nothing was changed)");
+        goto out;
+    }
+    tool_mark_changed(c);
+    tool_memory_set_facet(c->ts, at.spec, at.loc, at.index);
+    ids_error_clear(&err);
+    if (ids_spec_get(c->ts->doc, at.spec, &after, &err) == IDS_OK &&
+        at.index < after->n_facets[at.loc])
+        json_object_set_new(r, "facet", tool_facet_to_json(c->ts, at.spec, at.loc,
+                                                           &after->facets[at.loc][at.index],
+                                                           at.index));
+    json_object_set_new(r, "status", json_string("updated"));
+    json_object_set_new(r, "changed", changed);
+    changed = NULL;
+    if (json_array_size(notes) > 0)
+        json_object_set(r, "notes", notes);
+    tool_ok(c, r, "Updated %s facet %s in %s of specification %s; its facet_id is "
+                  "unchanged.",
+            ids_facet_kind_name(f.kind), json_string_value(json_object_get(r, "facet_id")),
+            ids_location_name(at.loc), json_string_value(json_object_get(r, "spec_id")));
+    r = NULL;
+out:
+    ids_spec_view_free(after);
+    facet_clear(&f);
+    tool_facet_at_clear(&at);
+    json_decref(changed);
+    json_decref(notes);
     json_decref(r);
 }
 
 /* ---- table ---- */
 
 #define LOCATION_PROP                                                           \
-    "\"location\":{\"enum\":[\"applicability\",\"requirements\"],"             \
-    "\"description\":\"applicability: the facet selects which elements the "  \
-    "specification applies to; requirements: the facet states what those "    \
-    "elements must satisfy.\"}"
+    "\"location\":{\"enum\":[\"applicability\",\"requirements\"]}"
 #define CARD3_PROP                                                              \
-    "\"cardinality\":{\"enum\":[\"required\",\"optional\",\"prohibited\"],"    \
-    "\"description\":\"Requirements only (ignored in applicability when "      \
-    "'required'). required (default): must be present and match; optional: "   \
-    "if present it must match; prohibited: must not be present/match.\"}"
-#define URI_PROP                                                                \
-    "\"uri\":{\"type\":\"string\",\"description\":\"Requirements only: URI of " \
-    "the definition, such as a bSDD URI.\"}"
-#define INSTR_PROP                                                              \
-    "\"instructions\":{\"type\":\"string\",\"description\":\"Requirements "     \
-    "only: instructions for the model author.\"}"
+    "\"cardinality\":{\"enum\":[\"required\",\"optional\",\"prohibited\"]}"
+#define URI_PROP "\"uri\":" TOOL_S
+#define INSTR_PROP "\"instructions\":" TOOL_S
 #define FACET_IN(props, req)                                                    \
-    "{\"type\":\"object\",\"properties\":{" TOOL_SPEC_ID_PROP ","              \
-    LOCATION_PROP "," props "," TOOL_SESSION_PROP "},\"required\":[\"location\"" \
-    req "],\"additionalProperties\":false}"
+    TOOL_IN(TOOL_SPEC_ID_PROP "," LOCATION_PROP "," props, "\"location\"" req,  \
+            "," TOOL_VALUE_DEFS)
 
 #define FACET_OUT                                                               \
-    "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"added\"},"   \
-    TOOL_OUT_SESSION "," TOOL_OUT_SPEC ",\"kind\":{\"type\":\"string\"},"       \
-    "\"location\":{\"enum\":[\"applicability\",\"requirements\"]},"            \
-    "\"facet_index\":{\"type\":\"integer\",\"minimum\":0},\"facet\":{\"type\":" \
-    "\"object\"},\"notes\":{\"type\":\"array\",\"items\":{\"type\":"           \
-    "\"string\"}}},\"required\":[\"status\",\"session_id\","                  \
-    TOOL_OUT_SPEC_REQUIRED ",\"kind\",\"location\",\"facet_index\",\"facet\","  \
-    "\"notes\"]}"
+    TOOL_OUT("\"facet_id\":" TOOL_S ",\"spec_id\":" TOOL_S ",\"moved\":" TOOL_A,  \
+             ",\"facet_id\",\"facet\",\"moved\"")
 
 #define FACET_COMMON_DESC                                                       \
-    " spec_id defaults to the specification most recently added or edited. "   \
-    "Parameters take a plain value or a restriction object (or add one later " \
-    "with the add_*_restriction tools). The result gives facet_index."
+    " Requirements only: uri, instructions, cardinality."
+
+static const char *const entity_aliases[] = {"name", "entity_name", "entity", "entity_name",
+                                             "predefinedtype", "predefined_type", NULL};
+static const char *const property_aliases[] = {
+    "name", "property_name", "base_name", "property_name", "pset", "property_set",
+    "propertyset_name", "property_set", "datatype", "data_type", NULL};
+static const char *const attribute_aliases[] = {"name", "attribute_name", NULL};
+static const char *const classification_aliases[] = {
+    "system", "classification_system", "value", "classification_value",
+    "reference", "classification_value", NULL};
+static const char *const material_aliases[] = {"value", "material_value", "material",
+                                               "material_value", "name", "material_value",
+                                               NULL};
+static const char *const partof_aliases[] = {
+    "entity_name", "parent_entity", "entity", "parent_entity", "name", "parent_entity",
+    "predefined_type", "parent_predefined_type", NULL};
+static const char *const update_aliases[] = {
+    "entity_name", "name", "attribute_name", "name", "parent_entity", "name",
+    "parent_predefined_type", "predefined_type", "base_name", "property_name",
+    "classification_system", "system", "classification_value", "value",
+    "material_value", "value", NULL};
 
 const tool_def tool_group_facets[] = {
     {
         .name = "add_entity_facet",
         .title = "Add an entity facet",
         .description =
-            "Adds an entity facet: the IFC class (upper case, such as IFCWALL; written "
-            "in upper case for you) and optionally its predefined type. In applicability "
-            "it selects elements of that class (at most one entity facet there); in "
-            "requirements it demands it." FACET_COMMON_DESC,
-        .input_schema = FACET_IN(
-            "\"entity_name\":" TOOL_VALUE_SCHEMA("IFC class name such as IFCWALL.") ","
-            "\"predefined_type\":" TOOL_VALUE_SCHEMA("Predefined type such as SOLIDWALL.") ","
-            INSTR_PROP ",\"cardinality\":{\"type\":\"string\",\"description\":\"Not used: "
-            "entity facets have no cardinality. Only 'required' is accepted (and "
-            "ignored).\"}",
-            ",\"entity_name\""),
+            "Adds an entity facet: an IFC class such as IFCWALL, optionally its "
+            "predefined type." FACET_COMMON_DESC,
+        .input_schema = FACET_IN("\"entity_name\":" TOOL_V ",\"predefined_type\":" TOOL_V
+                                 "," INSTR_PROP ",\"cardinality\":" TOOL_S
+                                 "," TOOL_ALLOW_UNKNOWN_PROP,
+                                 ",\"entity_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = add_facet,
         .data = &entity_tool,
+        .aliases = entity_aliases,
     },
     {
         .name = "add_property_facet",
         .title = "Add a property facet",
         .description =
-            "Adds a property facet: a property (property_name) in a property set "
-            "(property_set, such as Pset_WallCommon), optionally its value and data "
-            "type (an IFC measure in upper case such as IFCLABEL, IFCBOOLEAN, "
-            "IFCLENGTHMEASURE; needed when a value is given)." FACET_COMMON_DESC,
-        .input_schema = FACET_IN(
-            "\"property_set\":" TOOL_VALUE_SCHEMA("Property set name such as Pset_WallCommon.") ","
-            "\"property_name\":" TOOL_VALUE_SCHEMA("Property name such as FireRating.") ","
-            "\"value\":" TOOL_VALUE_SCHEMA("Required value, in SI units.") ","
-            "\"data_type\":{\"type\":\"string\",\"description\":\"IFC data type in upper "
-            "case, such as IFCLABEL or IFCLENGTHMEASURE.\"}," CARD3_PROP "," URI_PROP ","
-            INSTR_PROP,
-            ",\"property_set\",\"property_name\""),
+            "Adds a property facet: property_name in property_set (Pset_WallCommon), "
+            "optionally value and data_type (IFCLABEL, IFCLENGTHMEASURE, ...)."
+            FACET_COMMON_DESC,
+        .input_schema = FACET_IN("\"property_set\":" TOOL_V ",\"property_name\":" TOOL_V
+                                 ",\"value\":" TOOL_V ",\"data_type\":" TOOL_S ","
+                                 CARD3_PROP "," URI_PROP "," INSTR_PROP ","
+                                 TOOL_ALLOW_UNKNOWN_PROP,
+                                 ",\"property_set\",\"property_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = add_facet,
         .data = &property_tool,
+        .aliases = property_aliases,
     },
     {
         .name = "add_attribute_facet",
         .title = "Add an attribute facet",
         .description =
-            "Adds an attribute facet: an IFC attribute (attribute_name, such as Name, "
-            "Description, ObjectType) and optionally its value." FACET_COMMON_DESC,
-        .input_schema = FACET_IN(
-            "\"attribute_name\":" TOOL_VALUE_SCHEMA("IFC attribute name such as Name.") ","
-            "\"value\":" TOOL_VALUE_SCHEMA("Required attribute value.") "," CARD3_PROP ","
-            INSTR_PROP,
-            ",\"attribute_name\""),
+            "Adds an attribute facet: attribute_name (Name, Description, ...), "
+            "optionally its value." FACET_COMMON_DESC,
+        .input_schema = FACET_IN("\"attribute_name\":" TOOL_V ",\"value\":" TOOL_V ","
+                                 CARD3_PROP "," INSTR_PROP "," TOOL_ALLOW_UNKNOWN_PROP,
+                                 ",\"attribute_name\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = add_facet,
         .data = &attribute_tool,
+        .aliases = attribute_aliases,
     },
     {
         .name = "add_classification_facet",
         .title = "Add a classification facet",
         .description =
-            "Adds a classification facet: a classification system (such as Uniclass "
-            "2015) and optionally a reference value within it." FACET_COMMON_DESC,
-        .input_schema = FACET_IN(
-            "\"classification_system\":" TOOL_VALUE_SCHEMA("Classification system name.") ","
-            "\"classification_value\":" TOOL_VALUE_SCHEMA("Classification reference, such as EF_25_10.") ","
-            CARD3_PROP "," URI_PROP "," INSTR_PROP,
-            ",\"classification_system\""),
+            "Adds a classification facet: classification_system, optionally a "
+            "classification_value." FACET_COMMON_DESC,
+        .input_schema = FACET_IN("\"classification_system\":" TOOL_V
+                                 ",\"classification_value\":" TOOL_V "," CARD3_PROP ","
+                                 URI_PROP "," INSTR_PROP,
+                                 ",\"classification_system\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = add_facet,
         .data = &classification_tool,
+        .aliases = classification_aliases,
     },
     {
         .name = "add_material_facet",
         .title = "Add a material facet",
         .description =
-            "Adds a material facet: the element must have a material, optionally with a "
-            "given name or category (material_value)." FACET_COMMON_DESC,
-        .input_schema = FACET_IN(
-            "\"material_value\":" TOOL_VALUE_SCHEMA("Material name or category.") ","
-            CARD3_PROP "," URI_PROP "," INSTR_PROP,
-            ""),
+            "Adds a material facet, optionally with a material_value (name or "
+            "category)." FACET_COMMON_DESC,
+        .input_schema = FACET_IN("\"material_value\":" TOOL_V "," CARD3_PROP "," URI_PROP
+                                 "," INSTR_PROP,
+                                 ""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = add_facet,
         .data = &material_tool,
+        .aliases = material_aliases,
     },
     {
         .name = "add_partof_facet",
         .title = "Add a part-of facet",
         .description =
-            "Adds a partOf facet: the element must be part of a parent entity "
-            "(parent_entity, such as IFCBUILDINGSTOREY), optionally through one relation. "
-            "Cardinality is required or prohibited." FACET_COMMON_DESC,
-        .input_schema = FACET_IN(
-            "\"parent_entity\":" TOOL_VALUE_SCHEMA("IFC class of the parent, such as IFCBUILDINGSTOREY.") ","
-            "\"parent_predefined_type\":" TOOL_VALUE_SCHEMA("Predefined type of the parent.") ","
-            "\"relation\":{\"enum\":[\"IFCRELAGGREGATES\",\"IFCRELASSIGNSTOGROUP\","
-            "\"IFCRELCONTAINEDINSPATIALSTRUCTURE\",\"IFCRELNESTS\",\"IFCRELVOIDSELEMENT "
-            "IFCRELFILLSELEMENT\"],\"description\":\"Relation to follow; without it every "
-            "relation is followed.\"},"
-            "\"cardinality\":{\"enum\":[\"required\",\"prohibited\"],\"description\":"
-            "\"Requirements only: required (default) or prohibited.\"}," INSTR_PROP,
-            ",\"parent_entity\""),
+            "Adds a partOf facet: the element is part of parent_entity "
+            "(IFCBUILDINGSTOREY, ...), optionally through a relation." FACET_COMMON_DESC,
+        .input_schema = FACET_IN("\"parent_entity\":" TOOL_V ",\"parent_predefined_type\":"
+                                 TOOL_V ",\"relation\":{\"enum\":[\"IFCRELAGGREGATES\","
+                                 "\"IFCRELASSIGNSTOGROUP\","
+                                 "\"IFCRELCONTAINEDINSPATIALSTRUCTURE\",\"IFCRELNESTS\","
+                                 "\"IFCRELVOIDSELEMENT IFCRELFILLSELEMENT\"],"
+                                 "\"description\":\"Default: any.\"},"
+                                 "\"cardinality\":{\"enum\":[\"required\","
+                                 "\"prohibited\"]}," INSTR_PROP ","
+                                 TOOL_ALLOW_UNKNOWN_PROP,
+                                 ",\"parent_entity\""),
         .output_schema = FACET_OUT,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = add_facet,
         .data = &partof_tool,
+        .aliases = partof_aliases,
+    },
+    {
+        .name = "update_facet",
+        .title = "Change a facet",
+        .description =
+            "Changes a facet in place (parameters, also under the add tools' names, and "
+            "attributes); null removes an optional one. Its facet_id stays.",
+        .input_schema = TOOL_IN(TOOL_FACET_ADDRESS_PROPS ",\"name\":" TOOL_VN
+                                ",\"predefined_type\":" TOOL_VN ",\"property_set\":"
+                                TOOL_VN ",\"property_name\":" TOOL_VN ",\"system\":"
+                                TOOL_VN ",\"value\":" TOOL_VN ",\"data_type\":{\"type\":"
+                                "[\"string\",\"null\"]},\"relation\":{\"type\":"
+                                "[\"string\",\"null\"]},\"uri\":{\"type\":[\"string\","
+                                "\"null\"]},\"instructions\":{\"type\":[\"string\","
+                                "\"null\"]},\"cardinality\":{\"enum\":[\"required\","
+                                "\"optional\",\"prohibited\",null]},"
+                                TOOL_ALLOW_UNKNOWN_PROP,
+                                "", "," TOOL_VALUE_DEFS_N),
+        .output_schema = TOOL_OUT("\"facet_id\":" TOOL_S ",\"changed\":" TOOL_A,
+                                  ",\"facet_id\",\"changed\""),
+        .idempotent = true,
+        .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
+        .impl = update_impl,
+        .aliases = update_aliases,
     },
     {
         .name = "remove_facet",
         .title = "Remove a facet",
         .description =
-            "Deletes one facet of a specification, addressed by location and "
-            "facet_index (0-based, as listed by get_specification). Later facets of that "
-            "location move up one position. spec_id defaults to the specification most "
-            "recently added or edited.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_SPEC_ID_PROP "," LOCATION_PROP ","
-            "\"facet_index\":{\"type\":\"integer\",\"minimum\":0,\"description\":"
-            "\"0-based position of the facet within its location.\"},"
-            TOOL_SESSION_PROP "},\"required\":[\"location\",\"facet_index\"],"
-            "\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"removed\"},"
-            TOOL_OUT_SESSION "," TOOL_OUT_SPEC ",\"location\":{\"type\":\"string\"},"
-            "\"facet_index\":{\"type\":\"integer\"},\"facets_left\":{\"type\":"
-            "\"integer\"}},\"required\":[\"status\",\"session_id\","
-            TOOL_OUT_SPEC_REQUIRED ",\"location\",\"facet_index\",\"facets_left\"]}",
+            "Deletes a facet named by facet_id (or location and facet_index); the result "
+            "lists the facets that moved.",
+        .input_schema = TOOL_IN(TOOL_FACET_ADDRESS_PROPS, "", ""),
+        .output_schema = TOOL_OUT("\"removed\":" TOOL_O ",\"moved\":" TOOL_A,
+                                  ",\"removed\",\"moved\""),
         .destructive = true,
         .flags = TOOL_USES_SESSION | TOOL_NEEDS_DOC,
         .impl = remove_impl,

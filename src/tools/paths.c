@@ -85,7 +85,7 @@ static void refuse_outside(tool_ctx *c, const char *requested, const char *why)
     roots_text(c->env->config, roots, sizeof(roots));
     tool_fail(c, "The path '%s' is refused: %s. Files may only be read and written "
                  "inside these folders: %s. Relative paths start at %s.",
-              BASE_QUOTE(requested, 200), why, roots, c->env->config->roots[0]);
+              BASE_QUOTE(requested, 120), why, roots, c->env->config->roots[0]);
 }
 
 bool tool_path_for_read(tool_ctx *c, const char *requested, char **out)
@@ -105,9 +105,9 @@ bool tool_path_for_read(tool_ctx *c, const char *requested, char **out)
     if (real == NULL) {
         if (errno == ENOENT || errno == ENOTDIR)
             tool_fail(c, "File not found: '%s'. Check the path; relative paths start at %s.",
-                      BASE_QUOTE(requested, 200), c->env->config->roots[0]);
+                      BASE_QUOTE(requested, 120), c->env->config->roots[0]);
         else
-            tool_fail(c, "Cannot open '%s': %s.", BASE_QUOTE(requested, 200), strerror(errno));
+            tool_fail(c, "Cannot open '%s': %s.", BASE_QUOTE(requested, 120), strerror(errno));
         goto out;
     }
     if (!inside_roots(c->env->config, real)) {
@@ -116,7 +116,7 @@ bool tool_path_for_read(tool_ctx *c, const char *requested, char **out)
     }
     if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
         tool_fail(c, "'%s' is not a regular file. Give the path of an .ids file.",
-                  BASE_QUOTE(requested, 200));
+                  BASE_QUOTE(requested, 120));
         goto out;
     }
     *out = real;
@@ -145,7 +145,7 @@ bool tool_path_for_write(tool_ctx *c, const char *requested, char **out)
     const char *base = slash + 1;
     if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         tool_fail(c, "output_path '%s' names a folder, not a file. Give a file name such "
-                     "as 'walls.ids'.", BASE_QUOTE(requested, 200));
+                     "as 'walls.ids'.", BASE_QUOTE(requested, 120));
         goto out;
     }
     *slash = '\0';
@@ -153,7 +153,7 @@ bool tool_path_for_write(tool_ctx *c, const char *requested, char **out)
     if (dir_real == NULL) {
         tool_fail(c, "The folder of output_path '%s' does not exist. Write into an "
                      "existing folder; relative paths start at %s.",
-                  BASE_QUOTE(requested, 200), c->env->config->roots[0]);
+                  BASE_QUOTE(requested, 120), c->env->config->roots[0]);
         goto out;
     }
     if (!inside_roots(c->env->config, dir_real)) {
@@ -175,12 +175,12 @@ bool tool_path_for_write(tool_ctx *c, const char *requested, char **out)
             }
             if (stat(target, &st) != 0 || !S_ISREG(st.st_mode)) {
                 tool_fail(c, "output_path '%s' exists and is not a regular file. "
-                             "Choose another file name.", BASE_QUOTE(requested, 200));
+                             "Choose another file name.", BASE_QUOTE(requested, 120));
                 goto out;
             }
         } else if (!S_ISREG(st.st_mode)) {
             tool_fail(c, "output_path '%s' exists and is not a regular file. Choose "
-                         "another file name.", BASE_QUOTE(requested, 200));
+                         "another file name.", BASE_QUOTE(requested, 120));
             goto out;
         }
     }

@@ -16,55 +16,144 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define META_VERSION "m1"
-#define META_ENTRY_MAX 64u /* bytes of one "f=spec,loc,facet;" */
+#define META_VERSION "m2"
 
-/* "m1;s=2;f=0,1,3;f=2,0,0;" - the remembered specification and, per
- * specification, the remembered facet. Small and versioned, so a later
- * idsd can read or ignore it. */
+/* What the session keeps beside its document, as a short versioned text:
+ *   m2;n=NEXT_SPEC,NEXT_FACET;c=CURRENT_SPEC;u=UNEXPORTED;
+ *   then per specification, in document order:
+ *   s=HANDLE,CURRENT_FACET;a=F,F,...;r=F,...;
+ * The handles (S3, F7) must come back as they were: a client holds them,
+ * and after a restart, or on another instance of a shared store, "S3"
+ * must still name the same specification. */
 static char *meta_encode(const tool_session *ts, size_t *len)
 {
-    size_t cap = 32 + (ts->n_facets + 1) * META_ENTRY_MAX;
-    char *out = malloc(cap);
-    if (out == NULL)
-        return NULL;
-    size_t n = (size_t)snprintf(out, cap, "%s;", META_VERSION);
-    if (ts->has_last_spec)
-        n += (size_t)snprintf(out + n, cap - n, "s=%zu;", ts->last_spec);
-    for (size_t i = 0; i < ts->n_facets; i++)
-        n += (size_t)snprintf(out + n, cap - n, "f=%zu,%d,%zu;", ts->facets[i].spec,
-                              (int)ts->facets[i].loc, ts->facets[i].facet);
-    *len = n;
-    return out;
-}
-
-/* Reads what meta_encode wrote, keeping only entries that still name a
- * specification and facet of doc: a stored row is outside input too. */
-static void meta_decode(tool_session *ts, const char *meta, size_t len)
-{
-    char buf[4096];
-    if (meta == NULL || len >= sizeof buf)
-        return;
-    memcpy(buf, meta, len);
-    buf[len] = '\0';
-    if (strncmp(buf, META_VERSION ";", strlen(META_VERSION) + 1) != 0)
-        return;
-    size_t specs = ids_spec_count(ts->doc);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf + strlen(META_VERSION) + 1, ";", &save); tok != NULL;
-         tok = strtok_r(NULL, ";", &save)) {
-        size_t spec, facet;
-        int loc, used = 0;
-        if (sscanf(tok, "s=%zu%n", &spec, &used) == 1 && tok[used] == '\0') {
-            if (spec < specs)
-                tool_memory_set_spec(ts, spec);
-        } else if (sscanf(tok, "f=%zu,%d,%zu%n", &spec, &loc, &facet, &used) == 3 &&
-                   tok[used] == '\0' && spec < specs &&
-                   (loc == IDS_APPLICABILITY || loc == IDS_REQUIREMENTS) &&
-                   facet < ids_facet_count(ts->doc, spec, (ids_location)loc)) {
-            tool_memory_set_facet(ts, spec, (ids_location)loc, facet);
+    base_buf b = {0};
+    base_buf_printf(&b, "%s;n=%u,%u;c=%u;u=%d;", META_VERSION, ts->next_spec,
+                    ts->next_facet, ts->current_spec, ts->unexported ? 1 : 0);
+    for (size_t i = 0; i < ts->n_specs; i++) {
+        const tool_spec_handles *h = &ts->specs[i];
+        base_buf_printf(&b, "s=%u,%u;", h->id, h->current_facet);
+        for (int loc = 0; loc < 2; loc++) {
+            base_buf_append_str(&b, loc == IDS_APPLICABILITY ? "a=" : "r=");
+            for (size_t j = 0; j < h->facets[loc].n; j++)
+                base_buf_printf(&b, j > 0 ? ",%u" : "%u", h->facets[loc].ids[j]);
+            base_buf_append_char(&b, ';');
         }
     }
+    if (b.error != BASE_OK) {
+        base_buf_free(&b);
+        return NULL;
+    }
+    return base_buf_take(&b, len);
+}
+
+static bool read_uint(const char **p, const char *end, unsigned *out)
+{
+    unsigned long v = 0;
+    const char *q = *p;
+    if (q >= end || *q < '0' || *q > '9')
+        return false;
+    while (q < end && *q >= '0' && *q <= '9') {
+        v = v * 10 + (unsigned long)(*q - '0');
+        if (v > 0xffffffffu)
+            return false;
+        q++;
+    }
+    *p = q;
+    *out = (unsigned)v;
+    return true;
+}
+
+static bool expect(const char **p, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(end - *p) < n || memcmp(*p, word, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Puts the stored handles onto ts, whose lists tool_handles_reset shaped
+ * from the document. A stored row is outside input: the text must match
+ * the document's shape exactly, every handle must be below its counter
+ * and unique; otherwise nothing is taken (the minted handles stay). */
+static void meta_decode(tool_session *ts, const char *meta, size_t len)
+{
+    const char *p = meta, *end = meta + len;
+    unsigned next_spec, next_facet, current, unexported;
+    size_t n_facets = 0, k = 0;
+    unsigned *spec_ids = NULL, *facet_ids = NULL, *sorted = NULL;
+    unsigned *cur_facets = NULL;
+    if (meta == NULL || !expect(&p, end, META_VERSION ";n=") ||
+        !read_uint(&p, end, &next_spec) || !expect(&p, end, ",") ||
+        !read_uint(&p, end, &next_facet) || !expect(&p, end, ";c=") ||
+        !read_uint(&p, end, &current) || !expect(&p, end, ";u=") ||
+        !read_uint(&p, end, &unexported) || !expect(&p, end, ";"))
+        return;
+    for (size_t i = 0; i < ts->n_specs; i++)
+        for (int loc = 0; loc < 2; loc++)
+            n_facets += ts->specs[i].facets[loc].n;
+    spec_ids = calloc(ts->n_specs + 1, sizeof *spec_ids);
+    cur_facets = calloc(ts->n_specs + 1, sizeof *cur_facets);
+    facet_ids = calloc(n_facets + 1, sizeof *facet_ids);
+    sorted = calloc((n_facets > ts->n_specs ? n_facets : ts->n_specs) + 1, sizeof *sorted);
+    if (spec_ids == NULL || cur_facets == NULL || facet_ids == NULL || sorted == NULL)
+        goto out;
+    for (size_t i = 0; i < ts->n_specs; i++) {
+        if (!expect(&p, end, "s=") || !read_uint(&p, end, &spec_ids[i]) ||
+            !expect(&p, end, ",") || !read_uint(&p, end, &cur_facets[i]) ||
+            !expect(&p, end, ";") || spec_ids[i] == 0 || spec_ids[i] > next_spec)
+            goto out;
+        for (int loc = 0; loc < 2; loc++) {
+            if (!expect(&p, end, loc == IDS_APPLICABILITY ? "a=" : "r="))
+                goto out;
+            for (size_t j = 0; j < ts->specs[i].facets[loc].n; j++) {
+                if ((j > 0 && !expect(&p, end, ",")) ||
+                    !read_uint(&p, end, &facet_ids[k]) || facet_ids[k] == 0 ||
+                    facet_ids[k] > next_facet)
+                    goto out;
+                k++;
+            }
+            if (!expect(&p, end, ";"))
+                goto out;
+        }
+    }
+    if (p != end)
+        goto out;
+    /* Unique, each kind. */
+    memcpy(sorted, spec_ids, ts->n_specs * sizeof *sorted);
+    qsort(sorted, ts->n_specs, sizeof *sorted, cmp_unsigned);
+    for (size_t i = 1; i < ts->n_specs; i++)
+        if (sorted[i] == sorted[i - 1])
+            goto out;
+    memcpy(sorted, facet_ids, n_facets * sizeof *sorted);
+    qsort(sorted, n_facets, sizeof *sorted, cmp_unsigned);
+    for (size_t i = 1; i < n_facets; i++)
+        if (sorted[i] == sorted[i - 1])
+            goto out;
+    k = 0;
+    for (size_t i = 0; i < ts->n_specs; i++) {
+        ts->specs[i].id = spec_ids[i];
+        ts->specs[i].current_facet = cur_facets[i];
+        for (int loc = 0; loc < 2; loc++)
+            for (size_t j = 0; j < ts->specs[i].facets[loc].n; j++)
+                ts->specs[i].facets[loc].ids[j] = facet_ids[k++];
+    }
+    ts->next_spec = next_spec;
+    ts->next_facet = next_facet;
+    ts->current_spec = current;
+    ts->unexported = unexported != 0;
+out:
+    free(spec_ids);
+    free(cur_facets);
+    free(facet_ids);
+    free(sorted);
 }
 
 void *tool_session_restore(void *ctx, const char *doc, size_t doc_len,
@@ -89,6 +178,10 @@ void *tool_session_restore(void *ctx, const char *doc, size_t doc_len,
     }
     ts->doc = parsed;
     ts->doc_bytes = ids_doc_serialized_size(parsed);
+    if (!tool_handles_reset(ts)) {
+        tool_session_free(ts);
+        return NULL;
+    }
     meta_decode(ts, meta, meta_len);
     return ts;
 }
@@ -148,8 +241,14 @@ out:
         fail_over(c);
         c->out->is_error = false;
         c->changed = false;
+        c->installed = false;
+        c->answered = false;
         free(c->summary);
         c->summary = NULL;
+        if (c->ts != NULL && c->ts->doc != NULL && !tool_handles_sync(c->ts)) {
+            tool_fail(c, "Out of memory while reading the session. Try again.");
+            return false;
+        }
         return true;
     }
     if (st == SESSION_CONFLICT && !linked) {

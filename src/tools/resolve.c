@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <strings.h>
 
 /* ---- arguments ---- */
@@ -57,32 +58,30 @@ char *tool_scalar_dup(const json_t *value)
 
 /* ---- specifications ---- */
 
-char *tool_spec_key(const ids_doc *doc, size_t index, char **name_out)
+char *tool_spec_name_dup(const ids_doc *doc, size_t index, char **identifier_out)
 {
     ids_spec_view *view = NULL;
     ids_error err;
-    char *key = NULL;
-    char pos[32];
     ids_error_clear(&err);
-    if (name_out != NULL)
-        *name_out = NULL;
-    snprintf(pos, sizeof(pos), "%zu", index + 1);
+    if (identifier_out != NULL)
+        *identifier_out = NULL;
     if (ids_spec_get(doc, index, &view, &err) != IDS_OK || view == NULL)
-        return strdup(pos);
+        return strdup("");
+    const char *name = view->fields[IDS_SPEC_NAME];
     const char *ident = view->fields[IDS_SPEC_IDENTIFIER];
-    key = strdup(ident != NULL && ident[0] != '\0' ? ident : pos);
-    if (name_out != NULL)
-        *name_out = strdup(view->fields[IDS_SPEC_NAME] != NULL ? view->fields[IDS_SPEC_NAME] : "");
+    if (identifier_out != NULL && ident != NULL && ident[0] != '\0')
+        *identifier_out = strdup(ident);
+    char *out = strdup(name != NULL ? name : "");
     ids_spec_view_free(view);
-    return key;
+    return out;
 }
 
-char *tool_spec_list_text(const ids_doc *doc)
+char *tool_spec_list_text(const tool_session *ts)
 {
     ids_summary *sum = NULL;
     ids_error err;
     ids_error_clear(&err);
-    if (ids_doc_summary(doc, &sum, &err) != IDS_OK || sum == NULL)
+    if (ids_doc_summary(ts->doc, &sum, &err) != IDS_OK || sum == NULL)
         return strdup("");
     size_t cap = 1024, used = 0;
     char *buf = malloc(cap);
@@ -92,13 +91,15 @@ char *tool_spec_list_text(const ids_doc *doc)
     for (size_t i = 0; i < sum->n_specs && i < 30; i++) {
         const char *name = sum->specs[i].fields[IDS_SPEC_NAME];
         const char *ident = sum->specs[i].fields[IDS_SPEC_IDENTIFIER];
-        char one[320];
+        char one[320], h[TOOL_HANDLE_SIZE];
+        tool_spec_handle(ts, i, h);
         if (ident != NULL && ident[0] != '\0')
-            snprintf(one, sizeof(one), "%s%zu '%s' (identifier %s)", i == 0 ? "" : ", ",
-                     i + 1, BASE_QUOTE(name, 120), BASE_QUOTE(ident, 120));
+            snprintf(one, sizeof(one), "%s%s '%s' (position %zu, identifier %s)",
+                     i == 0 ? "" : ", ", h, BASE_QUOTE(name, 120), i + 1,
+                     BASE_QUOTE(ident, 120));
         else
-            snprintf(one, sizeof(one), "%s%zu '%s'", i == 0 ? "" : ", ", i + 1,
-                     BASE_QUOTE(name, 120));
+            snprintf(one, sizeof(one), "%s%s '%s' (position %zu)", i == 0 ? "" : ", ", h,
+                     BASE_QUOTE(name, 120), i + 1);
         size_t n = strlen(one);
         if (used + n + 8 > cap)
             break;
@@ -110,6 +111,100 @@ char *tool_spec_list_text(const ids_doc *doc)
 out:
     ids_summary_free(sum);
     return buf;
+}
+
+void tool_spec_result(tool_ctx *c, json_t *result, size_t index)
+{
+    char h[TOOL_HANDLE_SIZE];
+    char *ident = NULL;
+    char *name = tool_spec_name_dup(c->ts->doc, index, &ident);
+    json_object_set_new(result, "spec_id", json_string(tool_spec_handle(c->ts, index, h)));
+    json_object_set_new(result, "spec_index", json_integer((json_int_t)index + 1));
+    json_object_set_new(result, "spec_name", json_string(name != NULL ? name : ""));
+    if (ident != NULL)
+        json_object_set_new(result, "identifier", json_string(ident));
+    free(name);
+    free(ident);
+}
+
+static bool all_digits(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* A string spec_id: a handle, an identifier, a name, or a position in
+ * decimal. Two of them naming different specifications is refused rather
+ * than guessed: an identifier "2" must never shadow position 2. */
+static bool find_spec_key(tool_ctx *c, const char *key, size_t count, size_t *idx)
+{
+    ids_doc *doc = c->ts->doc;
+    struct { const char *what; size_t at; bool hit; } m[4];
+    memset(m, 0, sizeof(m));
+    m[0].what = "the handle";
+    m[1].what = "the identifier";
+    m[2].what = "the name";
+    m[3].what = "the position";
+    unsigned h = tool_handle_parse(key, 'S');
+    m[0].hit = h != 0 && tool_spec_by_handle(c->ts, h, &m[0].at);
+    static const ids_spec_by by[] = {IDS_SPEC_BY_IDENTIFIER, IDS_SPEC_BY_NAME};
+    for (int k = 0; k < 2; k++) {
+        ids_spec_ref ref;
+        ids_error err;
+        memset(&ref, 0, sizeof(ref));
+        ids_error_clear(&err);
+        ref.by = by[k];
+        ref.key = key;
+        if (ids_spec_find(doc, &ref, &m[1 + k].at, &err) == IDS_OK) {
+            m[1 + k].hit = true;
+        } else if (err.code != IDS_ERR_NOT_FOUND && err.code != IDS_OK) {
+            char *list = tool_spec_list_text(c->ts);
+            tool_fail(c, "spec_id '%s' matches %s of more than one specification; pass the "
+                         "handle (S1, S2, ...) instead: %s.",
+                      BASE_QUOTE(key, 60), m[1 + k].what, list != NULL ? list : "");
+            free(list);
+            return false;
+        }
+    }
+    if (all_digits(key) && strlen(key) < 10) {
+        size_t pos = (size_t)strtoul(key, NULL, 10);
+        if (pos >= 1 && pos <= count) {
+            m[3].hit = true;
+            m[3].at = pos - 1;
+        }
+    }
+    int first = -1;
+    for (int k = 0; k < 4; k++) {
+        if (!m[k].hit)
+            continue;
+        if (first < 0) {
+            first = k;
+            continue;
+        }
+        if (m[k].at != m[first].at) {
+            char *list = tool_spec_list_text(c->ts);
+            tool_fail(c, "spec_id '%s' is ambiguous: it is %s of specification %zu and %s of "
+                         "specification %zu. Pass the handle instead: %s.",
+                      BASE_QUOTE(key, 60), m[first].what, m[first].at + 1, m[k].what,
+                      m[k].at + 1, list != NULL ? list : "");
+            free(list);
+            return false;
+        }
+    }
+    if (first < 0) {
+        char *list = tool_spec_list_text(c->ts);
+        tool_fail(c, "spec_id '%s' not found; specifications: %s. Pass a handle (as "
+                     "listed), an identifier, a name or a 1-based position.",
+                  BASE_QUOTE(key, 80), list != NULL ? list : "");
+        free(list);
+        return false;
+    }
+    *idx = m[first].at;
+    return true;
 }
 
 bool tool_resolve_spec(tool_ctx *c, json_t *result, size_t *index)
@@ -126,60 +221,37 @@ bool tool_resolve_spec(tool_ctx *c, json_t *result, size_t *index)
         tool_fail(c, "The document has no specification yet. Call add_specification first.");
         return false;
     }
+    if (json_is_string(arg) && json_string_value(arg)[0] == '\0')
+        arg = NULL; /* "" is "not given", as models fill optional strings */
     if (arg != NULL && !json_is_null(arg)) {
-        ids_spec_ref ref;
-        ids_error err;
-        char key[64];
-        memset(&ref, 0, sizeof(ref));
-        ids_error_clear(&err);
         if (json_is_integer(arg) || json_is_real(arg)) {
             double pos = json_number_value(arg);
             if (pos < 1 || pos > (double)count) {
-                list = tool_spec_list_text(doc);
+                list = tool_spec_list_text(c->ts);
                 tool_fail(c, "spec_id %.0f is out of range: the document has %zu "
                              "specification%s (1-based): %s.",
                           pos, count, count == 1 ? "" : "s", list != NULL ? list : "");
                 goto out;
             }
             idx = (size_t)pos - 1;
-        } else {
-            ref.by = IDS_SPEC_BY_ANY;
-            ref.key = json_string_value(arg);
-            if (ids_spec_find(doc, &ref, &idx, &err) != IDS_OK) {
-                list = tool_spec_list_text(doc);
-                if (err.code == IDS_ERR_NOT_FOUND || err.code == IDS_OK) {
-                    tool_fail(c, "spec_id '%s' not found; specifications: %s. Pass an "
-                                 "identifier, a name or a 1-based position.",
-                              BASE_QUOTE(ref.key, 80), list != NULL ? list : "");
-                } else {
-                    snprintf(key, sizeof(key), "spec_id '%s'", BASE_QUOTE(ref.key, 40));
-                    tool_fail_ids(c, &err, key);
-                }
-                goto out;
-            }
+        } else if (!find_spec_key(c, json_string_value(arg), count, &idx)) {
+            goto out;
         }
-    } else if (c->ts->has_last_spec && c->ts->last_spec < count) {
-        idx = c->ts->last_spec;
+    } else if (tool_memory_spec(c->ts, &idx) && idx < count) {
         defaulted = true;
     } else if (count == 1) {
         idx = 0;
         defaulted = true;
     } else {
-        list = tool_spec_list_text(doc);
+        list = tool_spec_list_text(c->ts);
         tool_fail(c, "spec_id is needed: no specification was added or edited in this "
-                     "session yet, and the document has %zu: %s. Pass spec_id (an "
-                     "identifier, a name or a 1-based position).",
+                     "session yet, and the document has %zu: %s. Pass spec_id (a handle "
+                     "such as S1, an identifier, a name or a 1-based position).",
                   count, list != NULL ? list : "");
         goto out;
     }
-    char *name = NULL;
-    char *key = tool_spec_key(doc, idx, &name);
-    json_object_set_new(result, "spec_id", json_string(key != NULL ? key : ""));
-    json_object_set_new(result, "spec_index", json_integer((json_int_t)idx + 1));
-    json_object_set_new(result, "spec_name", json_string(name != NULL ? name : ""));
+    tool_spec_result(c, result, idx);
     json_object_set_new(result, "spec_id_defaulted", json_boolean(defaulted));
-    free(key);
-    free(name);
     tool_memory_set_spec(c->ts, idx);
     *index = idx;
     ok = true;
@@ -253,8 +325,74 @@ static bool push_item(ids_value *v, ids_xs_facet facet, const json_t *json)
     return true;
 }
 
+void tool_note(tool_ctx *c, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    base_utf8_vformat(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (c->notes == NULL)
+        return;
+    json_array_append_new(c->notes, json_string(text));
+}
+
+/* xs:boolean is lower case: TRUE, True and a JSON true all mean "true". */
+static void boolean_case(tool_ctx *c, const char *arg_name, char **text)
+{
+    if (*text == NULL)
+        return;
+    const char *want = strcasecmp(*text, "true") == 0     ? "true"
+                       : strcasecmp(*text, "false") == 0 ? "false"
+                                                         : NULL;
+    if (want == NULL || strcmp(*text, want) == 0)
+        return;
+    tool_note(c, "%s: '%s' written as '%s' (xs:boolean is lower case)", arg_name, *text,
+              want);
+    char *copy = strdup(want);
+    if (copy != NULL) {
+        free(*text);
+        *text = copy;
+    }
+}
+
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* False when an enumeration value repeats (*dup names it) or memory ran
+ * out (*dup NULL). */
+static bool enumeration_distinct(const ids_value *v, const char **dup)
+{
+    size_t n = 0;
+    *dup = NULL;
+    for (size_t i = 0; i < v->n_items; i++)
+        if (v->items[i].facet == IDS_XS_ENUMERATION)
+            n++;
+    if (n < 2)
+        return true;
+    const char **sorted = malloc(n * sizeof(*sorted));
+    if (sorted == NULL)
+        return false;
+    n = 0;
+    for (size_t i = 0; i < v->n_items; i++)
+        if (v->items[i].facet == IDS_XS_ENUMERATION)
+            sorted[n++] = v->items[i].value;
+    qsort(sorted, n, sizeof(*sorted), compare_text);
+    bool ok = true;
+    for (size_t i = 1; i < n && ok; i++) {
+        if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+            *dup = sorted[i];
+            ok = false;
+        }
+    }
+    free(sorted);
+    return ok;
+}
+
 bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
-                          ids_value *out)
+                          const char *default_base, ids_value *out)
 {
     memset(out, 0, sizeof(*out));
     if (!json_is_object(json)) {
@@ -270,6 +408,8 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
                          "parameter should not be checked", arg_name);
             return false;
         }
+        if (default_base != NULL && strcmp(default_base, "xs:boolean") == 0)
+            boolean_case(c, arg_name, &out->simple);
         return true;
     }
     out->kind = IDS_VALUE_RESTRICTION;
@@ -278,8 +418,10 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
         if (json_object_get(json, restriction_keys[k].key) != NULL)
             has_bounds = true;
     const char *base_arg = json_string_value(json_object_get(json, "base"));
-    const char *base = base_arg != NULL ? tool_base_type(base_arg)
-                                        : (has_bounds ? "xs:double" : "xs:string");
+    const char *base = base_arg != NULL     ? tool_base_type(base_arg)
+                       : default_base != NULL ? default_base
+                       : has_bounds           ? "xs:double"
+                                              : "xs:string";
     if (base == NULL) {
         tool_fail(c, "argument '%s.base' must be one of: %s (got '%s')", arg_name,
                   tool_base_type_list(), BASE_QUOTE(base_arg, 40));
@@ -301,6 +443,34 @@ bool tool_value_from_json(tool_ctx *c, const char *arg_name, const json_t *json,
         } else if (!push_item(out, restriction_keys[k].facet, v)) {
             goto nomem;
         }
+    }
+    if (strcmp(out->base, "xs:boolean") == 0)
+        for (size_t i = 0; i < out->n_items; i++)
+            boolean_case(c, arg_name, &out->items[i].value);
+    /* The XSD ^ and $ are literal characters, not anchors. */
+    for (size_t i = 0; i < out->n_items; i++) {
+        const ids_xs_item *it = &out->items[i];
+        if (it->facet != IDS_XS_PATTERN)
+            continue;
+        size_t n = strlen(it->value);
+        bool dollar = n > 0 && it->value[n - 1] == '$' && (n < 2 || it->value[n - 2] != '\\');
+        if (it->value[0] == '^' || dollar)
+            tool_note(c, "%s: the pattern '%s' has %s, which XSD takes as a literal "
+                         "character, not an anchor (an XSD pattern always matches the "
+                         "whole value); drop it unless the value contains it",
+                      arg_name, BASE_QUOTE(it->value, 80),
+                      it->value[0] == '^' ? (dollar ? "^ and $" : "^") : "$");
+    }
+    /* A value listed twice is a slip (the second says nothing). Lists may
+     * be long: sorted, O(n log n). */
+    const char *dup = NULL;
+    if (!enumeration_distinct(out, &dup)) {
+        if (dup == NULL)
+            goto nomem;
+        tool_fail(c, "argument '%s%s' lists '%s' twice; enumeration values must be distinct",
+                  arg_name, strcmp(arg_name, "values") == 0 ? "" : ".enumeration",
+                  BASE_QUOTE(dup, 80));
+        goto fail;
     }
     if (out->n_items == 0) {
         tool_fail(c, "the restriction in argument '%s' is empty: give at least one of "
@@ -376,11 +546,65 @@ json_t *tool_value_to_json(const ids_value *value)
     return obj;
 }
 
-json_t *tool_facet_to_json(const ids_facet *facet, size_t index)
+/* The text of a parameter for a label: a plain value, or its
+ * restriction's first enumeration value or pattern. */
+static const char *param_text(const ids_value *v)
+{
+    if (v->kind == IDS_VALUE_SIMPLE)
+        return v->simple;
+    if (v->kind == IDS_VALUE_RESTRICTION && v->n_items > 0)
+        return v->items[0].value;
+    return NULL;
+}
+
+void tool_facet_label(const ids_facet *f, char *buf, size_t size)
+{
+    const char *a = NULL, *b = NULL;
+    switch (f->kind) {
+    case IDS_FACET_ENTITY:
+    case IDS_FACET_PARTOF:
+    case IDS_FACET_ATTRIBUTE:
+        a = param_text(&f->params[IDS_PARAM_NAME]);
+        break;
+    case IDS_FACET_PROPERTY:
+        a = param_text(&f->params[IDS_PARAM_PROPERTY_SET]);
+        b = param_text(&f->params[IDS_PARAM_BASE_NAME]);
+        break;
+    case IDS_FACET_CLASSIFICATION:
+        a = param_text(&f->params[IDS_PARAM_SYSTEM]);
+        b = param_text(&f->params[IDS_PARAM_VALUE]);
+        break;
+    case IDS_FACET_MATERIAL:
+        a = param_text(&f->params[IDS_PARAM_VALUE]);
+        break;
+    default:
+        break;
+    }
+    if (a != NULL && b != NULL)
+        base_utf8_format(buf, size, "%s.%s", BASE_QUOTE(a, 60), BASE_QUOTE(b, 60));
+    else
+        base_utf8_format(buf, size, "%s", a != NULL ? BASE_QUOTE(a, 100) : "");
+}
+
+json_t *tool_facet_ref_json(const tool_session *ts, size_t spec, ids_location loc,
+                            const ids_facet *f, size_t index)
+{
+    char h[TOOL_HANDLE_SIZE], label[160];
+    tool_facet_handle(ts, spec, loc, index, h);
+    tool_facet_label(f, label, sizeof(label));
+    return json_pack("{s:s, s:s, s:s, s:I, s:s}", "facet_id", h, "kind",
+                     ids_facet_kind_name(f->kind), "location", ids_location_name(loc),
+                     "facet_index", (json_int_t)index, "label", label);
+}
+
+json_t *tool_facet_to_json(const tool_session *ts, size_t spec, ids_location loc,
+                           const ids_facet *facet, size_t index)
 {
     json_t *obj = json_object();
     json_t *params = json_object();
     json_t *attrs = json_object();
+    char h[TOOL_HANDLE_SIZE];
+    json_object_set_new(obj, "facet_id", json_string(tool_facet_handle(ts, spec, loc, index, h)));
     json_object_set_new(obj, "facet_index", json_integer((json_int_t)index));
     json_object_set_new(obj, "kind", json_string(ids_facet_kind_name(facet->kind)));
     for (int p = 0; p < IDS_PARAM_COUNT; p++)

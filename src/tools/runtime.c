@@ -17,98 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- what the session remembers ---- */
-
-void tool_memory_reset(tool_session *ts)
-{
-    ts->has_last_spec = false;
-    ts->last_spec = 0;
-    ts->n_facets = 0;
-}
-
-void tool_memory_set_spec(tool_session *ts, size_t spec)
-{
-    ts->has_last_spec = true;
-    ts->last_spec = spec;
-}
-
-bool tool_memory_set_facet(tool_session *ts, size_t spec, ids_location loc,
-                           size_t facet)
-{
-    for (size_t i = 0; i < ts->n_facets; i++) {
-        if (ts->facets[i].spec == spec) {
-            ts->facets[i].loc = loc;
-            ts->facets[i].facet = facet;
-            return true;
-        }
-    }
-    if (ts->n_facets == ts->cap_facets) {
-        size_t cap = ts->cap_facets == 0 ? 8 : ts->cap_facets * 2;
-        tool_facet_memory *grown = realloc(ts->facets, cap * sizeof(*grown));
-        if (grown == NULL)
-            return false;
-        ts->facets = grown;
-        ts->cap_facets = cap;
-    }
-    ts->facets[ts->n_facets].spec = spec;
-    ts->facets[ts->n_facets].loc = loc;
-    ts->facets[ts->n_facets].facet = facet;
-    ts->n_facets++;
-    return true;
-}
-
-const tool_facet_memory *tool_memory_facet(const tool_session *ts, size_t spec)
-{
-    for (size_t i = 0; i < ts->n_facets; i++)
-        if (ts->facets[i].spec == spec)
-            return &ts->facets[i];
-    return NULL;
-}
-
-void tool_memory_spec_removed(tool_session *ts, size_t spec)
-{
-    if (ts->has_last_spec) {
-        if (ts->last_spec == spec)
-            ts->has_last_spec = false;
-        else if (ts->last_spec > spec)
-            ts->last_spec--;
-    }
-    size_t kept = 0;
-    for (size_t i = 0; i < ts->n_facets; i++) {
-        if (ts->facets[i].spec == spec)
-            continue;
-        ts->facets[kept] = ts->facets[i];
-        if (ts->facets[kept].spec > spec)
-            ts->facets[kept].spec--;
-        kept++;
-    }
-    ts->n_facets = kept;
-}
-
-void tool_memory_facet_removed(tool_session *ts, size_t spec, ids_location loc,
-                               size_t facet)
-{
-    for (size_t i = 0; i < ts->n_facets; i++) {
-        tool_facet_memory *m = &ts->facets[i];
-        if (m->spec != spec || m->loc != loc)
-            continue;
-        if (m->facet == facet) {
-            ts->facets[i] = ts->facets[ts->n_facets - 1];
-            ts->n_facets--;
-            return;
-        }
-        if (m->facet > facet)
-            m->facet--;
-    }
-}
-
 void tool_session_free(void *payload)
 {
     tool_session *ts = payload;
     if (ts == NULL)
         return;
     ids_doc_free(ts->doc);
-    free(ts->facets);
+    tool_handles_free(ts);
     free(ts);
 }
 
@@ -136,6 +51,12 @@ void tool_ok(tool_ctx *c, json_t *result, const char *fmt, ...)
         json_decref(result);
         return;
     }
+    /* NULL: memory ran out while the body described what it did. What it
+     * did stands (the document may have changed), so the call is still a
+     * success, with a smaller answer. */
+    if (result == NULL)
+        result = json_object();
+    c->answered = true;
     c->out->structured = result;
     c->out->is_error = false;
     va_list ap;
@@ -152,6 +73,9 @@ void tool_ok_text(tool_ctx *c, json_t *result, char *text)
         free(text);
         return;
     }
+    if (result == NULL)
+        result = json_object();
+    c->answered = true;
     c->out->structured = result;
     c->out->is_error = false;
     c->out->text = text;
@@ -183,6 +107,7 @@ static void fail_with(tool_ctx *c, char *message, const ids_error *err)
             json_object_set_new(error, "line", json_integer(err->line));
     }
     json_object_set_new(result, "error", error);
+    c->answered = true;
     c->out->structured = result;
     c->out->is_error = true;
     free(c->out->text);
@@ -221,6 +146,14 @@ void tool_fail_ids(tool_ctx *c, const ids_error *err, const char *prefix)
 void tool_mark_changed(tool_ctx *c)
 {
     c->changed = true;
+}
+
+void tool_view_touch(tool_ctx *c)
+{
+    if (c->ts != NULL)
+        c->ts->revision++;
+    /* Live views are told the way a document change is told. */
+    c->env->document_changed = true;
 }
 
 /* Markup around one value at its deepest, indentation included, in bytes:
@@ -351,7 +284,16 @@ bool tool_install_doc(tool_ctx *c, ids_doc *doc, size_t bytes, bool *replaced)
     c->ts->doc = doc;
     c->ts->doc_bytes = bytes;
     c->bytes_known = true;
-    tool_memory_reset(c->ts);
+    c->installed = true;
+    c->ts->unexported = false;
+    c->ts->current_spec = 0;
+    /* A new document numbers from S1 and F1 again: its handles are what
+     * its result lists, and a model that replaced a document knows the
+     * old handles went with it. Without handles every later call resyncs
+     * them (tool_handles_sync). */
+    c->ts->next_spec = 0;
+    c->ts->next_facet = 0;
+    (void)tool_handles_reset(c->ts);
     tool_mark_changed(c);
     return true;
 }
@@ -381,7 +323,35 @@ static void render_text(tool_ctx *c)
  * document before the call fails (a shared store, specs/scale-out.md). */
 #define TOOL_CONFLICT_RETRIES 16u
 
-void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *out)
+/* The notes of the argument normalisation join the result's own. */
+static void add_notes(tool_ctx *c)
+{
+    if (c->notes == NULL || json_array_size(c->notes) == 0 ||
+        !json_is_object(c->out->structured))
+        return;
+    json_t *have = json_object_get(c->out->structured, "notes");
+    if (!json_is_array(have)) {
+        json_object_set(c->out->structured, "notes", c->notes);
+        return;
+    }
+    json_array_extend(have, c->notes);
+}
+
+static void unknown_session(tool_ctx *c, const char *sid)
+{
+    const char *tsid = c->env->transport_session_id;
+    bool other = tsid != NULL && tsid[0] != '\0' && strcmp(tsid, sid) != 0;
+    tool_fail(c, "session_id '%s' is unknown or has expired: it was closed, or idle too "
+                 "long (an expired session's document is gone). Check that you passed "
+                 "the session_id of the latest create_ids or load_ids result exactly%s%s%s. "
+                 "If the document is lost, load your last exported copy with load_ids or "
+                 "start again with create_ids; either returns a new session_id.",
+              BASE_QUOTE(sid, 80), other ? "; this connection's own session is " : "",
+              other ? tsid : "", other ? " (leave session_id out to use it)" : "");
+}
+
+void tool_run(const tool_def *tool, json_t *args, json_t *notes, tool_env *env,
+              tool_result *out)
 {
     tool_ctx c;
     memset(&c, 0, sizeof(c));
@@ -395,12 +365,16 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
     c.args = args;
     c.env = env;
     c.out = out;
+    c.notes = notes;
 
     if (flags & TOOL_USES_SESSION) {
         const char *sid = tool_arg_str(&c, "session_id");
         const char *tsid = env->transport_session_id;
         session_status st = SESSION_NOT_FOUND;
         char why[400] = "";
+        /* Models fill optional strings with "": that is "not given". */
+        if (sid != NULL && sid[0] == '\0')
+            sid = NULL;
         if (sid != NULL) {
             st = session_acquire_why(env->store, sid, &c.s, why, sizeof why);
             if (st == SESSION_ERR_STORE) {
@@ -413,11 +387,7 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
             }
             if (st != SESSION_OK) {
                 c.s = NULL;
-                tool_fail(&c, "session_id '%s' is unknown or has expired (sessions end when "
-                              "closed or after a long idle time). Start a new session by "
-                              "calling create_ids or load_ids without session_id; its "
-                              "result gives the new session_id.",
-                          BASE_QUOTE(sid, 80));
+                unknown_session(&c, sid);
                 goto out;
             }
         } else if (tsid != NULL && tsid[0] != '\0') {
@@ -432,8 +402,15 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
                 c.s = NULL;
         }
         if (c.s == NULL && !(flags & TOOL_MAY_MINT)) {
-            tool_fail(&c, "No IDS document in this session. Call create_ids or load_ids "
-                          "first; pass the session_id they return to the other tools.");
+            if (env->stateless_wire)
+                tool_fail(&c, "session_id is missing. This wire (MCP 2026-07-28 over HTTP) "
+                              "keeps no connection session, so every call must pass the "
+                              "session_id that create_ids or load_ids returned, as the "
+                              "session_id argument. Without one, call create_ids or "
+                              "load_ids first.");
+            else
+                tool_fail(&c, "No IDS document in this session. Call create_ids or load_ids "
+                              "first; pass the session_id they return to the other tools.");
             goto out;
         }
         if (c.s != NULL) {
@@ -446,12 +423,25 @@ void tool_run(const tool_def *tool, json_t *args, tool_env *env, tool_result *ou
                           "first.");
             goto out;
         }
+        if (c.ts != NULL && c.ts->doc != NULL && !tool_handles_sync(c.ts)) {
+            tool_fail(&c, "Out of memory while reading the session. Try again.");
+            goto out;
+        }
     }
     for (unsigned attempts_left = TOOL_CONFLICT_RETRIES;; attempts_left--) {
         tool->impl(&c);
-        if (out->structured == NULL)
+        if (!c.answered) {
             tool_fail(&c, "The tool finished without a result; this is a bug in idsd. "
                           "Call get_ids_info to see the document's state.");
+        } else if (out->structured == NULL && (c.changed || !out->is_error)) {
+            /* The body succeeded (it may have changed the document) but memory
+             * ran out for every answer: say so, as a success, since that is
+             * what the call was. */
+            out->is_error = false;
+            free(out->text);
+            out->text = strdup("Done, but memory ran out while describing the result. Call "
+                               "get_ids_info or get_specification to see the document.");
+        }
         if (!tool_persist_change(&c, attempts_left))
             break;
     }
@@ -461,14 +451,19 @@ out:
         json_object_get(out->structured, "session_id") == NULL)
         json_object_set_new(out->structured, "session_id",
                             json_string(env->used_session_id));
-    if (!out->is_error)
+    if (!out->is_error && out->structured != NULL) {
+        add_notes(&c);
         render_text(&c);
+    }
     if (c.s != NULL) {
         session_count_call(c.s, out->is_error);
         if (c.changed && c.ts != NULL) {
             if (!c.bytes_known)
                 c.ts->doc_bytes = c.ts->doc != NULL ? ids_doc_serialized_size(c.ts->doc) : 0;
+            if (!c.installed)
+                c.ts->unexported = true;
             session_set_bytes(c.s, c.ts->doc_bytes);
+            c.ts->revision++;
             env->document_changed = true;
         }
         session_release(c.s);
@@ -479,6 +474,10 @@ out:
 
 /* ---- close_session ---- */
 
+/* The connection's own session (legacy HTTP Mcp-Session-Id, the stdio
+ * process's) outlives close_session: the client's later requests still
+ * name it, so only the document goes (DELETE ends an HTTP session). Any
+ * other session is removed. */
 static void close_impl(tool_ctx *c)
 {
     if (c->s == NULL) {
@@ -486,8 +485,26 @@ static void close_impl(tool_ctx *c)
         return;
     }
     bool had_doc = c->ts != NULL && c->ts->doc != NULL;
-    json_t *r = json_pack("{s:s, s:s, s:b}", "status", "closed", "session_id",
-                          session_id(c->s), "had_document", had_doc);
+    const char *tsid = c->env->transport_session_id;
+    bool own = tsid != NULL && strcmp(tsid, session_id(c->s)) == 0;
+    json_t *r = json_pack("{s:s, s:s, s:b, s:b}", "status", "closed", "session_id",
+                          session_id(c->s), "had_document", had_doc, "session_kept", own);
+    if (own) {
+        if (c->ts != NULL) {
+            ids_doc_free(c->ts->doc);
+            c->ts->doc = NULL;
+            c->ts->doc_bytes = 0;
+            c->ts->unexported = false;
+            tool_handles_free(c->ts);
+            c->bytes_known = true;
+            c->installed = true;
+            tool_mark_changed(c);
+        }
+        tool_ok(c, r, "The document of session %s is gone; the session stays for this "
+                      "connection (create_ids or load_ids start a new document in it).",
+                c->env->used_session_id);
+        return;
+    }
     session_remove_held(c->s);
     /* The delete is durable before the reply, as a change would be; should
      * the store fail, the row ages out with the idle TTL instead. */
@@ -500,15 +517,12 @@ const tool_def tool_group_session[] = {
         .name = "close_session",
         .title = "Close the session",
         .description =
-            "Ends the session and frees its IDS document. Export the document first "
-            "(export_ids) if you still need it. Afterwards the session_id is invalid; "
-            "create_ids or load_ids start a new session.",
-        .input_schema = "{\"type\":\"object\",\"properties\":{" TOOL_SESSION_PROP
-                        "},\"additionalProperties\":false}",
-        .output_schema = "{\"type\":\"object\",\"properties\":{"
-                         "\"status\":{\"const\":\"closed\"}," TOOL_OUT_SESSION ","
-                         "\"had_document\":{\"type\":\"boolean\"}},"
-                         "\"required\":[\"status\",\"session_id\",\"had_document\"]}",
+            "Frees the session's document (export it first). The connection's own "
+            "session stays, empty.",
+        .input_schema = TOOL_IN_SESSION_ONLY,
+        .output_schema = TOOL_OUT("\"status\":{\"const\":\"closed\"},\"had_document\":"
+                                  TOOL_B ",\"session_kept\":" TOOL_B,
+                                  ",\"session_kept\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,

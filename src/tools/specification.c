@@ -136,6 +136,40 @@ static bool occurs_args(tool_ctx *c, const char **min, const char **max, bool *g
     return true;
 }
 
+/* ---- identifiers ---- */
+
+/* An identifier another specification (not skip) already has is refused:
+ * spec_id by identifier would then name two specifications. */
+static bool identifier_free(tool_ctx *c, const char *ident, size_t skip)
+{
+    if (ident == NULL || ident[0] == '\0')
+        return true;
+    ids_spec_ref ref;
+    ids_error err;
+    size_t at = 0;
+    memset(&ref, 0, sizeof(ref));
+    ids_error_clear(&err);
+    ref.by = IDS_SPEC_BY_IDENTIFIER;
+    ref.key = ident;
+    /* By identifier only: one attribute per specification is read. Two
+     * holders already (a loaded document) is refused too. */
+    ids_status st = ids_spec_find(c->ts->doc, &ref, &at, &err);
+    if (st != IDS_OK && (st == IDS_ERR_NOT_FOUND || err.code == IDS_ERR_NOT_FOUND))
+        return true;
+    if (st == IDS_OK && at == skip)
+        return true;
+    char h[TOOL_HANDLE_SIZE];
+    if (st == IDS_OK)
+        tool_fail(c, "argument 'identifier': specification %s (position %zu) already has "
+                     "identifier '%s'. Identifiers must be unique; choose another.",
+                  tool_spec_handle(c->ts, at, h), at + 1, BASE_QUOTE(ident, 80));
+    else
+        tool_fail(c, "argument 'identifier': '%s' is already the identifier of more than "
+                     "one specification. Identifiers must be unique; choose another.",
+                  BASE_QUOTE(ident, 80));
+    return false;
+}
+
 /* ---- add_specification ---- */
 
 static void add_impl(tool_ctx *c)
@@ -149,7 +183,8 @@ static void add_impl(tool_ctx *c)
     memset(&fields, 0, sizeof(fields));
     ids_error_clear(&err);
     if (!tool_check_room(c) || !versions_arg(c, versions, sizeof(versions)) ||
-        !occurs_args(c, &min, &max, &given))
+        !occurs_args(c, &min, &max, &given) ||
+        !identifier_free(c, tool_arg_str(c, "identifier"), (size_t)-1))
         return;
     fields.values[IDS_SPEC_NAME] = tool_arg_str(c, "name");
     fields.values[IDS_SPEC_IFC_VERSION] = versions;
@@ -167,24 +202,20 @@ static void add_impl(tool_ctx *c)
         return;
     }
     tool_mark_changed(c);
+    if (!tool_handles_spec_added(c->ts, index))
+        (void)tool_handles_reset(c->ts);
     tool_memory_set_spec(c->ts, index);
-    char *name = NULL;
-    char *key = tool_spec_key(c->ts->doc, index, &name);
     json_t *r = json_object();
     json_object_set_new(r, "status", json_string("added"));
-    json_object_set_new(r, "spec_id", json_string(key != NULL ? key : ""));
-    json_object_set_new(r, "spec_index", json_integer((json_int_t)index + 1));
-    json_object_set_new(r, "spec_name", json_string(fields.values[IDS_SPEC_NAME]));
+    tool_spec_result(c, r, index);
     json_object_set_new(r, "ifc_versions", tool_ifc_versions_json(versions));
     json_object_set_new(r, "usage", json_string(tool_usage_name(min, max)));
     json_object_set_new(r, "min_occurs", json_string(min));
     json_object_set_new(r, "max_occurs", json_string(max));
-    tool_ok(c, r, "Added specification %zu '%s' (spec_id %s, %s). Next: add facets; they "
+    tool_ok(c, r, "Added specification %s '%s' (position %zu, %s). Next: add facets; they "
                   "go to this specification when spec_id is left out.",
-            index + 1, fields.values[IDS_SPEC_NAME], key != NULL ? key : "",
-            tool_usage_name(min, max));
-    free(key);
-    free(name);
+            json_string_value(json_object_get(r, "spec_id")), fields.values[IDS_SPEC_NAME],
+            index + 1, tool_usage_name(min, max));
 }
 
 /* ---- get_specification ---- */
@@ -221,20 +252,26 @@ static void get_impl(tool_ctx *c)
     if (view->line > 0)
         json_object_set_new(spec, "line", json_integer(view->line));
     for (int loc = 0; loc < 2; loc++) {
+        if (!tool_handles_sync_facets(c->ts, index, (ids_location)loc, view->n_facets[loc])) {
+            tool_fail(c, "Out of memory while reading the specification. Try again.");
+            json_decref(spec);
+            goto out;
+        }
         json_t *list = json_array();
         for (size_t i = 0; i < view->n_facets[loc]; i++)
-            json_array_append_new(list, tool_facet_to_json(&view->facets[loc][i], i));
+            json_array_append_new(list, tool_facet_to_json(c->ts, index, (ids_location)loc,
+                                                            &view->facets[loc][i], i));
         json_object_set_new(spec, ids_location_name((ids_location)loc), list);
     }
     json_object_set_new(r, "specification", spec);
-    const tool_facet_memory *m = tool_memory_facet(c->ts, index);
-    if (m != NULL) {
+    ids_location mloc;
+    size_t mfacet;
+    if (tool_memory_facet(c->ts, index, &mloc, &mfacet) && mfacet < view->n_facets[mloc])
         json_object_set_new(r, "current_facet",
-                            json_pack("{s:s, s:I}", "location", ids_location_name(m->loc),
-                                      "facet_index", (json_int_t)m->facet));
-    }
+                            tool_facet_ref_json(c->ts, index, mloc,
+                                                &view->facets[mloc][mfacet], mfacet));
     tool_ok(c, r, "Specification %zu '%s': %zu applicability facet(s), %zu requirement "
-                  "facet(s). facet_index values are 0-based within each location.",
+                  "facet(s). Address facets by facet_id.",
             index + 1, view->fields[IDS_SPEC_NAME] != NULL ? view->fields[IDS_SPEC_NAME] : "",
             view->n_facets[0], view->n_facets[1]);
     r = NULL;
@@ -255,6 +292,7 @@ static void update_impl(tool_ctx *c)
     const char *min = NULL, *max = NULL;
     bool given = false;
     json_t *changed = json_array();
+    json_t *notes = json_array();
     memset(&fields, 0, sizeof(fields));
     ids_error_clear(&err);
     if (!tool_resolve_spec(c, r, &index))
@@ -280,6 +318,8 @@ static void update_impl(tool_ctx *c)
         fields.values[IDS_SPEC_IFC_VERSION] = versions;
         fields.set_mask |= 1u << IDS_SPEC_IFC_VERSION;
         json_array_append_new(changed, json_string("ifc_versions"));
+        if (!tool_ifc_names_versions(c, index, versions, notes))
+            goto out;
     }
     if (!occurs_args(c, &min, &max, &given))
         goto out;
@@ -295,6 +335,9 @@ static void update_impl(tool_ctx *c)
                      "max_occurs), requirements_description.");
         goto out;
     }
+    if ((fields.set_mask & (1u << IDS_SPEC_IDENTIFIER)) &&
+        !identifier_free(c, fields.values[IDS_SPEC_IDENTIFIER], index))
+        goto out;
     if (!tool_check_room(c))
         goto out;
     if (ids_spec_update(c->ts->doc, index, &fields, &err) != IDS_OK) {
@@ -302,21 +345,20 @@ static void update_impl(tool_ctx *c)
         goto out;
     }
     tool_mark_changed(c);
-    /* The identifier or name may have changed: report the key as it is now. */
-    char *name = NULL;
-    char *key = tool_spec_key(c->ts->doc, index, &name);
-    json_object_set_new(r, "spec_id", json_string(key != NULL ? key : ""));
-    json_object_set_new(r, "spec_name", json_string(name != NULL ? name : ""));
-    free(key);
-    free(name);
+    /* The identifier or name may have changed: report them as they are now. */
+    json_object_del(r, "identifier");
+    tool_spec_result(c, r, index);
     json_object_set_new(r, "status", json_string("updated"));
     json_object_set_new(r, "changed", changed);
     changed = NULL;
+    if (json_array_size(notes) > 0)
+        json_object_set(r, "notes", notes);
     tool_ok(c, r, "Updated specification %zu.", index + 1);
     r = NULL;
 out:
     json_decref(r);
     json_decref(changed);
+    json_decref(notes);
 }
 
 /* ---- remove_specification ---- */
@@ -329,23 +371,30 @@ static void remove_impl(tool_ctx *c)
     ids_error_clear(&err);
     /* Naming a specification to delete it does not make it "the one being
      * edited": keep the remembered one, adjusted below. */
-    bool had_last = c->ts->has_last_spec;
-    size_t last = c->ts->last_spec;
+    unsigned last = c->ts->current_spec;
     if (!tool_resolve_spec(c, r, &index))
         goto out;
-    c->ts->has_last_spec = had_last;
-    c->ts->last_spec = last;
+    c->ts->current_spec = last;
     if (ids_spec_remove(c->ts->doc, index, &err) != IDS_OK) {
         tool_fail_ids(c, &err, "Could not remove the specification");
         goto out;
     }
     tool_mark_changed(c);
-    tool_memory_spec_removed(c->ts, index);
+    tool_handles_spec_removed(c->ts, index);
     size_t left = ids_spec_count(c->ts->doc);
     json_object_set_new(r, "status", json_string("removed"));
     json_object_set_new(r, "specification_count", json_integer((json_int_t)left));
-    tool_ok(c, r, "Removed specification %zu; %zu left. Later specifications moved up "
-                  "one position.", index + 1, left);
+    if (left == 0) {
+        json_object_set_new(r, "warning", json_string(
+            "The document has no specification now, and IDS 1.0 requires at least one: "
+            "it is invalid until add_specification adds one."));
+        tool_ok(c, r, "Removed specification %s; none is left, so the document is invalid "
+                      "until you add one.", json_string_value(json_object_get(r, "spec_id")));
+    } else {
+        tool_ok(c, r, "Removed specification %s; %zu left. Handles of the others are "
+                      "unchanged; later positions moved up one.",
+                json_string_value(json_object_get(r, "spec_id")), left);
+    }
     r = NULL;
 out:
     json_decref(r);
@@ -355,66 +404,32 @@ out:
 
 #define VERSIONS_PROP                                                          \
     "\"ifc_versions\":{\"type\":[\"array\",\"string\"],\"minItems\":1,"      \
-    "\"items\":{\"type\":\"string\"},\"description\":\"IFC schema versions the "          \
-    "specification applies to: a list such as [\\\"IFC4\\\", "               \
-    "\\\"IFC4X3_ADD2\\\"], or one space-separated string. Allowed: IFC2X3, " \
-    "IFC4, IFC4X3_ADD2.\"}"
+    "\"items\":{\"type\":\"string\"},\"description\":\"IFC2X3, IFC4, "        \
+    "IFC4X3_ADD2: a list, or one space-separated string.\"}"
 #define OCCURS_PROPS(nullable)                                                 \
     "\"usage\":{\"enum\":[\"required\",\"optional\",\"prohibited\"],"        \
-    "\"description\":\"required: the model must contain at least one "        \
-    "applicable element and each must meet the requirements; optional: "      \
-    "applicable elements must meet them, none is fine; prohibited: no "       \
-    "element may be applicable. Default for a new specification: "           \
-    "required.\"},"                                                           \
-    "\"min_occurs\":{\"type\":\"integer\",\"enum\":[0,1],\"description\":"   \
-    "\"Alternative to usage: 1 = required, 0 = optional or prohibited.\"},"  \
+    "\"description\":\"Default required: some applicable element must "     \
+    "exist; prohibited: none may. Or min_occurs and max_occurs.\"},"          \
+    "\"min_occurs\":{\"type\":\"integer\",\"enum\":[0,1]},"                     \
     "\"max_occurs\":{\"type\":[\"integer\",\"string\"],\"enum\":[0,"         \
-    "\"unbounded\"],\"description\":\"Alternative to usage: \\\"unbounded\\\"" \
-    " (required/optional) or 0 (prohibited).\"},"                            \
-    "\"identifier\":{\"type\":" nullable ",\"description\":\"Optional "      \
-    "identifier such as S1; it can be used as spec_id.\"},"                   \
-    "\"description\":{\"type\":" nullable ",\"description\":\"Why the "       \
-    "requirement exists.\"},"                                                  \
-    "\"instructions\":{\"type\":" nullable ",\"description\":\"Instructions " \
-    "for the people who author the model.\"},"                               \
-    "\"requirements_description\":{\"type\":" nullable ",\"description\":"   \
-    "\"Description written on the requirements element.\"}"
-
-#define SPEC_OUT_PROPS                                                         \
-    "\"status\":{\"type\":\"string\"}," TOOL_OUT_SESSION "," TOOL_OUT_SPEC
-
-#define FACET_SCHEMA                                                           \
-    "{\"type\":\"object\",\"properties\":{\"facet_index\":{\"type\":"        \
-    "\"integer\"},\"kind\":{\"enum\":[\"entity\",\"partOf\","                \
-    "\"classification\",\"attribute\",\"property\",\"material\"]},"          \
-    "\"parameters\":{\"type\":\"object\"},\"attributes\":{\"type\":"          \
-    "\"object\",\"additionalProperties\":{\"type\":\"string\"}},\"line\":{"  \
-    "\"type\":\"integer\"}},\"required\":[\"facet_index\",\"kind\","         \
-    "\"parameters\",\"attributes\"]}"
+    "\"unbounded\"]},"                                                         \
+    "\"identifier\":{\"type\":" nullable ",\"description\":\"Unique, such "  \
+    "as S1.\"},\"description\":{\"type\":" nullable "},"                     \
+    "\"instructions\":{\"type\":" nullable "},"                                \
+    "\"requirements_description\":{\"type\":" nullable "}"
 
 const tool_def tool_group_specification[] = {
     {
         .name = "add_specification",
         .title = "Add a specification",
         .description =
-            "Appends a specification: a named rule saying which elements it applies to "
-            "(applicability facets) and what they must carry (requirement facets). Add "
-            "the facets next with the add_*_facet tools; when they leave spec_id out "
-            "they use this specification. Usage defaults to required (minOccurs 1, "
-            "maxOccurs unbounded); both attributes are always written.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{"
-            "\"name\":{\"type\":\"string\",\"minLength\":1,\"description\":\"Name of the "
-            "specification, such as 'Walls need a fire rating'.\"}," VERSIONS_PROP ","
-            OCCURS_PROPS("\"string\"") "," TOOL_SESSION_PROP "},"
-            "\"required\":[\"name\",\"ifc_versions\"],\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" SPEC_OUT_PROPS ","
-            "\"ifc_versions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-            "\"usage\":{\"type\":\"string\"},\"min_occurs\":{\"type\":\"string\"},"
-            "\"max_occurs\":{\"type\":\"string\"}},\"required\":[\"status\","
-            "\"session_id\",\"spec_id\",\"spec_index\",\"spec_name\",\"ifc_versions\","
-            "\"usage\",\"min_occurs\",\"max_occurs\"]}",
+            "Appends a specification (applicability facets select elements, requirement "
+            "facets check them). Returns its spec_id, the default for facet tools.",
+        .input_schema = TOOL_IN("\"name\":{\"type\":\"string\",\"minLength\":1},"
+                                VERSIONS_PROP "," OCCURS_PROPS("\"string\""),
+                                "\"name\",\"ifc_versions\"", ""),
+        .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC ",\"usage\":" TOOL_S,
+                                  ",\"spec_id\""),
         .read_only = false,
         .destructive = false,
         .idempotent = false,
@@ -426,24 +441,11 @@ const tool_def tool_group_specification[] = {
         .name = "get_specification",
         .title = "Show one specification",
         .description =
-            "Returns one specification in full: its attributes, usage, and every facet "
-            "of applicability and requirements with its facet_index (0-based within its "
-            "location), parameters (plain values or restriction objects) and "
-            "attributes. Use the facet_index values with the restriction tools and "
-            "remove_facet.",
-        .input_schema = "{\"type\":\"object\",\"properties\":{" TOOL_SPEC_ID_PROP ","
-                        TOOL_SESSION_PROP "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_OUT_SESSION "," TOOL_OUT_SPEC ","
-            "\"specification\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
-            "\"string\"},\"ifc_versions\":{\"type\":\"array\",\"items\":{\"type\":"
-            "\"string\"}},\"usage\":{\"type\":\"string\"},\"applicability\":{\"type\":"
-            "\"array\",\"items\":" FACET_SCHEMA "},\"requirements\":{\"type\":\"array\","
-            "\"items\":" FACET_SCHEMA "}},\"required\":[\"name\",\"ifc_versions\","
-            "\"usage\",\"applicability\",\"requirements\"]},\"current_facet\":{\"type\":"
-            "\"object\",\"properties\":{\"location\":{\"type\":\"string\"},"
-            "\"facet_index\":{\"type\":\"integer\"}}}},\"required\":[\"session_id\","
-            TOOL_OUT_SPEC_REQUIRED ",\"specification\"]}",
+            "Returns one specification in full: attributes, usage, and every facet with "
+            "its facet_id, parameters and attributes.",
+        .input_schema = TOOL_IN(TOOL_SPEC_ID_PROP, "", ""),
+        .output_schema = TOOL_OUT(TOOL_OUT_SPEC ",\"specification\":" TOOL_O,
+                                  ",\"spec_id\",\"specification\""),
         .read_only = true,
         .destructive = false,
         .idempotent = true,
@@ -455,18 +457,14 @@ const tool_def tool_group_specification[] = {
         .name = "update_specification",
         .title = "Update a specification",
         .description =
-            "Changes attributes of a specification; give only what changes. null clears "
-            "identifier, description, instructions or requirements_description. usage "
-            "(or min_occurs/max_occurs) changes the cardinality.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{" TOOL_SPEC_ID_PROP ","
-            "\"name\":{\"type\":\"string\",\"minLength\":1,\"description\":\"New name.\"},"
-            VERSIONS_PROP "," OCCURS_PROPS("[\"string\",\"null\"]") "," TOOL_SESSION_PROP
-            "},\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" SPEC_OUT_PROPS ",\"changed\":{"
-            "\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":["
-            "\"status\",\"session_id\"," TOOL_OUT_SPEC_REQUIRED ",\"changed\"]}",
+            "Changes the attributes given; null clears an optional one.",
+        .input_schema = TOOL_IN(TOOL_SPEC_ID_PROP ",\"name\":{\"type\":\"string\","
+                                "\"minLength\":1}," VERSIONS_PROP ","
+                                OCCURS_PROPS("[\"string\",\"null\"]") ","
+                                TOOL_ALLOW_UNKNOWN_PROP,
+                                "", ""),
+        .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC ",\"changed\":"
+                                  TOOL_A, ",\"spec_id\",\"changed\""),
         .read_only = false,
         .destructive = false,
         .idempotent = true,
@@ -478,18 +476,15 @@ const tool_def tool_group_specification[] = {
         .name = "remove_specification",
         .title = "Remove a specification",
         .description =
-            "Deletes a specification and all its facets. Later specifications move up "
-            "one position, so 1-based positions used as spec_id change; identifiers and "
-            "names do not.",
-        .input_schema =
-            "{\"type\":\"object\",\"properties\":{\"spec_id\":{\"type\":[\"string\","
-            "\"integer\"],\"description\":\"Specification to delete: its identifier, its "
-            "name, or its 1-based position.\"}," TOOL_SESSION_PROP "},"
-            "\"required\":[\"spec_id\"],\"additionalProperties\":false}",
-        .output_schema =
-            "{\"type\":\"object\",\"properties\":{" SPEC_OUT_PROPS ","
-            "\"specification_count\":{\"type\":\"integer\"}},\"required\":[\"status\","
-            "\"session_id\"," TOOL_OUT_SPEC_REQUIRED ",\"specification_count\"]}",
+            "Deletes a specification and its facets. Other handles stay; positions "
+            "after it move up one.",
+        .input_schema = TOOL_IN("\"spec_id\":{\"type\":[\"string\",\"integer\"],"
+                                "\"description\":\"Handle (S1...), identifier, name or "
+                                "1-based position.\"}",
+                                "\"spec_id\"", ""),
+        .output_schema = TOOL_OUT("\"status\":" TOOL_S "," TOOL_OUT_SPEC
+                                  ",\"specification_count\":" TOOL_I ",\"warning\":" TOOL_S,
+                                  ",\"specification_count\""),
         .read_only = false,
         .destructive = true,
         .idempotent = false,

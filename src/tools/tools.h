@@ -25,6 +25,7 @@
 
 #include "ids/ids.h"
 #include "session/session.h"
+#include "view/view.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,7 +40,18 @@ typedef struct tool_config {
     const ids_schema *schema;
     /* Largest document a session may hold or load, in bytes. */
     size_t max_doc_bytes;
+    /* Largest IFC model file load_ifc_model / validate_ifc_model read, in
+     * bytes; 0 = TOOL_DEFAULT_MAX_MODEL_BYTES. */
+    size_t max_model_bytes;
+    /* The last IFC check of a session as the view shows it, or NULL when
+     * there is none: installed by the layer that keeps check results (a
+     * session attachment), called with the session acquired; the result
+     * stays valid while it is. NULL: views show no check. */
+    const view_check_result *(*view_check)(session *s, void *ctx);
+    void *view_check_ctx;
 } tool_config;
+
+#define TOOL_DEFAULT_MAX_MODEL_BYTES ((size_t)256 << 20) /* bytes: 256 MiB */
 
 /* Per-call context, filled by the transport. */
 typedef struct tool_env {
@@ -47,6 +59,9 @@ typedef struct tool_env {
     const tool_config *config;
     /* The session the transport has in scope, or NULL. */
     const char *transport_session_id;
+    /* The wire keeps no connection session (2026-07-28 over HTTP): every
+     * call must carry session_id, and errors say so. */
+    bool stateless_wire;
     /* Out: set (non-empty) when this call minted a new session. */
     char minted_session_id[SESSION_ID_SIZE];
     /* Out: the session the call used (empty when none). */
@@ -54,6 +69,10 @@ typedef struct tool_env {
     /* Out: true when the call changed the session's document, so that
      * subscribers of its resource can be told. */
     bool document_changed;
+    /* Progress of a long call (a model check), done of total, on the
+     * calling thread; NULL when the client asked for none. */
+    void (*progress)(void *ctx, size_t done, size_t total, const char *message);
+    void *progress_ctx;
 } tool_env;
 
 typedef struct tool_result {
@@ -69,7 +88,9 @@ typedef struct tool_result {
 enum {
     TOOL_USES_SESSION = 1u << 0, /* resolves a session (all but none) */
     TOOL_NEEDS_DOC = 1u << 1,    /* refuses when the session has no document */
-    TOOL_MAY_MINT = 1u << 2      /* create_ids / load_ids: mint when none in scope */
+    TOOL_MAY_MINT = 1u << 2,     /* create_ids / load_ids: mint when none in scope */
+    TOOL_APP_ONLY = 1u << 3      /* for the MCP App view, not the model (listed to
+                                    clients of the ui extension only) */
 };
 
 /* A tool's body: it runs inside the runtime, which has resolved and
@@ -92,6 +113,10 @@ typedef struct tool_def {
     /* What impl needs besides the arguments, when one body serves several
      * tools (the facet tools' argument tables); NULL otherwise. */
     const void *data;
+    /* Other names a model uses for arguments: pairs "from", "to", NULL
+     * terminated; tool_call renames them (with a note) before validating.
+     * NULL when none. camelCase forms of every argument are taken too. */
+    const char *const *aliases;
 } tool_def;
 
 /* Parses every schema once; call before serving. Returns false (and leaves
@@ -105,6 +130,9 @@ const tool_def *tool_catalogue(size_t *count);
 const tool_def *tool_find(const char *name);
 /* The tools/list "tools" array (new reference; the caller owns it). */
 json_t *tool_list_json(void);
+/* The same for a wire that keeps no connection session (2026-07-28 over
+ * HTTP), whose schemas list session_id as required. */
+json_t *tool_list_json_for(bool stateless_wire);
 /* The parsed input schema of a tool (borrowed; valid after
  * tool_catalogue_init), for transports that check arguments against it,
  * such as the 2026-07-28 Mcp-Param-* headers. NULL for an unknown tool. */
@@ -134,6 +162,34 @@ void *tool_session_restore(void *ctx, const char *doc, size_t doc_len,
  * yet. */
 session_status tool_session_document_xml(session_store *store, const char *id,
                                          char **xml, size_t *len);
+
+/* ---- the view (view.c; specs/view.md "Where it is shown") ---- */
+
+/* The tools whose results the MCP App view shows (_meta.ui.resourceUri):
+ * those that read, validate or check a session's document. */
+bool tool_links_view(const tool_def *tool);
+
+typedef enum tool_view_kind {
+    TOOL_VIEW_PAGE = 0,  /* a whole page (view_html_page) */
+    TOOL_VIEW_BODY,      /* the body a live page is sent (view_html_body) */
+    TOOL_VIEW_MARKDOWN   /* the Markdown describe_ids gives */
+} tool_view_kind;
+
+/* The session's document, its findings and its last IFC check, rendered
+ * for people; a session without a document renders the waiting page.
+ * opts as view_html_page takes them (TOOL_VIEW_PAGE only; may be NULL).
+ * *revision (may be NULL) is the revision rendered, which moves with every
+ * change of what the view shows. *out is malloc'd. SESSION_NOT_FOUND for
+ * an unknown session, SESSION_NOMEM when the rendering failed. */
+session_status tool_session_view(session_store *store, const tool_config *config,
+                                 const char *id, tool_view_kind kind,
+                                 const view_page_options *opts, char **out, size_t *len,
+                                 uint64_t *revision);
+
+/* describe_ifc's result for one IFC class or standard set of a version
+ * ("IFC4", "IFC4X3", ...; NULL for IFC4), for the ifc:// resources; NULL
+ * when the version or the name is unknown. New reference. */
+json_t *tool_ifc_describe(const char *version, const char *name);
 
 #ifdef __cplusplus
 }

@@ -20,8 +20,10 @@
  *   At the start of a continued line (VIEW_MD_BREAKS) leading blanks are
  *   dropped and a block marker (- + = : 1. 1)) is escaped.
  * - Both: invalid UTF-8 is U+FFFD; controls, bidi embeddings, overrides,
- *   isolates and marks, U+2028, U+2029 and U+FEFF are shown as a visible
- *   "⟨U+XXXX⟩", so nothing hidden reorders or splits the text around it.
+ *   isolates and marks, U+2028, U+2029, U+FEFF, U+FFFE and U+FFFF are
+ *   shown as a visible "⟨U+XXXX⟩", so nothing hidden reorders or splits
+ *   the text around it. The HTML form is also well-formed XML 1.0 text
+ *   (the JUnit and BCF reports use it): no character XML forbids stays.
  */
 #include "view/view_internal.h"
 
@@ -59,6 +61,8 @@ static bool hidden(long cp)
     case 0x2028: /* line separator */
     case 0x2029: /* paragraph separator */
     case 0xFEFF: /* zero width no-break space */
+    case 0xFFFE: /* noncharacters, and not XML 1.0 characters: a report */
+    case 0xFFFF: /* in XML could not carry them even as references */
         return true;
     default:
         break;

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/base.h"
 #include "ids/ids.h"
 
 #ifdef __cplusplus
@@ -107,7 +108,10 @@ typedef struct view_check_element {
 
 typedef struct view_check_requirement {
     const char *text;        /* the requirement in words (view_facet_words) */
-    size_t n_failed;         /* applicable elements failing it, in total */
+    size_t n_failed;         /* applicable elements failing it, in total;
+                                0: it passed (the reports for people list
+                                only failed ones; JUnit makes a passing
+                                testcase of it) */
     const view_check_element *elements; /* the first failing ones */
     size_t n_elements;       /* how many are listed; fewer than n_failed
                                 reads "first n of N" */
@@ -125,7 +129,9 @@ typedef struct view_check_spec {
     const char *message;     /* a reason for the whole specification
                                 ("required, but no element is applicable");
                                 NULL when none */
-    const view_check_requirement *requirements; /* the failed ones */
+    /* The failed requirements, or every requirement in document order
+     * (those with n_failed 0 passed). */
+    const view_check_requirement *requirements;
     size_t n_requirements;
 } view_check_spec;
 
@@ -187,6 +193,49 @@ view_status view_html_page(const view_input *in, const view_page_options *opts,
  * header: the <meta> one plus frame-ancestors (which <meta> cannot
  * carry). The same opts as for the page. */
 view_status view_csp_header(const view_page_options *opts, char **out);
+
+/* ---- reports of a check result (report.c, bcf.c) ----------------------- */
+
+/*
+ * A check result as a file for a person or a tool: Markdown, the
+ * standalone HTML page, JUnit XML for CI systems, and BCF 2.1 (a zip a BIM
+ * tool imports: one topic per failed requirement, the failing elements'
+ * GlobalIds as the components of its viewpoint). specs/ifc-check.md,
+ * section "Reports", describes each.
+ */
+typedef enum view_report_format {
+    VIEW_REPORT_MARKDOWN = 0,
+    VIEW_REPORT_HTML,
+    VIEW_REPORT_JUNIT,
+    VIEW_REPORT_BCF
+} view_report_format;
+
+/* "markdown", "html", "junit", "bcf". */
+const char *view_report_format_name(view_report_format format);
+/* The format of that name (also "md"); false for anything else. */
+bool view_report_format_from_name(const char *name, view_report_format *out);
+/* True for formats whose output is binary (bcf: a zip). */
+bool view_report_format_binary(view_report_format format);
+
+typedef struct view_report_options {
+    size_t max_bytes;        /* cap on the report; 0 = VIEW_DEFAULT_MAX_BYTES */
+    /* When the check ran, seconds since 1970 (UTC): JUnit's timestamp,
+     * BCF's CreationDate and the zip's entry times. 0 leaves JUnit's out
+     * and dates BCF 1980-01-01 (the zip format's first day). Nothing else
+     * reads the clock, so equal inputs give equal bytes. */
+    long long created;
+    const char *author;      /* BCF CreationAuthor; NULL = "idsd" */
+} view_report_options;
+
+/* Appends the report of check in that format to out (bytes; binary for
+ * bcf). opts may be NULL (all defaults). On failure nothing is appended:
+ * VIEW_ERR_INVALID_ARG (a NULL, an unknown format), VIEW_ERR_TOO_BIG
+ * (over max_bytes, or over out's own cap), VIEW_ERR_NOMEM. The report is
+ * made aside first, so out is touched only by the final append (which
+ * fails out, as any append does, when out's cap or memory refuse it). */
+view_status view_report(base_buf *out, view_report_format format,
+                        const view_check_result *check,
+                        const view_report_options *opts);
 
 #ifdef __cplusplus
 }

@@ -136,6 +136,20 @@ void view_md_check(base_buf *b, const view_check_result *check, bool top);
 void view_html_document(base_buf *b, const view_model *m);
 void view_html_check(base_buf *b, const view_check_result *check, bool top);
 
+/* ---- reports (report.c, bcf.c) ---------------------------------------------- */
+
+/* The BCF 2.1 zip of a check result into b. */
+view_status view_bcf(base_buf *b, const view_check_result *check,
+                     const view_report_options *opts);
+/* Plain text (no escaping): why a specification fails on its
+ * applicability count ("required, but no element is applicable"). */
+void view_report_cardinality_words(base_buf *b, const view_check_spec *s);
+/* Plain text: "GlobalId IfcWall #12 'Name': reason". */
+void view_report_element_line(base_buf *b, const view_check_element *e);
+/* created as "YYYY-MM-DDThh:mm:ss" (UTC, no zone); false when it is 0
+ * or past 9999. */
+bool view_report_utc(long long created, char out[32]);
+
 /* ---- the page's assets (page.c) ------------------------------------------ */
 
 extern const char view_page_style[];

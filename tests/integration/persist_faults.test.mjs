@@ -264,7 +264,12 @@ test('what the session remembers survives a kill', async () => {
     assert.ok(!r.isError, r.text);
     assert.equal(r.structuredContent.spec_name, 'base');
     assert.equal(r.structuredContent.spec_id_defaulted, true);
-    assert.deepEqual(r.structuredContent.current_facet, { location: 'applicability', facet_index: 0 });
+    const cf = r.structuredContent.current_facet;
+    assert.equal(cf.location, 'applicability');
+    assert.equal(cf.facet_index, 0);
+    // Handles come back as they were given.
+    assert.equal(cf.facet_id, f.structuredContent.facet_id);
+    assert.match(cf.facet_id, /^F\d+$/);
     await s.stop();
   } finally {
     root.cleanup();

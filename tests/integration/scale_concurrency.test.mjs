@@ -75,3 +75,50 @@ test(`${CLIENTS} clients on one session through three instances`, { timeout: 120
     dir.cleanup();
   }
 });
+
+// Handles (S3, F7) are the session's, not an instance's: after removals
+// renumbered nothing on the instance that made them, another instance
+// that parses the stored document gives the same handles.
+test('handles mean the same on every instance', { timeout: 60000 }, async () => {
+  const dir = makeRoot();
+  const redisPort = await freePort();
+  const redis = await startRedis(dir.dir, redisPort);
+  const idsd = [];
+  const clients = [];
+  try {
+    for (let i = 0; i < 2; i++) idsd.push(await startIdsd(redisPort, await freePort()));
+    for (const d of idsd) clients.push(await modernClient(d.url));
+    const [a, b] = clients;
+    const ok = async (c, name, args) => {
+      const r = await c.callTool({ name, arguments: args });
+      assert.ok(!r.isError, `${name}: ${r.content?.[0]?.text}`);
+      return r.structuredContent;
+    };
+    const sid = (await ok(a, 'create_ids', { title: 'handles' })).session_id;
+    const specs = [];
+    for (const name of ['one', 'two', 'three'])
+      specs.push((await ok(a, 'add_specification', { session_id: sid, name, ifc_versions: ['IFC4'] })).spec_id);
+    const f1 = (await ok(a, 'add_entity_facet', { session_id: sid, spec_id: specs[2], location: 'applicability',
+                                                  entity_name: 'IFCWALL' })).facet_id;
+    const f2 = (await ok(a, 'add_attribute_facet', { session_id: sid, spec_id: specs[2], location: 'requirements',
+                                                     attribute_name: 'Name' })).facet_id;
+    await ok(a, 'remove_specification', { session_id: sid, spec_id: specs[1] });
+    await ok(a, 'remove_facet', { session_id: sid, facet_id: f1 });
+    // B has never seen the session: it parses the stored document.
+    const three = await ok(b, 'get_specification', { session_id: sid, spec_id: specs[2] });
+    assert.equal(three.spec_name, 'three');
+    assert.equal(three.spec_id, specs[2]);
+    assert.deepEqual(three.specification.requirements.map((f) => f.facet_id), [f2]);
+    const gone = await b.callTool({ name: 'get_specification', arguments: { session_id: sid, spec_id: specs[1] } });
+    assert.equal(gone.isError, true, 'a removed handle names another specification');
+    // A handle minted on B is new to A too.
+    const four = (await ok(b, 'add_specification', { session_id: sid, name: 'four', ifc_versions: ['IFC4'] })).spec_id;
+    assert.ok(!specs.includes(four), `handle ${four} given twice`);
+    assert.equal((await ok(a, 'get_specification', { session_id: sid, spec_id: four })).spec_name, 'four');
+  } finally {
+    for (const c of clients) await c.close().catch(() => {});
+    for (const d of idsd) await d.stop();
+    await redis.stop();
+    dir.cleanup();
+  }
+});

@@ -70,7 +70,7 @@ test('every list method answers, even when empty', async () => {
   const prompts = (await client.listPrompts()).prompts;
   assert.ok(prompts.some((p) => p.name === 'author_ids'));
   const p = await client.getPrompt({ name: 'author_ids',
-                                      arguments: { requirement: 'Every wall has a fire rating', ifc_version: 'IFC4' } });
+                                      arguments: { requirement: 'Every wall has a fire rating', ifc_versions: 'IFC4' } });
   assert.match(p.messages[0].content.text, /Every wall has a fire rating/);
 });
 

@@ -84,13 +84,18 @@ static void http_dechunk(http_response *r)
     r->body_len = (size_t)(out - r->body);
 }
 
+/* Seconds a response may take before http_raw gives up (a test that
+ * expects an answer "at once" lowers it, so a stall fails instead of
+ * hanging). */
+static int http_timeout_s = 30;
+
 /* Sends raw request bytes to 127.0.0.1:port and reads until the server
  * closes. Returns 0, or -1 when the connection failed. */
 static int http_raw(unsigned short port, const char *req, size_t req_len,
                     http_response *r)
 {
     struct sockaddr_in sa;
-    struct timeval tv = {30, 0};
+    struct timeval tv = {http_timeout_s, 0};
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap + 1);
@@ -113,7 +118,8 @@ static int http_raw(unsigned short port, const char *req, size_t req_len,
             break;   /* the server may answer (413) before reading it all */
         off += (size_t)w;
     }
-    shutdown(fd, SHUT_WR);
+    /* No half-close: the server may take a client that shuts its side
+     * down while a request is being worked on for one that went away. */
     for (;;) {
         ssize_t got;
 

@@ -749,7 +749,7 @@ static const forbidden forbidden_edits[] = {
     {"mixed-case class name in an enumeration", partof_enumeration_mixed_case,
      IDS_ERR_INVALID_ARG, "'IfcSite' (enumeration) is not an IFC class name"},
     {"second entity in applicability", second_entity_app, IDS_ERR_INVALID_ARG,
-     "applicability already has an entity facet (at most one); update it"},
+     "applicability already has an entity facet (at most one); change that facet"},
     {"second entity in requirements", second_entity_req, IDS_ERR_INVALID_ARG,
      "requirements already has an entity facet (at most one"},
     {"unknown ifcVersion", unknown_ifc, IDS_ERR_INVALID_ARG,

@@ -5,8 +5,8 @@
  * port and driven with a tiny socket client: both eras, sessions, status
  * codes, limits, hostile requests, metrics and shutdown with an open
  * stream; and how a legacy session's GET stream and protocol state end
- * with its store record (DELETE, close_session, eviction, expiry at
- * lookup), on a fake store clock.
+ * with its store record (DELETE, eviction, expiry at lookup; close_session
+ * frees only the document), on a fake store clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -691,10 +691,13 @@ static void test_stream_ends_on_delete(void **state)
     http_response_free(&r);
 }
 
-static void test_stream_ends_on_close_session(void **state)
+/* close_session frees the document of the connection's own session but
+ * leaves the MCP session alive: the client's next requests still work,
+ * its stream stays open, and DELETE is what ends the session. */
+static void test_close_session_keeps_legacy_session(void **state)
 {
     fixture *f = *state;
-    char sid[64], seen[4096] = "";
+    char sid[64], seen[4096] = "", hdrs[128];
     http_response r;
     int fd;
 
@@ -704,10 +707,20 @@ static void test_stream_ends_on_close_session(void **state)
                                  "\"params\":{\"name\":\"close_session\",\"arguments\":{}}}", &r), 0);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "closed"));
+    assert_non_null(strstr(r.body, "\"session_kept\":true"));
+    http_response_free(&r);
+    assert_int_equal(stream_ended_within(fd, 300, seen, sizeof seen), 0);
+    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 1);
+    assert_int_equal(post_legacy(f, sid, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}",
+                                 &r), 0);
+    assert_int_equal(r.status, 200);
+    http_response_free(&r);
+    snprintf(hdrs, sizeof hdrs, "Mcp-Session-Id: %s\r\n", sid);
+    assert_int_equal(http_do(f->port, "DELETE", "/mcp", hdrs, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
     http_response_free(&r);
     assert_int_equal(stream_ended_within(fd, 5000, seen, sizeof seen), 1);
     close(fd);
-    assert_int_equal(gauge(f, "idsd_legacy_sessions"), 0);
     expect_gone(f, sid);
 }
 
@@ -783,7 +796,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stream_ends_on_expiry_at_lookup, setup_clocked,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stream_ends_on_delete, setup_clocked, teardown),
-        cmocka_unit_test_setup_teardown(test_stream_ends_on_close_session, setup_clocked,
+        cmocka_unit_test_setup_teardown(test_close_session_keeps_legacy_session, setup_clocked,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stream_subscriptions, setup, teardown),
     };

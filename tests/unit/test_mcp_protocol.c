@@ -915,11 +915,23 @@ static void test_resource_of_a_live_session(void **state)
     mcp_conn_set_session_id(f->conn, id);
     assert_string_equal(mcp_conn_session_id(f->conn), id);
     initialize(f, "2025-11-25");
+    /* A session without a document lists no resource ... */
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/list\"}");
+    list = json_object_get(result_of(r), "resources");
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(r);
+    /* ... one with a document lists it. */
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                     "{\"name\":\"create_ids\",\"arguments\":{\"title\":\"T\"}}}");
+    json_decref(r);
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}");
     list = json_object_get(result_of(r), "resources");
     assert_int_equal(json_array_size(list), 1);
     snprintf(text, sizeof text, "ids://session/%s", id);
     assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "uri")), text);
+    json_decref(r);
+    r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":"
+                     "{\"name\":\"close_session\",\"arguments\":{}}}");
     json_decref(r);
     /* A session without a document is not an empty resource. */
     snprintf(text, sizeof text, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/read\","
@@ -945,13 +957,18 @@ static void test_prompts(void **state)
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":"
                      "{\"name\":\"author_ids\",\"arguments\":{\"requirement\":"
                      "\"Every IfcWall has FireRating in Pset_WallCommon\","
-                     "\"ifc_version\":\"IFC4X3_ADD2\"}}}");
+                     "\"ifc_versions\":\"IFC4X3_ADD2\"}}}");
     result = result_of(r);
     msg = json_array_get(json_object_get(result, "messages"), 0);
     assert_string_equal(json_string_value(json_object_get(msg, "role")), "user");
     body = json_string_value(json_object_get(json_object_get(msg, "content"), "text"));
     assert_non_null(strstr(body, "Every IfcWall has FireRating"));
     assert_non_null(strstr(body, "IFC4X3_ADD2"));
+    /* It speaks the tools' argument names, not the XML's. */
+    assert_non_null(strstr(body, "ifc_versions"));
+    assert_non_null(strstr(body, "property_name"));
+    assert_null(strstr(body, "propertySet"));
+    assert_null(strstr(body, "minOccurs"));
     json_decref(r);
 
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"prompts/get\",\"params\":"
@@ -964,7 +981,7 @@ static void test_prompts(void **state)
     json_decref(r);
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"prompts/get\",\"params\":"
                      "{\"name\":\"author_ids\",\"arguments\":{\"requirement\":\"x\","
-                     "\"ifc_version\":\"IFC5\"}}}");
+                     "\"ifc_versions\":\"IFC5\"}}}");
     assert_error(r, MCP_INVALID_PARAMS);
     json_decref(r);
     r = send_text(f, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"prompts/get\",\"params\":"
@@ -993,8 +1010,53 @@ static void test_versions(void **state)
     assert_string_equal(mcp_log_level_name(MCP_LOG_EMERGENCY), "emergency");
 }
 
+/* What comes back for one (possibly mangled) text: no reply only for a
+ * notification or a response; otherwise one line of JSON-RPC, a result or
+ * an error with a code and message, whose id is the request's when the
+ * text was a request with a valid id, null when it could not be read. */
+static void assert_mangled_reply(fixture *f, const char *text, size_t len)
+{
+    char *line = mcp_handle_text(f->conn, text, len);
+    json_t *sent = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    json_t *id = json_is_object(sent) ? json_object_get(sent, "id") : NULL;
+    bool id_valid = json_is_integer(id) || json_is_string(id);
+
+    if (line == NULL) {
+        /* A notification (no id) or a response (result or error). */
+        assert_true(json_is_object(sent));
+        assert_true(id == NULL || json_object_get(sent, "result") != NULL ||
+                    json_object_get(sent, "error") != NULL);
+        json_decref(sent);
+        return;
+    }
+    assert_null(strchr(line, '\n'));
+    json_t *reply = json_loads(line, 0, NULL);
+    assert_non_null(reply);
+    assert_true(json_is_object(reply));
+    assert_string_equal(json_string_value(json_object_get(reply, "jsonrpc")), "2.0");
+    json_t *result = json_object_get(reply, "result");
+    json_t *error = json_object_get(reply, "error");
+    assert_true((result != NULL) != (error != NULL));
+    if (error != NULL) {
+        assert_true(json_is_integer(json_object_get(error, "code")));
+        assert_true(json_is_string(json_object_get(error, "message")));
+    }
+    json_t *rid = json_object_get(reply, "id");
+    assert_non_null(rid);
+    if (sent == NULL)
+        assert_true(json_is_null(rid));  /* not JSON: -32700, null id */
+    if (sent == NULL)
+        assert_int_equal(json_integer_value(json_object_get(error, "code")), MCP_PARSE_ERROR);
+    if (id_valid && json_object_get(sent, "method") != NULL)
+        assert_true(json_equal(rid, id));
+    json_decref(reply);
+    json_decref(sent);
+    free(line);
+}
+
 /* Nothing a client sends may crash the core: mangle a valid request one
- * byte at a time and feed every variant in. */
+ * byte at a time and feed every variant in; each gets a reply as the
+ * protocol wants it. */
 static void test_mangled_input_never_crashes(void **state)
 {
     fixture *f = *state;
@@ -1006,14 +1068,10 @@ static void test_mangled_input_never_crashes(void **state)
 
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < sizeof subst; k++) {
-            char *line;
-
             memcpy(buf, base, n + 1);
             buf[i] = subst[k];
-            line = mcp_handle_text(f->conn, buf, n);
-            free(line);
-            line = mcp_handle_text(f->conn, buf, i);  /* truncated */
-            free(line);
+            assert_mangled_reply(f, buf, n);
+            assert_mangled_reply(f, buf, i);  /* truncated */
         }
     }
     free(buf);

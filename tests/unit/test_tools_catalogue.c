@@ -93,9 +93,11 @@ static const char *const expected_order[] = {
     "validate_ids", "add_specification", "get_specification", "update_specification",
     "remove_specification", "add_entity_facet", "add_property_facet",
     "add_attribute_facet", "add_classification_facet", "add_material_facet",
-    "add_partof_facet", "remove_facet", "add_enumeration_restriction",
+    "add_partof_facet", "update_facet", "remove_facet", "add_enumeration_restriction",
     "add_pattern_restriction", "add_bounds_restriction", "add_length_restriction",
-    "set_restriction", "set_facet_parameter", "close_session", NULL,
+    "set_restriction", "set_facet_parameter", "close_session", "find_ifc_names",
+    "describe_ifc", "load_ifc_model",
+    "validate_ifc_model", "describe_ids", "render_ids_view", NULL,
 };
 
 static void test_list_is_stable_and_complete(void **state)
@@ -128,26 +130,155 @@ static void test_list_is_stable_and_complete(void **state)
         json_t *sid = json_object_get(json_object_get(in, "properties"), "session_id");
         assert_non_null(sid);
         assert_string_equal(json_string_value(json_object_get(sid, "x-mcp-header")), "Session");
-        /* Every property explains itself to the model. */
+        /* Every property is explained once: by its own description, by
+         * the tool's description, or by the server's instructions (the
+         * shared vocabulary: handles, session_id, locations, restriction
+         * values). A name the model cannot look up anywhere fails. */
+        static const char *const shared[] = {
+            "session_id", "spec_id", "facet_id", "location", "facet_index", "title",
+            "copyright", "version", "description", "purpose", "milestone", "name",
+            "instructions", "uri", "cardinality", "validate", "use_xsd", "value",
+            "requirements_description", "predefined_type", "property_set", "property_name",
+            "system", "data_type", "relation", "min_inclusive", "max_inclusive",
+            "min_exclusive", "max_exclusive", "length", "min_length", "max_length",
+            "parameter_name", "base_type", "min_occurs", "max_occurs", "allow_unknown", NULL};
         const char *key;
         json_t *prop;
+        const char *desc = json_string_value(json_object_get(t, "description"));
         json_object_foreach(json_object_get(in, "properties"), key, prop) {
-            if (!json_is_string(json_object_get(prop, "description")))
-                fprintf(stderr, "%s.%s has no description\n", expected_order[i], key);
-            assert_true(json_is_string(json_object_get(prop, "description")));
+            bool known = json_is_string(json_object_get(prop, "description")) ||
+                         json_object_get(prop, "$ref") != NULL || strstr(desc, key) != NULL;
+            for (size_t k = 0; !known && shared[k] != NULL; k++)
+                known = strcmp(shared[k], key) == 0;
+            if (!known)
+                fprintf(stderr, "%s.%s is explained nowhere\n", expected_order[i], key);
+            assert_true(known);
         }
         json_t *out = json_object_get(t, "outputSchema");
         assert_string_equal(json_string_value(json_object_get(out, "type")), "object");
+        /* Hints are sent only where they differ from the MCP defaults
+         * (readOnly false, destructive true, idempotent false, openWorld
+         * true), and they match the table. */
         json_t *ann = json_object_get(t, "annotations");
-        assert_true(json_is_boolean(json_object_get(ann, "readOnlyHint")));
-        assert_true(json_is_boolean(json_object_get(ann, "destructiveHint")));
-        assert_true(json_is_boolean(json_object_get(ann, "idempotentHint")));
         assert_true(json_is_false(json_object_get(ann, "openWorldHint")));
+        assert_int_equal(json_is_true(json_object_get(ann, "readOnlyHint")), defs[i].read_only);
+        assert_int_equal(json_is_true(json_object_get(ann, "idempotentHint")),
+                         defs[i].idempotent);
+        if (!defs[i].read_only)
+            assert_int_equal(json_object_get(ann, "destructiveHint") == NULL,
+                             defs[i].destructive);
     }
     assert_null(tool_find("no_such_tool"));
     assert_null(tool_find(NULL));
     json_decref(a);
     json_decref(b);
+}
+
+/* The catalogue budget (specs/tools.md): what a model reads on every
+ * turn. A new tool has to fit, on the wire that describes session_id too;
+ * the stateless wire differs only there. */
+static void test_catalogue_budget(void **state)
+{
+    (void)state;
+    for (int stateless = 0; stateless < 2; stateless++) {
+        json_t *list = tool_list_json_for(stateless != 0);
+        /* An app-only tool is for the MCP App: hosts keep it from the
+         * model (visibility ["app"]), and other clients are not sent it. */
+        for (size_t k = json_array_size(list); k-- > 0;) {
+            const tool_def *d = tool_find(
+                json_string_value(json_object_get(json_array_get(list, k), "name")));
+            if (d != NULL && (d->flags & TOOL_APP_ONLY))
+                json_array_remove(list, k);
+        }
+        char *text = json_dumps(list, JSON_COMPACT);
+        assert_non_null(text);
+        size_t n = strlen(text);
+        if (n > 25 * 1024)
+            fprintf(stderr, "tools/list is %zu bytes (stateless %d), budget 25600\n", n,
+                    stateless);
+        assert_true(n <= 25 * 1024);
+        json_t *t;
+        size_t i;
+        json_array_foreach(list, i, t) {
+            const json_t *sid = json_object_get(
+                json_object_get(json_object_get(t, "inputSchema"), "properties"), "session_id");
+            const tool_def *def = tool_find(json_string_value(json_object_get(t, "name")));
+            bool required = false;
+            size_t k;
+            json_t *name;
+            json_array_foreach(json_object_get(json_object_get(t, "inputSchema"), "required"),
+                               k, name)
+                required = required || strcmp(json_string_value(name), "session_id") == 0;
+            assert_non_null(sid);
+            assert_int_equal(required, stateless && !(def->flags & TOOL_MAY_MINT));
+        }
+        free(text);
+        json_decref(list);
+    }
+}
+
+/* Local $ref, propertyNames, and the normalisation before validation. */
+static void test_schema_refs_and_normalisation(void **state)
+{
+    (void)state;
+    json_error_t e;
+    json_t *schema = json_loads(
+        "{\"type\":\"object\",\"properties\":{"
+        "\"v\":{\"$ref\":\"#/$defs/r\"},"
+        "\"loc\":{\"enum\":[\"applicability\",\"requirements\"]},"
+        "\"rel\":{\"enum\":[\"IFCRELNESTS\",\"IFCRELAGGREGATES\"]},"
+        "\"flag\":{\"type\":\"boolean\"},\"n\":{\"type\":\"integer\"},"
+        "\"data_type\":{\"type\":\"string\"}},"
+        "\"required\":[\"loc\"],\"additionalProperties\":false,"
+        "\"$defs\":{\"r\":{\"type\":[\"string\",\"object\"],\"propertyNames\":{\"enum\":"
+        "[\"base\",\"min_inclusive\"]}}}}", 0, &e);
+    assert_non_null(schema);
+    char msg[512];
+    assert_true(tool_schema_well_formed(schema, msg, sizeof(msg)));
+    struct { const char *json; bool ok; const char *needle; } cases[] = {
+        {"{\"loc\":\"requirements\",\"v\":{\"base\":\"xs:double\"}}", true, NULL},
+        {"{\"loc\":\"requirements\",\"v\":{\"bsae\":1}}", false,
+         "unknown argument 'v.bsae' (did you mean 'base'?)"},
+        {"{\"loc\":\"requirements\",\"v\":7}", false, "argument 'v' must be a string or an object"},
+        {"{\"lco\":\"requirements\"}", false, "unknown argument 'lco' (did you mean 'loc'?)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *v = json_loads(cases[i].json, 0, &e);
+        bool ok = tool_schema_validate(schema, v, msg, sizeof(msg));
+        if (ok != cases[i].ok || (!ok && strstr(msg, cases[i].needle) == NULL)) {
+            fprintf(stderr, "case %s: ok=%d msg=%s\n", cases[i].json, ok, msg);
+            fail();
+        }
+        json_decref(v);
+    }
+    /* Another case or spelling of a name or an enum value, a boolean or an
+     * integer as a string, "" for an optional choice: taken, with notes. */
+    static const char *const aliases[] = {"relation", "rel", NULL};
+    json_t *args = json_loads("{\"Loc\":\"Requirements\",\"relation\":\"IfcRelNests\","
+                              "\"flag\":\"TRUE\",\"n\":\"3\",\"datatype\":\"x\","
+                              "\"v\":{\"minInclusive\":1}}", 0, &e);
+    json_t *notes = json_array();
+    tool_schema_normalize(schema, args, aliases, notes);
+    assert_true(tool_schema_validate(schema, args, msg, sizeof(msg)));
+    assert_string_equal(json_string_value(json_object_get(args, "loc")), "requirements");
+    assert_string_equal(json_string_value(json_object_get(args, "rel")), "IFCRELNESTS");
+    assert_true(json_is_true(json_object_get(args, "flag")));
+    assert_int_equal(json_integer_value(json_object_get(args, "n")), 3);
+    assert_non_null(json_object_get(args, "data_type"));
+    assert_non_null(json_object_get(json_object_get(args, "v"), "min_inclusive"));
+    assert_true(json_array_size(notes) >= 6);
+    json_decref(args);
+    args = json_loads("{\"loc\":\"requirements\",\"rel\":\"\"}", 0, &e);
+    tool_schema_normalize(schema, args, NULL, notes);
+    assert_null(json_object_get(args, "rel"));
+    json_decref(args);
+    /* A $ref that names nothing is a broken schema. */
+    json_t *bad = json_loads("{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":"
+                             "\"#/$defs/none\"}}}", 0, &e);
+    assert_false(tool_schema_well_formed(bad, msg, sizeof(msg)));
+    json_decref(bad);
+    json_decref(notes);
+    json_decref(schema);
 }
 
 static void test_read_only_tools(void **state)
@@ -358,6 +489,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_list_is_stable_and_complete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_tools, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catalogue_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_refs_and_normalisation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_tool_validates_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arguments_must_be_object, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_session_errors, setup, teardown),

@@ -189,6 +189,12 @@ static void create(fx *f)
     json_decref(ok(f, "create_ids", "{s:s, s:s}", "title", "Test", "author", "a@b.example"));
 }
 
+/* A new document in the same session, dropping the old one's edits. */
+static void create_replacing(fx *f)
+{
+    json_decref(ok(f, "create_ids", "{s:s, s:b}", "title", "Replacing", "replace", 1));
+}
+
 /* ---- create / info ---- */
 
 static void test_create_mints_and_replaces(void **state)
@@ -275,7 +281,7 @@ static void test_specifications(void **state)
 
     r = ok(f, "add_specification", "{s:s, s:[s], s:s}", "name", "Doors", "ifc_versions",
            "IFC2X3", "usage", "optional");
-    assert_string_equal(sget(r, "spec_id"), "2");
+    assert_string_equal(sget(r, "spec_id"), "S2"); /* a handle, not a position */
     assert_string_equal(sget(r, "usage"), "optional");
     json_decref(r);
     r = ok(f, "add_specification", "{s:s, s:[s], s:i, s:i}", "name", "No proxies",
@@ -310,8 +316,9 @@ static void test_specifications(void **state)
     r = ok(f, "get_specification", "{s:i}", "spec_id", 2);
     assert_string_equal(sget(r, "spec_name"), "Doors");
     json_decref(r);
-    err(f, "get_specification", "spec_id 'S9' not found; specifications: 1 'Walls' "
-                                "(identifier S1), 2 'Doors', 3 'No proxies'",
+    err(f, "get_specification", "spec_id 'S9' not found; specifications: S1 'Walls' "
+                                "(position 1, identifier S1), S2 'Doors' (position 2), "
+                                "S3 'No proxies' (position 3)",
         "{s:s}", "spec_id", "S9");
     err(f, "get_specification", "out of range", "{s:i}", "spec_id", 9);
 
@@ -360,6 +367,87 @@ static void test_spec_id_needed_when_ambiguous(void **state)
         "applicability", "entity_name", "IFCWALL");
 }
 
+/* ---- handles ---- */
+
+/* The sequences of issue 11: a position read before an add or a removal
+ * names another element afterwards; a handle does not. */
+static void test_handles_follow_their_element(void **state)
+{
+    fx *f = *state;
+    create(f);
+    json_decref(ok(f, "add_specification", "{s:s, s:s}", "name", "Walls", "ifc_versions",
+                   "IFC4"));
+    json_t *r = ok(f, "add_attribute_facet", "{s:s, s:s}", "location", "requirements",
+                   "attribute_name", "Name");
+    char name_id[16], desc_id[16];
+    snprintf(name_id, sizeof(name_id), "%s", sget(r, "facet_id"));
+    json_decref(r);
+    r = ok(f, "add_attribute_facet", "{s:s, s:s}", "location", "requirements",
+           "attribute_name", "Description");
+    snprintf(desc_id, sizeof(desc_id), "%s", sget(r, "facet_id"));
+    assert_int_equal(iget(r, "facet_index"), 1);
+    json_decref(r);
+    r = ok(f, "add_classification_facet", "{s:s, s:s}", "location", "requirements",
+           "classification_system", "Uniclass");
+    json_t *moved = json_object_get(r, "moved");
+    assert_int_equal(json_array_size(moved), 2);
+    assert_string_equal(sget(json_array_get(moved, 1), "facet_id"), desc_id);
+    assert_int_equal(iget(json_array_get(moved, 1), "to"), 2);
+    json_decref(r);
+    /* Position 1 is Name now, and the result says so... */
+    r = ok(f, "add_pattern_restriction", "{s:s, s:i, s:s}", "location", "requirements",
+           "facet_index", 1, "pattern", "N.*");
+    assert_string_equal(sget(r, "facet_id"), name_id);
+    assert_string_equal(sget(r, "facet_label"), "Name");
+    json_decref(r);
+    /* ...while the handle still names Description. */
+    r = ok(f, "add_pattern_restriction", "{s:s, s:s}", "facet_id", desc_id, "pattern", "D.*");
+    assert_string_equal(sget(r, "facet_label"), "Description");
+    json_decref(r);
+    r = ok(f, "remove_facet", "{s:s}", "facet_id", desc_id);
+    assert_string_equal(sget(json_object_get(r, "removed"), "label"), "Description");
+    json_decref(r);
+    err(f, "remove_facet", "names no facet", "{s:s}", "facet_id", desc_id);
+    /* update_facet keeps the handle. */
+    r = ok(f, "update_facet", "{s:s, s:s}", "facet_id", name_id, "cardinality", "optional");
+    assert_string_equal(sget(r, "facet_id"), name_id);
+    json_decref(r);
+
+    /* Specifications: remove the third of eight, the sixth keeps its handle. */
+    create_replacing(f);
+    char sixth[16] = "";
+    for (int i = 1; i <= 8; i++) {
+        char nm[16];
+        snprintf(nm, sizeof(nm), "spec %d", i);
+        r = ok(f, "add_specification", "{s:s, s:s}", "name", nm, "ifc_versions", "IFC4");
+        if (i == 6)
+            snprintf(sixth, sizeof(sixth), "%s", sget(r, "spec_id"));
+        json_decref(r);
+    }
+    r = ok(f, "get_ids_info", "{}");
+    char third[16];
+    snprintf(third, sizeof(third), "%s",
+             sget(json_array_get(json_object_get(r, "specifications"), 2), "spec_id"));
+    json_decref(r);
+    json_decref(ok(f, "remove_specification", "{s:s}", "spec_id", third));
+    r = ok(f, "get_specification", "{s:s}", "spec_id", sixth);
+    assert_string_equal(sget(r, "spec_name"), "spec 6");
+    assert_int_equal(iget(r, "spec_index"), 5);
+    json_decref(r);
+    err(f, "get_specification", "not found", "{s:s}", "spec_id", third);
+
+    /* No silent loss: "" is no session_id; unexported edits need replace. */
+    json_decref(ok(f, "get_ids_info", "{s:s}", "session_id", ""));
+    err(f, "create_ids", "not exported", "{s:s}", "title", "Other");
+    err(f, "load_ids", "not exported", "{s:s}", "source",
+        "<ids xmlns=\"http://standards.buildingsmart.org/IDS\"/>");
+    r = ok(f, "get_ids_info", "{}");
+    assert_int_equal(iget(r, "specification_count"), 7);
+    json_decref(r);
+    json_decref(ok(f, "export_ids", "{}"));
+    json_decref(ok(f, "create_ids", "{s:s}", "title", "Other"));
+}
+
 /* ---- facets and restrictions ---- */
 
 static void test_facets_and_defaults(void **state)
@@ -371,7 +459,9 @@ static void test_facets_and_defaults(void **state)
     json_t *r = ok(f, "add_entity_facet", "{s:s, s:s, s:s}", "location", "applicability",
                    "entity_name", "IfcWall", "cardinality", "required");
     assert_true(bget(r, "spec_id_defaulted"));
-    assert_string_equal(sget(r, "spec_id"), "W");
+    assert_string_equal(sget(r, "spec_id"), "S1");
+    assert_string_equal(sget(r, "identifier"), "W");
+    assert_string_equal(sget(r, "facet_id"), "F1");
     assert_int_equal(iget(r, "facet_index"), 0);
     assert_string_equal(sget(json_object_get(json_object_get(r, "facet"), "parameters"), "name"),
                         "IFCWALL");
@@ -432,7 +522,7 @@ static void test_facets_and_defaults(void **state)
     json_decref(r);
     /* The facet just restricted is now the default one. */
     r = ok(f, "add_enumeration_restriction", "{s:[s,s], s:s}", "values", "Pset_WallCommon",
-           "Pset_Custom", "parameter_name", "property_set");
+           "ACME_WallData", "parameter_name", "property_set");
     assert_int_equal(iget(r, "facet_index"), 1);
     assert_string_equal(sget(r, "parameter_name"), "propertySet");
     json_decref(r);
@@ -794,17 +884,29 @@ static void test_close_session(void **state)
     create(f);
     char sid[SESSION_ID_SIZE];
     snprintf(sid, sizeof(sid), "%s", f->transport);
+    /* The connection's own session stays: only its document goes. */
     json_t *r = ok(f, "close_session", "{}");
     assert_string_equal(sget(r, "status"), "closed");
     assert_true(bget(r, "had_document"));
+    assert_true(bget(r, "session_kept"));
     assert_string_equal(sget(r, "session_id"), sid);
     json_decref(r);
-    err(f, "get_ids_info", "unknown or has expired", "{s:s}", "session_id", sid);
-    err(f, "get_ids_info", "create_ids or load_ids", "{}");
-    /* On stdio the next create starts a new session. */
+    err(f, "get_ids_info", "No IDS document", "{s:s}", "session_id", sid);
     r = ok(f, "create_ids", "{s:s}", "title", "Again");
-    assert_string_not_equal(sget(r, "session_id"), sid);
+    assert_string_equal(sget(r, "session_id"), sid);
+    assert_false(bget(r, "replaced_document"));
     json_decref(r);
+    /* A session named by session_id that is not the connection's ends. */
+    f->transport[0] = '\0';
+    r = ok(f, "create_ids", "{s:s}", "title", "Other");
+    char other[SESSION_ID_SIZE];
+    snprintf(other, sizeof(other), "%s", sget(r, "session_id"));
+    json_decref(r);
+    snprintf(f->transport, sizeof(f->transport), "%s", sid);
+    r = ok(f, "close_session", "{s:s}", "session_id", other);
+    assert_false(bget(r, "session_kept"));
+    json_decref(r);
+    err(f, "get_ids_info", "unknown or has expired", "{s:s}", "session_id", other);
 }
 
 static void test_sessions_are_separate(void **state)
@@ -838,6 +940,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_ids_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_specifications, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spec_id_needed_when_ambiguous, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handles_follow_their_element, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facets_and_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_document, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_reports_findings, setup, teardown),

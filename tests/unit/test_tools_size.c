@@ -302,7 +302,7 @@ static void test_growth_bound_holds(void **state)
                                    "\"max_exclusive\":10}"},
         {"add_length_restriction", "{\"location\":\"requirements\",\"facet_index\":2,"
                                    "\"min_length\":1,\"max_length\":9}"},
-        {"set_restriction", "{\"location\":\"requirements\",\"facet_index\":0,"
+        {"set_restriction", "{\"location\":\"requirements\",\"facet_index\":0,\"allow_unknown\":true,"
                             "\"parameter_name\":\"name\",\"items\":[{\"facet\":"
                             "\"enumeration\",\"value\":\"IFCA\"},{\"facet\":"
                             "\"enumeration\",\"value\":\"IFCB\"},{\"facet\":\"maxLength\","
@@ -311,8 +311,8 @@ static void test_growth_bound_holds(void **state)
                                 "\"parameter_name\":\"value\",\"value\":\"\\\"\\\"\\\"\"}"},
         /* many one-letter items at the deepest place (a partOf's entity) */
         {"add_enumeration_restriction", "{\"location\":\"requirements\",\"facet_index\":0,"
-                                        "\"parameter_name\":\"predefinedType\",\"values\":["
-                                        "\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\",\"I\",\"J\",\"K\",\"L\",\"M\",\"N\",\"O\",\"P\",\"Q\",\"R\",\"S\",\"T\",\"U\",\"V\",\"W\",\"X\",\"Y\",\"Z\",\"A\",\"B\",\"C\",\"D\"]}"},
+                                        "\"allow_unknown\":true,\"parameter_name\":\"predefinedType\",\"values\":["
+                                        "\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\",\"I\",\"J\",\"K\",\"L\",\"M\",\"N\",\"O\",\"P\",\"Q\",\"R\",\"S\",\"T\",\"U\",\"V\",\"W\",\"X\",\"Y\",\"Z\",\"a\",\"b\",\"c\",\"d\"]}"},
         {"update_specification", "{\"name\":\"\\\"renamed\\\"\",\"description\":\"\\\"\\\"\","
                                  "\"instructions\":\"\\t\\t\",\"usage\":\"required\"}"},
     };

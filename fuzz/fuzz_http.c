@@ -1,0 +1,145 @@
+/*
+ * fuzz_http.c - libFuzzer target for HTTP request handling: the input is
+ * the raw bytes a client sends on one connection (request line, headers,
+ * body; a second request may follow), written to idsd's Streamable HTTP
+ * transport running in this process on a loopback port, through
+ * libmicrohttpd and the transport's real callbacks down to the MCP core
+ * and the tools.
+ *
+ * The server keeps running across inputs (as it does in production), so
+ * state that outlives a request (sessions, streams) is exercised too; its
+ * limits are small so that it stays bounded. The connection is closed
+ * after the answer, or after a short wait when the server holds it open
+ * (a stream, an incomplete request). Besides crashes, leaks and undefined
+ * behaviour, it traps when the answer does not begin with an HTTP/1.x
+ * status line.
+ */
+#include "mcp/mcp_http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CHECK(cond)                \
+    do {                           \
+        if (!(cond))               \
+            __builtin_trap();      \
+    } while (0)
+
+/* How long to wait for the answer to begin, and then for more of it once
+ * it has (the server keeps a connection open after answering, for the
+ * next request or for a stream), in ms. */
+#define WAIT_FIRST_MS 100
+#define WAIT_MORE_MS 5
+
+static tool_config tools = {.max_doc_bytes = 256 * 1024};
+static session_store *store;
+static mcp_server *server;
+static mcp_http *http;
+static struct sockaddr_in addr;
+
+static void stop(void)
+{
+    mcp_http_stop(http);
+    mcp_server_free(server);
+    session_store_free(store);
+    tool_catalogue_cleanup();
+    ids_library_cleanup();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *why = NULL;
+    char err[256];
+    signal(SIGPIPE, SIG_IGN);
+    ids_library_init();
+    CHECK(tool_catalogue_init(&why));
+    mcp_log_set_threshold(MCP_LOG_OFF);
+    session_config scfg = {.max_sessions = 32, .payload_free = tool_session_free};
+    CHECK(session_store_new(&scfg, &store) == SESSION_OK);
+    mcp_server_config mcfg = {.store = store, .tools = &tools, .max_message_bytes = 64 * 1024};
+    server = mcp_server_new(&mcfg);
+    CHECK(server != NULL);
+    /* One thread that does everything: the order of events is the
+     * input's, and a stream costs a slot, not a thread. */
+    static const char *const origins[] = {"http://localhost:*", "https://example.org"};
+    mcp_http_config hcfg = {
+        .port = 0,
+        .threads = 0,
+        .max_streams = 4,
+        .keepalive_ms = 50,
+        .max_header_bytes = 8 * 1024,
+        .max_body_bytes = 32 * 1024,
+        .allowed_origins = origins,
+        .n_allowed_origins = 2,
+        .connection_timeout_s = 1,
+    };
+    http = mcp_http_start(server, &hcfg, err, sizeof err);
+    CHECK(http != NULL);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(mcp_http_port(http));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    atexit(stop);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    CHECK(fd >= 0);
+    /* libFuzzer's timeout alarm can interrupt connect; the connection then
+     * completes on its own. Running out of local ports is the machine's
+     * problem, not the server's; a refusal would be the server's. */
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        int why = errno;
+        if (why == EINTR || why == EINPROGRESS) {
+            struct pollfd w = {.fd = fd, .events = POLLOUT};
+            int soerr = 0;
+            socklen_t l = sizeof soerr;
+            while (poll(&w, 1, 1000) < 0 && errno == EINTR)
+                ;
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &l);
+            why = soerr;
+        }
+        if (why != 0) {
+            CHECK(why != ECONNREFUSED);
+            close(fd);
+            return 0;
+        }
+    }
+    size_t sent = 0;
+    while (sent < size) {
+        ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* the server closed early: a refusal */
+        sent += (size_t)n;
+    }
+    shutdown(fd, SHUT_WR);
+    char head[16];
+    size_t got = 0;
+    char sink[4096];
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    while (poll(&pfd, 1, got == 0 ? WAIT_FIRST_MS : WAIT_MORE_MS) > 0) {
+        ssize_t n = recv(fd, sink, sizeof sink, 0);
+        if (n <= 0)
+            break;
+        for (ssize_t i = 0; i < n && got < sizeof head; i++)
+            head[got++] = sink[i];
+    }
+    /* An answer, when there is one, is HTTP. */
+    if (got >= 9)
+        CHECK(memcmp(head, "HTTP/1.", 7) == 0);
+    close(fd);
+    return 0;
+}
