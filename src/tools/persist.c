@@ -85,12 +85,14 @@ static int cmp_unsigned(const void *a, const void *b)
  * and unique; otherwise nothing is taken (the minted handles stay). */
 static void meta_decode(tool_session *ts, const char *meta, size_t len)
 {
+    if (meta == NULL)
+        return;
     const char *p = meta, *end = meta + len;
     unsigned next_spec, next_facet, current, unexported;
     size_t n_facets = 0, k = 0;
     unsigned *spec_ids = NULL, *facet_ids = NULL, *sorted = NULL;
     unsigned *cur_facets = NULL;
-    if (meta == NULL || !expect(&p, end, META_VERSION ";n=") ||
+    if (!expect(&p, end, META_VERSION ";n=") ||
         !read_uint(&p, end, &next_spec) || !expect(&p, end, ",") ||
         !read_uint(&p, end, &next_facet) || !expect(&p, end, ";c=") ||
         !read_uint(&p, end, &current) || !expect(&p, end, ";u=") ||
