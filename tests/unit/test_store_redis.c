@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,6 +459,141 @@ static void password_and_database(void **state)
     redis_fixture_stop(&secured);
 }
 
+/* ---- a lost reply: a proxy between the store and Redis that, once, lets
+ * a request through and drops the connection instead of the answer ---- */
+
+#define LOST_MARK "<ids>lost-reply</ids>"
+
+typedef struct proxy {
+    int listen_fd;
+    int port;
+    atomic_bool armed;         /* drop the reply to the next marked request */
+    atomic_int dropped;
+} proxy;
+
+typedef struct relay {
+    proxy *px;
+    int client;
+} relay;
+
+static bool contains(const char *buf, size_t n, const char *mark)
+{
+    size_t m = strlen(mark);
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp(buf + i, mark, m) == 0)
+            return true;
+    return false;
+}
+
+static void *relay_run(void *arg)
+{
+    relay *rl = arg;
+    proxy *px = rl->px;
+    int up = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)server.port);
+    if (connect(up, (struct sockaddr *)&a, sizeof a) != 0)
+        goto out;
+    for (;;) {
+        struct pollfd fds[2] = {{rl->client, POLLIN, 0}, {up, POLLIN, 0}};
+        char buf[65536];
+        if (poll(fds, 2, 5000) <= 0)
+            break;
+        if (fds[0].revents) {
+            ssize_t n = read(rl->client, buf, sizeof buf);
+            if (n <= 0 || write(up, buf, (size_t)n) != n)
+                break;
+            bool expected = true;
+            if (contains(buf, (size_t)n, LOST_MARK) &&
+                atomic_compare_exchange_strong(&px->armed, &expected, false)) {
+                /* Redis runs it; its answer never reaches the store. */
+                struct pollfd w = {up, POLLIN, 0};
+                if (poll(&w, 1, 2000) > 0 && read(up, buf, sizeof buf) > 0)
+                    atomic_fetch_add(&px->dropped, 1);
+                break;
+            }
+        }
+        if (fds[1].revents) {
+            ssize_t n = read(up, buf, sizeof buf);
+            if (n <= 0 || write(rl->client, buf, (size_t)n) != n)
+                break;
+        }
+    }
+out:
+    close(up);
+    close(rl->client);
+    free(rl);
+    return NULL;
+}
+
+static void *proxy_accept(void *arg)
+{
+    proxy *px = arg;
+    for (;;) {
+        int c = accept(px->listen_fd, NULL, NULL);
+        if (c < 0)
+            return NULL; /* closed: the test is over */
+        relay *rl = malloc(sizeof *rl);
+        rl->px = px;
+        rl->client = c;
+        pthread_t t;
+        pthread_create(&t, NULL, relay_run, rl);
+        pthread_detach(t);
+    }
+}
+
+static void put_whose_reply_is_lost(void **state)
+{
+    (void)state;
+    flushall();
+    proxy px;
+    memset(&px, 0, sizeof px);
+    atomic_init(&px.armed, false);
+    atomic_init(&px.dropped, 0);
+    px.listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(px.listen_fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(px.listen_fd, 16), 0);
+    assert_int_equal(getsockname(px.listen_fd, (struct sockaddr *)&a, &len), 0);
+    px.port = ntohs(a.sin_port);
+    pthread_t acceptor;
+    pthread_create(&acceptor, NULL, proxy_accept, &px);
+
+    store_redis_config cfg = {0};
+    store_handle *st = NULL;
+    store_error err;
+    store_record rec;
+    cfg.host = "127.0.0.1";
+    cfg.port = px.port;
+    cfg.connections = 1;
+    cfg.timeout_ms = 1000;
+    assert_int_equal(store_redis_open(&cfg, &st, &err), STORE_OK);
+    assert_int_equal(put_doc(st, ID1, 0, "<ids>one</ids>"), STORE_OK);
+    /* Redis makes version 2, the answer is lost with the connection; the
+     * store sends the put again on a new one, and the second run finds
+     * its own write, not a conflict. */
+    atomic_store(&px.armed, true);
+    assert_int_equal(put_doc(st, ID1, 1, LOST_MARK), STORE_OK);
+    assert_int_equal(atomic_load(&px.dropped), 1);
+    assert_int_equal(store_get(st, ID1, &rec, NULL), STORE_OK);
+    assert_int_equal(rec.version, 2);
+    assert_memory_equal(rec.doc, LOST_MARK, rec.doc_len);
+    store_record_clear(&rec);
+    /* Another writer that read version 1 still loses. */
+    assert_int_equal(put_doc(st, ID1, 1, "<ids>late</ids>"), STORE_CONFLICT);
+    store_close(st);
+    shutdown(px.listen_fd, SHUT_RDWR);
+    close(px.listen_fd);
+    pthread_join(acceptor, NULL);
+}
+
 int main(void)
 {
     if (!redis_fixture_start(&server)) {
@@ -473,6 +610,7 @@ int main(void)
         cmocka_unit_test(threads_race_on_one_row),
         cmocka_unit_test(outage_and_recovery),
         cmocka_unit_test(password_and_database),
+        cmocka_unit_test(put_whose_reply_is_lost),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     redis_fixture_stop(&server);
