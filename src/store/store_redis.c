@@ -62,12 +62,13 @@ static const char put_script[] =
     "  if cur == ARGV[2] and redis.call('HGET', k, 'w') == ARGV[10] then return 1 end\n"
     "  return 0\n"
     "end\n"
-    "redis.call('HSET', k, 'v', ARGV[2], 'a', ARGV[4], 'w', ARGV[10])\n"
-    "redis.call('HSETNX', k, 'c', ARGV[3])\n"
-    "if ARGV[5] == '1' then redis.call('HSET', k, 'd', ARGV[6])"
+    "local f = {'v', ARGV[2], 'a', ARGV[4], 'w', ARGV[10]}\n"
+    "if ARGV[5] == '1' then f[#f + 1] = 'd'; f[#f + 1] = ARGV[6]"
     " else redis.call('HDEL', k, 'd') end\n"
-    "if ARGV[7] == '1' then redis.call('HSET', k, 'm', ARGV[8])"
+    "if ARGV[7] == '1' then f[#f + 1] = 'm'; f[#f + 1] = ARGV[8]"
     " else redis.call('HDEL', k, 'm') end\n"
+    "redis.call('HSET', k, unpack(f))\n"
+    "redis.call('HSETNX', k, 'c', ARGV[3])\n"
     "if ARGV[9] ~= '0' then redis.call('PEXPIRE', k, ARGV[9]) end\n"
     "return 1\n";
 
