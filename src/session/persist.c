@@ -67,7 +67,10 @@ store_status session_restore(session_store *store, const char *id, uint64_t hash
         return got;
     int64_t now = store_now_ms();
     uint64_t idle = (uint64_t)age_of(now, rec.access_ms);
-    if (idle > ttl_ms(store)) {
+    /* A shared store's rows expire by the store's own clock (its key
+     * expiry follows the same rule with the touch slack); a row it still
+     * has is live, whatever this process's view of its access time. */
+    if (idle > ttl_ms(store) && !store_shared(store->persist)) {
         /* Over-idle while the server was down: as gone as in memory. */
         store_delete(store->persist, id);
         goto out;

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { makeRoot } from './lib.mjs';
-import { modern, post, initialize } from './httplib.mjs';
+import { modern, post, initialize, metric } from './httplib.mjs';
 import {
   sleep, freePort, startRedis, startIdsd, startHaproxy, modernClient, editArgs, PREPARE, facetNames,
 } from './scalelib.mjs';
@@ -240,6 +240,46 @@ test('while Redis is away calls fail clearly on both eras, and recover without r
       const r = await srv.stop();
       assert.equal(r.code, 0, srv.stderr());
     }
+    await redis.stop();
+    dir.cleanup();
+  }
+});
+
+// Expiry is the session's, not an instance's: a copy that idles out of
+// one instance's memory while the session is busy on another is only a
+// cache miss; a session no instance uses expires in Redis, for all.
+test('idle expiry through Redis, consistent across instances', { timeout: 60000 }, async () => {
+  const dir = makeRoot();
+  const redisPort = await freePort();
+  const redis = await startRedis(dir.dir, redisPort);
+  const short = ['--idle-ttl', '1s', '--reap-interval', '200ms'];
+  const a = await startIdsd(redisPort, await freePort(), short);
+  const b = await startIdsd(redisPort, await freePort(), short);
+  let id = 1;
+  const call = (srv, name, args) => modern(srv.url, id++, 'tools/call', { name, arguments: args });
+  const text = (r) => r.body?.result?.content?.[0]?.text ?? JSON.stringify(r.body);
+  try {
+    const made = await call(a, 'create_ids', { title: 'busy elsewhere' });
+    const sid = made.body.result.structuredContent.session_id;
+    // Busy on B for well past A's TTL: A's reaper evicts its copy.
+    for (let i = 0; i < 8; i++) {
+      const r = await call(b, 'get_ids_info', { session_id: sid });
+      assert.equal(r.body.result.isError, false, text(r));
+      await sleep(400);
+    }
+    assert.ok(await metric(a.url.replace(/\/mcp$/, ''), 'idsd_sessions_evicted_total') >= 1,
+              'A never evicted its idle copy');
+    const back = await call(a, 'get_ids_info', { session_id: sid });
+    assert.equal(back.body.result.isError, false, `evicted on A, alive on B: ${text(back)}`);
+    // Idle everywhere past the TTL and its slack (1 s + 2 s): gone for all.
+    await sleep(4000);
+    for (const srv of [a, b]) {
+      const r = await call(srv, 'get_ids_info', { session_id: sid });
+      assert.equal(r.body.result.isError, true, 'an idle session outlived its TTL');
+      assert.match(text(r), /unknown or has expired/);
+    }
+  } finally {
+    for (const srv of [a, b]) await srv.stop();
     await redis.stop();
     dir.cleanup();
   }
