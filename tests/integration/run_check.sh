@@ -122,8 +122,10 @@ expect_rc "bad --format" 2 $?
 expect_rc "bad --jobs" 2 $?
 "$bin" check --xsd "$work/no-such.xsd" "$cases" >/dev/null 2>&1
 expect_rc "unreadable --xsd" 2 $?
-"$bin" check --help | grep -q -- "--format" && ok "check --help lists flags" || fail "check --help"
-"$bin" --help | grep -q "check" && ok "idsd --help mentions check" || fail "idsd --help"
+# grep reads the whole help: grep -q quits at the first match, and idsd,
+# still writing a help of more than one buffer, dies of SIGPIPE (pipefail).
+"$bin" check --help | grep -- "--format" >/dev/null && ok "check --help lists flags" || fail "check --help"
+"$bin" --help | grep "check" >/dev/null && ok "idsd --help mentions check" || fail "idsd --help"
 
 echo "# pass $((n - failures))"
 echo "# fail $failures"
