@@ -12,9 +12,11 @@
  */
 #include "tools/tools_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define META_VERSION "m2"
 
@@ -199,6 +201,23 @@ static void fail_over(tool_ctx *c)
     c->out->structured_json = NULL;
 }
 
+/* After a lost compare-and-set: a pause of 0 to 2^min(lost, 4) ms, random,
+ * before reading the winner's document. Without it, a call whose change
+ * takes longer to make than its rivals' (a bigger edit, a slower
+ * instance) can lose every round to them; with it, rivals that lost
+ * together spread out. At most 16 ms a round. */
+static void conflict_pause(unsigned lost)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint64_t x = (uint64_t)now.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)&now;
+    x ^= x >> 29;
+    unsigned span = 1u << (lost < 4 ? lost : 4); /* ms */
+    uint64_t ns = (x % ((uint64_t)span * 1000000u));
+    struct timespec pause = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    nanosleep(&pause, NULL);
+}
+
 bool tool_persist_change(tool_ctx *c, unsigned attempts_left)
 {
     if (!c->changed || c->s == NULL || !session_persistent(c->env->store))
@@ -234,6 +253,8 @@ out:
         return false;
 
     bool minted = c->env->minted_session_id[0] != '\0';
+    if (st == SESSION_CONFLICT && attempts_left > 0)
+        conflict_pause(TOOL_CONFLICT_RETRIES - attempts_left);
     bool linked = session_persist_reload(c->s);
     c->ts = linked ? session_payload(c->s) : NULL;
     c->bytes_known = false;

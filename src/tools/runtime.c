@@ -319,10 +319,6 @@ static void render_text(tool_ctx *c)
     out->structured_json = json;
 }
 
-/* Times a change lost to another instance is made again on the winner's
- * document before the call fails (a shared store, specs/scale-out.md). */
-#define TOOL_CONFLICT_RETRIES 16u
-
 /* The notes of the argument normalisation join the result's own. */
 static void add_notes(tool_ctx *c)
 {

@@ -174,6 +174,9 @@ struct tool_ctx {
  * and the call's result is cleared, for tool_run to run the body again;
  * attempts_left 0 turns that into a failure instead. */
 bool tool_persist_change(tool_ctx *c, unsigned attempts_left);
+/* Times a change lost to another instance is made again on the winner's
+ * document before the call fails (a shared store, specs/scale-out.md). */
+#define TOOL_CONFLICT_RETRIES 32u
 
 /* Runs tool (arguments already validated) with its session handling. */
 /* notes (may be NULL) are added to a success's "notes". */
