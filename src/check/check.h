@@ -122,17 +122,6 @@ int check_run(const check_config *cfg, const char *const *inputs, size_t n_input
 int check_ifc_run(const check_config *cfg, const char *model_path, size_t max_failures,
                   const char *const *inputs, size_t n_inputs, FILE *out);
 
-/* A check result as the plain data the reports for people are rendered
- * from (view.h's view_check_result): every requirement in words
- * (view_facet_words), each with its first failing elements. It borrows
- * the strings of res (keep res and plan alive while it is used); title and
- * model name may be NULL. NULL when out of memory. */
-typedef struct check_ifc_view check_ifc_view;
-check_ifc_view *check_ifc_view_new(const verify_plan *plan, const verify_result *res,
-                                   const char *ids_title, const char *model_name);
-const view_check_result *check_ifc_view_result(const check_ifc_view *view);
-void check_ifc_view_free(check_ifc_view *view);
-
 /* The command line: argv[0] is "check", flags and inputs follow. Parses
  * flags and the IDSD_XSD / IDSD_MAX_DOC_BYTES variables, compiles the
  * schema once, runs, and returns the exit status. */

@@ -25,7 +25,7 @@
 typedef struct checked {
     char *title;
     verify_result *result;
-    check_ifc_view *view;
+    view_verify_check *view;
 } checked;
 
 static void say(const char *path, const char *what, const char *why)
@@ -79,7 +79,7 @@ static check_outcome check_one(const check_config *cfg, const ifc_model *model,
         goto out;
     }
     c->title = ids_info_get_dup(doc, IDS_INFO_TITLE);
-    c->view = check_ifc_view_new(plan, c->result, c->title, model_name);
+    c->view = view_verify_check_new(plan, c->result, c->title, model_name);
     if (!c->view) {
         say(item->path, "failed", "out of memory");
         goto out;
@@ -138,7 +138,7 @@ int check_ifc_report_run(const check_config *cfg, const char *model_path, size_t
             continue;
         if (files[i].result->n_failed > 0 && rc == CHECK_EXIT_VALID)
             rc = CHECK_EXIT_INVALID;
-        parts[n_parts++] = check_ifc_view_result(files[i].view);
+        parts[n_parts++] = view_verify_check_result(files[i].view);
     }
     char title[64];
     snprintf(title, sizeof title, "%zu IDS files", n_parts);
@@ -156,7 +156,7 @@ int check_ifc_report_run(const check_config *cfg, const char *model_path, size_t
 out:
     free(owned);
     for (size_t i = 0; files && i < items.n; i++) {
-        check_ifc_view_free(files[i].view);
+        view_verify_check_free(files[i].view);
         verify_result_free(files[i].result);
         free(files[i].title);
     }

@@ -143,7 +143,7 @@ void mcp_app_read(mcp_request *req, mcp_outcome *out, json_t *uri)
      * so the view opens on the document; otherwise the waiting page,
      * which the bridge fills once the host hands it a tool result. */
     if (conn->session_id[0] && conn->server->store)
-        st = tool_session_view(conn->server->store, conn->server->tools, conn->session_id,
+        st = tool_session_view(conn->server->store, conn->session_id,
                                TOOL_VIEW_PAGE, &opts, &html, &len, NULL);
     if (st != SESSION_OK) {
         view_input empty = {0};

@@ -845,7 +845,7 @@ static enum MHD_Result view_page(mcp_http *h, struct MHD_Connection *c, request_
     enum MHD_Result ret;
 
     snprintf(live, sizeof live, VIEW_PREFIX "%s/events", id);
-    st = tool_session_view(h->store, h->server->tools, id, TOOL_VIEW_PAGE, &opts, &html,
+    st = tool_session_view(h->store, id, TOOL_VIEW_PAGE, &opts, &html,
                            &len, NULL);
     if (st == SESSION_NOT_FOUND)
         return view_not_found(h, c, rc);
@@ -889,7 +889,7 @@ static enum MHD_Result view_events(mcp_http *h, struct MHD_Connection *c, reques
     if (!sse_ok)
         return send_body(h, c, rc, MHD_HTTP_NOT_ACCEPTABLE, "text/plain",
                          "this is a text/event-stream\n", 28, NULL);
-    st = tool_session_view(h->store, h->server->tools, id, TOOL_VIEW_BODY, NULL, &body, &len,
+    st = tool_session_view(h->store, id, TOOL_VIEW_BODY, NULL, &body, &len,
                            &rev);
     if (st == SESSION_NOT_FOUND)
         return view_not_found(h, c, rc);
@@ -938,7 +938,7 @@ static void view_push(mcp_http *h, const char *session_id)
     for (sse_stream *s = h->streams; s && !wanted; s = s->next)
         wanted = strcmp(s->view_id, session_id) == 0;
     pthread_mutex_unlock(&h->lock);
-    if (!wanted || tool_session_view(h->store, h->server->tools, session_id, TOOL_VIEW_BODY,
+    if (!wanted || tool_session_view(h->store, session_id, TOOL_VIEW_BODY,
                                      NULL, &body, &len, &rev) != SESSION_OK)
         return;
     ev = view_event("", body, len);

@@ -5,6 +5,11 @@
  * reaper or close); validate_ifc_model checks a model file, or the loaded
  * one, against every specification (or one) of the document.
  *
+ * The last check of the whole document, or of one specification, stays on
+ * the session too (its own attachment) for the view: the page and the MCP
+ * App show it under the document, with a note once the document has
+ * changed since, until the next check replaces it.
+ *
  * Results stay small for any model: per specification its status and
  * counts, and per failed requirement its total and the first failures
  * (GlobalId, class, Name, why), with a truncation flag.
@@ -13,6 +18,7 @@
 
 #include "ifc/model.h"
 #include "verify/verify.h"
+#include "view/view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +46,84 @@ static void loaded_free(void *data)
 }
 
 static const session_slot_ops model_slot_ops = {"ifc_model", loaded_free, NULL};
+
+/* The last check a session made, as the view shows it. It owns the plan
+ * and result the view borrows from. */
+typedef struct last_check {
+    verify_plan *plan;
+    verify_result *result;
+    view_verify_check *view;
+    char *model_name;
+    uint64_t revision;       /* the view revision the check was made at */
+} last_check;
+
+static void last_check_free(void *data)
+{
+    last_check *lc = data;
+
+    if (!lc)
+        return;
+    view_verify_check_free(lc->view);
+    verify_result_free(lc->result);
+    verify_plan_free(lc->plan);
+    free(lc->model_name);
+    free(lc);
+}
+
+static const session_slot_ops check_slot_ops = {"ifc_check", last_check_free, NULL};
+
+/* Keeps plan and result (taken over: *plan and *res become NULL) as the
+ * session's last check and tells live views. A check that cannot be kept
+ * (no memory, no slot) is still answered; the view keeps the one before. */
+static void keep_last_check(tool_ctx *c, verify_plan **plan, verify_result **res,
+                            const char *model_name)
+{
+    session_slot slot;
+    last_check *lc;
+
+    if (session_slot_register(c->env->store, &check_slot_ops, &slot) != SESSION_OK)
+        return;
+    lc = calloc(1, sizeof *lc);
+    if (!lc)
+        return;
+    lc->model_name = strdup(model_name);
+    /* No title: the page shows the document's own above the check, and
+     * the check keeps no pointer into a document that may change. */
+    lc->view = view_verify_check_new(*plan, *res, NULL, lc->model_name);
+    if (!lc->model_name || !lc->view) {
+        view_verify_check_free(lc->view);
+        free(lc->model_name);
+        free(lc);
+        return;
+    }
+    lc->plan = *plan;
+    lc->result = *res;
+    *plan = NULL;
+    *res = NULL;
+    session_attach(c->s, slot, lc);
+    tool_view_touch(c);
+    lc->revision = c->ts->revision;
+}
+
+const view_check_result *tool_session_last_check(session_store *store, session *s,
+                                                 uint64_t revision)
+{
+    session_slot slot;
+    last_check *lc;
+    view_check_result *r;
+
+    if (session_slot_register(store, &check_slot_ops, &slot) != SESSION_OK)
+        return NULL;
+    lc = session_attachment(s, slot);
+    if (!lc)
+        return NULL;
+    r = view_verify_check_result(lc->view);
+    r->note = revision == lc->revision
+                  ? NULL
+                  : "The document changed after this check; call validate_ifc_model again "
+                    "for a current result.";
+    return r;
+}
 
 static size_t max_model_bytes(const tool_ctx *c)
 {
@@ -291,6 +375,7 @@ static void validate_model_impl(tool_ctx *c)
     json_object_set_new(r, "specifications", specs);
     tool_ok(c, r, "%s: %zu specification(s) passed, %zu failed%s.", name, res->n_passed,
             res->n_failed, truncated ? " (failure lists cut; counts are whole)" : "");
+    keep_last_check(c, &plan, &res, name);
 out:
     verify_result_free(res);
     verify_plan_free(plan);

@@ -43,12 +43,6 @@ typedef struct tool_config {
     /* Largest IFC model file load_ifc_model / validate_ifc_model read, in
      * bytes; 0 = TOOL_DEFAULT_MAX_MODEL_BYTES. */
     size_t max_model_bytes;
-    /* The last IFC check of a session as the view shows it, or NULL when
-     * there is none: installed by the layer that keeps check results (a
-     * session attachment), called with the session acquired; the result
-     * stays valid while it is. NULL: views show no check. */
-    const view_check_result *(*view_check)(session *s, void *ctx);
-    void *view_check_ctx;
 } tool_config;
 
 #define TOOL_DEFAULT_MAX_MODEL_BYTES ((size_t)256 << 20) /* bytes: 256 MiB */
@@ -181,8 +175,7 @@ typedef enum tool_view_kind {
  * *revision (may be NULL) is the revision rendered, which moves with every
  * change of what the view shows. *out is malloc'd. SESSION_NOT_FOUND for
  * an unknown session, SESSION_NOMEM when the rendering failed. */
-session_status tool_session_view(session_store *store, const tool_config *config,
-                                 const char *id, tool_view_kind kind,
+session_status tool_session_view(session_store *store, const char *id, tool_view_kind kind,
                                  const view_page_options *opts, char **out, size_t *len,
                                  uint64_t *revision);
 

@@ -7,8 +7,8 @@
  * Every rendering shows the document with its findings: the built-in
  * rules run afresh each time (a few milliseconds for 500 specifications;
  * the official XSD, which costs more, is left to validate_ids), so what
- * a person sees never lags behind the document. The last IFC check, when
- * the checking layer keeps one, comes from tool_config.view_check.
+ * a person sees never lags behind the document. The session's last IFC
+ * check (validate_ifc_model keeps it) is shown below the document.
  *
  * The revision (tool_session.revision) is what a live view compares: it
  * moves with every change of what the view shows, so a view that asks
@@ -28,7 +28,7 @@
 /* What the view shows of a session: its document (NULL: none yet), the
  * findings of the built-in rules and the last IFC check. The caller has
  * the session acquired. */
-static view_status render(const tool_config *config, session *s, const tool_session *ts,
+static view_status render(session_store *store, session *s, const tool_session *ts,
                           view_input *in, tool_view_kind kind, const view_page_options *opts,
                           char **out, size_t *len)
 {
@@ -44,8 +44,8 @@ static view_status render(const tool_config *config, session *s, const tool_sess
         in->doc = ts->doc;
         in->report = report;
     }
-    if (config != NULL && config->view_check != NULL)
-        in->check = config->view_check(s, config->view_check_ctx);
+    if (s != NULL && ts != NULL)
+        in->check = tool_session_last_check(store, s, ts->revision);
     switch (kind) {
     case TOOL_VIEW_PAGE: st = view_html_page(in, opts, out, len); break;
     case TOOL_VIEW_BODY: st = view_html_body(in, out, len); break;
@@ -80,7 +80,7 @@ static void describe_impl(tool_ctx *c)
     };
     char *md = NULL;
     size_t len = 0;
-    view_status st = render(c->env->config, c->s, c->ts, &in, TOOL_VIEW_MARKDOWN, NULL, &md,
+    view_status st = render(c->env->store, c->s, c->ts, &in, TOOL_VIEW_MARKDOWN, NULL, &md,
                             &len);
     if (st == VIEW_ERR_TOO_BIG) {
         tool_fail(c, "These %zu specifications take more than %u bytes of Markdown. Call "
@@ -138,7 +138,7 @@ static void render_view_impl(tool_ctx *c)
     view_input in = {0};
     char *html = NULL;
     size_t len = 0;
-    view_status st = render(c->env->config, c->s, c->ts, &in, TOOL_VIEW_BODY, NULL, &html, &len);
+    view_status st = render(c->env->store, c->s, c->ts, &in, TOOL_VIEW_BODY, NULL, &html, &len);
     if (st != VIEW_OK) {
         json_decref(r);
         tool_fail(c, "Could not render the view (%s). Try again.", view_status_name(st));
@@ -198,8 +198,7 @@ bool tool_links_view(const tool_def *tool)
            !(tool->flags & TOOL_APP_ONLY);
 }
 
-session_status tool_session_view(session_store *store, const tool_config *config,
-                                 const char *id, tool_view_kind kind,
+session_status tool_session_view(session_store *store, const char *id, tool_view_kind kind,
                                  const view_page_options *opts, char **out, size_t *len,
                                  uint64_t *revision)
 {
@@ -214,7 +213,7 @@ session_status tool_session_view(session_store *store, const tool_config *config
     view_input in = {0};
     if (revision != NULL)
         *revision = ts != NULL ? ts->revision : 0;
-    if (render(config, s, ts, &in, kind, opts, out, len) != VIEW_OK) {
+    if (render(store, s, ts, &in, kind, opts, out, len) != VIEW_OK) {
         *out = NULL;
         st = SESSION_NOMEM;
     }

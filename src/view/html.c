@@ -338,6 +338,11 @@ void view_html_check(base_buf *b, const view_check_result *c, bool top)
               c->n_specs == 1 ? "" : "s", pass, fail, na);
     if (c->truncated)
         BASE_BUF_LITERAL(b, "<p class=\"warn\">The check stopped early: the counts are lower bounds.</p>");
+    if (c->note != NULL) {
+        BASE_BUF_LITERAL(b, "<p class=\"warn\" dir=\"auto\">");
+        text(b, c->note);
+        BASE_BUF_LITERAL(b, "</p>");
+    }
     BASE_BUF_LITERAL(b, "</header>");
     if (c->n_specs > 0) {
         BASE_BUF_LITERAL(b, "<table class=\"summary\"><thead><tr><th>#</th><th>Specification</th>"

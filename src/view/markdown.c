@@ -266,6 +266,11 @@ void view_md_check(base_buf *b, const view_check_result *c, bool top)
               fail > 0 ? "fail" : "pass", c->n_specs, c->n_specs == 1 ? "" : "s", pass, fail, na);
     if (c->truncated)
         BASE_BUF_LITERAL(b, "\nThe check stopped early: the counts are lower bounds.\n");
+    if (c->note != NULL) {
+        BASE_BUF_LITERAL(b, "\n_");
+        text(b, c->note);
+        BASE_BUF_LITERAL(b, "_\n");
+    }
     for (size_t i = 0; i < c->n_specs; i++)
         check_spec(b, i, &c->specs[i], top);
 }

@@ -31,6 +31,7 @@
 
 #include "base/base.h"
 #include "ids/ids.h"
+#include "verify/verify.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -143,7 +144,21 @@ typedef struct view_check_result {
     size_t n_specs;
     bool truncated;          /* the check stopped early (a limit); the
                                 counts are lower bounds */
+    const char *note;        /* one sentence shown under the heading (that
+                                the document changed since the check); NULL */
 } view_check_result;
+
+/* A verify result as a view_check_result: every requirement in words
+ * (view_facet_words), each with its first failing elements. It borrows
+ * the strings of res and plan (keep both alive while it is used); title
+ * and model name may be NULL and are borrowed too. NULL when out of
+ * memory. */
+typedef struct view_verify_check view_verify_check;
+view_verify_check *view_verify_check_new(const verify_plan *plan, const verify_result *res,
+                                         const char *ids_title, const char *model_name);
+/* The result to render; writable so a caller may set its note. */
+view_check_result *view_verify_check_result(view_verify_check *check);
+void view_verify_check_free(view_verify_check *check);
 
 /* ---- documents and pages ------------------------------------------------ */
 

@@ -61,7 +61,7 @@ static view_check_spec specs[] = {
      xss_requirements, 1},
 };
 static const view_check_result check = {"Handover <b>rules</b>", "house.ifc", "IFC4", specs,
-                                        sizeof(specs) / sizeof(specs[0]), false};
+                                        sizeof(specs) / sizeof(specs[0]), false, NULL};
 
 static int write_bytes(const char *dir, const char *name, const char *data, size_t n)
 {

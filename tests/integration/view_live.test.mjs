@@ -10,6 +10,8 @@
 //   show in it within a second;
 // - names and URIs that are attacks render as text in both (a script that
 //   ran would set window.__xss);
+// - the session's last IFC check (validate_ifc_model) shows under the
+//   document, marked once the document changes after it;
 // - 500 specifications load in under a second.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { MODERN } from './lib.mjs';
+import { MODERN, HAVE_SHARED, SHARED } from './lib.mjs';
 import { startServer } from './httplib.mjs';
 
 const ARTIFACTS = process.env.IDSD_ARTIFACTS;
@@ -242,6 +244,43 @@ test('attacks in names and URIs stay text in the browser view, sent whole and li
   await page.reload({ waitUntil: 'load' });
   await assertInert(page.mainFrame(), 1);
   await page.close();
+});
+
+test('the last IFC check shows in the browser view, and says when the document moved on',
+     { skip: !HAVE_SHARED && 'no shared test cases' }, async () => {
+  const folder = path.join(SHARED, 'testcases', 'property');
+  const name = 'fail-all_matching_property_sets_must_satisfy_requirements_2_3';
+  const checked = await startServer(['--root', folder]);
+  const c = new Client({ name: 'idsd-view-checker', version: '1.0.0' },
+                       { versionNegotiation: { mode: { pin: MODERN } } });
+  await c.connect(new StreamableHTTPClientTransport(new URL(checked.url)));
+  const use = async (tool, args) => {
+    const r = await c.callTool({ name: tool, arguments: args });
+    assert.equal(r.isError, false, `${tool}: ${r.content?.[0]?.text}`);
+    return r.structuredContent;
+  };
+  const sid = (await use('load_ids', { source: path.join(folder, `${name}.ids`) })).session_id;
+  const page = await context.newPage();
+  await page.goto(`${checked.base}/view/${sid}`, { waitUntil: 'load' });
+  assert.equal(await page.$('#check'), null, 'no check before one is made');
+  const r = await use('validate_ifc_model', { session_id: sid, path: `${name}.ifc` });
+  assert.equal(r.status, 'fail');
+  const t0 = Date.now();
+  await page.waitForSelector('#check', { timeout: 1000 });
+  const took = Date.now() - t0;
+  const text = await page.$eval('#check', (e) => e.textContent);
+  assert.ok(text.includes(`${name}.ifc`), text.slice(0, 200));
+  assert.ok(text.includes('2nJrDaLQfJ1QPhdJR0o97J'), 'the failing element is listed');
+  assert.ok(!text.includes('changed after this check'));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'view-check.png'), fullPage: false });
+  await use('update_ids_info', { session_id: sid, title: 'Moved on' });
+  await page.waitForFunction(() => document.querySelector('#check')?.textContent
+    .includes('changed after this check'), null, { timeout: 1000, polling: 20 });
+  console.log(`# browser view: IFC check shown after ${took} ms`);
+  await page.close();
+  await c.close();
+  const stopped = await checked.stop();
+  assert.equal(stopped.code, 0, stopped.stderr);
 });
 
 test('500 specifications load in under a second', async () => {

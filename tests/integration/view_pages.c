@@ -134,7 +134,7 @@ static const view_check_spec doc_check_specs[] = {
      NULL, NULL, 0},
 };
 static const view_check_result doc_check = {"Walls & doors", "house.ifc", "IFC4",
-                                            doc_check_specs, 2, false};
+                                            doc_check_specs, 2, false, NULL};
 
 /* A model's strings may be anything: controls too. */
 static const view_check_element xss_elements[] = {
@@ -151,7 +151,7 @@ static const view_check_spec xss_check_specs[] = {
      xss_requirements, 1},
 };
 static const view_check_result xss_check = {"<b>x</b>", "<img src=x onerror=window.__xss=17>",
-                                            "IFC4\x7F", xss_check_specs, 1, true};
+                                            "IFC4\x7F", xss_check_specs, 1, true, NULL};
 
 static int write_file(const char *dir, const char *name, const char *ext, const char *data)
 {

@@ -147,9 +147,9 @@ static void test_view(void **state)
     assert_int_equal(ifc_model_open_file(model_path, NULL, &model, &serr), IFC_STEP_OK);
     assert_int_equal(verify_plan_new(doc, &plan, &verr), VERIFY_OK);
     assert_int_equal(verify_run(plan, model, NULL, &res, &verr), VERIFY_OK);
-    check_ifc_view *v = check_ifc_view_new(plan, res, "T", "m.ifc");
+    view_verify_check *v = view_verify_check_new(plan, res, "T", "m.ifc");
     assert_non_null(v);
-    const view_check_result *vr = check_ifc_view_result(v);
+    const view_check_result *vr = view_verify_check_result(v);
     assert_int_equal(vr->n_specs, 1);
     assert_int_equal(vr->specs[0].status, VIEW_CHECK_FAIL);
     assert_int_equal(vr->specs[0].n_requirements, 1);
@@ -164,7 +164,7 @@ static void test_view(void **state)
     assert_int_equal(view_markdown(&in, &md, &len), VIEW_OK);
     assert_non_null(strstr(md, "has no material"));
     free(md);
-    check_ifc_view_free(v);
+    view_verify_check_free(v);
     verify_result_free(res);
     verify_plan_free(plan);
     ifc_model_free(model);

@@ -25,7 +25,7 @@ static const view_check_spec specs[] = {
     {"Walls", NULL, "All IfcWall elements", VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 2, 1, 1, NULL,
      requirements, 1},
 };
-static const view_check_result result = {"Rules", "m.ifc", "IFC4", specs, 1, false};
+static const view_check_result result = {"Rules", "m.ifc", "IFC4", specs, 1, false, NULL};
 
 static void test_names(void **state)
 {
@@ -105,8 +105,8 @@ static void test_merge(void **state)
     view_check_spec more_specs[2] = {specs[0], specs[0]};
     more_specs[0].name = "Doors";
     more_specs[1].name = "Slabs";
-    view_check_result second = {"Other rules", "m.ifc", "IFC4", more_specs, 2, true};
-    view_check_result empty = {"Empty", NULL, NULL, NULL, 0, false};
+    view_check_result second = {"Other rules", "m.ifc", "IFC4", more_specs, 2, true, NULL};
+    view_check_result empty = {"Empty", NULL, NULL, NULL, 0, false, NULL};
     const view_check_result *parts[] = {&result, &empty, &second};
     view_check_result merged;
     view_check_spec *owned;

@@ -173,6 +173,80 @@ static void test_flow(void **state)
     json_decref(call(f, "close_session", json_object(), false, NULL));
 }
 
+static char *view_of(fx *f, tool_view_kind kind, uint64_t *revision)
+{
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(tool_session_view(f->store, f->transport, kind, NULL, &out, &len, revision),
+                     SESSION_OK);
+    assert_non_null(out);
+    return out;
+}
+
+/* The view shows the session's last check under the document, says when
+ * the document has moved on since, and takes the next check in its place;
+ * a check that is refused leaves the last one. */
+static void test_view_shows_last_check(void **state)
+{
+    fx *f = *state;
+    uint64_t before, after;
+    char *v;
+
+    json_decref(call(f, "load_ids", json_pack("{s:s}", "source", "spec.ids"), false, NULL));
+    v = view_of(f, TOOL_VIEW_MARKDOWN, &before);
+    assert_null(strstr(v, "IFC check"));
+    free(v);
+
+    json_decref(call(f, "validate_ifc_model", json_pack("{s:s}", "path", "model.ifc"), false,
+                     NULL));
+    v = view_of(f, TOOL_VIEW_MARKDOWN, &after);
+    assert_true(after > before);   /* live views are told */
+    assert_non_null(strstr(v, "IFC check of model.ifc"));
+    assert_non_null(strstr(v, "2nJrDaLQfJ1QPhdJR0o97J"));
+    assert_null(strstr(v, "changed after this check"));
+    free(v);
+    v = view_of(f, TOOL_VIEW_BODY, NULL);
+    assert_non_null(strstr(v, "id=\"check\""));
+    assert_non_null(strstr(v, "2nJrDaLQfJ1QPhdJR0o97J"));
+    free(v);
+
+    /* describe_ids, what a model shows the user, has it too. */
+    tool_result tr;
+    json_t *args = json_object();
+    tool_call(tool_find("describe_ids"), args, &f->env, &tr);
+    json_decref(args);
+    assert_false(tr.is_error);
+    assert_non_null(strstr(tr.text, "IFC check of model.ifc"));
+    tool_result_clear(&tr);
+
+    /* The document moves on: the check is still shown, marked stale. */
+    json_decref(call(f, "add_specification", json_pack("{s:s, s:s}", "name", "later",
+                                                       "ifc_versions", "IFC4"),
+                     false, NULL));
+    v = view_of(f, TOOL_VIEW_MARKDOWN, NULL);
+    assert_non_null(strstr(v, "IFC check of model.ifc"));
+    assert_non_null(strstr(v, "changed after this check"));
+    free(v);
+
+    /* A refused check (the document is invalid now) keeps the last one. */
+    json_decref(call(f, "validate_ifc_model", json_pack("{s:s}", "path", "model.ifc"), true,
+                     "validate_ids"));
+    v = view_of(f, TOOL_VIEW_MARKDOWN, NULL);
+    assert_non_null(strstr(v, "changed after this check"));
+    free(v);
+
+    /* A new check of one specification replaces it and is current. */
+    json_decref(call(f, "remove_specification", json_pack("{s:s}", "spec_id", "later"), false,
+                     NULL));
+    json_decref(call(f, "validate_ifc_model",
+                     json_pack("{s:s, s:i}", "path", "model.ifc", "spec_id", 1), false, NULL));
+    v = view_of(f, TOOL_VIEW_MARKDOWN, NULL);
+    assert_non_null(strstr(v, "IFC check of model.ifc"));
+    assert_null(strstr(v, "changed after this check"));
+    free(v);
+    /* Teardown frees the session with its check (memcheck shows no leak). */
+}
+
 static void test_size_limit(void **state)
 {
     fx *f = *state;
@@ -189,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_shows_last_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),
     };
     const char *why = NULL;

@@ -261,33 +261,21 @@ static void test_links(void **state)
     assert_true(tool_find("render_ids_view")->flags & TOOL_APP_ONLY);
 }
 
-static const view_check_result *fake_check(session *s, void *ctx)
-{
-    (void)s;
-    return ctx;
-}
-
 static void test_session_view(void **state)
 {
     fx *f = *state;
     char *out = NULL;
     size_t len = 0;
     uint64_t rev = 99;
-    assert_int_equal(tool_session_view(f->store, &f->cfg, "0123456789abcdef0123456789abcdef",
+    assert_int_equal(tool_session_view(f->store, "0123456789abcdef0123456789abcdef",
                                        TOOL_VIEW_PAGE, NULL, &out, &len, &rev),
                      SESSION_NOT_FOUND);
     assert_null(out);
 
     OK(f, "create_ids", "{s:s}", "title", "Paged");
     walls(f, "Walls");
-    view_check_spec spec = {.name = "Walls", .status = VIEW_CHECK_FAIL, .n_applicable = 3,
-                            .n_failed = 1, .n_passed = 2};
-    view_check_result check = {.model = "tower.ifc", .ifc_version = "IFC4", .specs = &spec,
-                               .n_specs = 1};
-    f->cfg.view_check = fake_check;
-    f->cfg.view_check_ctx = &check;
     view_page_options opts = {.live_url = "/view/x/events"};
-    assert_int_equal(tool_session_view(f->store, &f->cfg, f->sid, TOOL_VIEW_PAGE, &opts, &out,
+    assert_int_equal(tool_session_view(f->store, f->sid, TOOL_VIEW_PAGE, &opts, &out,
                                        &len, &rev),
                      SESSION_OK);
     assert_int_equal(strlen(out), len);
@@ -295,22 +283,19 @@ static void test_session_view(void **state)
     assert_true(strncmp(out, "<!DOCTYPE html>", 15) == 0);
     assert_non_null(strstr(out, "data-live=\"/view/x/events\""));
     assert_non_null(strstr(out, "Pset_WallCommon"));
-    assert_non_null(strstr(out, "tower.ifc"));
     free(out);
 
-    assert_int_equal(tool_session_view(f->store, &f->cfg, f->sid, TOOL_VIEW_BODY, NULL, &out,
+    assert_int_equal(tool_session_view(f->store, f->sid, TOOL_VIEW_BODY, NULL, &out,
                                        &len, NULL),
                      SESSION_OK);
     assert_null(strchr(out, '\n'));
-    assert_non_null(strstr(out, "tower.ifc"));
+    assert_non_null(strstr(out, "Pset_WallCommon"));
     free(out);
-    f->cfg.view_check = NULL;
 
-    assert_int_equal(tool_session_view(f->store, &f->cfg, f->sid, TOOL_VIEW_MARKDOWN, NULL,
+    assert_int_equal(tool_session_view(f->store, f->sid, TOOL_VIEW_MARKDOWN, NULL,
                                        &out, &len, NULL),
                      SESSION_OK);
     assert_non_null(strstr(out, "# Paged"));
-    assert_null(strstr(out, "tower.ifc"));
     free(out);
 }
 

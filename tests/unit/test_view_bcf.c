@@ -67,7 +67,7 @@ static const view_check_spec specs[] = {
      2},
 };
 static const view_check_result check = {"House rules", "house " HOSTILE ".ifc", "IFC4", specs,
-                                        6, false};
+                                        6, false, NULL};
 /* Topics: walls 2 (FireRating, hostile), slabs 1 (cardinality), hostile
  * spec 1 (cardinality), doors 2 (twins). */
 #define TOPICS 6
@@ -540,7 +540,7 @@ static void test_bcf_nothing_fails(void **state)
 {
     (void)state;
     /* Only passing and not applicable specifications: bcf.version alone. */
-    view_check_result ok = {"ok", "ok.ifc", "IFC4", specs + 2, 2, false};
+    view_check_result ok = {"ok", "ok.ifc", "IFC4", specs + 2, 2, false, NULL};
     size_t len;
     char *bytes = bcf(&ok, 0, &len);
     archive a = unzip(bytes, len);
@@ -599,7 +599,7 @@ static void test_bcf_random(void **state)
             {str[6], str[7], str[8], VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 3, 0, 3, NULL, reqs, 1},
             {str[9], NULL, NULL, VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 0, 0, 0, str[10], NULL, 0},
         };
-        view_check_result c = {str[11], str[0], "IFC4", sp, 2, false};
+        view_check_result c = {str[11], str[0], "IFC4", sp, 2, false, NULL};
         size_t len;
         char *bytes = bcf(&c, (long long)(next_rand() % 5000000000u), &len);
         archive a = unzip(bytes, len);

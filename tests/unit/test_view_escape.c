@@ -308,7 +308,8 @@ static void test_hostile_check(void **state)
     view_check_requirement reqs[] = {{"</style><!--", 1, els, 1}};
     view_check_spec specs[] = {{"]]>\xE2\x80\xA8", "javascript:alert(1)", "<b>x</b>",
                                 VIEW_USAGE_REQUIRED, VIEW_CHECK_FAIL, 1, 0, 1, "\xFF", reqs, 1}};
-    view_check_result check = {"<i>t</i>", "model<.ifc", "IFC4", specs, 1, false};
+    view_check_result check = {"<i>t</i>", "model<.ifc", "IFC4", specs, 1, false,
+                               "<img src=x onerror=alert(2)>"};
     view_input in = {.doc = NULL, .report = NULL, .check = &check};
     char *html = NULL, *md = NULL;
     assert_int_equal(view_html_body(&in, &html, NULL), VIEW_OK);
@@ -319,7 +320,9 @@ static void test_hostile_check(void **state)
                                  "class=\"step\">#12</span></td>"));
     assert_non_null(strstr(html, "\xE2\x9F\xA8U+001B\xE2\x9F\xA9[31mred"
                                  "\xE2\x9F\xA8U+202E\xE2\x9F\xA9"));
+    assert_non_null(strstr(html, "&lt;img src=x onerror=alert(2)&gt;</p>"));
     assert_int_equal(view_markdown(&in, &md, NULL), VIEW_OK);
+    assert_non_null(strstr(md, "\\<img src=x onerror=alert(2)\\>"));
     expect_no_raw_markup(md, NULL);
     assert_non_null(strstr(md, "| \\<script\\>window.\\_\\_xss=1\\</script\\> | IfcWall"
                                "\xE2\x9F\xA8U+0001\xE2\x9F\xA9 \\#12 | \"\\>\\<img src=x "

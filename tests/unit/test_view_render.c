@@ -301,7 +301,7 @@ static const view_check_spec check_specs[] = {
     {"Slabs", NULL, NULL, VIEW_USAGE_REQUIRED, VIEW_CHECK_PASS, 2, 2, 0, NULL, NULL, 0},
 };
 static const view_check_result check = {"Walls and doors", "house.ifc", "IFC4", check_specs, 3,
-                                        false};
+                                        false, NULL};
 
 static const char *const check_md =
     "# IFC check of house.ifc\n"

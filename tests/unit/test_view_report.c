@@ -60,7 +60,7 @@ static const view_check_spec check_specs[] = {
      HOSTILE_REASON, hostile_requirements, 1},
 };
 static const view_check_result check = {"Walls and doors " HOSTILE_NAME, "house.ifc", "IFC4",
-                                        check_specs, 4, false};
+                                        check_specs, 4, false, NULL};
 
 static char *report(view_report_format f, const view_check_result *c,
                     const view_report_options *o, size_t *len)
@@ -257,7 +257,7 @@ static void test_junit_untested(void **state)
     s.n_applicable = s.n_passed = s.n_failed = 0;
     s.requirements = door_requirements;
     s.n_requirements = 1;
-    view_check_result c = {NULL, NULL, NULL, &s, 1, false};
+    view_check_result c = {NULL, NULL, NULL, &s, 1, false, NULL};
     size_t len;
     char *x = report(VIEW_REPORT_JUNIT, &c, NULL, &len);
     xmlDocPtr doc = parse_xml(x, len);
@@ -371,7 +371,7 @@ static void test_many_specs(void **state)
         specs[i] = check_specs[0];
         specs[i].name = i % 2 ? "Walls" : "Doors";
     }
-    view_check_result many = {"many", "big.ifc", "IFC4", specs, N, false};
+    view_check_result many = {"many", "big.ifc", "IFC4", specs, N, false, NULL};
     size_t len;
     char *x = report(VIEW_REPORT_JUNIT, &many, NULL, &len);
     xmlDocPtr doc = parse_xml(x, len);
@@ -432,7 +432,7 @@ static void test_random_strings(void **state)
              reqs, 2},
             {strs[13], NULL, NULL, VIEW_USAGE_PROHIBITED, VIEW_CHECK_FAIL, 1, 0, 1, NULL, NULL, 0},
         };
-        view_check_result c = {strs[14], strs[15], "IFC4", sp, 2, round % 2 == 0};
+        view_check_result c = {strs[14], strs[15], "IFC4", sp, 2, round % 2 == 0, NULL};
         size_t len;
         char *x = report(VIEW_REPORT_JUNIT, &c, NULL, &len);
         xmlDocPtr doc = parse_xml(x, len);

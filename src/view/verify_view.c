@@ -1,15 +1,16 @@
 /*
- * check_ifc_view.c - a verify_result as src/view's view_check_result, the
- * plain data every report for people (HTML, Markdown, JUnit, BCF) is
- * rendered from. The view borrows the result's strings; only the sentences
- * (applicability, requirements) are made here and owned by the view.
+ * verify_view.c - a verify_result as a view_check_result, the plain data
+ * every rendering for people (HTML, Markdown, JUnit, BCF) is made from,
+ * for `idsd check --ifc` and for the session view alike. The view borrows
+ * the result's strings; only the sentences (applicability, requirements)
+ * are made here and owned by the view.
  */
-#include "check/check.h"
+#include "view/view.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-struct check_ifc_view {
+struct view_verify_check {
     view_check_result result;
     view_check_spec *specs;
     view_check_requirement *reqs;
@@ -43,17 +44,17 @@ static view_check_status status_of(verify_spec_status s)
 }
 
 /* Keeps a made sentence; NULL in, NULL out. */
-static const char *keep(check_ifc_view *v, char *text)
+static const char *keep(view_verify_check *v, char *text)
 {
     if (text)
         v->texts[v->n_texts++] = text;
     return text;
 }
 
-check_ifc_view *check_ifc_view_new(const verify_plan *plan, const verify_result *res,
+view_verify_check *view_verify_check_new(const verify_plan *plan, const verify_result *res,
                                    const char *ids_title, const char *model_name)
 {
-    check_ifc_view *v;
+    view_verify_check *v;
     size_t n_req = 0, n_el = 0, ri = 0, ei = 0;
 
     if (!res)
@@ -71,7 +72,7 @@ check_ifc_view *check_ifc_view_new(const verify_plan *plan, const verify_result 
     v->elements = calloc(n_el ? n_el : 1, sizeof *v->elements);
     v->texts = calloc(res->n_specs + n_req + 1, sizeof *v->texts);
     if (!v->specs || !v->reqs || !v->elements || !v->texts) {
-        check_ifc_view_free(v);
+        view_verify_check_free(v);
         return NULL;
     }
     for (size_t i = 0; i < res->n_specs; i++) {
@@ -130,12 +131,12 @@ check_ifc_view *check_ifc_view_new(const verify_plan *plan, const verify_result 
     return v;
 }
 
-const view_check_result *check_ifc_view_result(const check_ifc_view *v)
+view_check_result *view_verify_check_result(view_verify_check *v)
 {
     return v ? &v->result : NULL;
 }
 
-void check_ifc_view_free(check_ifc_view *v)
+void view_verify_check_free(view_verify_check *v)
 {
     if (!v)
         return;
