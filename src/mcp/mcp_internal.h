@@ -44,6 +44,15 @@ struct mcp_conn {
     char session_id[SESSION_ID_SIZE];
     /* initialize announced the MCP Apps extension (app.c). */
     bool ui_app;
+    /* The cancel flag of the request being handled, set by the transport
+     * around it (stdio, HTTP); another thread sets the flag. NULL: the
+     * transport cannot cancel. */
+    const atomic_bool *cancel;
+    /* Called between the steps of a long call (with its progress), so a
+     * transport can set the flag without waiting for its own sweep; NULL
+     * when none. */
+    void (*cancel_poll)(void *ctx);
+    void *cancel_poll_ctx;
 };
 
 typedef enum mcp_era {

@@ -426,6 +426,10 @@ static void tool_progress(void *ctx, size_t done, size_t total, const char *mess
     json_t *token = json_is_object(meta) ? json_object_get(meta, "progressToken") : NULL;
     json_t *note;
 
+    /* Between steps of a long call: the transport may look whether the
+     * client is still there (a closed stream cancels on HTTP). */
+    if (req->conn->cancel_poll)
+        req->conn->cancel_poll(req->conn->cancel_poll_ctx);
     if (!req->conn->emit || !(json_is_string(token) || json_is_integer(token)) || total == 0)
         return;
     note = json_pack("{s:s, s:s, s:{s:O, s:f, s:i, s:s}}", "jsonrpc", "2.0",
@@ -558,6 +562,7 @@ static void method_tools_call(mcp_request *req, mcp_outcome *out)
     env.progress = tool_progress;
     env.progress_ctx = req;
     env.stateless_wire = stateless_wire(req);
+    env.cancel = conn->cancel;
     request_progress(req, 0, tool->name);
     tool_call(tool, args, &env, &res);
     count_tool_call(conn->server, tool, res.is_error);

@@ -268,6 +268,18 @@ static void check_progress(void *ctx, size_t done, size_t total)
     c->env->progress(c->env->progress_ctx, done, total, msg);
 }
 
+/* A check that did not finish; a cancelled one keeps nothing (the view
+ * keeps the check before). */
+static void check_stopped(tool_ctx *c, const verify_error *err, size_t done, size_t total)
+{
+    if (err->code == VERIFY_ERR_CANCELLED) {
+        tool_fail(c, "The check was cancelled after %zu of %zu specifications; nothing "
+                     "was kept.", done, total);
+        return;
+    }
+    tool_fail(c, "The check stopped: %s", err->message);
+}
+
 static void validate_model_impl(tool_ctx *c)
 {
     const char *requested = tool_arg_str(c, "path");
@@ -333,7 +345,8 @@ static void validate_model_impl(tool_ctx *c)
                         .max_failures = maxf ? (size_t)json_integer_value(maxf)
                                              : DEFAULT_FAILURES,
                         .progress = c->env->progress ? check_progress : NULL,
-                        .progress_ctx = c};
+                        .progress_ctx = c,
+                        .cancel = c->env->cancel};
     if (only != SIZE_MAX) {
         res = calloc(1, sizeof *res);
         if (res) {
@@ -348,7 +361,7 @@ static void validate_model_impl(tool_ctx *c)
         res->n_specs = 1;
         if (verify_spec(plan, only, m, &o, &res->specs[0], &verr) != VERIFY_OK) {
             json_decref(r);
-            tool_fail(c, "The check stopped: %s", verr.message);
+            check_stopped(c, &verr, 0, 1);
             goto out;
         }
         res->n_done = 1;
@@ -356,7 +369,7 @@ static void validate_model_impl(tool_ctx *c)
         res->n_passed = 1 - res->n_failed;
     } else if (verify_run(plan, m, &o, &res, &verr) != VERIFY_OK) {
         json_decref(r);
-        tool_fail(c, "The check stopped: %s", verr.message);
+        check_stopped(c, &verr, res ? res->n_done : 0, verify_plan_spec_count(plan));
         goto out;
     }
     bool truncated = false;

@@ -20,6 +20,7 @@
 #define TOOLS_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,6 +68,11 @@ typedef struct tool_env {
      * calling thread; NULL when the client asked for none. */
     void (*progress)(void *ctx, size_t done, size_t total, const char *message);
     void *progress_ctx;
+    /* Set by another thread when the client gave up on the call (a
+     * notifications/cancelled, or a closed stream on the stateless wire);
+     * a long call (a model check) looks at it and stops. NULL: the call
+     * cannot be cancelled. */
+    const atomic_bool *cancel;
 } tool_env;
 
 typedef struct tool_result {

@@ -247,6 +247,39 @@ static void test_view_shows_last_check(void **state)
     /* Teardown frees the session with its check (memcheck shows no leak). */
 }
 
+/* A check whose client gave up stops, says so, and keeps nothing: the
+ * view still shows the check before it. */
+static void test_cancelled(void **state)
+{
+    fx *f = *state;
+    atomic_bool cancel;
+    char *v;
+
+    json_decref(call(f, "load_ids", json_pack("{s:s}", "source", "spec.ids"), false, NULL));
+    json_decref(call(f, "validate_ifc_model", json_pack("{s:s}", "path", "model.ifc"), false,
+                     NULL));
+    json_decref(call(f, "add_specification", json_pack("{s:s, s:s}", "name", "later",
+                                                       "ifc_versions", "IFC4"),
+                     false, NULL));
+    json_decref(call(f, "remove_specification", json_pack("{s:s}", "spec_id", "later"), false,
+                     NULL));
+    atomic_init(&cancel, true);
+    f->env.cancel = &cancel;
+    json_decref(call(f, "validate_ifc_model", json_pack("{s:s}", "path", "model.ifc"), true,
+                     "cancelled after 0 of 1 specifications"));
+    json_decref(call(f, "validate_ifc_model", json_pack("{s:s, s:i}", "path", "model.ifc",
+                                                        "spec_id", 1),
+                     true, "cancelled"));
+    v = view_of(f, TOOL_VIEW_MARKDOWN, NULL);
+    assert_non_null(strstr(v, "changed after this check"));   /* the one before */
+    free(v);
+    /* Not set: the check runs. */
+    atomic_store(&cancel, false);
+    json_decref(call(f, "validate_ifc_model", json_pack("{s:s}", "path", "model.ifc"), false,
+                     NULL));
+    f->env.cancel = NULL;
+}
+
 static void test_size_limit(void **state)
 {
     fx *f = *state;
@@ -264,6 +297,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_shows_last_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cancelled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),
     };
     const char *why = NULL;
