@@ -89,6 +89,11 @@ typedef struct legacy_entry {
     char *subs[MCP_HTTP_MAX_SUBSCRIPTIONS]; /* under lock */
     size_t n_subs;
     sse_stream *stream;           /* the GET stream, a counted reference; under lock */
+    /* The id of the request being handled (NULL between requests) and its
+     * cancel flag: a notifications/cancelled naming it arrives on another
+     * POST, which must not wait for use. Under lock. */
+    json_t *running_id;
+    atomic_bool cancel;
 } legacy_entry;
 
 #define NO_PENDING ((size_t)-1)   /* sse_stream.view_pending: none */
@@ -164,6 +169,7 @@ struct mcp_http {
     unsigned request_timeout_ms;
     _Atomic unsigned long long cut_slow;  /* connections cut at the deadline */
     _Atomic unsigned long long cut_gone;  /* suspended ones whose client left */
+    _Atomic unsigned long long cancelled; /* running requests told to stop */
 
     size_t max_memory;            /* 0 = none */
     mcp_rate *rate;               /* new sessions per address */
@@ -217,6 +223,10 @@ typedef struct request_ctx {
     const char *bad_header;       /* a refusal found while copying them */
     char addr[48];                /* the client's address, as text */
     json_t *msg;                  /* the body, when parsed to route it */
+    /* A stateless (2026-07-28) request: its client cancels by closing the
+     * stream (sweep_gone sets cancel); the tool it runs looks at it. */
+    atomic_bool close_cancels;
+    atomic_bool cancel;
     /* Last: not zeroed at creation (copy_headers writes before reading). */
     request_hdr inline_hdrs[INLINE_HDRS];
     char inline_data[INLINE_HDR_BYTES];
@@ -721,6 +731,7 @@ static void entry_free(void *data)
     }
     for (size_t i = 0; i < e->n_subs; i++)
         free(e->subs[i]);
+    json_decref(e->running_id);
     mcp_conn_free(e->conn);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->use);
@@ -1053,6 +1064,17 @@ static bool peer_gone(int fd)
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
+/* A stateless request's client closed its stream: that cancels it. Runs
+ * on the worker between steps of a long call; the sweep catches the rest
+ * within a second. */
+static void poll_closed(void *ctx)
+{
+    request_ctx *rc = ctx;
+
+    if (rc->fd >= 0 && !atomic_load(&rc->cancel) && peer_gone(rc->fd))
+        atomic_store(&rc->cancel, true);
+}
+
 /* Connections whose request has not fully arrived by the deadline are
  * shut down (MHD then sees the socket fail and closes it, slot and all):
  * an idle timeout alone lets a client that trickles a byte now and then
@@ -1086,11 +1108,17 @@ static void sweep_gone(mcp_http *h)
 
     pthread_mutex_lock(&h->job_lock);
     for (request_ctx *rc = h->jobs; rc; rc = rc->jnext) {
-        if (rc->state == RC_QUEUED && peer_gone(rc->fd) &&
-            mcp_pool_cancel(h->pool, &rc->job)) {
+        if (rc->state != RC_QUEUED || atomic_load(&rc->cancel) || !peer_gone(rc->fd))
+            continue;
+        if (mcp_pool_cancel(h->pool, &rc->job)) {
             rc->state = RC_GONE;
             MHD_resume_connection(rc->conn);
             atomic_fetch_add(&h->cut_gone, 1);
+        } else if (atomic_load(&rc->close_cancels)) {
+            /* Running: on the stateless wire a closed stream is the
+             * cancellation (a legacy client sends notifications/cancelled
+             * instead, and a disconnect is not one). */
+            atomic_store(&rc->cancel, true);
         }
     }
     /* Unlinked and let go outside the walk. */
@@ -1305,6 +1333,11 @@ static enum MHD_Result send_metrics(mcp_http *h, struct MHD_Connection *c,
       "idsd_http_connections_cut_total{reason=\"slow\"} %llu\n"
       "idsd_http_connections_cut_total{reason=\"gone\"} %llu\n",
       atomic_load(&h->cut_slow), atomic_load(&h->cut_gone));
+    M("# HELP idsd_requests_cancelled_total Running requests told to stop: a "
+      "notifications/cancelled naming one (legacy), or a stateless client that "
+      "closed its stream.\n"
+      "# TYPE idsd_requests_cancelled_total counter\nidsd_requests_cancelled_total %llu\n",
+      atomic_load(&h->cancelled));
     M("# HELP idsd_refused_total New work refused: memory budget (--max-memory) "
       "or new-session rate (--session-rate).\n"
       "# TYPE idsd_refused_total counter\n"
@@ -1655,8 +1688,17 @@ static enum MHD_Result handle_modern(mcp_http *h, struct MHD_Connection *c,
     if (!conn)
         return send_error(h, c, rc, MHD_HTTP_INTERNAL_SERVER_ERROR, id,
                           MCP_INTERNAL_ERROR, NULL, "Internal error: out of memory");
+    conn->cancel = &rc->cancel;
+    if (rc->in_worker) {   /* its socket is known (rc->fd) */
+        conn->cancel_poll = poll_closed;
+        conn->cancel_poll_ctx = rc;
+    }
+    atomic_store(&rc->close_cancels, true);
     text = mcp_handle_message_text(conn, msg, &code);
+    atomic_store(&rc->close_cancels, false);
     mcp_conn_free(conn);
+    if (atomic_load(&rc->cancel))
+        atomic_fetch_add(&h->cancelled, 1);
     if (!text) {
         base_buf_free(&col.buf);
         return send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
@@ -1747,6 +1789,26 @@ static enum MHD_Result handle_initialize(mcp_http *h, struct MHD_Connection *c,
     return ret;
 }
 
+/* notifications/cancelled on a legacy session: the request it names stops
+ * if it is the one running (a model check looks at the flag); one that is
+ * done, or unknown, is ignored, as the specification allows. */
+static void legacy_cancel(mcp_http *h, legacy_entry *e, json_t *params)
+{
+    json_t *target = json_is_object(params) ? json_object_get(params, "requestId") : NULL;
+    bool hit = false;
+
+    if (!target)
+        return;
+    pthread_mutex_lock(&e->lock);
+    if (e->running_id && json_equal(e->running_id, target)) {
+        atomic_store(&e->cancel, true);
+        hit = true;
+    }
+    pthread_mutex_unlock(&e->lock);
+    if (hit)
+        atomic_fetch_add(&h->cancelled, 1);
+}
+
 static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
                                      request_ctx *rc, json_t *msg,
                                      const char *pv_hdr, bool sse_ok)
@@ -1797,6 +1859,12 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
         return send_error(h, c, rc, MHD_HTTP_NOT_FOUND, id, MCP_INVALID_REQUEST, NULL,
                           "Session not found (ended, expired or never created); "
                           "send initialize to start a new one");
+    if (method && !id && strcmp(method, "notifications/cancelled") == 0) {
+        /* Not behind use: the request it names holds that until done. */
+        legacy_cancel(h, e, json_object_get(msg, "params"));
+        session_unhold(held);
+        return send_body(h, c, rc, MHD_HTTP_ACCEPTED, NULL, "", 0, NULL);
+    }
     pthread_mutex_lock(&e->use);
     negotiated = mcp_conn_legacy_version(e->conn);
     if (pv_hdr && negotiated && strcmp(pv_hdr, negotiated) != 0) {
@@ -1824,7 +1892,21 @@ static enum MHD_Result handle_legacy(mcp_http *h, struct MHD_Connection *c,
     }
     col.entry = e;
     e->conn->emit_ctx = &col;
+    if (id) {
+        pthread_mutex_lock(&e->lock);
+        e->running_id = json_incref(id);
+        atomic_store(&e->cancel, false);
+        pthread_mutex_unlock(&e->lock);
+        e->conn->cancel = &e->cancel;
+    }
     text = mcp_handle_message_text(e->conn, msg, &code);
+    if (id) {
+        e->conn->cancel = NULL;
+        pthread_mutex_lock(&e->lock);
+        json_decref(e->running_id);
+        e->running_id = NULL;
+        pthread_mutex_unlock(&e->lock);
+    }
     e->conn->emit_ctx = NULL;
     pthread_mutex_unlock(&e->use);
     session_unhold(held);
@@ -2271,6 +2353,15 @@ static enum MHD_Result run_light(mcp_http *h, struct MHD_Connection *c, request_
 {
     enum MHD_Result ret;
 
+    const char *method = json_is_object(rc->msg)
+                             ? json_string_value(json_object_get(rc->msg, "method"))
+                             : NULL;
+
+    /* A cancellation names the session's running request: queued behind
+     * it, it would arrive when there is nothing left to stop. It touches
+     * only the entry's cancel flag. */
+    if (method && strcmp(method, "notifications/cancelled") == 0)
+        return handle_post(h, c, rc);
     if (!mcp_pool_own(h->pool, rc->job.key))
         return submit_post(h, c, rc);
     ret = handle_post(h, c, rc);
