@@ -216,6 +216,12 @@ static const struct {
     {"set_facet_parameter",
      "{\"spec_id\":1,\"location\":\"applicability\",\"facet_index\":0,"
      "\"parameter_name\":\"name\",\"value\":\"IFCSLAB\"}"},
+    {"update_facet",
+     "{\"spec_id\":1,\"location\":\"requirements\",\"facet_index\":0,"
+     "\"property_name\":\"C\",\"cardinality\":\"optional\",\"instructions\":\"i\"}"},
+    {"find_ifc_names", "{\"kind\":\"entity\",\"fragment\":\"wall\",\"limit\":5}"},
+    {"describe_ifc", "{\"name\":\"IfcWall\",\"ifc_version\":\"IFC4\"}"},
+    {"describe_ids", "{\"from\":1,\"count\":5}"},
     {"close_session", "{}"},
 };
 
