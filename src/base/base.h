@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -232,6 +233,12 @@ size_t base_json_alloc_cached_blocks(void);
 #define BASE_META_LOG_LEVEL "io.modelcontextprotocol/logLevel"
 #define BASE_META_SERVER_INFO "io.modelcontextprotocol/serverInfo"
 #define BASE_META_SUBSCRIPTION_ID "io.modelcontextprotocol/subscriptionId"
+
+/* ---- time ---------------------------------------------------------------- */
+
+/* Now on clock plus ms: the deadline a pthread_cond_timedwait takes (its
+ * condition variable must wait on the same clock). */
+struct timespec base_deadline_ms(clockid_t clock, long ms);
 
 #ifdef __cplusplus
 }

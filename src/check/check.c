@@ -440,14 +440,8 @@ static void wait_for_slot(run *rn, size_t i, progress *pg)
     rn->waiting_for = i;
     while (!rn->slots[i].done) {
         if (pg->f) {
-            struct timespec until;
+            struct timespec until = base_deadline_ms(CLOCK_MONOTONIC, PROGRESS_TICK_MS);
 
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_nsec += PROGRESS_TICK_MS * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
             pthread_cond_timedwait(&rn->ready, &rn->lock, &until);
             if (!rn->slots[i].done) {
                 size_t done = rn->n_done, bad = rn->n_bad;

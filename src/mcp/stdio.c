@@ -199,14 +199,8 @@ static bool wait_room(stdio_queue *q, size_t bytes, volatile sig_atomic_t *stop)
 {
     while (q->n > 0 && (q->n >= QUEUE_MAX || q->bytes + bytes > 2 * q->limit) &&
            !atomic_load(&q->out->failed) && !(stop && *stop)) {
-        struct timespec until;
+        struct timespec until = base_deadline_ms(CLOCK_REALTIME, STOP_POLL_MS);
 
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += STOP_POLL_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
         q->reader_waits = true;
         pthread_cond_timedwait(&q->room, &q->lock, &until);
         q->reader_waits = false;
