@@ -66,6 +66,7 @@
 #define INLINE_HDR_BYTES 2048u    /* their bytes */
 #define LIGHT_BODY_BYTES (64u * 1024u)   /* bodies small enough to route inline */
 #define LIGHT_DOC_BYTES (256u * 1024u)   /* documents small enough for inline work */
+#define LIGHT_EXPORT_BYTES (64u * 1024u) /* documents small enough to export inline */
 #define TRIM_AFTER_BYTES (1024u * 1024u) /* request bodies worth a malloc_trim */
 #define TRIM_IDLE_BYTES (32u * 1024u * 1024u) /* free heap the ticker gives back */
 #define TRIM_EVERY_MS 30000       /* ms between the ticker's looks at the heap */
@@ -2310,6 +2311,20 @@ static bool in_list(const char *name, const char *const *list, size_t n)
     return false;
 }
 
+/* export_ids of a small document is short too (serializing 64 KiB and
+ * the built-in rules take well under a millisecond), and it ends every
+ * authoring loop, where a handoff costs more than the call: unless it
+ * writes a file (the disk may make it wait) or validates with the
+ * official XSD (which costs more). */
+static bool light_export(const mcp_http *h, const char *tool, json_t *args)
+{
+    const tool_config *tools = h->server->tools;
+
+    if (!tool || strcmp(tool, "export_ids") != 0 || json_object_get(args, "output_path"))
+        return false;
+    return json_is_false(json_object_get(args, "validate")) || !tools || !tools->schema;
+}
+
 /* Whether a POST may be handled on the transport thread: it must be short
  * and must not wait. A small body whose method does no document work, or
  * a light tool on a small document that nobody is using now, qualifies;
@@ -2319,9 +2334,10 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 static bool light_post(mcp_http *h, request_ctx *rc)
 {
     json_error_t err;
-    json_t *params, *sid_arg;
+    json_t *params, *args, *sid_arg;
     const char *method, *sid;
     session_info info;
+    bool exporting;
 
     if (rc->body.error != BASE_OK || rc->body.len > LIGHT_BODY_BYTES)
         return false;
@@ -2337,14 +2353,16 @@ static bool light_post(mcp_http *h, request_ctx *rc)
     if (strcmp(method, "tools/call") != 0)
         return false;
     params = json_object_get(rc->msg, "params");
-    if (!in_list(json_string_value(json_object_get(params, "name")), light_tools,
-                 sizeof light_tools / sizeof light_tools[0]))
+    args = json_object_get(params, "arguments");
+    exporting = light_export(h, json_string_value(json_object_get(params, "name")), args);
+    if (!exporting && !in_list(json_string_value(json_object_get(params, "name")), light_tools,
+                               sizeof light_tools / sizeof light_tools[0]))
         return false;
-    sid_arg = json_object_get(json_object_get(params, "arguments"), "session_id");
+    sid_arg = json_object_get(args, "session_id");
     sid = json_is_string(sid_arg) ? json_string_value(sid_arg) : rc->job.key;
     if (!sid[0] || session_get_info(h->store, sid, &info) != SESSION_OK)
         return true;   /* a new session, or an error answered at once */
-    return info.users == 0 && info.bytes <= LIGHT_DOC_BYTES;
+    return info.users == 0 && info.bytes <= (exporting ? LIGHT_EXPORT_BYTES : LIGHT_DOC_BYTES);
 }
 
 /* A light POST on the transport thread, its key held so that no job of
