@@ -59,8 +59,8 @@ static void pause_ms(long ms)
     nanosleep(&t, NULL);
 }
 
-/* The ids of the answers, in the order written. */
-static size_t read_ids(int fd, json_int_t *ids, size_t max)
+/* The ids of the answers, in the order written, and the longest line. */
+static size_t read_ids(int fd, json_int_t *ids, size_t max, size_t *longest)
 {
     FILE *f = fdopen(fd, "r");
     char *line = NULL;
@@ -74,6 +74,8 @@ static size_t read_ids(int fd, json_int_t *ids, size_t max)
         assert_true(n < max);
         ids[n++] = json_integer_value(json_object_get(msg, "id"));
         json_decref(msg);
+        if (longest && (size_t)got > *longest)
+            *longest = (size_t)got;
     }
     free(line);
     fclose(f);
@@ -97,7 +99,8 @@ static void test_cancel_waiting_request(void **state)
     assert_int_equal(pipe(in), 0);
     assert_int_equal(pipe(out), 0);
     /* One page: the answer to tools/list does not fit. */
-    assert_true(fcntl(out[1], F_SETPIPE_SZ, 4096) >= 4096);
+    int pipe_size = fcntl(out[1], F_SETPIPE_SZ, 4096);
+    assert_true(pipe_size >= 4096);
     r.in_fd = in[0];
     r.out_fd = out[1];
     assert_int_equal(pthread_create(&t, NULL, run_stdio, &r), 0);
@@ -119,9 +122,12 @@ static void test_cancel_waiting_request(void **state)
     /* Time for the reader to take them while the worker still waits. */
     pause_ms(300);
     close(in[1]);
-    size_t n = read_ids(out[0], ids, sizeof ids / sizeof ids[0]);
+    size_t longest = 0;
+    size_t n = read_ids(out[0], ids, sizeof ids / sizeof ids[0], &longest);
     pthread_join(t, NULL);
     assert_int_equal(r.rc, 0);
+    /* What made the worker wait: an answer larger than the pipe. */
+    assert_true(longest > (size_t)pipe_size);
 
     const json_int_t want[] = {1, 2, 3, 4, 5, 6, 8, 9, 10};
     assert_int_equal(n, sizeof want / sizeof want[0]);
@@ -161,7 +167,7 @@ static void test_flood_in_order(void **state)
     r.in_fd = fileno(in);
     r.out_fd = out[1];
     assert_int_equal(pthread_create(&t, NULL, run_stdio, &r), 0);
-    size_t n = read_ids(out[0], ids, N + 2);
+    size_t n = read_ids(out[0], ids, N + 2, NULL);
     pthread_join(t, NULL);
     assert_int_equal(r.rc, 0);
     assert_int_equal(n, N + 1);
@@ -179,6 +185,16 @@ int main(void)
         cmocka_unit_test(test_flood_in_order),
     };
 
+    const char *why = NULL;
+
     mcp_log_set_threshold(MCP_LOG_OFF);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    ids_library_init();
+    if (!tool_catalogue_init(&why)) {   /* tools/list must be the whole catalogue */
+        fprintf(stderr, "catalogue: %s\n", why);
+        return 1;
+    }
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tool_catalogue_cleanup();
+    ids_library_cleanup();
+    return rc;
 }
