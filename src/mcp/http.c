@@ -71,7 +71,6 @@
 #define TRIM_IDLE_BYTES (32u * 1024u * 1024u) /* free heap the ticker gives back */
 #define TRIM_EVERY_MS 30000       /* ms between the ticker's looks at the heap */
 #define N_BUCKETS 14
-#define NS_PER_SEC 1000000000L    /* ns */
 
 /* Request latency histogram bounds, seconds. */
 static const double latency_bounds[N_BUCKETS] = {
@@ -1182,13 +1181,7 @@ static void *ticker_main(void *arg)
     while (!h->stopping) {
         int rc = 0;
 
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += step / 1000;
-        deadline.tv_nsec += (long)(step % 1000) * 1000000L;
-        if (deadline.tv_nsec >= NS_PER_SEC) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= NS_PER_SEC;
-        }
+        deadline = base_deadline_ms(CLOCK_MONOTONIC, (long)step);
         while (!h->stopping && rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&h->tick, &h->lock, &deadline);
         if (h->stopping)
@@ -2370,7 +2363,6 @@ static bool light_post(mcp_http *h, request_ctx *rc)
 static enum MHD_Result run_light(mcp_http *h, struct MHD_Connection *c, request_ctx *rc)
 {
     enum MHD_Result ret;
-
     const char *method = json_is_object(rc->msg)
                              ? json_string_value(json_object_get(rc->msg, "method"))
                              : NULL;

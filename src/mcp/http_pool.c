@@ -9,6 +9,7 @@
  * the others).
  */
 #include "mcp/http_internal.h"
+#include "base/base.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -358,16 +359,9 @@ void mcp_pool_drain(mcp_pool *p, void (*drop)(void *ctx, mcp_pool_job *job), voi
 
 bool mcp_pool_wait_idle(mcp_pool *p, unsigned ms)
 {
-    struct timespec dl;
+    struct timespec dl = base_deadline_ms(CLOCK_MONOTONIC, (long)ms);
     bool idle;
 
-    clock_gettime(CLOCK_MONOTONIC, &dl);
-    dl.tv_sec += ms / 1000;
-    dl.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (dl.tv_nsec >= 1000000000L) {
-        dl.tv_sec++;
-        dl.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&p->lock);
     while (p->running > 0) {
         if (pthread_cond_timedwait(&p->idle, &p->lock, &dl) == ETIMEDOUT)

@@ -129,13 +129,6 @@ typedef struct stdio_queue {
     size_t limit;
 } stdio_queue;
 
-static void item_free(stdio_item *it)
-{
-    if (!it)
-        return;
-    free(it);
-}
-
 static void answer_too_large(stdio_out *o, size_t len, size_t limit)
 {
     char why[160];
@@ -220,7 +213,7 @@ static void flush(stdio_queue *q, volatile sig_atomic_t *stop)
         pthread_mutex_unlock(&q->lock);
         while (list) {
             stdio_item *next = list->next;
-            item_free(list);
+            free(list);
             list = next;
         }
     } else {
@@ -376,7 +369,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&q->lock);
         while (batch) {
             stdio_item *next = batch->next;
-            item_free(batch);
+            free(batch);
             batch = next;
         }
     }
@@ -483,11 +476,11 @@ out:
         mcp_logf(MCP_LOG_INFO, "stdio transport closed");
     for (stdio_item *it = q.head, *next; it; it = next) {
         next = it->next;
-        item_free(it);
+        free(it);
     }
     for (stdio_item *it = q.pend_head, *next; it; it = next) {
         next = it->next;
-        item_free(it);
+        free(it);
     }
     mcp_conn_free(q.conn);
     base_buf_free(&line);

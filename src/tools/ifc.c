@@ -105,24 +105,22 @@ static void keep_last_check(tool_ctx *c, verify_plan **plan, verify_result **res
     lc->revision = c->ts->revision;
 }
 
-const view_check_result *tool_session_last_check(session_store *store, session *s,
-                                                 uint64_t revision)
+bool tool_session_last_check(session_store *store, session *s, uint64_t revision,
+                             view_check_result *out)
 {
     session_slot slot;
     last_check *lc;
-    view_check_result *r;
 
     if (session_slot_register(store, &check_slot_ops, &slot) != SESSION_OK)
-        return NULL;
+        return false;
     lc = session_attachment(s, slot);
     if (!lc)
-        return NULL;
-    r = view_verify_check_result(lc->view);
-    r->note = revision == lc->revision
-                  ? NULL
-                  : "The document changed after this check; call validate_ifc_model again "
+        return false;
+    *out = *view_verify_check_result(lc->view);
+    if (revision != lc->revision)
+        out->note = "The document changed after this check; call validate_ifc_model again "
                     "for a current result.";
-    return r;
+    return true;
 }
 
 static size_t max_model_bytes(const tool_ctx *c)

@@ -200,12 +200,12 @@ void tool_mark_changed(tool_ctx *c);
 /* Something the view shows besides the document changed (a new IFC check
  * result): live views of the session render again. */
 void tool_view_touch(tool_ctx *c);
-/* The session's last IFC check (validate_ifc_model), with a note when the
- * view has moved past revision since; NULL when it made none. The caller
- * has s acquired; the result lives until the next check or the session's
- * end. */
-const view_check_result *tool_session_last_check(session_store *store, session *s,
-                                                 uint64_t revision);
+/* The session's last IFC check (validate_ifc_model) into *out, with a
+ * note when the view has moved past revision since; false when it made
+ * none. The caller has s acquired; what *out points to lives until the
+ * next check or the session's end. */
+bool tool_session_last_check(session_store *store, session *s, uint64_t revision,
+                             view_check_result *out);
 /* A new document of bytes (ids_doc_serialized_size) may be held: false,
  * and a failure result, when it is over config->max_doc_bytes. Taken
  * before anything changes, with the measure every edit uses, so a

@@ -33,6 +33,7 @@ static view_status render(session_store *store, session *s, const tool_session *
                           char **out, size_t *len)
 {
     ids_report *report = NULL;
+    view_check_result check;
     view_status st;
     if (ts != NULL && ts->doc != NULL) {
         ids_error err;
@@ -44,8 +45,8 @@ static view_status render(session_store *store, session *s, const tool_session *
         in->doc = ts->doc;
         in->report = report;
     }
-    if (s != NULL && ts != NULL)
-        in->check = tool_session_last_check(store, s, ts->revision);
+    if (s != NULL && ts != NULL && tool_session_last_check(store, s, ts->revision, &check))
+        in->check = &check;
     switch (kind) {
     case TOOL_VIEW_PAGE: st = view_html_page(in, opts, out, len); break;
     case TOOL_VIEW_BODY: st = view_html_body(in, out, len); break;

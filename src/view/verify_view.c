@@ -131,7 +131,7 @@ view_verify_check *view_verify_check_new(const verify_plan *plan, const verify_r
     return v;
 }
 
-view_check_result *view_verify_check_result(view_verify_check *v)
+const view_check_result *view_verify_check_result(const view_verify_check *v)
 {
     return v ? &v->result : NULL;
 }

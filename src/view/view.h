@@ -156,8 +156,7 @@ typedef struct view_check_result {
 typedef struct view_verify_check view_verify_check;
 view_verify_check *view_verify_check_new(const verify_plan *plan, const verify_result *res,
                                          const char *ids_title, const char *model_name);
-/* The result to render; writable so a caller may set its note. */
-view_check_result *view_verify_check_result(view_verify_check *check);
+const view_check_result *view_verify_check_result(const view_verify_check *check);
 void view_verify_check_free(view_verify_check *check);
 
 /* ---- documents and pages ------------------------------------------------ */
