@@ -25,6 +25,8 @@
  * whitespace is dropped and the serializer can re-indent; libxml2 keeps a
  * text node that is not all blanks, or that is the only content of an
  * element (<simpleValue>  </simpleValue>), so values survive intact.
+ * Blanks beside elements are dropped whatever libxml2 decided (see
+ * drop_blanks_beside_elements), which makes the round trip exact.
  * CDATA sections become plain text (same infoset, simpler tree).
  */
 #include "ids/ids_internal.h"
@@ -141,12 +143,50 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
               nb_attributes, nb_defaulted, attributes);
 }
 
+static bool is_blank_text(const xmlNode *n)
+{
+    if (n->type != XML_TEXT_NODE || n->content == NULL)
+        return false;
+    for (const xmlChar *c = n->content; *c != '\0'; c++)
+        if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
+            return false;
+    return true;
+}
+
+/*
+ * libxml2's NOBLANKS keeps or drops a blank text node by what precedes
+ * it, so in mixed content (text beside elements, never valid IDS but
+ * loadable) a blank kept on one load can be dropped on the next, and
+ * serialize -> load -> serialize would not be a fixed point. Among element
+ * children, indentation carries no meaning: drop every blank there, so the
+ * tree no longer depends on the heuristic.
+ */
+static void drop_blanks_beside_elements(xmlNode *parent)
+{
+    bool has_element = false;
+    for (xmlNode *c = parent->children; c != NULL && !has_element; c = c->next)
+        has_element = c->type == XML_ELEMENT_NODE;
+    if (!has_element)
+        return;
+    xmlNode *next;
+    for (xmlNode *c = parent->children; c != NULL; c = next) {
+        next = c->next;
+        if (is_blank_text(c)) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+    }
+}
+
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                    const xmlChar *uri)
 {
     struct parse_state *st = state_of(ctx);
     if (st->depth > 0)
         st->depth--;
+    xmlParserCtxtPtr ctxt = st->ctxt;
+    if (ctxt->node != NULL && ctxt->node->type == XML_ELEMENT_NODE)
+        drop_blanks_beside_elements(ctxt->node);
     st->end(ctx, localname, prefix, uri);
 }
 
