@@ -429,6 +429,10 @@ void ids_spec_view_free(ids_spec_view *view);
 ids_status ids_spec_get_all(const ids_doc *doc, ids_spec_view ***out, size_t *n_out,
                             ids_error *err);
 void ids_spec_views_free(ids_spec_view **views, size_t n);
+/* One field of the specification at index, without reading its facets:
+ * *out is a malloc'd copy, or NULL when the field is absent. */
+ids_status ids_spec_field_get(const ids_doc *doc, size_t index, ids_spec_field field,
+                              char **out, ids_error *err);
 
 /* ---- validation --------------------------------------------------------- */
 

@@ -20,35 +20,48 @@ static void fields_free(char **fields, size_t n)
     }
 }
 
+/* Where each field of a specification is kept, in field order. */
+static const struct {
+    int where; /* 0 specification, 1 applicability, 2 requirements */
+    const char *attr;
+} spec_attrs[IDS_SPEC_FIELD_COUNT] = {
+    [IDS_SPEC_NAME] = {0, "name"},
+    [IDS_SPEC_IFC_VERSION] = {0, "ifcVersion"},
+    [IDS_SPEC_IDENTIFIER] = {0, "identifier"},
+    [IDS_SPEC_DESCRIPTION] = {0, "description"},
+    [IDS_SPEC_INSTRUCTIONS] = {0, "instructions"},
+    [IDS_SPEC_MIN_OCCURS] = {1, "minOccurs"},
+    [IDS_SPEC_MAX_OCCURS] = {1, "maxOccurs"},
+    [IDS_SPEC_REQUIREMENTS_DESCRIPTION] = {2, "description"},
+};
+
+static const xmlNode *field_holder(const xmlNode *spec, ids_spec_field field)
+{
+    switch (spec_attrs[field].where) {
+    case 1:
+        return ids_location_node(spec, IDS_APPLICABILITY);
+    case 2:
+        return ids_location_node(spec, IDS_REQUIREMENTS);
+    default:
+        return spec;
+    }
+}
+
 /* Reads a specification's fields; absent ones stay NULL. Returns false
  * when out of memory (fields read so far are freed). */
 static bool spec_fields_read(const xmlNode *spec, char *fields[IDS_SPEC_FIELD_COUNT])
 {
-    static const struct {
-        ids_spec_field field;
-        int where; /* 0 specification, 1 applicability, 2 requirements */
-        const char *attr;
-    } map[] = {
-        {IDS_SPEC_NAME, 0, "name"},
-        {IDS_SPEC_IFC_VERSION, 0, "ifcVersion"},
-        {IDS_SPEC_IDENTIFIER, 0, "identifier"},
-        {IDS_SPEC_DESCRIPTION, 0, "description"},
-        {IDS_SPEC_INSTRUCTIONS, 0, "instructions"},
-        {IDS_SPEC_MIN_OCCURS, 1, "minOccurs"},
-        {IDS_SPEC_MAX_OCCURS, 1, "maxOccurs"},
-        {IDS_SPEC_REQUIREMENTS_DESCRIPTION, 2, "description"},
-    };
     const xmlNode *holders[3] = {
         spec,
         ids_location_node(spec, IDS_APPLICABILITY),
         ids_location_node(spec, IDS_REQUIREMENTS),
     };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        const xmlNode *holder = holders[map[i].where];
-        if (holder == NULL || !xmlHasProp(holder, (const xmlChar *)map[i].attr))
+    for (size_t i = 0; i < IDS_SPEC_FIELD_COUNT; i++) {
+        const xmlNode *holder = holders[spec_attrs[i].where];
+        if (holder == NULL || !xmlHasProp(holder, (const xmlChar *)spec_attrs[i].attr))
             continue;
-        fields[map[i].field] = ids_attr_dup(holder, map[i].attr);
-        if (fields[map[i].field] == NULL) {
+        fields[i] = ids_attr_dup(holder, spec_attrs[i].attr);
+        if (fields[i] == NULL) {
             fields_free(fields, IDS_SPEC_FIELD_COUNT);
             return false;
         }
@@ -276,5 +289,36 @@ ids_status ids_spec_get_all(const ids_doc *doc, ids_spec_view ***out, size_t *n_
 {
     ids_status result;
     IDS_QUIETLY(result = spec_get_all_quiet(doc, out, n_out, err));
+    return result;
+}
+
+static ids_status spec_field_quiet(const ids_doc *doc, size_t index, ids_spec_field field,
+                                   char **out, ids_error *err)
+{
+    if (out == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no place for the result");
+    *out = NULL;
+    if (doc == NULL || doc->xml == NULL)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no document given");
+    if ((unsigned)field >= IDS_SPEC_FIELD_COUNT)
+        return ids_err(err, IDS_ERR_INVALID_ARG, NULL, "no such field");
+    xmlNode *spec = ids_spec_node(doc, index);
+    if (spec == NULL)
+        return ids_err(err, IDS_ERR_NOT_FOUND, NULL, "no specification at position %zu",
+                       index);
+    const xmlNode *holder = field_holder(spec, field);
+    if (holder == NULL || !xmlHasProp(holder, (const xmlChar *)spec_attrs[field].attr))
+        return IDS_OK;
+    *out = ids_attr_dup(holder, spec_attrs[field].attr);
+    if (*out == NULL)
+        return ids_err(err, IDS_ERR_NOMEM, spec, "out of memory reading a specification");
+    return IDS_OK;
+}
+
+ids_status ids_spec_field_get(const ids_doc *doc, size_t index, ids_spec_field field,
+                              char **out, ids_error *err)
+{
+    ids_status result;
+    IDS_QUIETLY(result = spec_field_quiet(doc, index, field, out, err));
     return result;
 }

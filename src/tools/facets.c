@@ -113,7 +113,7 @@ static void add_facet(tool_ctx *c)
     json_t *notes = json_array();
     ids_facet f;
     ids_error err;
-    ids_spec_view *before = NULL;
+    ids_spec_view *after = NULL;
     size_t spec, index = 0;
     memset(&f, 0, sizeof(f));
     f.kind = t->kind;
@@ -160,8 +160,8 @@ static void add_facet(tool_ctx *c)
         goto out;
     if (!tool_check_room(c))
         goto out;
-    if (ids_spec_get(c->ts->doc, spec, &before, &err) != IDS_OK ||
-        !tool_handles_sync_facets(c->ts, spec, loc, before->n_facets[loc])) {
+    size_t n_before = ids_facet_count(c->ts->doc, spec, loc);
+    if (!tool_handles_sync_facets(c->ts, spec, loc, n_before)) {
         tool_fail(c, "Could not read the specification. Try again.");
         goto out;
     }
@@ -179,7 +179,21 @@ static void add_facet(tool_ctx *c)
     tool_memory_set_facet(c->ts, spec, loc, index);
     char h[TOOL_HANDLE_SIZE];
     tool_facet_handle(c->ts, spec, loc, index, h);
-    json_t *moved = tool_moved_json(c->ts, spec, loc, before, index, +1);
+    /* A facet goes in the standard's order, so it may land before others.
+     * Only then is the location read (after the add, so a plain append, the
+     * usual case, reads nothing): the facets that were at index.. are now
+     * at index+1.., and a view of the location one place on shows them at
+     * their old positions, which is all tool_moved_json reads. */
+    json_t *moved = NULL;
+    if (index < n_before && ids_spec_get(c->ts->doc, spec, &after, &err) == IDS_OK &&
+        after->n_facets[loc] == n_before + 1) {
+        ids_spec_view was = *after;
+        was.facets[loc] = after->facets[loc] + 1;
+        was.n_facets[loc] = n_before;
+        moved = tool_moved_json(c->ts, spec, loc, &was, index, +1);
+    } else {
+        moved = json_array();
+    }
     size_t n_moved = json_array_size(moved);
     json_object_set_new(r, "status", json_string("added"));
     json_object_set_new(r, "facet_id", json_string(h));
@@ -200,7 +214,7 @@ static void add_facet(tool_ctx *c)
             h);
     r = NULL;
 out:
-    ids_spec_view_free(before);
+    ids_spec_view_free(after);
     facet_clear(&f);
     json_decref(r);
     json_decref(notes);

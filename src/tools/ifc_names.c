@@ -712,9 +712,18 @@ static ifc_version_mask spec_versions(tool_ctx *c, size_t spec, ids_spec_view **
 
 bool tool_ifc_names_add(tool_ctx *c, size_t spec, ids_facet *f, json_t *notes)
 {
-    ids_spec_view *view = NULL;
-    ifc_version_mask versions = spec_versions(c, spec, &view);
-    ids_spec_view_free(view);
+    /* Only the versions: reading the whole specification would cost more
+     * than the check. */
+    char *declared = NULL;
+    ids_error err;
+    ids_error_clear(&err);
+    if (ids_spec_field_get(c->ts->doc, spec, IDS_SPEC_IFC_VERSION, &declared, &err) ==
+        IDS_ERR_NOMEM) {
+        tool_fail(c, "Could not read the specification. Try again.");
+        return false;
+    }
+    ifc_version_mask versions = tool_ifc_versions_mask(declared);
+    free(declared);
     if (versions == 0)
         return true;
     return check_facet(c, versions, f, ~0u, ~0u, true, notes, "");

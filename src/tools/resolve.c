@@ -60,20 +60,21 @@ char *tool_scalar_dup(const json_t *value)
 
 char *tool_spec_name_dup(const ids_doc *doc, size_t index, char **identifier_out)
 {
-    ids_spec_view *view = NULL;
     ids_error err;
-    ids_error_clear(&err);
+    char *name = NULL, *ident = NULL;
     if (identifier_out != NULL)
         *identifier_out = NULL;
-    if (ids_spec_get(doc, index, &view, &err) != IDS_OK || view == NULL)
-        return strdup("");
-    const char *name = view->fields[IDS_SPEC_NAME];
-    const char *ident = view->fields[IDS_SPEC_IDENTIFIER];
-    if (identifier_out != NULL && ident != NULL && ident[0] != '\0')
-        *identifier_out = strdup(ident);
-    char *out = strdup(name != NULL ? name : "");
-    ids_spec_view_free(view);
-    return out;
+    if (ids_spec_field_get(doc, index, IDS_SPEC_NAME, &name, &err) != IDS_OK || name == NULL)
+        name = strdup("");
+    if (identifier_out != NULL &&
+        ids_spec_field_get(doc, index, IDS_SPEC_IDENTIFIER, &ident, &err) == IDS_OK &&
+        ident != NULL) {
+        if (ident[0] != '\0')
+            *identifier_out = ident;
+        else
+            free(ident);
+    }
+    return name;
 }
 
 char *tool_spec_list_text(const tool_session *ts)

@@ -393,6 +393,10 @@ static void test_handles_follow_their_element(void **state)
     assert_int_equal(json_array_size(moved), 2);
     assert_string_equal(sget(json_array_get(moved, 1), "facet_id"), desc_id);
     assert_int_equal(iget(json_array_get(moved, 1), "to"), 2);
+    assert_int_equal(iget(json_array_get(moved, 1), "from"), 1);
+    assert_string_equal(sget(json_array_get(moved, 1), "label"), "Description");
+    assert_string_equal(sget(json_array_get(moved, 0), "facet_id"), name_id);
+    assert_string_equal(sget(json_array_get(moved, 0), "label"), "Name");
     json_decref(r);
     /* Position 1 is Name now, and the result says so... */
     r = ok(f, "add_pattern_restriction", "{s:s, s:i, s:s}", "location", "requirements",
