@@ -318,8 +318,13 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
         return;
     }
     const json_t *schema = tool_input_schema(tool);
-    /* The arguments are the transport's: normalise a copy. */
-    json_t *mine = args != NULL ? json_deep_copy(args) : json_object();
+    /* The arguments are the transport's: normalise a copy, and copy only
+     * when something is to change (most calls are already normal, and the
+     * copy cost a tenth of a small call). The tools only read them. */
+    bool normal = args == NULL || schema == NULL ||
+                  tool_schema_is_normal(schema, args, tool->aliases);
+    json_t *mine = args == NULL ? json_object() : normal ? json_incref(args)
+                                                       : json_deep_copy(args);
     json_t *notes = json_array();
     if (mine == NULL || notes == NULL) {
         json_decref(mine);
@@ -329,7 +334,8 @@ void tool_call(const tool_def *tool, json_t *args, tool_env *env,
     }
     if (schema != NULL) {
         char why[1024];
-        tool_schema_normalize(schema, mine, tool->aliases, notes);
+        if (!normal)
+            tool_schema_normalize(schema, mine, tool->aliases, notes);
         if (!tool_schema_validate(schema, mine, why, sizeof(why))) {
             char message[1400];
             snprintf(message, sizeof(message),

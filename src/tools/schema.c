@@ -280,8 +280,10 @@ static const json_t *deref(const json_t *root, const json_t *schema)
 static bool check(const json_t *root, const json_t *schema, const json_t *v,
                   const char *path, char *msg, size_t size)
 {
-    char where[PATH_MAX_LEN + 16];
-    describe_path(path, where, sizeof(where));
+    /* Written only for a message: every argument of every call passes
+     * here, and almost all of them are fine. */
+    char where_buf[PATH_MAX_LEN + 16];
+#define WHERE (describe_path(path, where_buf, sizeof(where_buf)), where_buf)
     /* Depth is bounded: well_formed refuses a definition that refers to
      * itself or to another reference. */
     schema = deref(root, schema);
@@ -303,7 +305,7 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
         if (!ok) {
             char words[128];
             type_words(type, words, sizeof(words));
-            base_utf8_format(msg, size, "%s must be %s, got %s", where, words, type_name(v));
+            base_utf8_format(msg, size, "%s must be %s, got %s", WHERE, words, type_name(v));
             return false;
         }
     }
@@ -332,7 +334,7 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
                 used += (size_t)w;
             }
             value_text(v, got, sizeof(got));
-            base_utf8_format(msg, size, "%s must be one of: %s (got %s)", where, list, got);
+            base_utf8_format(msg, size, "%s must be one of: %s (got %s)", WHERE, list, got);
             return false;
         }
     }
@@ -340,7 +342,7 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
     if (cn != NULL && !json_equal((json_t *)cn, (json_t *)v)) {
         char want[80];
         value_text(cn, want, sizeof(want));
-        base_utf8_format(msg, size, "%s must be %s", where, want);
+        base_utf8_format(msg, size, "%s must be %s", WHERE, want);
         return false;
     }
 
@@ -354,14 +356,14 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
                 len++;
         if (json_is_integer(mn) && (json_int_t)len < json_integer_value(mn)) {
             if (json_integer_value(mn) == 1)
-                base_utf8_format(msg, size, "%s must not be empty", where);
+                base_utf8_format(msg, size, "%s must not be empty", WHERE);
             else
-                base_utf8_format(msg, size, "%s must be at least %lld characters long", where,
+                base_utf8_format(msg, size, "%s must be at least %lld characters long", WHERE,
                          (long long)json_integer_value(mn));
             return false;
         }
         if (json_is_integer(mx) && (json_int_t)len > json_integer_value(mx)) {
-            base_utf8_format(msg, size, "%s must be at most %lld characters long", where,
+            base_utf8_format(msg, size, "%s must be at most %lld characters long", WHERE,
                      (long long)json_integer_value(mx));
             return false;
         }
@@ -371,11 +373,11 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
         const json_t *mx = json_object_get(schema, "maximum");
         double d = json_number_value(v);
         if (json_is_number(mn) && d < json_number_value(mn)) {
-            base_utf8_format(msg, size, "%s must be at least %g", where, json_number_value(mn));
+            base_utf8_format(msg, size, "%s must be at least %g", WHERE, json_number_value(mn));
             return false;
         }
         if (json_is_number(mx) && d > json_number_value(mx)) {
-            base_utf8_format(msg, size, "%s must be at most %g", where, json_number_value(mx));
+            base_utf8_format(msg, size, "%s must be at most %g", WHERE, json_number_value(mx));
             return false;
         }
     }
@@ -384,13 +386,13 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
         const json_t *mx = json_object_get(schema, "maxItems");
         size_t n = json_array_size(v);
         if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
-            base_utf8_format(msg, size, "%s must have at least %lld item%s", where,
+            base_utf8_format(msg, size, "%s must have at least %lld item%s", WHERE,
                      (long long)json_integer_value(mn),
                      json_integer_value(mn) == 1 ? "" : "s");
             return false;
         }
         if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
-            base_utf8_format(msg, size, "%s must have at most %lld items", where,
+            base_utf8_format(msg, size, "%s must have at most %lld items", WHERE,
                      (long long)json_integer_value(mx));
             return false;
         }
@@ -417,6 +419,7 @@ static bool check(const json_t *root, const json_t *schema, const json_t *v,
         return false;
     return true;
 }
+#undef WHERE
 
 bool tool_schema_validate(const json_t *schema, const json_t *value,
                           char *msg, size_t msg_size)
@@ -688,8 +691,10 @@ static bool has_name(const json_t *props, const json_t *names, const char *key)
     return false;
 }
 
+/* A dry run (changed != NULL) changes nothing and says whether the real
+ * one would: it stops at the first change it finds. */
 static void normalize(const json_t *root, const json_t *schema, json_t *v, const char *path,
-                      const char *const *aliases, json_t *notes)
+                      const char *const *aliases, json_t *notes, bool *changed)
 {
     schema = deref(root, schema);
     if (schema == NULL || !json_is_object(v))
@@ -731,6 +736,10 @@ static void normalize(const json_t *root, const json_t *schema, json_t *v, const
         snprintf(renames[n_renames].to, PATH_MAX_LEN, "%s", to);
         n_renames++;
     }
+    if (changed != NULL && n_renames > 0) {
+        *changed = true;
+        return;
+    }
     for (size_t i = 0; i < n_renames; i++) {
         char from[PATH_MAX_LEN], target[PATH_MAX_LEN];
         child_path(from, path, renames[i].from);
@@ -750,16 +759,27 @@ static void normalize(const json_t *root, const json_t *schema, json_t *v, const
         /* Models fill optional choices with "": not given. */
         if (json_is_string(val) && json_string_value(val)[0] == '\0' &&
             json_is_array(json_object_get(ps, "enum")) && !is_required(schema, key)) {
+            if (changed != NULL) {
+                *changed = true;
+                return;
+            }
             json_object_del(v, key);
             continue;
         }
         json_t *rep = normalize_scalar(ps, val, sub, notes);
+        if (rep != NULL && changed != NULL) {
+            json_decref(rep);
+            *changed = true;
+            return;
+        }
         if (rep != NULL) {
             json_object_set_new(v, key, rep);
             continue;
         }
         if (json_is_object(val)) {
-            normalize(root, ps, val, sub, NULL, notes);
+            normalize(root, ps, val, sub, NULL, notes, changed);
+            if (changed != NULL && *changed)
+                return;
         } else if (json_is_array(val)) {
             const json_t *items = deref(root, json_object_get(ps, "items"));
             size_t i;
@@ -768,9 +788,16 @@ static void normalize(const json_t *root, const json_t *schema, json_t *v, const
                 char at[PATH_MAX_LEN + 24];
                 snprintf(at, sizeof(at), "%s[%zu]", sub, i);
                 if (json_is_object(item)) {
-                    normalize(root, items, item, at, NULL, notes);
+                    normalize(root, items, item, at, NULL, notes, changed);
+                    if (changed != NULL && *changed)
+                        return;
                 } else if (items != NULL) {
                     json_t *r = normalize_scalar(items, item, at, notes);
+                    if (r != NULL && changed != NULL) {
+                        json_decref(r);
+                        *changed = true;
+                        return;
+                    }
                     if (r != NULL)
                         json_array_set_new(val, i, r);
                 }
@@ -783,5 +810,14 @@ void tool_schema_normalize(const json_t *schema, json_t *args, const char *const
                            json_t *notes)
 {
     if (schema != NULL && json_is_object(args))
-        normalize(schema, schema, args, "", aliases, notes);
+        normalize(schema, schema, args, "", aliases, notes, NULL);
+}
+
+bool tool_schema_is_normal(const json_t *schema, const json_t *args,
+                           const char *const *aliases)
+{
+    bool changed = false;
+    if (schema != NULL && json_is_object(args))
+        normalize(schema, schema, (json_t *)args, "", aliases, NULL, &changed);
+    return !changed;
 }

@@ -58,6 +58,10 @@ bool tool_schema_validate(const json_t *schema, const json_t *value,
  * optional choice; each change adds a note. args is changed in place. */
 void tool_schema_normalize(const json_t *schema, json_t *args, const char *const *aliases,
                            json_t *notes);
+/* Whether tool_schema_normalize would leave args as they are (it reads
+ * them only), so that a caller can skip copying what it may not change. */
+bool tool_schema_is_normal(const json_t *schema, const json_t *args,
+                           const char *const *aliases);
 /* The property of props closest to name (a misspelling), or NULL. */
 const char *tool_schema_suggest(const json_t *props, const char *name);
 /* Checks that a schema uses only the keywords the validator knows, so a

@@ -272,6 +272,36 @@ static void test_schema_refs_and_normalisation(void **state)
     tool_schema_normalize(schema, args, NULL, notes);
     assert_null(json_object_get(args, "rel"));
     json_decref(args);
+    /* tool_schema_is_normal says whether the run above would change
+     * anything, one kind of change at a time, and changes nothing itself. */
+    struct { const char *json; bool normal; } dry[] = {
+        {"{\"loc\":\"requirements\",\"rel\":\"IFCRELNESTS\",\"flag\":true,\"n\":3,"
+         "\"v\":{\"min_inclusive\":1}}", true},
+        {"{\"Loc\":\"requirements\"}", false},
+        {"{\"loc\":\"requirements\",\"relation\":\"IFCRELNESTS\"}", false},
+        {"{\"loc\":\"Requirements\"}", false},
+        {"{\"loc\":\"requirements\",\"flag\":\"true\"}", false},
+        {"{\"loc\":\"requirements\",\"n\":\"3\"}", false},
+        {"{\"loc\":\"requirements\",\"rel\":\"\"}", false},
+        {"{\"loc\":\"requirements\",\"v\":{\"minInclusive\":1}}", false},
+    };
+    for (size_t i = 0; i < sizeof(dry) / sizeof(dry[0]); i++) {
+        json_t *v = json_loads(dry[i].json, 0, &e);
+        char *before = json_dumps(v, JSON_SORT_KEYS);
+        if (tool_schema_is_normal(schema, v, aliases) != dry[i].normal)
+            fail_msg("case %s: expected normal=%d", dry[i].json, dry[i].normal);
+        char *after = json_dumps(v, JSON_SORT_KEYS);
+        assert_string_equal(before, after);
+        json_t *n = json_array();
+        tool_schema_normalize(schema, v, aliases, n);
+        char *normalized = json_dumps(v, JSON_SORT_KEYS);
+        assert_int_equal(strcmp(before, normalized) == 0, dry[i].normal);
+        free(before);
+        free(after);
+        free(normalized);
+        json_decref(n);
+        json_decref(v);
+    }
     /* A $ref that names nothing is a broken schema. */
     json_t *bad = json_loads("{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":"
                              "\"#/$defs/none\"}}}", 0, &e);
