@@ -118,6 +118,42 @@ static void test_invalid_bytes_become_replacement(void **state)
     assert_string_equal(base_quote(buf, sizeof(buf), NULL), "");
 }
 
+/* base_utf8_valid skips ASCII eight bytes at a time: a bad or a good
+ * multi-byte sequence is judged the same at every offset and alignment
+ * after and before ASCII runs of any length. */
+static void test_valid_at_every_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *seq;
+        bool valid;
+    } seqs[] = {
+        {"\x80", false}, {"\xC3", false}, {"\xE4\xB8", false}, {"\xC0\x80", false},
+        {"\xED\xA0\x80", false}, {"\xFF", false}, {"\xC3\xA9", true},
+        {"\xE4\xB8\xAD", true}, {"\xF0\x9F\x98\x80", true},
+    };
+    for (size_t k = 0; k < sizeof(seqs) / sizeof(seqs[0]); k++) {
+        for (size_t before = 0; before < 20; before++) {
+            for (size_t after = 0; after < 12; after++) {
+                char buf[64];
+                size_t n = 0;
+                memset(buf, 'a', before);
+                n += before;
+                memcpy(buf + n, seqs[k].seq, strlen(seqs[k].seq));
+                n += strlen(seqs[k].seq);
+                memset(buf + n, 'z', after);
+                n += after;
+                if (base_utf8_valid(buf, n) != seqs[k].valid)
+                    fail_msg("sequence %zu after %zu and before %zu ASCII bytes", k,
+                             before, after);
+            }
+        }
+    }
+    /* The length is the bound, not a NUL: a bad byte past it is not seen. */
+    assert_true(base_utf8_valid("abcdefghijklmnop\xFF", 16));
+    assert_false(base_utf8_valid("abcdefghijklmnop\xFF", 17));
+}
+
 static void test_sequence_lengths(void **state)
 {
     (void)state;
@@ -186,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_length_every_cut),
         cmocka_unit_test(test_invalid_bytes_become_replacement),
+        cmocka_unit_test(test_valid_at_every_offset),
         cmocka_unit_test(test_sequence_lengths),
         cmocka_unit_test(test_quote_macro_and_format),
         cmocka_unit_test(test_repair_in_place),
