@@ -221,7 +221,8 @@ typedef struct request_ctx {
     size_t n_hdrs;
     char *hdr_data;               /* NULL: they fit in the inline room */
     const char *bad_header;       /* a refusal found while copying them */
-    char addr[48];                /* the client's address, as text */
+    struct sockaddr_storage peer; /* the client's address (family 0: unknown) */
+    char addr[48];                /* the same as text, written when first needed */
     json_t *msg;                  /* the body, when parsed to route it */
     /* A stateless (2026-07-28) request: its client cancels by closing the
      * stream (sweep_gone sets cancel); the tool it runs looks at it. */
@@ -1414,6 +1415,8 @@ static bool memory_over(mcp_http *h)
     return mcp_mem_resident() > h->max_memory;
 }
 
+static const char *client_addr_text(request_ctx *rc);
+
 /* Whether a request may start new work, and if not why (status 503 or
  * 429 and a message a model can act on). mints: it would start a new
  * session; loads: it would load a document. */
@@ -1431,7 +1434,7 @@ static bool may_start(mcp_http *h, request_ctx *rc, bool mints, bool loads,
                  "sessions you no longer need (close_session)");
         return false;
     }
-    if (mints && !mcp_rate_take(h->rate, rc->addr, &retry)) {
+    if (mints && !mcp_rate_take(h->rate, client_addr_text(rc), &retry)) {
         atomic_fetch_add(&h->refused_rate, 1);
         *status = MHD_HTTP_TOO_MANY_REQUESTS;
         snprintf(why, why_len, "Too many new sessions from this address; retry in "
@@ -2108,20 +2111,36 @@ static void track_arm(mcp_http *h, struct MHD_Connection *c, bool armed)
     pthread_mutex_unlock(&h->track_lock);
 }
 
-/* The client's address as text ("" when unknown). */
-static void client_addr(struct MHD_Connection *c, char *out, size_t size)
+/* The client's address, kept as it is: most requests never need it as
+ * text, and inet_ntop costs more than the rest of a small request's
+ * bookkeeping. */
+static void client_addr(struct MHD_Connection *c, request_ctx *rc)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
-    out[0] = '\0';
+    rc->peer.ss_family = 0;
+    rc->addr[0] = '\0';
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  out, (socklen_t)size);
+        memcpy(&rc->peer, sa, sizeof(struct sockaddr_in));
     else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, (socklen_t)size);
+        memcpy(&rc->peer, sa, sizeof(struct sockaddr_in6));
+}
+
+/* The client's address as text ("" when unknown). */
+static const char *client_addr_text(request_ctx *rc)
+{
+    if (rc->addr[0] != '\0')
+        return rc->addr;
+    if (rc->peer.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)&rc->peer)->sin_addr,
+                  rc->addr, (socklen_t)sizeof rc->addr);
+    else if (rc->peer.ss_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)&rc->peer)->sin6_addr,
+                  rc->addr, (socklen_t)sizeof rc->addr);
+    return rc->addr;
 }
 
 /* The connection's socket. */
@@ -2641,7 +2660,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         atomic_fetch_add(&h->active, 1);
         if (!copy_headers(c, rc))
             return MHD_NO;
-        client_addr(c, rc->addr, sizeof rc->addr);
+        client_addr(c, rc);
         status = precheck(h, url, method, rc, &why);
         if (status)
             return send_error(h, c, rc, status, NULL, MCP_INVALID_REQUEST, NULL, "%s", why);
