@@ -115,7 +115,7 @@ if [ "$functions" = 1 ]; then
       n=$(awk -v k="${f/-//}" -v s=$side '$1 == s && $2 == k {print $3}' "$work/rows")
       callgrind_annotate --inclusive=yes --threshold=100 "$work/$side-$f.cg" 2>/dev/null |
         awk -v n="$n" -v s=$side '/^ *[0-9,]+ .*:/ {
-          c = $1; gsub(",", "", c); $1 = ""; sub(/^ */, ""); sub(/ \[.*$/, "")
+          c = $1; gsub(",", "", c); $1 = ""; sub(/^ */, ""); sub(/ \[.*$/, ""); sub(/ \([0-9,]+x\)$/, "")
           sub(/^.*:/, ""); printf "%s\t%s\t%.0f\n", s, $0, c / n }'
     done | python3 -c '
 import sys

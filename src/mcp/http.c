@@ -1011,8 +1011,10 @@ static void hook_document_changed(void *ctx, const char *session_id)
     char uri[sizeof MCP_RESOURCE_SCHEME + SESSION_ID_SIZE];
     sse_stream *s;
 
-    snprintf(uri, sizeof uri, "%s%s", MCP_RESOURCE_SCHEME, session_id);
     pthread_mutex_lock(&h->lock);
+    /* Every edit passes here, and most servers have no stream open. */
+    if (h->streams)
+        snprintf(uri, sizeof uri, "%s%s", MCP_RESOURCE_SCHEME, session_id);
     for (s = h->streams; s; s = s->next) {
         json_t *note;
         char *text, *ev;
