@@ -517,6 +517,19 @@ char *ids_attr_dup(const xmlNode *node, const char *name)
 {
     if (node == NULL)
         return NULL;
+    /* An attribute's value is nearly always one text node: copy it as it
+     * is, without libxml2's copy (an allocation more, and a copy to free)
+     * that xmlGetNoNsProp makes of it. */
+    for (const xmlAttr *a = node->properties; a != NULL; a = a->next) {
+        if (a->ns != NULL || strcmp((const char *)a->name, name) != 0)
+            continue;
+        const xmlNode *t = a->children;
+        if (t == NULL)
+            return strdup("");
+        if (t->next == NULL && t->type == XML_TEXT_NODE && t->content != NULL)
+            return strdup((const char *)t->content);
+        break;
+    }
     xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
     if (v == NULL)
         return NULL;
