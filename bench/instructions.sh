@@ -47,7 +47,10 @@ build new .
 
 # serve NAME OUT: starts NAME's idsd under callgrind; sets URL and pid.
 serve() {
-  valgrind --tool=callgrind --callgrind-out-file="$2" \
+  # LD_BIND_NOW: symbols bound at start (the idle run's share), not at
+  # their first call inside the measured run, where a short run would
+  # count them per call.
+  LD_BIND_NOW=1 valgrind --tool=callgrind --callgrind-out-file="$2" \
     "$work/build-$1/idsd" serve --listen 127.0.0.1:0 --threads 0 --log-level error \
     >"$work/out" 2>"$work/err" &
   pid=$!
