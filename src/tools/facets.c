@@ -194,7 +194,9 @@ static void add_facet(tool_ctx *c)
     } else {
         moved = json_array();
     }
-    size_t n_moved = json_array_size(moved);
+    /* From the counts, so the text is right even when memory ran out for
+     * the list. */
+    bool moved_some = index < n_before;
     json_object_set_new(r, "status", json_string("added"));
     json_object_set_new(r, "facet_id", json_string(h));
     json_object_set_new(r, "kind", json_string(ids_facet_kind_name(t->kind)));
@@ -209,7 +211,7 @@ static void add_facet(tool_ctx *c)
                   "named.",
             t->label, h, ids_location_name(loc),
             json_string_value(json_object_get(r, "spec_id")), index,
-            n_moved > 0 ? "; facets after it moved down one, their facet_id is unchanged"
+            moved_some ? "; facets after it moved down one, their facet_id is unchanged"
                         : "",
             h);
     r = NULL;
