@@ -5,6 +5,9 @@
  * create a document and the next edit it). Every tool of the catalogue is
  * reachable; files are refused (no roots are configured).
  *
+ * Compiled with FUZZ_ONE_MESSAGE (fuzz_message.c) the whole input is one
+ * message instead.
+ *
  * Besides crashes, leaks and undefined behaviour it traps on a reply that
  * is not one line of JSON-RPC: an object (or, for a batch, an array of
  * objects) with jsonrpc "2.0", an id, and exactly one of result and error;
@@ -116,7 +119,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mcp_conn *conn = mcp_conn_new(server, MCP_TRANSPORT_STDIO, NULL, NULL);
     CHECK(conn != NULL);
 
+#ifdef FUZZ_ONE_MESSAGE
+    /* The whole input is one message (its newlines are JSON whitespace),
+     * as an HTTP body is. */
+    char *one = mcp_handle_text(conn, (const char *)data, size);
+    if (one != NULL) {
+        check_reply(one);
+        free(one);
+    }
+    const char *p = (const char *)data + size, *end = p;
+#else
     const char *p = (const char *)data, *end = p + size;
+#endif
     for (int lines = 0; p < end && lines < 16; lines++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
