@@ -58,10 +58,11 @@ static bool spec_fields_read(const xmlNode *spec, char *fields[IDS_SPEC_FIELD_CO
     };
     for (size_t i = 0; i < IDS_SPEC_FIELD_COUNT; i++) {
         const xmlNode *holder = holders[spec_attrs[i].where];
-        if (holder == NULL || !xmlHasProp(holder, (const xmlChar *)spec_attrs[i].attr))
+        if (holder == NULL)
             continue;
         fields[i] = ids_attr_dup(holder, spec_attrs[i].attr);
-        if (fields[i] == NULL) {
+        /* NULL is an absent field, unless the attribute is there. */
+        if (fields[i] == NULL && xmlHasProp(holder, (const xmlChar *)spec_attrs[i].attr)) {
             fields_free(fields, IDS_SPEC_FIELD_COUNT);
             return false;
         }
@@ -307,10 +308,10 @@ static ids_status spec_field_quiet(const ids_doc *doc, size_t index, ids_spec_fi
         return ids_err(err, IDS_ERR_NOT_FOUND, NULL, "no specification at position %zu",
                        index);
     const xmlNode *holder = field_holder(spec, field);
-    if (holder == NULL || !xmlHasProp(holder, (const xmlChar *)spec_attrs[field].attr))
+    if (holder == NULL)
         return IDS_OK;
     *out = ids_attr_dup(holder, spec_attrs[field].attr);
-    if (*out == NULL)
+    if (*out == NULL && xmlHasProp(holder, (const xmlChar *)spec_attrs[field].attr))
         return ids_err(err, IDS_ERR_NOMEM, spec, "out of memory reading a specification");
     return IDS_OK;
 }

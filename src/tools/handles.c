@@ -58,6 +58,22 @@ static bool facet_insert(tool_facet_ids *f, size_t at, unsigned id)
     return true;
 }
 
+/* "S3" into buf (TOOL_HANDLE_SIZE): written by hand, since a handle goes
+ * into nearly every result and snprintf costs more than the rest of it. */
+static void handle_text(char prefix, unsigned id, char *buf)
+{
+    char digits[10];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + id % 10);
+        id /= 10;
+    } while (id != 0);
+    buf[0] = prefix;
+    for (size_t i = 0; i < n; i++)
+        buf[1 + i] = digits[n - 1 - i];
+    buf[1 + n] = '\0';
+}
+
 /* A handle must not look like another specification's identifier, or
  * "S2" would name two specifications; it may equal the specification's
  * own. ids_spec_find by identifier reads one attribute per specification,
@@ -70,7 +86,7 @@ static bool handle_free(const ids_doc *doc, unsigned id, size_t self)
     size_t at = 0;
     memset(&ref, 0, sizeof(ref));
     ids_error_clear(&err);
-    snprintf(h, sizeof(h), "S%u", id);
+    handle_text('S', id, h);
     ref.by = IDS_SPEC_BY_IDENTIFIER;
     ref.key = h;
     ids_status st = ids_spec_find(doc, &ref, &at, &err);
@@ -204,22 +220,6 @@ void tool_handles_facet_removed(tool_session *ts, size_t spec, ids_location loc,
         h->current_facet = 0;
     memmove(&f->ids[index], &f->ids[index + 1], (f->n - index - 1) * sizeof(f->ids[0]));
     f->n--;
-}
-
-/* "S3" into buf (TOOL_HANDLE_SIZE): written by hand, since a handle goes
- * into nearly every result and snprintf costs more than the rest of it. */
-static void handle_text(char prefix, unsigned id, char *buf)
-{
-    char digits[10];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + id % 10);
-        id /= 10;
-    } while (id != 0);
-    buf[0] = prefix;
-    for (size_t i = 0; i < n; i++)
-        buf[1 + i] = digits[n - 1 - i];
-    buf[1 + n] = '\0';
 }
 
 const char *tool_spec_handle(const tool_session *ts, size_t spec, char *buf)
